@@ -1,0 +1,109 @@
+"""Robot base drivers, chosen by URL.
+
+``serial:///dev/kiosk-base?baud=115200&address=128`` drives a RoboClaw over packet serial;
+``sim://`` starts a simulated RoboClaw in-process on a pseudo-terminal and drives it with
+the same code and the same bytes. Options (all optional):
+
+- ``baud`` (serial only), ``address`` (128..135)
+- ``counts_per_m`` encoder counts per metre of wheel travel, ``track`` wheel separation (m)
+- ``max_wheel`` fastest wheel speed the driver will command (m/s)
+- ``timeout`` the controller's serial timeout set at start and read back (s, default 0.5)
+- ``reply_timeout`` how long to wait for a reply (s), ``retries`` for commands safe to repeat
+- ``spy=1`` logs every exchange in hex
+- sim only: ``clock=virtual`` (time moves only when the driving code sleeps), ``x``, ``y``,
+  ``theta`` the starting pose, ``battery`` volts, ``noise`` probability of a flipped bit
+  per reply byte, ``seed``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drivers.base.base import (
+    BaseError,
+    BaseLinkError,
+    BaseReplyError,
+    BaseSetupError,
+    BaseSilentError,
+    BaseState,
+    RobotBase,
+)
+from drivers.base.clock import Clock, MonotonicClock, VirtualClock
+from drivers.url import DeviceURL, DeviceURLError, parse_device_url
+
+__all__ = [
+    "BaseError",
+    "BaseLinkError",
+    "BaseReplyError",
+    "BaseSetupError",
+    "BaseSilentError",
+    "BaseState",
+    "Clock",
+    "MonotonicClock",
+    "RobotBase",
+    "VirtualClock",
+    "open_base",
+]
+
+SCHEMES = ("serial", "sim")
+
+
+def _driver_options(url: DeviceURL) -> dict[str, Any]:
+    return {
+        "address": url.option_int("address", 128, low=128, high=135),
+        "counts_per_m": url.option_float("counts_per_m", 4000.0, low=10.0, high=1e6),
+        "track_m": url.option_float("track", 0.42, low=0.1, high=2.0),
+        "max_wheel_mps": url.option_float("max_wheel", 1.2, low=0.05, high=3.0),
+        "reply_timeout_s": url.option_float("reply_timeout", 0.02, low=0.002, high=1.0),
+        "retries": url.option_int("retries", 2, low=0, high=5),
+        "spy": url.option_bool("spy"),
+    }
+
+
+def open_base(url: str) -> RobotBase:
+    """Open the base named by ``url``, set its serial timeout and read it back.
+
+    Raises DeviceURLError for a bad URL and BaseError when the controller does not answer
+    or does not take the serial timeout.
+    """
+    parsed = parse_device_url(url, SCHEMES)
+    options = _driver_options(parsed)
+    serial_timeout = parsed.option_float("timeout", 0.5, low=0.1, high=25.5)
+    base: RobotBase
+    if parsed.scheme == "serial":
+        if not parsed.path:
+            raise DeviceURLError(f"{url}: no device path (serial:///dev/ttyUSB0)")
+        from drivers.base.roboclaw import RoboClawBase
+
+        base = RoboClawBase(
+            parsed.path, baud=parsed.option_int("baud", 115200, low=1200, high=3_000_000), **options
+        )
+    else:
+        from drivers.base.sim import SimController
+        from drivers.base.sim_pty import SimulatedBase
+
+        clock_name = parsed.options.get("clock", "real")
+        if clock_name not in ("real", "virtual"):
+            raise DeviceURLError(f"{url}: option clock={clock_name!r} is not real or virtual")
+        clock: Clock = VirtualClock() if clock_name == "virtual" else MonotonicClock()
+        controller = SimController(
+            clock,
+            address=options["address"],
+            counts_per_m=options["counts_per_m"],
+            track_m=options["track_m"],
+            battery_v=parsed.option_float("battery", 25.2, low=0.0, high=60.0),
+            pose=(
+                parsed.option_float("x", 0.0, low=-1e4, high=1e4),
+                parsed.option_float("y", 0.0, low=-1e4, high=1e4),
+                parsed.option_float("theta", 0.0, low=-7.0, high=7.0),
+            ),
+            seed=parsed.option_int("seed", 0, low=0, high=2**31),
+        )
+        controller.noise = parsed.option_float("noise", 0.0, low=0.0, high=1.0)
+        base = SimulatedBase(controller, **options)
+    try:
+        base.set_serial_timeout(serial_timeout)
+    except BaseError:
+        base.close()
+        raise
+    return base

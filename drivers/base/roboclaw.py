@@ -1,0 +1,204 @@
+"""RoboClaw (Basicmicro) base over packet serial, with pyserial.
+
+Why not the vendor's ``basicmicro`` library (2.0.10, read for this module): its generic
+write loop retries every write the same way, buffered distance commands included, which
+can queue a distance twice after a lost acknowledgement; it takes any byte as the
+acknowledgement instead of 0xFF; it writes a packet a few bytes per ``write`` call (gaps
+that can pass the controller's 10 ms resync limit on a loaded host); and it reports most
+failures as ``(False, 0)`` tuples rather than errors. The framing is small (see
+:mod:`drivers.base.protocol`), so it is done here with a retry policy per command.
+
+Every request is bounded: the whole reply must arrive within ``reply_timeout_s``
+(pyserial's read timeout), writes within ``write_timeout_s``. A failed exchange waits
+out the 10 ms resync gap and flushes the input before anything else is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+import threading
+import time
+from typing import Any
+
+from drivers.base import protocol as p
+from drivers.base.base import (
+    BaseLinkError,
+    BaseReplyError,
+    BaseSetupError,
+    BaseSilentError,
+    BaseState,
+    RobotBase,
+)
+from drivers.base.clock import Clock, MonotonicClock
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class RoboClawBase(RobotBase):
+    """A differential base on a RoboClaw: M1 drives the left wheel, M2 the right."""
+
+    def __init__(
+        self,
+        port: str,
+        *,
+        baud: int = 115200,
+        address: int = 128,
+        counts_per_m: float = 4000.0,
+        track_m: float = 0.42,
+        max_wheel_mps: float = 1.2,
+        reply_timeout_s: float = 0.02,
+        write_timeout_s: float = 0.05,
+        retries: int = 2,
+        spy: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        import serial  # the serial backend stays inside the backend that needs it
+
+        self.port_name = port
+        self.address = address
+        self.counts_per_m = counts_per_m
+        self.track_m = track_m
+        self.max_wheel_mps = max_wheel_mps
+        self.retries = retries
+        self.spy = spy
+        self.clock = clock or MonotonicClock()
+        self._serial_exception: type[Exception] = serial.SerialException
+        self._lock = threading.Lock()
+        self._timeout_s = 0.0
+        try:
+            self._port: Any = serial.Serial(
+                port, baudrate=baud, timeout=reply_timeout_s, write_timeout=write_timeout_s
+            )
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise BaseLinkError(f"cannot open {port}: {exc}", code="base-port") from exc
+
+    # --- framing -------------------------------------------------------------------
+
+    def _exchange_once(self, command: p.Command, data: bytes) -> bytes:
+        packet = p.frame(self.address, command, data)
+        want = 1 if command.reply_len is None else command.reply_len + 2
+        try:
+            self._port.write(packet)
+            reply = bytes(self._port.read(want))
+        except (self._serial_exception, OSError) as exc:
+            raise BaseLinkError(f"{self.port_name}: {exc}", code="base-port") from exc
+        if self.spy:
+            _LOGGER.info("base tx %s rx %s", packet.hex(" "), reply.hex(" ") or "-")
+        if not reply:
+            raise BaseSilentError(f"{command.name}: no reply within the timeout")
+        if len(reply) < want:
+            raise BaseReplyError(
+                f"{command.name}: short reply {reply.hex(' ')} ({len(reply)} of {want} bytes)",
+                code="base-reply-short",
+            )
+        if command.reply_len is None:
+            if reply != bytes((p.ACK,)):
+                raise BaseReplyError(
+                    f"{command.name}: expected ack ff, got {reply.hex()}", code="base-reply-garbage"
+                )
+            return b""
+        if not p.reply_crc_ok(self.address, command, reply):
+            raise BaseReplyError(
+                f"{command.name}: CRC mismatch in {reply.hex(' ')}", code="base-reply-crc"
+            )
+        return reply[:-2]
+
+    def _resync(self) -> None:
+        # the controller drops a partial packet after a 10 ms gap; wait it out, then drop
+        # whatever late bytes arrived so the next reply is read from its start
+        time.sleep(p.RESYNC_GAP_S * 1.5)
+        try:
+            self._port.reset_input_buffer()
+        except (self._serial_exception, OSError) as exc:
+            raise BaseLinkError(f"{self.port_name}: {exc}", code="base-port") from exc
+
+    def exchange(self, command: p.Command, data: bytes = b"") -> bytes:
+        """Send one command and return its reply data; retried only when idempotent."""
+        attempts = 1 + (self.retries if command.idempotent else 0)
+        with self._lock:
+            for attempt in range(attempts):
+                try:
+                    return self._exchange_once(command, data)
+                except BaseLinkError as exc:
+                    _LOGGER.debug("%s attempt %d failed: %s", command.name, attempt + 1, exc)
+                    self._resync()
+                    if exc.code == "base-port" or attempt + 1 == attempts:
+                        raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- RobotBase -------------------------------------------------------------------
+
+    def set_serial_timeout(self, seconds: float) -> None:
+        """Set command 14 (tenths of a second) and read it back with command 15."""
+        tenths = round(seconds * 10)
+        if not 1 <= tenths <= 255:
+            raise BaseSetupError(f"serial timeout {seconds} s is outside 0.1..25.5 s")
+        self.exchange(p.SET_SERIAL_TIMEOUT, bytes((tenths,)))
+        confirmed = self.exchange(p.GET_SERIAL_TIMEOUT)[0]
+        if confirmed != tenths:
+            raise BaseSetupError(
+                f"controller kept serial timeout {confirmed / 10} s instead of {tenths / 10} s"
+            )
+        self._timeout_s = confirmed / 10
+        _LOGGER.info("base serial timeout set to %.1f s", self._timeout_s)
+
+    @property
+    def serial_timeout_s(self) -> float:
+        """The serial timeout the controller confirmed, seconds (0 before it was set)."""
+        return self._timeout_s
+
+    def wheel_speeds(self, linear_mps: float, angular_radps: float) -> tuple[float, float]:
+        """Left and right wheel speeds for body speeds, clipped to max_wheel_mps."""
+        half = angular_radps * self.track_m / 2
+        left, right = linear_mps - half, linear_mps + half
+        scale = max(abs(left), abs(right), self.max_wheel_mps) / self.max_wheel_mps
+        return left / scale, right / scale
+
+    def set_velocity(self, linear_mps: float, angular_radps: float) -> None:
+        """Command 37 (mixed speed) in counts per second."""
+        left, right = self.wheel_speeds(linear_mps, angular_radps)
+        data = p.pack_mixed_speed(round(left * self.counts_per_m), round(right * self.counts_per_m))
+        self.exchange(p.MIXED_SPEED, data)
+
+    def stop(self) -> None:
+        """Zero speed on both wheels (command 37 with zeros)."""
+        self.exchange(p.MIXED_SPEED, p.pack_mixed_speed(0, 0))
+
+    def drive_distance(self, left_m: float, right_m: float, speed_mps: float) -> None:
+        """Buffered distance move (command 43); never retried, as a repeat would add up."""
+        qpps = round(abs(speed_mps) * self.counts_per_m)
+        data = p.pack_mixed_speed_distance(
+            qpps if left_m >= 0 else -qpps,
+            round(abs(left_m) * self.counts_per_m),
+            qpps if right_m >= 0 else -qpps,
+            round(abs(right_m) * self.counts_per_m),
+            queue=False,
+        )
+        self.exchange(p.MIXED_SPEED_DISTANCE, data)
+
+    def read_state(self, *, battery: bool = False) -> BaseState:
+        """Encoders (78), status (90) and, when asked, main battery (24)."""
+        left_counts, right_counts = struct.unpack(">ii", self.exchange(p.READ_ENCODERS))
+        (status,) = struct.unpack(">I", self.exchange(p.READ_STATUS))
+        volts = None
+        if battery:
+            (tenths,) = struct.unpack(">H", self.exchange(p.READ_MAIN_BATTERY))
+            volts = tenths / 10
+        return BaseState(
+            left_m=left_counts / self.counts_per_m,
+            right_m=right_counts / self.counts_per_m,
+            battery_v=volts,
+            estop=bool(status & p.STATUS_ESTOP),
+            bumper_front=bool(status & p.STATUS_S4),
+            bumper_rear=bool(status & p.STATUS_S5),
+            status_bits=status,
+            stamp=self.clock.now(),
+        )
+
+    def close(self) -> None:
+        """Close the port (the controller's serial timeout then stops the motors)."""
+        try:
+            self._port.close()
+        except (self._serial_exception, OSError):
+            _LOGGER.warning("closing %s failed", self.port_name, exc_info=True)
