@@ -1,0 +1,90 @@
+"""The FastAPI application factory of the central queue server.
+
+``create_app(settings, clock=...)`` builds a complete app (schema created, tokens
+indexed) so the kiosk's tests can run it in-process through ``httpx.ASGITransport``,
+which does not run lifespan events. Every error leaves as
+``{"error": {"code", "message"}}``, validation errors and unknown routes included.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from central import public_page, routes_counter, routes_kiosk
+from central.catalogue import Catalogue, Clock
+from central.db import create_schema, make_engine
+from central.deps import JsonResponse
+from central.errors import CentralError
+from central.settings import CentralSettings
+from central.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+
+_HTTP_CODES = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _describe(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CentralError)
+    async def _central(_request: Request, exc: CentralError) -> JsonResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:
+        return _error(422, "bad-request", _describe(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JsonResponse:
+        if exc.status_code == 400:  # e.g. a body that is not UTF-8: still bad input
+            return _error(422, "bad-request", str(exc.detail))
+        code = _HTTP_CODES.get(exc.status_code, "http-error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
+        _LOGGER.exception("unhandled error: %s", exc)
+        return _error(500, "internal", "internal server error")
+
+
+def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> FastAPI:
+    """Build the central app on ``settings.database_url`` (schema created if missing)."""
+    catalogue = Catalogue(settings, clock)
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    store = Store(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="Central queue API",
+        version="1",
+        summary=f"Queue tickets, counters, bookings and ratings of {settings.centre_name}",
+        lifespan=lifespan,
+    )
+    app.state.catalogue = catalogue
+    app.state.store = store
+    _install_error_handlers(app)
+    app.include_router(routes_kiosk.router)
+    app.include_router(routes_counter.router)
+    app.include_router(public_page.router)
+    return app

@@ -1,0 +1,94 @@
+"""Command line of the central server: ``central serve | init-db | check-config | openapi``.
+
+Exit codes: 0 ok, 2 bad config (one line per problem on stderr), 3 database unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from central.errors import ConfigError
+from central.settings import CentralSettings, load_settings
+
+_LOGGER = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2
+EXIT_DATABASE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="central", description="Central queue server")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--config", required=True, help="settings TOML file")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    for name, text in (("init-db", "create the database schema"),
+                       ("check-config", "validate a settings file")):
+        sub.add_parser(name, help=text).add_argument("--config", required=True)
+    openapi = sub.add_parser("openapi", help="print the OpenAPI schema as JSON")
+    openapi.add_argument("--config", help="settings TOML (default: a built-in minimal centre)")
+    return parser
+
+
+def _minimal_settings() -> CentralSettings:
+    return CentralSettings.model_validate({
+        "database_url": "sqlite://",
+        "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
+        "counters": [{"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"],
+                      "token": "x" * 16}],
+    })
+
+
+def _serve(settings: CentralSettings, host: str, port: int) -> None:
+    import uvicorn
+
+    from central.app import create_app
+
+    app = create_app(settings)
+    # uvloop/httptools when installed (uvicorn picks them with "auto"): faster ticket path
+    uvicorn.run(app, host=host, port=port, loop="auto", http="auto", log_level="warning",
+                timeout_keep_alive=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``central`` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config) if args.config else _minimal_settings()
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        if args.command == "serve":
+            _serve(settings, args.host, args.port)
+        elif args.command == "init-db":
+            from central.db import create_schema, make_engine
+
+            create_schema(make_engine(settings.database_url))
+        elif args.command == "check-config":
+            print(f"{args.config}: ok")
+        elif args.command == "openapi":
+            from central.app import create_app
+
+            # the schema does not depend on the data: never touch the real database for it
+            offline = settings.model_copy(update={"database_url": "sqlite://"})
+            print(json.dumps(create_app(offline).openapi(), ensure_ascii=False, indent=2))
+    except SQLAlchemyError as exc:
+        print(f"{args.config}: database_url: cannot use the database: {exc.__class__.__name__}: "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        return EXIT_DATABASE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Shared pieces of the HTTP layer: bearer auth, the app's state, fast JSON responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from central.catalogue import Catalogue, Principal
+from central.errors import AuthError
+from central.store import Store
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class JsonResponse(Response):
+    """JSON via orjson: a few times faster than the standard encoder on the hot path."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        """Serialise ``content`` (UTF-8, no escaping of Vietnamese letters)."""
+        return orjson.dumps(content)
+
+
+def catalogue(request: Request) -> Catalogue:
+    """The app's Catalogue."""
+    cat: Catalogue = request.app.state.catalogue
+    return cat
+
+
+def store(request: Request) -> Store:
+    """The app's Store."""
+    st: Store = request.app.state.store
+    return st
+
+
+def principal(request: Request) -> Principal:
+    """Who is calling, from ``Authorization: Bearer <token>``; 401 if nobody."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError(401, "unauthorized", "missing bearer token")
+    who = catalogue(request).authenticate(token.strip())
+    if who is None:
+        raise AuthError(401, "unauthorized", "unknown token")
+    return who
+
+
+def kiosk(request: Request) -> str:
+    """The calling kiosk's id; 403 for a counter token."""
+    who = principal(request)
+    if who.kind != "kiosk":
+        raise AuthError(403, "forbidden", "this call needs a kiosk token")
+    return who.name
+
+
+def counter(request: Request) -> str:
+    """The calling counter's code; 403 for a kiosk token."""
+    who = principal(request)
+    if who.kind != "counter":
+        raise AuthError(403, "forbidden", "this call needs a counter token")
+    return who.name

@@ -1,0 +1,113 @@
+"""The public ticket page ``/t/{public_id}``: a small HTML page for the citizen's phone.
+
+Plain HTML and a meta refresh (no JavaScript): it must work on any phone and over a
+weak connection. Every value is escaped with ``html.escape``; strings exist in vi, en
+and ko, and anything else falls back to Vietnamese.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from central.catalogue import Catalogue
+from central.tickets import get_by_public_id, ticket_view
+
+_LOGGER = logging.getLogger(__name__)
+
+REFRESH_S = 30
+
+STRINGS: dict[str, dict[str, str]] = {
+    "vi": {
+        "title": "Phiếu số", "service": "Lĩnh vực", "counter": "Quầy", "ahead": "Số người phía trước",
+        "wait": "Thời gian chờ dự kiến", "status": "Trạng thái", "minutes": "phút",
+        "waiting": "Đang chờ", "called": "Mời đến quầy", "serving": "Đang phục vụ",
+        "done": "Đã xong", "no_show": "Vắng mặt", "not_found": "Không tìm thấy phiếu",
+    },
+    "en": {
+        "title": "Ticket", "service": "Service", "counter": "Counter", "ahead": "People ahead",
+        "wait": "Estimated wait", "status": "Status", "minutes": "min",
+        "waiting": "Waiting", "called": "Please go to the counter", "serving": "Being served",
+        "done": "Done", "no_show": "Missed", "not_found": "Ticket not found",
+    },
+    "ko": {
+        "title": "번호표", "service": "업무", "counter": "창구", "ahead": "앞의 대기 인원",
+        "wait": "예상 대기 시간", "status": "상태", "minutes": "분",
+        "waiting": "대기 중", "called": "창구로 오십시오", "serving": "처리 중",
+        "done": "완료", "no_show": "부재", "not_found": "번호표를 찾을 수 없습니다",
+    },
+}
+
+_STYLE = (
+    "body{font-family:sans-serif;margin:1em;max-width:30em}"
+    ".num{font-size:4em;font-weight:bold;margin:.2em 0}"
+    "dt{color:#555;margin-top:.6em}dd{margin:0;font-size:1.3em}"
+)
+
+
+def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
+    """The page for one ticket (``view`` is the wire Ticket)."""
+    lang = view["language"] if view["language"] in STRINGS else "vi"
+    text = STRINGS[lang]
+    names = cat.services[view["service"]].names
+    service = names.get(lang) or names["vi"]
+    if view["called_counter"]:
+        counters = [c["name"] for c in view["counters"] if c["code"] == view["called_counter"]]
+    else:
+        counters = [c["name"] for c in view["counters"]]
+    minutes = (view["estimated_wait_s"] + 59) // 60
+    rows = [
+        (text["service"], service),
+        (text["counter"], ", ".join(counters) or view["called_counter"] or ""),
+        (text["status"], text.get(view["status"], view["status"])),
+    ]
+    if view["status"] == "waiting":
+        rows.insert(2, (text["ahead"], str(view["people_ahead"])))
+        rows.insert(3, (text["wait"], f"{minutes} {text['minutes']}"))
+    items = "".join(
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<meta http-equiv="refresh" content="{REFRESH_S}">'
+        f"<title>{html.escape(text['title'])} {html.escape(view['number'])}</title>"
+        f"<style>{_STYLE}</style></head><body>"
+        f"<p>{html.escape(cat.settings.centre_name)}</p>"
+        f"<div>{html.escape(text['title'])}</div>"
+        f'<div class="num">{html.escape(view["number"])}</div>'
+        f"<dl>{items}</dl></body></html>"
+    )
+
+
+def render_not_found(lang: str = "vi") -> str:
+    """A 404 page."""
+    text = STRINGS.get(lang, STRINGS["vi"])
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{html.escape(text['not_found'])}</title></head>"
+        f"<body><p>{html.escape(text['not_found'])}</p></body></html>"
+    )
+
+
+router = APIRouter()
+
+
+@router.get("/t/{public_id}", response_class=HTMLResponse)
+async def ticket_page(public_id: str, request: Request) -> HTMLResponse:
+    """The public page of a ticket (no token: the unguessable public id is the key)."""
+    cat: Catalogue = request.app.state.catalogue
+
+    def work(conn: Any) -> dict[str, Any] | None:
+        row = get_by_public_id(conn, public_id)
+        return None if row is None else ticket_view(conn, cat, row)
+
+    view = await request.app.state.store.run(work, read_only=True)
+    if view is None:
+        return HTMLResponse(render_not_found(), status_code=404)
+    return HTMLResponse(render_ticket_page(cat, view))

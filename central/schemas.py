@@ -1,0 +1,159 @@
+"""Request and response bodies of wire API v1 (docs/wire-api.md) as pydantic models.
+
+Requests are validated by FastAPI with these models; responses are built as plain dicts
+and serialised with orjson on the hot path, so the response models here mainly publish
+the schema at /openapi.json.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+_LOGGER = logging.getLogger(__name__)
+
+_STRICT = ConfigDict(extra="forbid")
+IdempotencyKey = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+Language = Field(default="vi", min_length=2, max_length=8, pattern=r"^[A-Za-z-]+$")
+
+
+class OfflineIssue(BaseModel):
+    """A number the kiosk printed while central was unreachable."""
+
+    model_config = _STRICT
+
+    number: str = Field(min_length=3, max_length=24, pattern=r"^[A-Z0-9]+-[A-Z]+[0-9]+$")
+    issued_at: AwareDatetime
+
+
+class TicketRequest(BaseModel):
+    """Body of ``POST /api/v1/tickets``."""
+
+    model_config = _STRICT
+
+    idempotency_key: str = IdempotencyKey
+    service: str = Field(min_length=1, max_length=32)
+    language: str = Language
+    priority: str | None = Field(default=None, max_length=32)
+    offline: OfflineIssue | None = None
+
+
+class CounterRef(BaseModel):
+    """A counter as shown to citizens."""
+
+    code: str
+    name: str
+
+
+class Ticket(BaseModel):
+    """A queue ticket as the kiosk and the public page see it."""
+
+    id: str
+    public_id: str
+    number: str
+    service: str
+    priority: str | None
+    language: str
+    status: Literal["waiting", "called", "serving", "done", "no_show"]
+    counters: list[CounterRef]
+    called_counter: str | None
+    people_ahead: int
+    estimated_wait_s: int
+    issued_at: datetime
+    local_day: date
+    status_url: str
+    offline_number: str | None
+
+
+class Service(BaseModel):
+    """A service (field) and its counters."""
+
+    code: str
+    prefix: str
+    names: dict[str, str]
+    counters: list[CounterRef]
+
+
+class Category(BaseModel):
+    """A priority category."""
+
+    code: str
+    names: dict[str, str]
+
+
+class ServiceList(BaseModel):
+    """Body of ``GET /api/v1/services``."""
+
+    services: list[Service]
+    priority_categories: list[Category]
+
+
+class Health(BaseModel):
+    """Body of ``GET /api/v1/health``."""
+
+    status: str
+    time: datetime
+    local_day: date
+
+
+class BookingRequest(BaseModel):
+    """Body of ``POST /api/v1/bookings``."""
+
+    model_config = _STRICT
+
+    service: str = Field(min_length=1, max_length=32)
+    date: date
+    language: str = Language
+    idempotency_key: str = IdempotencyKey
+
+
+class Booking(BaseModel):
+    """A booking for a later day (or later today)."""
+
+    code: str
+    service: str
+    date: date
+    status: Literal["booked", "used"]
+
+
+class RedeemRequest(BaseModel):
+    """Body of ``POST /api/v1/bookings/{code}/redeem``."""
+
+    model_config = _STRICT
+
+    idempotency_key: str = IdempotencyKey
+    language: str = Language
+
+
+class RatingRequest(BaseModel):
+    """Body of ``POST /api/v1/ratings``."""
+
+    model_config = _STRICT
+
+    ticket_id: str | None = Field(default=None, max_length=36)
+    counter: str | None = Field(default=None, max_length=16)
+    score: int = Field(ge=1, le=5)
+    reasons: list[str] = Field(default_factory=list, max_length=16)
+    idempotency_key: str = IdempotencyKey
+
+
+class RatingCreated(BaseModel):
+    """Body answering a rating."""
+
+    id: str
+
+
+class ErrorDetail(BaseModel):
+    """The ``error`` member of every error body."""
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {"code", "message"}}``."""
+
+    error: ErrorDetail

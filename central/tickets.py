@@ -1,0 +1,183 @@
+"""Issuing tickets and rendering them for the wire.
+
+Numbers come from one counter row per (service, local day), bumped with
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` inside the same transaction as the
+ticket insert, and ``UNIQUE(service, local_day, seq)`` backs it up: two citizens can
+never get the same number, whatever the concurrency. A rolled-back issue rolls the
+counter back too, so numbers stay gapless.
+
+Idempotency: ``(kiosk, idempotency_key)`` is unique. A replay with the same body returns
+the stored ticket; a different body is an ``idempotency-conflict``. Offline tickets keep
+the number the kiosk printed and queue at their ``issued_at`` (never later than now).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from central.catalogue import Catalogue, fingerprint, to_micros
+from central.db import day_counters, tickets
+from central.errors import BadInput, Conflict, NotFound
+from central.estimate import estimated_wait_s, people_ahead
+from central.schemas import TicketRequest
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _insert_for(conn: Connection) -> Any:
+    return sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+
+
+def next_seq(conn: Connection, service: str, day: str) -> int:
+    """Atomically take the next sequence number of ``service`` on ``day``."""
+    stmt = (
+        _insert_for(conn)(day_counters)
+        .values(service=service, local_day=day, last_seq=1, regular_streak=0)
+        .on_conflict_do_update(
+            index_elements=[day_counters.c.service, day_counters.c.local_day],
+            set_={"last_seq": day_counters.c.last_seq + 1},
+        )
+        .returning(day_counters.c.last_seq)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def find_by_key(conn: Connection, kiosk_id: str, key: str) -> Any:
+    """The ticket a kiosk issued under ``key``, or None."""
+    return conn.execute(
+        select(tickets).where(tickets.c.kiosk_id == kiosk_id, tickets.c.idempotency_key == key)
+    ).first()
+
+
+def get_ticket(conn: Connection, ticket_id: str) -> Any:
+    """The ticket row with id ``ticket_id``; NotFound otherwise."""
+    row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+    if row is None:
+        raise NotFound("unknown-ticket", f"no ticket {ticket_id!r}")
+    return row
+
+
+def get_by_public_id(conn: Connection, public_id: str) -> Any:
+    """The ticket row with public id ``public_id``, or None."""
+    return conn.execute(select(tickets).where(tickets.c.public_id == public_id)).first()
+
+
+def check_request(cat: Catalogue, kiosk_id: str, req: TicketRequest) -> None:
+    """Reject unknown services/priorities and offline numbers outside the kiosk's range."""
+    service = cat.services.get(req.service)
+    if service is None:
+        raise BadInput("unknown-service", f"no service {req.service!r}")
+    if req.priority is not None and req.priority not in cat.priorities:
+        raise BadInput("unknown-priority", f"no priority category {req.priority!r}")
+    if req.offline is not None:
+        prefix = cat.kiosks[kiosk_id].offline_prefix
+        pattern = rf"{re.escape(prefix)}-{re.escape(service.prefix)}[0-9]{{3,4}}"
+        if not re.fullmatch(pattern, req.offline.number):
+            raise BadInput(
+                "bad-request",
+                f"offline number {req.offline.number!r} is not {prefix}-{service.prefix}NNN",
+            )
+
+
+def issue_ticket(
+    conn: Connection,
+    cat: Catalogue,
+    kiosk_id: str,
+    req: TicketRequest,
+    *,
+    print_body: dict[str, object] | None = None,
+) -> tuple[Any, bool]:
+    """Issue (or replay) a ticket; returns ``(row, created)``. Runs in the caller's transaction.
+
+    ``print_body`` overrides what the idempotency fingerprint is computed from (redeeming
+    a booking fingerprints the booking, not a ticket body).
+    """
+    check_request(cat, kiosk_id, req)
+    body = print_body if print_body is not None else req.model_dump(
+        mode="json", exclude={"idempotency_key"}
+    )
+    digest = fingerprint(body)
+    existing = find_by_key(conn, kiosk_id, req.idempotency_key)
+    if existing is not None:
+        if existing.fingerprint != digest:
+            raise Conflict(
+                "idempotency-conflict",
+                f"idempotency key {req.idempotency_key!r} was used with a different body",
+            )
+        return existing, False
+    now = cat.now()
+    now_us = to_micros(now)
+    if req.offline is None:
+        day = cat.local_day(now)
+        seq: int | None = next_seq(conn, req.service, day)
+        number = f"{cat.services[req.service].prefix}{seq:03d}"
+        issued_us = queue_us = now_us
+    else:
+        day = cat.local_day(req.offline.issued_at)
+        seq = None
+        number = req.offline.number
+        issued_us = to_micros(req.offline.issued_at)
+        queue_us = min(issued_us, now_us)  # a clock ahead must not jump the queue
+        taken = conn.execute(
+            select(tickets.c.id).where(tickets.c.local_day == day, tickets.c.number == number)
+        ).first()
+        if taken is not None:
+            raise Conflict("duplicate-number", f"number {number} already exists on {day}")
+    values = {
+        "id": str(uuid.uuid4()),
+        "public_id": secrets.token_urlsafe(16),
+        "service": req.service,
+        "local_day": day,
+        "seq": seq,
+        "number": number,
+        "offline": req.offline is not None,
+        "priority": req.priority,
+        "language": req.language,
+        "status": "waiting",
+        "kiosk_id": kiosk_id,
+        "idempotency_key": req.idempotency_key,
+        "fingerprint": digest,
+        "queue_us": queue_us,
+        "issued_us": issued_us,
+    }
+    row_id = conn.execute(tickets.insert().values(**values).returning(tickets.c.row_id)).scalar_one()
+    _LOGGER.info("issued %s (%s) to kiosk %s on %s", number, req.service, kiosk_id, day)
+    return _Row(row_id=row_id, **values), True
+
+
+class _Row:
+    """A just-inserted ticket, shaped like a result row (saves a SELECT on the hot path)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+        self.called_counter = None
+        self.called_us = self.started_us = self.completed_us = self.service_s = None
+
+
+def ticket_view(conn: Connection, cat: Catalogue, row: Any) -> dict[str, Any]:
+    """The wire ``Ticket`` with fresh people-ahead and wait."""
+    ahead = people_ahead(conn, cat, row)
+    return {
+        "id": row.id,
+        "public_id": row.public_id,
+        "number": row.number,
+        "service": row.service,
+        "priority": row.priority,
+        "language": row.language,
+        "status": row.status,
+        "counters": cat.counter_refs(row.service),
+        "called_counter": row.called_counter,
+        "people_ahead": ahead,
+        "estimated_wait_s": estimated_wait_s(conn, cat, row.service, ahead),
+        "issued_at": cat.to_local_iso(row.issued_us),
+        "local_day": row.local_day,
+        "status_url": f"{cat.settings.public_base_url}/t/{row.public_id}",
+        "offline_number": row.number if row.offline else None,
+    }
