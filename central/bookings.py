@@ -56,9 +56,15 @@ def create_booking(
             break
     conn.execute(
         bookings.insert().values(
-            code=code, service=req.service, date=req.date.isoformat(), language=req.language,
-            status="booked", kiosk_id=kiosk_id, idempotency_key=req.idempotency_key,
-            fingerprint=digest, created_us=to_micros(now),
+            code=code,
+            service=req.service,
+            date=req.date.isoformat(),
+            language=req.language,
+            status="booked",
+            kiosk_id=kiosk_id,
+            idempotency_key=req.idempotency_key,
+            fingerprint=digest,
+            created_us=to_micros(now),
         )
     )
     _LOGGER.info("booking %s for %s on %s", code, req.service, req.date)
@@ -86,7 +92,8 @@ def redeem_booking(
     )
     row, _ = issue_ticket(conn, cat, kiosk_id, ticket_req, print_body=body)
     conn.execute(
-        update(bookings).where(bookings.c.code == booking.code)
+        update(bookings)
+        .where(bookings.c.code == booking.code)
         .values(status="used", ticket_id=row.id)
     )
     return row

@@ -32,7 +32,9 @@ _CLAIM_ATTEMPTS = 5
 
 def _earliest(conn: Connection, services: list[str], day: str, priority: bool | None) -> Any:
     t = tickets.c
-    query = select(tickets).where(t.service.in_(services), t.local_day == day, t.status == "waiting")
+    query = select(tickets).where(
+        t.service.in_(services), t.local_day == day, t.status == "waiting"
+    )
     if priority is True:
         query = query.where(t.priority.is_not(None))
     elif priority is False:
@@ -119,8 +121,11 @@ def recall(conn: Connection, cat: Catalogue, counter: str) -> Any:
     return get_ticket(conn, row.id)
 
 
-_TRANSITIONS = {"start": ("called", "serving"), "complete": ("serving", "done"),
-                "no-show": ("called", "no_show")}
+_TRANSITIONS = {
+    "start": ("called", "serving"),
+    "complete": ("serving", "done"),
+    "no-show": ("called", "no_show"),
+}
 
 
 def transition(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, action: str) -> Any:
@@ -131,7 +136,8 @@ def transition(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, a
         raise Conflict("invalid-state", f"cannot {action} ticket {row.number}: it is {row.status}")
     if row.called_counter != counter:
         raise Conflict(
-            "invalid-state", f"ticket {row.number} was called at {row.called_counter}, not {counter}"
+            "invalid-state",
+            f"ticket {row.number} was called at {row.called_counter}, not {counter}",
         )
     now_us = to_micros(cat.now())
     values: dict[str, Any] = {"status": target}
@@ -141,7 +147,8 @@ def transition(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, a
         values["completed_us"] = now_us
         values["service_s"] = max((now_us - (row.started_us or now_us)) // 1_000_000, 0)
     done = conn.execute(
-        update(tickets).where(tickets.c.row_id == row.row_id, tickets.c.status == source)
+        update(tickets)
+        .where(tickets.c.row_id == row.row_id, tickets.c.status == source)
         .values(**values)
     ).rowcount
     if done != 1:

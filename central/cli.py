@@ -29,8 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", required=True, help="settings TOML file")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
-    for name, text in (("init-db", "create the database schema"),
-                       ("check-config", "validate a settings file")):
+    for name, text in (
+        ("init-db", "create the database schema"),
+        ("check-config", "validate a settings file"),
+    ):
         sub.add_parser(name, help=text).add_argument("--config", required=True)
     openapi = sub.add_parser("openapi", help="print the OpenAPI schema as JSON")
     openapi.add_argument("--config", help="settings TOML (default: a built-in minimal centre)")
@@ -38,12 +40,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _minimal_settings() -> CentralSettings:
-    return CentralSettings.model_validate({
-        "database_url": "sqlite://",
-        "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
-        "counters": [{"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"],
-                      "token": "x" * 16}],
-    })
+    return CentralSettings.model_validate(
+        {
+            "database_url": "sqlite://",
+            "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
+            "counters": [
+                {"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"], "token": "x" * 16}
+            ],
+        }
+    )
 
 
 def _serve(settings: CentralSettings, host: str, port: int) -> None:
@@ -53,15 +58,23 @@ def _serve(settings: CentralSettings, host: str, port: int) -> None:
 
     app = create_app(settings)
     # uvloop/httptools when installed (uvicorn picks them with "auto"): faster ticket path
-    uvicorn.run(app, host=host, port=port, loop="auto", http="auto", log_level="warning",
-                timeout_keep_alive=30)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        loop="auto",
+        http="auto",
+        log_level="warning",
+        timeout_keep_alive=30,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``central`` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = load_settings(args.config) if args.config else _minimal_settings()
     except ConfigError as exc:
@@ -84,8 +97,11 @@ def main(argv: list[str] | None = None) -> int:
             offline = settings.model_copy(update={"database_url": "sqlite://"})
             print(json.dumps(create_app(offline).openapi(), ensure_ascii=False, indent=2))
     except SQLAlchemyError as exc:
-        print(f"{args.config}: database_url: cannot use the database: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        print(
+            f"{args.config}: database_url: cannot use the database: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
         return EXIT_DATABASE
     return 0
 

@@ -53,6 +53,9 @@ tickets = Table(
     Column("seq", Integer, nullable=True),  # NULL for offline numbers
     Column("number", String(24), nullable=False),
     Column("offline", Boolean, nullable=False, default=False),
+    # the number a kiosk printed while offline: the ticket's own number when it was
+    # created offline, or an alias when central had already served the same key online
+    Column("offline_number", String(24), nullable=True),
     Column("priority", String(32), nullable=True),
     Column("language", String(8), nullable=False),
     Column("status", String(10), nullable=False),

@@ -23,22 +23,49 @@ REFRESH_S = 30
 
 STRINGS: dict[str, dict[str, str]] = {
     "vi": {
-        "title": "Phiếu số", "service": "Lĩnh vực", "counter": "Quầy", "ahead": "Số người phía trước",
-        "wait": "Thời gian chờ dự kiến", "status": "Trạng thái", "minutes": "phút",
-        "waiting": "Đang chờ", "called": "Mời đến quầy", "serving": "Đang phục vụ",
-        "done": "Đã xong", "no_show": "Vắng mặt", "not_found": "Không tìm thấy phiếu",
+        "title": "Phiếu số",
+        "service": "Lĩnh vực",
+        "counter": "Quầy",
+        "ahead": "Số người phía trước",
+        "wait": "Thời gian chờ dự kiến",
+        "status": "Trạng thái",
+        "minutes": "phút",
+        "waiting": "Đang chờ",
+        "called": "Mời đến quầy",
+        "serving": "Đang phục vụ",
+        "done": "Đã xong",
+        "no_show": "Vắng mặt",
+        "not_found": "Không tìm thấy phiếu",
     },
     "en": {
-        "title": "Ticket", "service": "Service", "counter": "Counter", "ahead": "People ahead",
-        "wait": "Estimated wait", "status": "Status", "minutes": "min",
-        "waiting": "Waiting", "called": "Please go to the counter", "serving": "Being served",
-        "done": "Done", "no_show": "Missed", "not_found": "Ticket not found",
+        "title": "Ticket",
+        "service": "Service",
+        "counter": "Counter",
+        "ahead": "People ahead",
+        "wait": "Estimated wait",
+        "status": "Status",
+        "minutes": "min",
+        "waiting": "Waiting",
+        "called": "Please go to the counter",
+        "serving": "Being served",
+        "done": "Done",
+        "no_show": "Missed",
+        "not_found": "Ticket not found",
     },
     "ko": {
-        "title": "번호표", "service": "업무", "counter": "창구", "ahead": "앞의 대기 인원",
-        "wait": "예상 대기 시간", "status": "상태", "minutes": "분",
-        "waiting": "대기 중", "called": "창구로 오십시오", "serving": "처리 중",
-        "done": "완료", "no_show": "부재", "not_found": "번호표를 찾을 수 없습니다",
+        "title": "번호표",
+        "service": "업무",
+        "counter": "창구",
+        "ahead": "앞의 대기 인원",
+        "wait": "예상 대기 시간",
+        "status": "상태",
+        "minutes": "분",
+        "waiting": "대기 중",
+        "called": "창구로 오십시오",
+        "serving": "처리 중",
+        "done": "완료",
+        "no_show": "부재",
+        "not_found": "번호표를 찾을 수 없습니다",
     },
 }
 
@@ -68,9 +95,7 @@ def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
     if view["status"] == "waiting":
         rows.insert(2, (text["ahead"], str(view["people_ahead"])))
         rows.insert(3, (text["wait"], f"{minutes} {text['minutes']}"))
-    items = "".join(
-        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows
-    )
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
     return (
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'

@@ -38,9 +38,15 @@ def add_rating(
     rating_id = str(uuid.uuid4())
     conn.execute(
         ratings.insert().values(
-            id=rating_id, kiosk_id=kiosk_id, idempotency_key=req.idempotency_key,
-            fingerprint=digest, ticket_id=req.ticket_id, counter=req.counter, score=req.score,
-            reasons=orjson.dumps(req.reasons).decode(), created_us=to_micros(cat.now()),
+            id=rating_id,
+            kiosk_id=kiosk_id,
+            idempotency_key=req.idempotency_key,
+            fingerprint=digest,
+            ticket_id=req.ticket_id,
+            counter=req.counter,
+            score=req.score,
+            reasons=orjson.dumps(req.reasons).decode(),
+            created_us=to_micros(cat.now()),
         )
     )
     _LOGGER.info("rating %d from kiosk %s (counter %s)", req.score, kiosk_id, req.counter)

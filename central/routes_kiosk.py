@@ -47,7 +47,11 @@ async def health(cat: Cat) -> JsonResponse:
     """Liveness: the server's time and local day (no token needed)."""
     now = cat.now()
     return JsonResponse(
-        {"status": "ok", "time": now.astimezone(cat.zone).isoformat(), "local_day": cat.local_day(now)}
+        {
+            "status": "ok",
+            "time": now.astimezone(cat.zone).isoformat(),
+            "local_day": cat.local_day(now),
+        }
     )
 
 
@@ -56,7 +60,12 @@ async def services(cat: Cat, _who: Anyone) -> JsonResponse:
     """Services with their counters, and the priority categories."""
     body = {
         "services": [
-            {"code": s.code, "prefix": s.prefix, "names": s.names, "counters": cat.counter_refs(s.code)}
+            {
+                "code": s.code,
+                "prefix": s.prefix,
+                "names": s.names,
+                "counters": cat.counter_refs(s.code),
+            }
             for s in cat.settings.services
         ],
         "priority_categories": [
@@ -81,8 +90,9 @@ async def create_ticket(req: TicketRequest, cat: Cat, db: Db, kiosk_id: Kiosk) -
 @router.get("/tickets/{ticket_id}", response_model=Ticket)
 async def read_ticket(ticket_id: str, cat: Cat, db: Db, _who: Anyone) -> JsonResponse:
     """A ticket with fresh people-ahead and wait."""
-    view = await db.run(lambda conn: ticket_view(conn, cat, get_ticket(conn, ticket_id)),
-                        read_only=True)
+    view = await db.run(
+        lambda conn: ticket_view(conn, cat, get_ticket(conn, ticket_id)), read_only=True
+    )
     return JsonResponse(view)
 
 

@@ -6,9 +6,12 @@ ticket insert, and ``UNIQUE(service, local_day, seq)`` backs it up: two citizens
 never get the same number, whatever the concurrency. A rolled-back issue rolls the
 counter back too, so numbers stay gapless.
 
-Idempotency: ``(kiosk, idempotency_key)`` is unique. A replay with the same body returns
-the stored ticket; a different body is an ``idempotency-conflict``. Offline tickets keep
-the number the kiosk printed and queue at their ``issued_at`` (never later than now).
+Idempotency: ``(kiosk, idempotency_key)`` is unique. A replay with the same body (compared
+without its ``offline`` field) returns the stored ticket; a different body is an
+``idempotency-conflict``. Offline tickets keep the number the kiosk printed and queue at
+their ``issued_at`` (never later than now). An offline replay of a key central already
+served online returns that ticket and records the printed number as ``offline_number``,
+so the citizen is served once under either number.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central.catalogue import Catalogue, fingerprint, to_micros
@@ -100,8 +103,10 @@ def issue_ticket(
     a booking fingerprints the booking, not a ticket body).
     """
     check_request(cat, kiosk_id, req)
-    body = print_body if print_body is not None else req.model_dump(
-        mode="json", exclude={"idempotency_key"}
+    body = (
+        print_body
+        if print_body is not None
+        else req.model_dump(mode="json", exclude={"idempotency_key", "offline"})
     )
     digest = fingerprint(body)
     existing = find_by_key(conn, kiosk_id, req.idempotency_key)
@@ -111,6 +116,14 @@ def issue_ticket(
                 "idempotency-conflict",
                 f"idempotency key {req.idempotency_key!r} was used with a different body",
             )
+        if req.offline is not None and existing.offline_number is None:
+            conn.execute(
+                update(tickets)
+                .where(tickets.c.row_id == existing.row_id)
+                .values(offline_number=req.offline.number)
+            )
+            _LOGGER.info("ticket %s also known as %s", existing.number, req.offline.number)
+            existing = get_ticket(conn, existing.id)
         return existing, False
     now = cat.now()
     now_us = to_micros(now)
@@ -138,6 +151,7 @@ def issue_ticket(
         "seq": seq,
         "number": number,
         "offline": req.offline is not None,
+        "offline_number": number if req.offline is not None else None,
         "priority": req.priority,
         "language": req.language,
         "status": "waiting",
@@ -147,7 +161,9 @@ def issue_ticket(
         "queue_us": queue_us,
         "issued_us": issued_us,
     }
-    row_id = conn.execute(tickets.insert().values(**values).returning(tickets.c.row_id)).scalar_one()
+    row_id = conn.execute(
+        tickets.insert().values(**values).returning(tickets.c.row_id)
+    ).scalar_one()
     _LOGGER.info("issued %s (%s) to kiosk %s on %s", number, req.service, kiosk_id, day)
     return _Row(row_id=row_id, **values), True
 
@@ -179,5 +195,5 @@ def ticket_view(conn: Connection, cat: Catalogue, row: Any) -> dict[str, Any]:
         "issued_at": cat.to_local_iso(row.issued_us),
         "local_day": row.local_day,
         "status_url": f"{cat.settings.public_base_url}/t/{row.public_id}",
-        "offline_number": row.number if row.offline else None,
+        "offline_number": row.offline_number,
     }
