@@ -10,6 +10,7 @@ Errors::
     +-- PrinterOffline           no answer / link down / write timed out
     +-- PrinterPaperOut          paper end sensor
     +-- PrinterCoverOpen         cover open (DLE EOT 2, bit 2)
+    +-- PrinterJobInvalid        the job cannot be encoded (non-ASCII Text, image too wide)
 
 Status from a printer is advisory (python-escpos reports paper OK when the printer does
 not answer); a job only counts as printed when its bytes were written within the timeout.
@@ -48,6 +49,12 @@ class PrinterCoverOpen(PrinterError):
     """The printer cover is open."""
 
     code = "printer-cover-open"
+
+
+class PrinterJobInvalid(PrinterError):
+    """The job cannot be turned into ESC/POS (a bug in the caller, not the printer)."""
+
+    code = "printer-job-invalid"
 
 
 class Paper(enum.Enum):
