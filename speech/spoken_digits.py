@@ -1,0 +1,79 @@
+"""Find a dossier code in what was said: digits as digits ("123456") or as words
+("một hai ba", "one two three", "일 이 삼"), possibly mixed and split by the recogniser.
+
+A code is the longest run of digit tokens giving at least :data:`MIN_CODE_DIGITS` digits;
+shorter runs are ordinary numbers ("2 người", "50 nghìn") and are ignored. "không" is
+also "no" in Vietnamese: it only counts as 0 inside a run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from speech.textmatch import fold
+
+MIN_CODE_DIGITS = 4
+MAX_CODE_DIGITS = 24
+
+_WORDS: dict[str, dict[str, str]] = {
+    # folded forms, so "mot", "một" and "mốt" all read as 1
+    "vi": {
+        "khong": "0", "linh": "0", "le": "0", "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4",
+        "nam": "5", "lam": "5", "sau": "6", "bay": "7", "tam": "8", "chin": "9",
+    },
+    "en": {
+        "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2", "too": "2", "three": "3",
+        "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+        "double": "",
+    },
+    "ko": {
+        "공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5", "육": "6",
+        "륙": "6", "칠": "7", "팔": "8", "구": "9",
+    },
+}
+#: words that never start a run (too common as ordinary words) but count inside one
+_WEAK = {"vi": {"khong", "tu", "le", "linh", "ba", "nam"}, "en": {"to", "too", "for", "oh", "o"}, "ko": {"이", "사", "오"}}
+_DIGITS = re.compile(r"^\d+$")
+
+
+def _token_digits(token: str, lang: str) -> str | None:
+    compact = token.replace(".", "").replace("-", "")
+    if _DIGITS.match(compact):
+        return compact
+    table = _WORDS.get(lang, {})
+    key = fold(token) if lang == "vi" else token
+    if key in table:
+        return table[key]
+    if lang == "ko" and len(token) > 1 and all(ch in table for ch in token):
+        return "".join(table[ch] for ch in token)  # "일이삼" merged by the recogniser
+    return None
+
+
+def find_code(text: str, lang: str) -> str | None:
+    """The dossier code in ``text`` (cleaned, lower case), or None."""
+    tokens = text.split()
+    best = ""
+    run = ""
+    run_tokens = 0
+    doubled = False
+    for token in tokens:
+        digits = _token_digits(token, lang)
+        if digits is None or (not run and (fold(token) if lang == "vi" else token) in _WEAK.get(lang, set())):
+            if len(run) > len(best) and run_tokens >= 1:
+                best = run
+            run, run_tokens, doubled = "", 0, False
+            if digits is None:
+                continue
+            # a weak word can still be 0 after a strong one; here it starts nothing
+            continue
+        if digits == "":  # "double five" in English
+            doubled = True
+            continue
+        run += digits * 2 if doubled and len(digits) == 1 else digits
+        doubled = False
+        run_tokens += 1
+    if len(run) > len(best):
+        best = run
+    if MIN_CODE_DIGITS <= len(best) <= MAX_CODE_DIGITS:
+        return best
+    return None
