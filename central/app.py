@@ -59,7 +59,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
-        _LOGGER.exception("unhandled error: %s", exc)
+        _LOGGER.error("unhandled error: %s", exc, exc_info=exc)
         return _error(500, "internal", "internal server error")
 
 

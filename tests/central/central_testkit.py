@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+
+AppFactory = Callable[..., FastAPI]
 
 KIOSK_TOKEN = "test-kiosk-K1-token-000"
 KIOSK2_TOKEN = "test-kiosk-K2-token-000"

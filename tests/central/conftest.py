@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from central_testkit import SettableClock, settings_dict
+from central_testkit import AppFactory, SettableClock, settings_dict
 from fastapi import FastAPI
 
 from central.app import create_app
@@ -151,8 +151,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
 
 
 # --- the app ----------------------------------------------------------------------------
-
-AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture

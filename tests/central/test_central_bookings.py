@@ -1,0 +1,114 @@
+"""Bookings (create, redeem once, wrong day) and ratings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from central.bookings import CODE_ALPHABET
+from central_testkit import SettableClock, issue, kiosk_headers
+
+
+async def _book(
+    http: httpx.AsyncClient,
+    day: str = "2026-11-23",
+    key: str = "booking-key-1",
+    expect: int = 201,
+    service: str = "dat-dai",
+) -> dict[str, Any]:
+    response = await http.post(
+        "/api/v1/bookings",
+        headers=kiosk_headers(),
+        json={"service": service, "date": day, "language": "en", "idempotency_key": key},
+    )
+    assert response.status_code == expect, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _redeem(http: httpx.AsyncClient, code: str, key: str, expect: int) -> dict[str, Any]:
+    response = await http.post(
+        f"/api/v1/bookings/{code}/redeem",
+        headers=kiosk_headers(),
+        json={"idempotency_key": key, "language": "en"},
+    )
+    assert response.status_code == expect, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_booking_code_and_replay(client: httpx.AsyncClient) -> None:
+    booking = await _book(client)
+    assert booking["status"] == "booked" and booking["date"] == "2026-11-23"
+    assert len(booking["code"]) == 6 and set(booking["code"]) <= set(CODE_ALPHABET)
+    again = await _book(client, expect=200)
+    assert again["code"] == booking["code"]
+    other = await _book(client, "2026-11-24", expect=409)
+    assert other["error"]["code"] == "idempotency-conflict"
+    assert (await _book(client, key="booking-key-2"))["code"] != booking["code"]
+
+
+async def test_booking_validation(client: httpx.AsyncClient) -> None:
+    assert (await _book(client, "2026-11-22", expect=422))["error"]["code"] == "bad-request"
+    assert (await _book(client, service="x", expect=422))["error"]["code"] == "unknown-service"
+    assert (await _book(client, "23/11/2026", expect=422))["error"]["code"] == "bad-request"
+
+
+async def test_redeem_once(client: httpx.AsyncClient) -> None:
+    code = (await _book(client))["code"]
+    ticket = await _redeem(client, code, "redeem-key-1", 200)
+    assert (ticket["number"], ticket["service"], ticket["language"]) == ("D001", "dat-dai", "en")
+    replay = await _redeem(client, code.lower(), "redeem-key-1", 200)
+    assert replay["id"] == ticket["id"]
+    used = await _redeem(client, code, "redeem-key-2", 409)
+    assert used["error"]["code"] == "booking-used"
+    assert (await _redeem(client, "ZZZZZZ", "redeem-key-3", 404))["error"]["code"] == (
+        "unknown-booking"
+    )
+
+
+async def test_redeem_on_wrong_day(client: httpx.AsyncClient, clock: SettableClock) -> None:
+    code = (await _book(client, "2026-11-24"))["code"]
+    assert (await _redeem(client, code, "redeem-key-1", 409))["error"]["code"] == (
+        "booking-wrong-day"
+    )
+    clock.advance(days=1)
+    assert (await _redeem(client, code, "redeem-key-1", 200))["local_day"] == "2026-11-24"
+
+
+async def test_ratings(client: httpx.AsyncClient) -> None:
+    ticket = await issue(client)
+    body = {
+        "ticket_id": ticket["id"],
+        "counter": "Q1",
+        "score": 5,
+        "reasons": ["friendly"],
+        "idempotency_key": "rating-key-1",
+    }
+    first = await client.post("/api/v1/ratings", headers=kiosk_headers(), json=body)
+    assert first.status_code == 201 and first.json()["id"]
+    again = await client.post("/api/v1/ratings", headers=kiosk_headers(), json=body)
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+    changed = await client.post(
+        "/api/v1/ratings", headers=kiosk_headers(), json={**body, "score": 1}
+    )
+    assert changed.json()["error"]["code"] == "idempotency-conflict"
+    anonymous = await client.post(
+        "/api/v1/ratings",
+        headers=kiosk_headers(),
+        json={"score": 3, "idempotency_key": "rating-key-2"},
+    )
+    assert anonymous.status_code == 201
+    for bad, code, status in (
+        ({"score": 6}, "bad-request", 422),
+        ({"score": 0}, "bad-request", 422),
+        ({"counter": "Q99"}, "unknown-counter", 422),
+        ({"ticket_id": "nope"}, "unknown-ticket", 404),
+    ):
+        response = await client.post(
+            "/api/v1/ratings",
+            headers=kiosk_headers(),
+            json={**body, "idempotency_key": "rating-key-3", **bad},
+        )
+        assert (response.status_code, response.json()["error"]["code"]) == (status, code), bad

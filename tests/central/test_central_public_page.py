@@ -1,0 +1,37 @@
+"""The public ticket page: language, escaping, contents."""
+
+from __future__ import annotations
+
+import httpx
+
+from central_testkit import counter_headers, issue
+
+
+async def test_page_in_ticket_language(client: httpx.AsyncClient) -> None:
+    await issue(client)
+    ticket = await issue(client, language="ko")
+    assert ticket["status_url"] == f"http://central.test/t/{ticket['public_id']}"
+    page = await client.get(f"/t/{ticket['public_id']}")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<html lang="ko">' in html and '<meta http-equiv="refresh" content="30">' in html
+    assert "A002" in html and "사법" in html and "Quầy 1, Quầy 2" in html
+    assert "앞의 대기 인원</dt><dd>1<" in html and "예상 대기 시간</dt><dd>3 분<" in html
+    # the centre name holds < and &: escaped, never raw markup
+    assert "Trung tâm &lt;Thử&gt; &amp; nghiệm" in html and "<Thử>" not in html
+    assert "<script" not in html
+
+
+async def test_page_falls_back_to_vietnamese_and_shows_called_counter(
+    client: httpx.AsyncClient,
+) -> None:
+    ticket = await issue(client, language="fr")
+    await client.post("/api/v1/counters/Q2/call-next", headers=counter_headers("Q2"))
+    html = (await client.get(f"/t/{ticket['public_id']}")).text
+    assert '<html lang="vi">' in html and "Mời đến quầy" in html
+    assert "Quầy</dt><dd>Quầy 2<" in html and "Số người phía trước" not in html
+
+
+async def test_unknown_page_is_404(client: httpx.AsyncClient) -> None:
+    page = await client.get("/t/not-a-real-public-id")
+    assert page.status_code == 404 and "Không tìm thấy phiếu" in page.text
