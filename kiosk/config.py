@@ -1,0 +1,228 @@
+"""The kiosk's configuration: one TOML file, validated before anything starts.
+
+Every problem becomes one line ``file: key: reason`` so a technician reading the journal
+knows exactly what to fix, and the daemon exits non-zero without touching any device.
+pydantic does the checking (types, ranges, unknown keys); device URLs are checked by the
+drivers' own URL parser so the list of supported schemes has one source.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from drivers.url import DeviceURLError, parse_device_url
+
+_LOGGER = logging.getLogger(__name__)
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+PRINTER_SCHEMES = ("usb", "tcp", "serial", "file", "sim")
+CAMERA_SCHEMES = ("v4l2", "dir", "video", "sim", "none")
+AUDIO_IN_SCHEMES = ("alsa", "wav", "sim", "none")
+AUDIO_OUT_SCHEMES = ("pygame", "null", "sim")
+BASE_SCHEMES = ("serial", "sim", "none")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` holds one line per problem."""
+
+    code = "config-invalid"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class KioskSection(BaseModel):
+    """Who this kiosk is and where it keeps its state."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    """This kiosk's id as central knows it (e.g. "K1")."""
+    centre_name: str = Field(min_length=1, max_length=120)
+    """The centre's name, printed at the top of every ticket."""
+    state_dir: Path = Path("/var/lib/kiosk")
+    """Where the ticket journal, the service cache and ticket previews live."""
+    languages: tuple[str, ...] = ("vi", "en", "ko")
+    """Languages offered to citizens, first one is the default."""
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one language is needed")
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", code):
+                raise ValueError(f"{code!r} is not a language code like 'vi' or 'en'")
+        return value
+
+
+class CentralSection(BaseModel):
+    """How to reach the centre's central queue API."""
+
+    model_config = _STRICT
+
+    url: str = Field(pattern=r"^https?://[^\s/]+(/.*)?$")
+    """Base URL of the central queue API, e.g. "http://10.0.0.2:8700"."""
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/.*)?$")
+    """Central's address as a citizen's phone reaches it (QR codes); defaults to ``url``."""
+    token: str = Field(min_length=8)
+    """This kiosk's bearer token (central's config has the same one)."""
+    budget_ms: int = Field(default=800, ge=100, le=10_000)
+    """How long a citizen waits for central before the kiosk issues an offline number."""
+    connect_timeout_s: float = Field(default=0.5, gt=0, le=10)
+    """TCP connect timeout for every call to central."""
+    offline_prefix: str = Field(pattern=r"^[A-Z0-9]{1,4}$")
+    """Prefix of this kiosk's own numbers when central is down ("K1" gives "K1-A007")."""
+    breaker_failures: int = Field(default=2, ge=1, le=20)
+    """Failed calls in a row after which later citizens go straight to offline numbers."""
+    sync_interval_s: float = Field(default=5.0, ge=0.2, le=600)
+    """How often offline tickets are replayed to central (and central is probed)."""
+
+
+class DevicesSection(BaseModel):
+    """One URL per device; the scheme picks the backend (see README)."""
+
+    model_config = _STRICT
+
+    printer: str = "sim://"
+    """Ticket printer: usb://VID:PID, tcp://HOST:9100, serial:///dev/ttyUSB0?baud=19200, file:///path, sim://"""
+    printer_timeout_s: float = Field(default=3.0, gt=0, le=30)
+    """Write and status timeout for the printer."""
+    camera: str = "none://"
+    """Camera: v4l2:///dev/video0, dir://path, video://file.mp4, sim://, none://"""
+    audio_in: str = "none://"
+    """Microphone: alsa://default, wav://dir, sim://, none://"""
+    audio_out: str = "null://"
+    """Speaker: pygame://, null://, sim://"""
+    base: str = "none://"
+    """Robot base: serial:///dev/kiosk-base?baud=115200, sim://, none:// for a fixed kiosk."""
+
+    @field_validator("printer")
+    @classmethod
+    def _printer(cls, value: str) -> str:
+        return _check_url(value, PRINTER_SCHEMES)
+
+    @field_validator("camera")
+    @classmethod
+    def _camera(cls, value: str) -> str:
+        return _check_url(value, CAMERA_SCHEMES)
+
+    @field_validator("audio_in")
+    @classmethod
+    def _audio_in(cls, value: str) -> str:
+        return _check_url(value, AUDIO_IN_SCHEMES)
+
+    @field_validator("audio_out")
+    @classmethod
+    def _audio_out(cls, value: str) -> str:
+        return _check_url(value, AUDIO_OUT_SCHEMES)
+
+    @field_validator("base")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        return _check_url(value, BASE_SCHEMES)
+
+
+class FlowSection(BaseModel):
+    """Timeouts of the visitor flow."""
+
+    model_config = _STRICT
+
+    idle_timeout_s: float = Field(default=45, ge=5, le=600)
+    """Without a touch for this long, the kiosk returns to the attract screen and forgets."""
+    ticket_ready_s: float = Field(default=20, ge=3, le=600)
+    """How long the ticket screen stays up (the number stays large) before returning."""
+
+
+class ScreenSection(BaseModel):
+    """The touchscreen."""
+
+    model_config = _STRICT
+
+    width: int = Field(default=1080, ge=320, le=7680)
+    """Width in pixels."""
+    height: int = Field(default=1920, ge=240, le=7680)
+    """Height in pixels."""
+    dpi: float = Field(default=96, ge=50, le=600)
+    """Dots per inch, used to size touch targets in millimetres."""
+    fullscreen: bool = True
+    """Open the window fullscreen (off on a developer's laptop)."""
+
+
+class TicketsSection(BaseModel):
+    """Printing and keeping tickets."""
+
+    model_config = _STRICT
+
+    preview_dir: Path | None = None
+    """If set, every printed ticket is also written there as a PNG."""
+
+
+class KioskConfig(BaseModel):
+    """The whole kiosk configuration file."""
+
+    model_config = _STRICT
+
+    kiosk: KioskSection
+    central: CentralSection
+    devices: DevicesSection = DevicesSection()
+    flow: FlowSection = FlowSection()
+    screen: ScreenSection = ScreenSection()
+    tickets: TicketsSection = TicketsSection()
+
+
+def _check_url(value: str, schemes: tuple[str, ...]) -> str:
+    try:
+        parse_device_url(value, schemes)
+    except DeviceURLError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def load_config(path: Path | str, *, overrides: dict[str, Any] | None = None) -> KioskConfig:
+    """Read and validate ``path``; raise :class:`ConfigError` with one line per problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: TOML syntax: {exc}"]) from None
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(raw, dotted, value)
+    try:
+        return KioskConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError([_problem_line(path, err) for err in exc.errors()]) from None
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    node = raw
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[leaf] = value
+
+
+def _problem_line(path: Path, err: Any) -> str:
+    key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        reason = "unknown key (typo?)"
+    elif kind == "missing":
+        reason = "required key is missing"
+    else:
+        reason = err["msg"].removeprefix("Value error, ")
+        if "input" in err and kind not in ("value_error",) and not isinstance(err["input"], dict):
+            reason += f" (got {err['input']!r})"
+    return f"{path}: {key}: {reason}"

@@ -1,0 +1,230 @@
+"""`kiosk demo`: the whole daemon on simulated hardware with central embedded.
+
+Interactive, it opens a window and lets you take tickets yourself. With ``--headless`` it
+plays scripted citizens who tap the real screen (real pygame mouse events at the buttons'
+centres), and on the way it breaks things the way a lobby does: the printer runs out of
+paper, central goes down and comes back, a citizen walks away mid-way, others switch
+language. It writes every ticket's PNG, a screenshot of each ticket screen, the
+transcript of every event and transition, and a summary that checks that every citizen
+left with a number and that central holds every ticket exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from drivers.printer.base import Paper
+from drivers.printer.sim import SimPrinter
+from kiosk.config import load_config
+from kiosk.daemon import KioskDaemon
+from kiosk.embedded_central import EmbeddedCentral
+from kiosk.events import Shutdown
+from kiosk.tickets.journal import JournalRow, TicketJournal
+
+_LOGGER = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """One scripted visitor."""
+
+    service: str
+    language: str = "vi"
+    walks_away: bool = False
+
+
+# A morning at a ward centre: the two most frequent procedures dominate.
+SERVICES = ["tu-phap", "giao-thong-van-tai", "tu-phap", "xuat-nhap-canh", "dat-dai",
+            "tu-phap", "dang-ky-kinh-doanh", "giao-thong-van-tai", "xay-dung", "lao-dong-tbxh",
+            "buu-chinh", "tu-phap", "xuat-nhap-canh", "giao-thong-van-tai"]
+LANGUAGES = ["vi", "vi", "en", "vi", "ko", "vi", "vi"]
+
+
+def script(count: int) -> list[Citizen]:
+    """``count`` citizens; one in nine walks away before choosing."""
+    return [
+        Citizen(SERVICES[i % len(SERVICES)], LANGUAGES[i % len(LANGUAGES)], walks_away=i % 9 == 4)
+        for i in range(count)
+    ]
+
+
+class HeadlessDemo:
+    """Plays the script against a running daemon and records what happened."""
+
+    def __init__(self, daemon: KioskDaemon, central: EmbeddedCentral, out: Path) -> None:
+        self.daemon = daemon
+        self.central = central
+        self.out = out
+        self.results: list[dict[str, Any]] = []
+
+    async def _wait_state(self, state: str, timeout_s: float = 30.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.daemon.flow.current_state_id != state:
+            if loop.time() > deadline:
+                raise TimeoutError(f"flow stuck in {self.daemon.flow.current_state_id}, "
+                                   f"expected {state}")
+            await asyncio.sleep(0.01)
+
+    async def _tap(self, target: str, value: str | None = None) -> None:
+        if not self.daemon.screen.tap(target, value):
+            raise RuntimeError(f"{target}={value} is not on screen "
+                               f"({self.daemon.flow.current_state_id})")
+        await asyncio.sleep(0.05)
+
+    async def run(self, citizens: list[Citizen]) -> None:
+        """Serve every citizen, injecting faults on the way."""
+        shots = self.out / "screens"
+        outage = range(len(citizens) // 2, len(citizens) // 2 + 4)
+        for i, citizen in enumerate(citizens):
+            if i == 5:
+                self._set_paper(Paper.OUT)
+            if i == 6:
+                self._set_paper(Paper.OK)  # the technician changed the roll
+            if i == outage.start:
+                _LOGGER.warning("demo: central goes down")
+                self.central.stop()
+            if i == outage.stop and not self.central.running:
+                _LOGGER.warning("demo: central is back")
+                self.central.start()
+            await self._wait_state("idle")
+            await self._tap("start")
+            await self._wait_state("menu")
+            if citizen.language != self.daemon.flow.visit.language:
+                await self._tap("language", citizen.language)
+            if citizen.walks_away:
+                self.daemon.arm_timer(0.3)  # fast-forward the idle timeout
+                await self._wait_state("idle")
+                self.results.append({"citizen": i, "walked_away": True})
+                continue
+            await self._tap("take_ticket")
+            await self._wait_state("choose_service")
+            await self._tap("service", citizen.service)
+            await self._wait_state("ticket_ready")
+            issued = self.daemon.issued[-1]
+            self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}.png")
+            self.results.append({
+                "citizen": i, "language": citizen.language, "service": citizen.service,
+                "number": issued.number, "offline": issued.offline, "printed": issued.printed,
+                "print_error": issued.print_error,
+                "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
+            })
+            await self._tap("done")
+        if not self.central.running:
+            self.central.start()
+        await self._wait_synced()
+
+    def _set_paper(self, paper: Paper) -> None:
+        if isinstance(self.daemon.printer, SimPrinter):
+            self.daemon.printer.paper = paper
+            _LOGGER.warning("demo: printer paper is now %s", paper.value)
+
+    async def _wait_synced(self, timeout_s: float = 30.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.daemon.journal.unsynced(limit=1):
+            if loop.time() > deadline:
+                raise TimeoutError("offline tickets did not sync to central")
+            await asyncio.sleep(0.1)
+
+
+def run_demo(args: Any) -> int:
+    """Entry point of ``kiosk demo``."""
+    out = Path(args.out).resolve()
+    if args.headless:
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        if out.exists():
+            shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    central = EmbeddedCentral(Path(args.central_config), out / "central.sqlite3")
+    central.start()
+    config = load_config(args.config, overrides={
+        "central.url": central.url,
+        "kiosk.state_dir": str(out / "state"),
+        "tickets.preview_dir": str(out / "tickets"),
+        "screen.fullscreen": False,
+    })
+    try:
+        return asyncio.run(_main(config, central, out, args))
+    finally:
+        central.stop()
+
+
+async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> int:
+    daemon = KioskDaemon(config, transcript_path=out / "transcript.jsonl")
+    if not args.headless:
+        await daemon.run()
+        return 0
+    demo = HeadlessDemo(daemon, central, out)
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        await demo.run(script(args.citizens))
+    finally:
+        daemon.post(Shutdown())
+        await serving
+    return _report(demo, central, out)
+
+
+def _report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path) -> int:
+    served = [r for r in demo.results if "number" in r]
+    numbers = [r["number"] for r in served]
+    journal = TicketJournal(out / "state" / "journal.sqlite3")
+    try:
+        rows = journal.all_rows()
+    finally:
+        journal.close()
+    in_central = _check_central(central, rows, demo.daemon.config.central.token)
+    summary = {
+        "citizens": len(demo.results),
+        "tickets": len(served),
+        "walked_away": sum(1 for r in demo.results if r.get("walked_away")),
+        "offline": sum(1 for r in served if r["offline"]),
+        "not_printed": sum(1 for r in served if not r["printed"]),
+        "unique_numbers": len(set(numbers)) == len(numbers),
+        "journal_states": _count(r.state for r in rows),
+        "central_agrees": in_central,
+        "central_url": central.url,
+        "results": demo.results,
+    }
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
+    lines = ["# Demo transcript", ""]
+    for record in demo.daemon.transcript:
+        lines.append(f"- {record['t']:8.3f}s  {record['from']} --{record['transition']}--> "
+                     f"{record['to']}  `{record['event']['type']}` {record['outcome']}")
+    (out / "transcript.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in summary.items() if k != "results"}, ensure_ascii=False))
+    ok = (summary["unique_numbers"] and in_central
+          and set(summary["journal_states"]) <= {"online", "synced"})
+    return 0 if ok else 1
+
+
+def _check_central(central: EmbeddedCentral, rows: list[JournalRow], token: str) -> bool:
+    """Every journaled ticket is in central once, under the number the citizen holds."""
+    with httpx.Client(base_url=central.url, timeout=5.0,
+                      headers={"Authorization": f"Bearer {token}"}) as http:
+        for row in rows:
+            if row.ticket is None:
+                return False
+            answer = http.get(f"/api/v1/tickets/{row.ticket['id']}").json()
+            if row.number not in (answer.get("number"), answer.get("offline_number")):
+                _LOGGER.error("central has %s for journal row %s (%s)", answer, row.key, row.number)
+                return False
+    return True
+
+
+def _count(values: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts

@@ -1,0 +1,64 @@
+"""The services a citizen can choose, as central last described them.
+
+The list comes from central and is cached on disk, so a kiosk restarted during an outage
+still shows the same fields and issues offline numbers with the right service prefixes.
+A cache file that does not parse is reported and ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kiosk.tickets.wire import CategoryInfo, ServiceInfo, ServicesBody
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class ServiceCatalogue:
+    """Services and priority categories, with an on-disk cache."""
+
+    def __init__(self, cache_path: Path) -> None:
+        self._cache_path = cache_path
+        self._body = ServicesBody(services=[], priority_categories=[])
+        self._load_cache()
+
+    @property
+    def services(self) -> list[ServiceInfo]:
+        """The services in central's order."""
+        return list(self._body.services)
+
+    @property
+    def priority_categories(self) -> list[CategoryInfo]:
+        """The priority categories central accepts."""
+        return list(self._body.priority_categories)
+
+    def codes(self) -> frozenset[str]:
+        """The service codes a citizen may choose."""
+        return frozenset(s.code for s in self._body.services)
+
+    def get(self, code: str) -> ServiceInfo | None:
+        """A service by code, or None."""
+        return next((s for s in self._body.services if s.code == code), None)
+
+    def update(self, body: ServicesBody) -> None:
+        """Take central's answer and write it to the cache atomically."""
+        self._body = body
+        tmp = self._cache_path.with_suffix(".tmp")
+        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(body.model_dump_json(indent=1), encoding="utf-8")
+        os.replace(tmp, self._cache_path)
+
+    def _load_cache(self) -> None:
+        try:
+            raw = self._cache_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        try:
+            self._body = ServicesBody.model_validate(json.loads(raw))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            _LOGGER.error("%s: service cache unreadable, ignoring it: %s", self._cache_path, exc)

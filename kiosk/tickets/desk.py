@@ -1,0 +1,279 @@
+"""The ticket desk: take a request, get a number, print it, and never lose it.
+
+1. The request is journaled (SQLite, WAL, fsync) with a fresh idempotency key.
+2. Central is asked within the citizen budget (default 800 ms). Its number is journaled.
+3. Central down, slow, erroring or the circuit open: the journal gives this kiosk's next
+   offline number in the same transaction, and the sync loop replays it later; central
+   accepts each key exactly once.
+4. The ticket is rendered and printed. A printer failure is journaled and logged for the
+   technician; the citizen still gets the number on screen (the flow shows it large).
+
+Nothing here decides what the screen shows; the flow gets an :class:`IssuedTicket`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from drivers.printer.base import Printer, PrinterError
+from kiosk.tickets.breaker import CircuitBreaker
+from kiosk.tickets.catalogue import ServiceCatalogue
+from kiosk.tickets.client import CentralClient
+from kiosk.tickets.errors import CentralError, CentralRejected, CentralUnavailable
+from kiosk.tickets.journal import TicketJournal
+from kiosk.tickets.render import TicketLabels, TicketView, build_print_job, render_preview_png
+from kiosk.tickets.wire import ServiceInfo, TicketBody
+
+_LOGGER = logging.getLogger(__name__)
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """What the desk needs from the kiosk config."""
+
+    kiosk_id: str
+    centre_name: str
+    offline_prefix: str
+    budget_s: float
+    public_url: str
+    preview_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """The outcome for one citizen: always a number."""
+
+    key: str
+    number: str
+    offline: bool
+    printed: bool
+    print_error: str | None
+    view: TicketView
+    touch_to_bytes_s: float
+
+
+class TicketDesk:
+    """Issues tickets for one kiosk; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        *,
+        settings: DeskSettings,
+        journal: TicketJournal,
+        client: CentralClient,
+        printer: Printer,
+        catalogue: ServiceCatalogue,
+        breaker: CircuitBreaker,
+        clock: Callable[[], datetime] = lambda: datetime.now(LOCAL_TZ),
+    ) -> None:
+        self.settings = settings
+        self.journal = journal
+        self.client = client
+        self.printer = printer
+        self.catalogue = catalogue
+        self.breaker = breaker
+        self._clock = clock
+        self._in_flight: set[str] = set()
+        self._print_lock = asyncio.Lock()
+        self._printed_count = 0
+
+    async def issue(self, service_code: str, language: str, priority: str | None) -> IssuedTicket:
+        """Issue, journal and print a ticket for ``service_code``; always returns a number.
+
+        Raises :class:`KeyError` for a service the catalogue does not have, and
+        :class:`~kiosk.tickets.errors.JournalError` if the local disk fails.
+        """
+        started = time.perf_counter()
+        service = self.catalogue.get(service_code)
+        if service is None:
+            raise KeyError(f"unknown service {service_code!r}")
+        key = uuid.uuid4().hex
+        now = self._clock().astimezone(LOCAL_TZ)
+        self.journal.begin(
+            key, created_at=now, local_day=now.date().isoformat(), service=service_code,
+            language=language, priority=priority,
+        )
+        self._in_flight.add(key)
+        try:
+            ticket = await self._ask_central(key, service_code, language, priority)
+            if ticket is not None:
+                self.journal.mark_online(key, ticket.model_dump(mode="json"))
+                number, offline = ticket.number, False
+            else:
+                number = self.journal.issue_offline(
+                    key, kiosk_prefix=self.settings.offline_prefix, service_prefix=service.prefix
+                )
+                offline = True
+                _LOGGER.warning("ticket %s issued offline for %s", number, service_code)
+        finally:
+            self._in_flight.discard(key)
+        view = self._view(service, language, priority, number, now, ticket, key)
+        printed, error = await self._print(view)
+        self.journal.mark_printed(key, error)
+        bytes_s = time.perf_counter() - started
+        return IssuedTicket(key, number, offline, printed, error, view, bytes_s)
+
+    async def _ask_central(
+        self, key: str, service: str, language: str, priority: str | None
+    ) -> TicketBody | None:
+        if self.breaker.is_open:
+            return None
+        body = _ticket_body(key, service, language, priority, None)
+        try:
+            ticket = await asyncio.wait_for(
+                self.client.create_ticket(body), timeout=self.settings.budget_s
+            )
+        except TimeoutError:
+            self.breaker.record_failure(f"no answer within {self.settings.budget_s:.2f} s")
+            return None
+        except CentralRejected as exc:
+            # Central is up but refuses (stale catalogue, priority not allowed): the
+            # citizen still needs a number; the sync loop will report the row as stuck.
+            _LOGGER.error("central refused ticket %s: %s", key, exc)
+            return None
+        except CentralError as exc:
+            self.breaker.record_failure(str(exc))
+            return None
+        self.breaker.record_success()
+        return ticket
+
+    def _view(
+        self,
+        service: ServiceInfo,
+        language: str,
+        priority: str | None,
+        number: str,
+        now: datetime,
+        ticket: TicketBody | None,
+        key: str,
+    ) -> TicketView:
+        counters = ticket.counters if ticket else service.counters
+        category = next((c for c in self.catalogue.priority_categories if c.code == priority), None)
+        return TicketView(
+            centre_name=self.settings.centre_name,
+            number=number,
+            service_name=service.name(language),
+            counters=tuple(c.name for c in counters),
+            people_ahead=ticket.people_ahead if ticket else None,
+            estimated_wait_min=round(ticket.estimated_wait_s / 60) if ticket else None,
+            issued_at=ticket.issued_at.astimezone(LOCAL_TZ) if ticket else now,
+            status_url=ticket.status_url if ticket else self._offline_status_url(key),
+            language=language,
+            offline=ticket is None,
+            priority_label=(category.names.get(language) or category.names.get("vi"))
+            if category else None,
+            labels=TicketLabels.for_language(language),
+        )
+
+    def _offline_status_url(self, key: str) -> str:
+        # Central learns this key when the ticket is replayed; until then the page says
+        # the number is valid and kept in order.
+        return f"{self.settings.public_url.rstrip('/')}/t/key/{self.settings.kiosk_id}/{key}"
+
+    async def _print(self, view: TicketView) -> tuple[bool, str | None]:
+        job = build_print_job(view, self.printer.width_px, self.printer.slow_link)
+        async with self._print_lock:
+            try:
+                await asyncio.to_thread(self.printer.print_job, job)
+            except PrinterError as exc:
+                _LOGGER.error(
+                    "TECHNICIAN: ticket %s did not print (%s: %s); number shown on screen",
+                    view.number, exc.code, exc,
+                )
+                return False, exc.code
+        self._printed_count += 1
+        if self.settings.preview_dir is not None:
+            path = self.settings.preview_dir / f"{self._printed_count:04d}-{view.number}.png"
+            await asyncio.to_thread(render_preview_png, view, self.printer.width_px, path)
+        return True, None
+
+    # -- keeping central in step ------------------------------------------------------
+
+    async def refresh_services(self) -> bool:
+        """Fetch the service list from central into the catalogue; False if central is down."""
+        try:
+            body = await self.client.services()
+        except CentralError as exc:
+            _LOGGER.warning("could not refresh services from central: %s", exc)
+            return False
+        self.catalogue.update(body)
+        return True
+
+    async def sync_once(self) -> dict[str, int]:
+        """Replay unsynced rows to central, oldest first; stop at the first outage."""
+        report = {"synced": 0, "recovered": 0, "failed": 0, "left": 0}
+        rows = [r for r in self.journal.unsynced() if r.key not in self._in_flight]
+        for position, row in enumerate(rows):
+            offline = None
+            if row.state == "offline":
+                offline = {"number": row.offline_number, "issued_at": row.created_at}
+            body = _ticket_body(row.key, row.service, row.language, row.priority, offline)
+            try:
+                ticket = await self.client.create_ticket(body)
+            except CentralUnavailable as exc:
+                self.breaker.record_failure(str(exc))
+                report["left"] = len(rows) - position
+                break
+            except CentralError as exc:
+                self.journal.note_sync_failure(row.key, str(exc))
+                _LOGGER.error("TECHNICIAN: journal row %s (%s) refused by central: %s",
+                              row.key, row.number, exc)
+                report["failed"] += 1
+                continue
+            self.breaker.record_success()
+            data = ticket.model_dump(mode="json")
+            if row.state == "offline":
+                self.journal.mark_synced(row.key, data)
+                report["synced"] += 1
+            else:
+                self.journal.mark_online(row.key, data)
+                report["recovered"] += 1
+        if report["synced"] or report["recovered"]:
+            _LOGGER.info("sync: %s", report)
+        return report
+
+    async def run_sync(self, interval_s: float) -> None:
+        """The background loop: refresh the catalogue when empty, replay the journal."""
+        while True:
+            try:
+                if not self.catalogue.services:
+                    await self.refresh_services()
+                if self.journal.unsynced(limit=1):
+                    await self.sync_once()
+                elif self.breaker.is_open:
+                    # Nothing to replay: probe central so the circuit can close.
+                    await self._probe()
+            except Exception:  # noqa: BLE001 - the loop must outlive any one failure
+                _LOGGER.exception("sync loop failure; retrying in %.1f s", interval_s)
+            await asyncio.sleep(interval_s)
+
+    async def _probe(self) -> None:
+        try:
+            await self.client.health()
+        except CentralError as exc:
+            self.breaker.record_failure(str(exc))
+        else:
+            self.breaker.record_success()
+
+
+def _ticket_body(
+    key: str, service: str, language: str, priority: str | None, offline: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "idempotency_key": key,
+        "service": service,
+        "language": language,
+        "priority": priority,
+        "offline": offline,
+    }

@@ -1,0 +1,382 @@
+"""Draw a queue ticket with Pillow and turn it into a print job.
+
+Vietnamese cannot be trusted to a printer's code pages (they differ by model and tone
+marks print apart), so everything with diacritics is drawn here in the bundled fonts and
+printed as a raster; the number is also printed as plain ASCII text so a printer that
+garbles images still gives the citizen a readable number.
+
+A ticket is first described as a list of blocks (a paragraph in one style, a rule, the
+QR code). The fast-link job draws all blocks into one image. The slow-link job (serial)
+keeps it small: ASCII paragraphs and the number become the printer's own text, the QR
+code is printed natively, and only the runs of blocks that need diacritics are drawn.
+
+Fonts: Noto Sans for Latin and Vietnamese, NanumGothic for any paragraph containing
+Hangul (Nanum lacks some Vietnamese letters, Noto lacks Hangul; a paragraph is drawn in
+the one that covers its script). They are loaded lazily and cached: ``truetype`` is slow.
+
+Errors::
+
+    TicketRenderError          code "ticket-render": a bundled font is missing or unreadable
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import textwrap
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+
+from drivers.printer.base import Cut, PrintElement, PrintJob, QRCode, RasterImage, Text
+
+_LOGGER = logging.getLogger(__name__)
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+_FONT_FILES = {
+    ("latin", False): "NotoSans-Regular.ttf",
+    ("latin", True): "NotoSans-Bold.ttf",
+    ("hangul", False): "NanumGothic.ttf",
+    ("hangul", True): "NanumGothicBold.ttf",
+}
+_NATIVE_CHAR_DOTS = 12  # width of the printer's font A
+
+
+class TicketRenderError(Exception):
+    """The ticket cannot be drawn (a bundled font is missing or unreadable)."""
+
+    code = "ticket-render"
+
+
+@dataclass(frozen=True)
+class TicketLabels:
+    """The translatable captions printed on a ticket."""
+
+    number: str
+    service: str
+    counter: str
+    people_ahead: str
+    estimated_wait: str
+    minutes: str
+    scan_qr: str
+    offline_notice: str
+
+    @classmethod
+    def for_language(cls, language: str) -> TicketLabels:
+        """Captions in ``language`` (vi, en, ko); another language gets English and a warning.
+
+        A ticket must print whatever language the kiosk was configured with, so an unknown
+        one falls back rather than failing the citizen.
+        """
+        labels = _LABELS.get(language.lower())
+        if labels is None:
+            _LOGGER.warning("no ticket captions for language %r; using English", language)
+            return _LABELS["en"]
+        return labels
+
+
+_LABELS = {
+    "vi": TicketLabels(
+        number="Số thứ tự",
+        service="Lĩnh vực",
+        counter="Quầy",
+        people_ahead="Số người chờ trước bạn",
+        estimated_wait="Thời gian chờ dự kiến",
+        minutes="phút",
+        scan_qr="Quét mã để xem lượt",
+        offline_notice="Số cấp khi mất kết nối - vẫn được phục vụ theo thứ tự",
+    ),
+    "en": TicketLabels(
+        number="Your number",
+        service="Service",
+        counter="Counter",
+        people_ahead="People ahead of you",
+        estimated_wait="Estimated wait",
+        minutes="min",
+        scan_qr="Scan to follow your turn",
+        offline_notice="Issued while offline - you will still be served in order",
+    ),
+    "ko": TicketLabels(
+        number="대기 번호",
+        service="업무 분야",
+        counter="창구",
+        people_ahead="앞선 대기 인원",
+        estimated_wait="예상 대기 시간",
+        minutes="분",
+        scan_qr="QR 코드를 스캔하여 순서를 확인하세요",
+        offline_notice="연결이 끊긴 동안 발급된 번호입니다 - 순서대로 안내해 드립니다",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """Everything printed on one ticket, already in the citizen's language."""
+
+    centre_name: str
+    number: str
+    service_name: str
+    counters: tuple[str, ...]
+    people_ahead: int | None
+    estimated_wait_min: int | None
+    issued_at: datetime
+    status_url: str
+    language: str
+    offline: bool
+    priority_label: str | None
+    labels: TicketLabels
+
+    def __post_init__(self) -> None:
+        """Check what the printer relies on: an ASCII number, an aware time, a QR target."""
+        if not (1 <= len(self.number) <= 16 and self.number.isascii() and self.number.isprintable()):
+            raise ValueError(f"ticket number {self.number!r} must be 1..16 printable ASCII characters")
+        if self.issued_at.tzinfo is None:
+            raise ValueError("issued_at must be timezone-aware (local time is printed)")
+        if not self.status_url:
+            raise ValueError("status_url is empty; the QR code needs a target")
+
+
+# -- blocks --------------------------------------------------------------------------
+
+# style -> (size as a fraction of the width, bold, inverted)
+_STYLES: dict[str, tuple[float, bool, bool]] = {
+    "title": (0.048, True, False),
+    "caption": (0.040, False, False),
+    "value": (0.056, True, False),
+    "body": (0.042, False, False),
+    "small": (0.036, False, False),
+    "badge": (0.050, True, True),
+    "number": (0.30, True, False),
+}
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    style: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pass
+
+
+@dataclass(frozen=True)
+class _QR:
+    data: str
+
+
+_Block = _Paragraph | _Rule | _QR
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _blocks(view: TicketView) -> list[_Block]:
+    labels = view.labels
+    blocks: list[_Block] = [_Paragraph(_nfc(view.centre_name), "title"), _Rule()]
+    blocks.append(_Paragraph(_nfc(labels.number), "caption"))
+    blocks.append(_Paragraph(view.number, "number"))
+    if view.priority_label:
+        blocks.append(_Paragraph(_nfc(view.priority_label), "badge"))
+    blocks += [_Paragraph(_nfc(labels.service), "caption"), _Paragraph(_nfc(view.service_name), "value")]
+    if view.counters:
+        blocks.append(_Paragraph(_nfc(labels.counter), "caption"))
+        blocks.append(_Paragraph(_nfc(", ".join(view.counters)), "value"))
+    if view.people_ahead is not None:
+        blocks.append(_Paragraph(_nfc(f"{labels.people_ahead}: {view.people_ahead}"), "body"))
+    if view.estimated_wait_min is not None:
+        text = f"{labels.estimated_wait}: {view.estimated_wait_min} {labels.minutes}"
+        blocks.append(_Paragraph(_nfc(text), "body"))
+    blocks.append(_Paragraph(view.issued_at.strftime("%d/%m/%Y %H:%M"), "body"))
+    blocks += [_QR(view.status_url), _Paragraph(_nfc(labels.scan_qr), "small")]
+    if view.offline:
+        blocks += [_Rule(), _Paragraph(_nfc(labels.offline_notice), "body")]
+    return blocks
+
+
+# -- fonts ---------------------------------------------------------------------------
+
+
+def _script(text: str) -> str:
+    for char in text:
+        if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+            return "hangul"
+    return "latin"
+
+
+@functools.lru_cache(maxsize=64)
+def _font(script: str, bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    path = FONT_DIR / _FONT_FILES[(script, bold)]
+    try:
+        return ImageFont.truetype(str(path), size)
+    except OSError as exc:
+        raise TicketRenderError(f"ticket font {path} is missing or unreadable: {exc}") from exc
+
+
+def _font_for(text: str, style: str, width: int) -> ImageFont.FreeTypeFont:
+    ratio, bold, _ = _STYLES[style]
+    return _font(_script(text), bold, max(10, round(width * ratio)))
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
+    """Greedy word wrap by measured width; a word longer than a line is split by letters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if font.getlength(candidate) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in word:
+            if font.getlength(current + char) > max_width and current:
+                lines.append(current)
+                current = ""
+            current += char
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def _number_font(number: str, width: int, margin: int) -> ImageFont.FreeTypeFont:
+    size = round(width * _STYLES["number"][0])
+    while size > 12:
+        font = _font("latin", True, size)
+        if font.getlength(number) <= width - 2 * margin:
+            return font
+        size = int(size * 0.9)
+    return _font("latin", True, size)
+
+
+# -- drawing -------------------------------------------------------------------------
+
+
+def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
+    """Draw ``blocks`` top to bottom, centred, on a white ``width``-wide "L" image."""
+    margin = max(4, width // 24)
+    gap = max(2, width // 96)
+    ops: list[tuple[str, object, int]] = []  # (kind, payload, top)
+    y = gap
+    for block in blocks:
+        if isinstance(block, _Rule):
+            ops.append(("rule", None, y + gap))
+            y += 3 * gap
+        elif isinstance(block, _QR):
+            image = _qr_image(block.data, width // 2)
+            ops.append(("image", image, y + gap))
+            y += image.height + 2 * gap
+        else:
+            font = (
+                _number_font(block.text, width, margin)
+                if block.style == "number"
+                else _font_for(block.text, block.style, width)
+            )
+            ascent, descent = font.getmetrics()
+            for line in _wrap(block.text, font, width - 2 * margin - 2 * gap):
+                ops.append((block.style, (line, font), y))
+                y += ascent + descent + gap
+    canvas = Image.new("L", (width, y + gap), 255)
+    draw = ImageDraw.Draw(canvas)
+    for kind, payload, top in ops:
+        if kind == "rule":
+            draw.line([(margin, top), (width - margin, top)], fill=0, width=max(2, width // 288))
+        elif kind == "image":
+            assert isinstance(payload, Image.Image)
+            canvas.paste(payload, ((width - payload.width) // 2, top))
+        else:
+            line, font = payload  # type: ignore[misc]
+            left = (width - font.getlength(line)) / 2
+            if _STYLES[kind][2]:  # inverted badge: white on a black bar
+                ascent, descent = font.getmetrics()
+                draw.rectangle([margin, top, width - margin, top + ascent + descent], fill=0)
+                draw.text((left, top), line, font=font, fill=255)
+            else:
+                draw.text((left, top), line, font=font, fill=0)
+    return canvas
+
+
+@functools.lru_cache(maxsize=16)
+def _qr_image(data: str, target: int) -> Image.Image:
+    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    symbol.add_data(data)
+    symbol.make(fit=True)
+    box = max(2, target // (symbol.modules_count + 4))
+    symbol.box_size = box
+    return symbol.make_image().get_image().convert("L")
+
+
+def _threshold(image: Image.Image) -> Image.Image:
+    # a hard threshold (no dithering): anti-aliased glyph edges become clean dots
+    return image.point(lambda value: 255 if value >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+
+
+def render_ticket(view: TicketView, width_px: int) -> Image.Image:
+    """The whole ticket as a mode "1" image exactly ``width_px`` wide."""
+    if not 128 <= width_px <= 4096:
+        raise ValueError(f"width_px={width_px} is outside 128..4096")
+    return _threshold(_render_blocks(_blocks(view), width_px))
+
+
+def render_preview_png(view: TicketView, width_px: int, path: str | Path) -> Path:
+    """Write the ticket as a PNG (what a fast-link printer prints) and return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    render_ticket(view, width_px).save(target, format="PNG")
+    return target
+
+
+# -- print jobs ----------------------------------------------------------------------
+
+
+def build_print_job(view: TicketView, width_px: int, slow_link: bool) -> PrintJob:
+    """The print job for ``view``: one raster (fast link) or mostly native text (slow link)."""
+    if not slow_link:
+        elements: tuple[PrintElement, ...] = (
+            RasterImage(render_ticket(view, width_px)),
+            Text(view.number, bold=True, width_mult=2, height_mult=2),
+            Cut(),
+        )
+        return PrintJob(elements, label=view.number)
+    return PrintJob(tuple(_slow_elements(view, width_px)), label=view.number)
+
+
+def _slow_elements(view: TicketView, width_px: int) -> list[PrintElement]:
+    columns = width_px // _NATIVE_CHAR_DOTS
+    out: list[PrintElement] = []
+    pending: list[_Block] = []
+
+    def flush() -> None:
+        if pending:
+            out.append(RasterImage(_threshold(_render_blocks(pending, width_px))))
+            pending.clear()
+
+    for block in _blocks(view):
+        if isinstance(block, _QR):
+            flush()
+            module = max(2, min(8, (width_px // 2) // 33))  # a version-4 symbol half the width
+            out.append(QRCode(block.data, size=module))
+        elif isinstance(block, _Rule):
+            flush()
+            out.append(Text("-" * columns))
+        elif block.style == "number":
+            flush()
+            mult = max(1, min(8, columns // max(1, len(block.text))))
+            out.append(Text(block.text, bold=True, width_mult=mult, height_mult=mult))
+        elif block.text.isascii() and not _STYLES[block.style][2]:
+            flush()
+            bold = _STYLES[block.style][1]
+            for line in textwrap.wrap(block.text, columns) or [""]:
+                out.append(Text(line, bold=bold))
+        else:
+            pending.append(block)
+    flush()
+    out.append(Cut())
+    return out

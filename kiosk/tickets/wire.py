@@ -1,0 +1,95 @@
+"""The kiosk's reading of the central queue API's bodies (docs/wire-api.md).
+
+The kiosk parses what central sends with its own models instead of importing central's:
+the kiosk must work against any server that speaks the API, and a body that does not
+match is refused here, at the boundary, as :class:`~kiosk.tickets.errors.CentralProtocolError`.
+Unknown extra fields are ignored so central can grow without breaking deployed kiosks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_LENIENT = ConfigDict(extra="ignore", frozen=True)
+
+
+class CounterInfo(BaseModel):
+    """A counter as central names it."""
+
+    model_config = _LENIENT
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=80)
+
+
+class ServiceInfo(BaseModel):
+    """A field (lĩnh vực) a citizen can take a ticket for."""
+
+    model_config = _LENIENT
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    prefix: str = Field(pattern=r"^[A-Z]{1,3}$")
+    names: dict[str, str]
+    counters: list[CounterInfo] = []
+
+    def name(self, language: str) -> str:
+        """The service's name in ``language``, falling back to Vietnamese, then the code."""
+        return self.names.get(language) or self.names.get("vi") or self.code
+
+
+class CategoryInfo(BaseModel):
+    """A priority category (elderly, disability, ...) as central's config names it."""
+
+    model_config = _LENIENT
+
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    names: dict[str, str]
+
+
+class ServicesBody(BaseModel):
+    """``GET /api/v1/services``."""
+
+    model_config = _LENIENT
+
+    services: list[ServiceInfo]
+    priority_categories: list[CategoryInfo] = []
+
+
+class TicketBody(BaseModel):
+    """A ticket as central returns it."""
+
+    model_config = _LENIENT
+
+    id: str = Field(min_length=1, max_length=64)
+    public_id: str = Field(min_length=8, max_length=128)
+    number: str = Field(pattern=r"^[A-Z0-9-]{2,16}$")
+    service: str
+    priority: str | None = None
+    language: str = "vi"
+    status: str
+    counters: list[CounterInfo] = []
+    people_ahead: int = Field(ge=0)
+    estimated_wait_s: int = Field(ge=0)
+    issued_at: datetime
+    local_day: str
+    status_url: str = Field(max_length=400)
+    offline_number: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    """The ``error`` object of an error body."""
+
+    model_config = _LENIENT
+
+    code: str
+    message: str = ""
+
+
+class ErrorBody(BaseModel):
+    """``{"error": {"code": ..., "message": ...}}``."""
+
+    model_config = _LENIENT
+
+    error: ErrorDetail
