@@ -221,7 +221,8 @@ def _font(script: str, bold: bool, size: int) -> ImageFont.FreeTypeFont:
 
 def _font_for(text: str, style: str, width: int) -> ImageFont.FreeTypeFont:
     ratio, bold, _ = _STYLES[style]
-    return _font(_script(text), bold, max(10, round(width * ratio)))
+    # 18 dots (2.2 mm at 203 dpi) is about the smallest an elderly reader manages
+    return _font(_script(text), bold, max(18, round(width * ratio)))
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
@@ -280,9 +281,10 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
                 else _font_for(block.text, block.style, width)
             )
             ascent, descent = font.getmetrics()
+            pad = gap if _STYLES[block.style][2] else 0  # room around an inverted bar
             for line in _wrap(block.text, font, width - 2 * margin - 2 * gap):
-                ops.append((block.style, (line, font), y))
-                y += ascent + descent + gap
+                ops.append((block.style, (line, font), y + pad))
+                y += ascent + descent + gap + 2 * pad
     canvas = Image.new("L", (width, y + gap), 255)
     draw = ImageDraw.Draw(canvas)
     for kind, payload, top in ops:
@@ -296,7 +298,8 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
             left = (width - font.getlength(line)) / 2
             if _STYLES[kind][2]:  # inverted badge: white on a black bar
                 ascent, descent = font.getmetrics()
-                draw.rectangle([margin, top, width - margin, top + ascent + descent], fill=0)
+                pad = max(2, width // 96)
+                draw.rectangle([margin, top - pad, width - margin, top + ascent + descent + pad], fill=0)
                 draw.text((left, top), line, font=font, fill=255)
             else:
                 draw.text((left, top), line, font=font, fill=0)
