@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 
 from speech.catalogue import COMMANDS, Catalogue
 from speech.spoken_digits import find_code
-from speech.textmatch import Prepared, clean, score, weight
+from rapidfuzz import fuzz
+
+from speech.textmatch import SHORT_PHRASE, Prepared, clean, score, weight
 
 _LOGGER = logging.getLogger(__name__)
 
-#: a command ("có", "yes") found inside a long sentence is probably not meant as one:
+#: a command ("có", "yes") or a lone topic ("where") inside a long sentence is probably
+#: not meant as one:
 #: below this share of the utterance its score drops by COVERAGE_PENALTY per missing share
 COMMAND_COVERAGE = 0.5
 COVERAGE_PENALTY = 100.0
@@ -103,11 +106,16 @@ class IntentParser:
             for phrase in phrases.get(lang, ()):
                 yield entry(phrase, "language", code)
 
-    def _best(self, heard: Prepared, lang: str) -> dict[str, _Hit]:
+    def _best(
+        self, heard: Prepared, lang: str, groups: tuple[str, ...] | None = None
+    ) -> dict[str, _Hit]:
         best: dict[str, _Hit] = {}
         for entry in self._entries_for(lang):
+            if groups is not None and entry.group not in groups:
+                continue
             value = score(entry.prepared, heard)
-            if entry.group == "command":
+            # a topic on its own ("where") is as loose as a command; after a service it is not
+            if entry.group == "command" or (entry.group == "topic" and groups is None):
                 coverage = weight(entry.prepared.folded) / max(1, weight(heard.folded))
                 value -= max(0.0, COMMAND_COVERAGE - coverage) * COVERAGE_PENALTY
             current = best.get(entry.group)
@@ -128,7 +136,13 @@ class IntentParser:
             hit = hits.get(group)
             return hit if hit is not None and hit.score >= cut else None
 
-        service, topic, lookup = good("service"), good("topic"), good("lookup")
+        service, lookup = good("service"), good("lookup")
+        if service:
+            # what is asked about must come from the rest of the sentence: "gia hạn" must not
+            # read as "giá" (a fee) once its diacritics are folded
+            rest = _without(heard, service.entry.prepared, lang)
+            hits["topic"] = self._best(rest, lang, ("topic",)).get("topic", _Hit(service.entry, 0.0))
+        topic = good("topic")
         command, language = good("command"), good("language")
         code = find_code(clean(text, lang), lang)
         if code and (lookup or not (service or topic)):
@@ -189,3 +203,21 @@ DIGIT_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     "ko": ("공", "영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"),
 }
+
+
+def _without(text: Prepared, phrase: Prepared, lang: str) -> Prepared:
+    """``text`` with the part that matched ``phrase`` cut out (folding keeps positions)."""
+    folded = text.folded
+    if len(folded) != len(text.nfc):  # a character that folds to two: do not cut
+        return text
+    if weight(phrase.folded) < SHORT_PHRASE or len(phrase.folded) >= len(folded):
+        start = folded.find(phrase.folded)
+        if start < 0:
+            return Prepared.of("", lang) if len(phrase.folded) >= len(folded) else text
+        end = start + len(phrase.folded)
+    else:
+        alignment = fuzz.partial_ratio_alignment(phrase.folded, folded)
+        if alignment is None:
+            return text
+        start, end = alignment.dest_start, alignment.dest_end
+    return Prepared.of(text.nfc[:start] + " " + text.nfc[end:], lang)

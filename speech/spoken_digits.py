@@ -52,26 +52,25 @@ def _token_digits(token: str, lang: str) -> str | None:
 def find_code(text: str, lang: str) -> str | None:
     """The dossier code in ``text`` (cleaned, lower case), or None."""
     tokens = text.split()
+    values = [_token_digits(token, lang) for token in tokens]
+    weak = _WEAK.get(lang, set())
     best = ""
     run = ""
-    run_tokens = 0
     doubled = False
-    for token in tokens:
-        digits = _token_digits(token, lang)
-        if digits is None or (not run and (fold(token) if lang == "vi" else token) in _WEAK.get(lang, set())):
-            if len(run) > len(best) and run_tokens >= 1:
-                best = run
-            run, run_tokens, doubled = "", 0, False
-            if digits is None:
-                continue
-            # a weak word can still be 0 after a strong one; here it starts nothing
+    for index, (token, digits) in enumerate(zip(tokens, values, strict=True)):
+        if digits is None:
+            best, run, doubled = max(best, run, key=len), "", False
             continue
+        if not run and (fold(token) if lang == "vi" else token) in weak:
+            # a weak word ("không", "to") starts a run only before a plain digit word
+            following = values[index + 1] if index + 1 < len(values) else None
+            if not following or fold(tokens[index + 1]) in weak:
+                continue
         if digits == "":  # "double five" in English
             doubled = True
             continue
         run += digits * 2 if doubled and len(digits) == 1 else digits
         doubled = False
-        run_tokens += 1
     if len(run) > len(best):
         best = run
     if MIN_CODE_DIGITS <= len(best) <= MAX_CODE_DIGITS:
