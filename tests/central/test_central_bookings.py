@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from central_testkit import SettableClock, issue, kiosk_headers
 
 from central.bookings import CODE_ALPHABET
-from central_testkit import SettableClock, issue, kiosk_headers
 
 
 async def _book(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-
 from central_testkit import AppFactory, SettableClock, counter_headers, issue, kiosk_headers
 
 

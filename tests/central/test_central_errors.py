@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from central_testkit import KIOSK_TOKEN, counter_headers, issue, kiosk_headers
 
 
@@ -65,7 +64,8 @@ async def test_open_endpoints_need_no_token(client: httpx.AsyncClient) -> None:
         b'{"idempotency_key": "short", "service": "tu-phap"}',
         b'{"idempotency_key": "key-00000001", "service": "tu-phap", "extra": 1}',
         b'{"idempotency_key": "key 0000 0001", "service": "tu-phap"}',
-        b'{"idempotency_key": "key-00000001", "service": "tu-phap", "offline": {"number": "K1-A1"}}',
+        b'{"idempotency_key": "key-00000001", "service": "tu-phap",'
+        b' "offline": {"number": "K1-A1"}}',
         b'{"idempotency_key": "key-00000001", "service": "tu-phap",'
         b' "offline": {"number": "K1-A001", "issued_at": "2026-11-23T08:00:00"}}',
     ],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-
 from central_testkit import counter_headers, issue
 
 

@@ -1,0 +1,105 @@
+"""Settings files: the shipped ones load; bad ones give one line per problem and a
+non-zero exit from ``central serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from central.cli import EXIT_CONFIG, main
+from central.errors import ConfigError
+from central.settings import load_settings
+
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+
+
+def test_shipped_configs_load() -> None:
+    sim = load_settings(CONFIG / "central.sim.toml")
+    assert len(sim.services) == 8 and len(sim.counters) == 12
+    assert [k.id for k in sim.kiosks] == ["K1", "K2", "K3"]
+    assert {p.code for p in sim.priority_categories} == {
+        "elderly",
+        "disability",
+        "pregnant",
+        "child_under_6",
+        "veteran",
+    }
+    assert all(set(s.names) == {"vi", "en", "ko"} for s in sim.services)
+    example = load_settings(CONFIG / "central.example.toml")
+    assert example.timezone == "Asia/Ho_Chi_Minh"
+
+
+BAD = """
+database_url = "sqlite:///x.db"
+timezone = "Mars/Olympus"
+[priority]
+policy = "random"
+every_n = 0
+[[services]]
+code = "tu-phap"
+prefix = "a1"
+names = { en = "Justice" }
+[[services]]
+code = "dat-dai"
+prefix = "D"
+names = { vi = "Đất đai" }
+[[counters]]
+code = "Q1"
+name = "Quầy 1"
+services = ["tu-phap", "nope"]
+token = "short"
+"""
+
+
+def test_bad_config_names_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "central.toml"
+    path.write_text(BAD, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    text = "\n".join(caught.value.problems)
+    for key in (
+        "timezone",
+        "priority.policy",
+        "priority.every_n",
+        "services.0.prefix",
+        "services.0.names",
+        "counters.0.token",
+    ):
+        assert f"{path}: {key}: " in text, key
+    assert all(line.startswith(f"{path}: ") for line in caught.value.problems)
+
+
+def test_cross_field_problems(tmp_path: Path) -> None:
+    path = tmp_path / "central.toml"
+    path.write_text(
+        BAD.replace('"a1"', '"A"')
+        .replace("{ en =", "{ vi =")
+        .replace("Mars/Olympus", "Asia/Ho_Chi_Minh")
+        .replace('"random"', '"strict"')
+        .replace("every_n = 0", "every_n = 5")
+        .replace('"short"', '"long-enough-token-1"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.problems == [
+        f"{path}: counters.0.services: unknown service 'nope'",
+        f"{path}: services.1: no counter serves 'dat-dai'",
+    ]
+
+
+def test_serve_exits_non_zero_on_bad_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_bytes(b"database_url = [unclosed\n")
+    assert main(["serve", "--config", str(broken)]) == EXIT_CONFIG
+    assert capsys.readouterr().err.startswith(f"{broken}: (toml): ")
+    assert main(["serve", "--config", str(tmp_path / "missing.toml")]) == EXIT_CONFIG
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_openapi_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi"]) == 0
+    assert '"/api/v1/counters/{code}/call-next"' in capsys.readouterr().out
