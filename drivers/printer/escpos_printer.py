@@ -118,13 +118,27 @@ class EscposPrinter(Printer):
             if not status.online:
                 _LOGGER.info("%s: no status answer; printing %r anyway", self.name, job.label)
             self._write(data)
-            if self.confirm_after_print and not self._query(1):
+            if status.online or self.confirm_after_print:
+                self._check_after(job)
+        _LOGGER.info("%s: printed %r (%d bytes)", self.name, job.label, len(data))
+
+    def _check_after(self, job: PrintJob) -> None:
+        # The paper can run out or the cover open during the ticket; a printer that
+        # answered before the job and is silent now may have lost it (network printers
+        # accept bytes they never print).
+        after = self._status_locked()
+        if not after.online:
+            if self.confirm_after_print:
                 self._disconnect()
                 raise PrinterOffline(
                     f"{self.name}: sent ticket {job.label!r} but the printer did not answer "
                     "afterwards; it may not have printed"
                 )
-        _LOGGER.info("%s: printed %r (%d bytes)", self.name, job.label, len(data))
+            return
+        if after.paper is Paper.OUT:
+            raise PrinterPaperOut(f"{self.name}: paper ran out during ticket {job.label!r}")
+        if after.cover_open:
+            raise PrinterCoverOpen(f"{self.name}: cover opened during ticket {job.label!r}")
 
     def close(self) -> None:
         """Close the connection (the next call opens it again)."""
