@@ -8,7 +8,8 @@ the same code and the same bytes. Options (all optional):
 - ``counts_per_m`` encoder counts per metre of wheel travel, ``track`` wheel separation (m)
 - ``max_wheel`` fastest wheel speed the driver will command (m/s)
 - ``timeout`` the controller's serial timeout set at start and read back (s, default 0.5)
-- ``reply_timeout`` how long to wait for a reply (s), ``retries`` for commands safe to repeat
+- ``reply_timeout`` how long to wait for a reply (s; 0.02 on serial, 0.1 on sim), ``retries``
+  for commands safe to repeat (default 2)
 - ``spy=1`` logs every exchange in hex
 - sim only: ``clock=virtual`` (time moves only when the driving code sleeps), ``x``, ``y``,
   ``theta`` the starting pose, ``battery`` volts, ``noise`` probability of a flipped bit
@@ -49,12 +50,14 @@ SCHEMES = ("serial", "sim")
 
 
 def _driver_options(url: DeviceURL) -> dict[str, Any]:
+    # the simulator is a thread on a shared CPU, not a microcontroller: give it longer to answer
+    reply_timeout = 0.1 if url.scheme == "sim" else 0.02
     return {
         "address": url.option_int("address", 128, low=128, high=135),
         "counts_per_m": url.option_float("counts_per_m", 4000.0, low=10.0, high=1e6),
         "track_m": url.option_float("track", 0.42, low=0.1, high=2.0),
         "max_wheel_mps": url.option_float("max_wheel", 1.2, low=0.05, high=3.0),
-        "reply_timeout_s": url.option_float("reply_timeout", 0.02, low=0.002, high=1.0),
+        "reply_timeout_s": url.option_float("reply_timeout", reply_timeout, low=0.002, high=1.0),
         "retries": url.option_int("retries", 2, low=0, high=5),
         "spy": url.option_bool("spy"),
     }

@@ -1,0 +1,66 @@
+"""Killing the process that drives the base stops the motors within the serial timeout."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from drivers.base.clock import MonotonicClock
+from drivers.base.sim import SimController
+from drivers.base.sim_pty import SimPtyServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DRIVER = """
+import sys, time
+from drivers.base import open_base
+base = open_base(sys.argv[1])
+print("ready", flush=True)
+while True:
+    base.set_velocity(0.3, 0.0)
+    time.sleep(0.05)
+"""
+
+
+def _wait_for(predicate: object, limit_s: float) -> bool:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_kill_9_of_the_driving_process_stops_the_motors() -> None:
+    sim = SimController(MonotonicClock())
+    server = SimPtyServer(sim)
+    child = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, f"serial://{server.path}?timeout=0.5&reply_timeout=0.1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert child.stdout is not None
+        ready, _, _ = select.select([child.stdout], [], [], 20.0)
+        assert ready and child.stdout.readline().strip() == b"ready"
+        assert sim.serial_timeout_s == 0.5  # set by the child at start and read back
+        assert _wait_for(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+        last_command = sim.log.commands[-1][0]
+        assert _wait_for(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
+        # the controller, not the dead process, stopped the motors, at the timeout
+        assert sim.log.stops[-1][1] == "serial-timeout"
+        assert sim.log.stops[-1][0] - last_command <= 0.5 + sim.step_s
+        assert sim.log.commands[-1][1:] == (0.3, 0.3)  # no stop command was ever sent
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+        server.close()
