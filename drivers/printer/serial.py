@@ -82,6 +82,13 @@ class SerialPrinter(EscposPrinter):
         pin_width(printer, self.width_px)
         return printer
 
+    def _read_answer(self, device: Escpos) -> bytes:
+        # python-escpos reads 16 bytes, which on a serial port waits out the whole timeout
+        # for a one-byte answer; read one byte, then whatever else already arrived.
+        port = device.device
+        first = port.read(1)
+        return bytes(first + port.read(port.in_waiting)) if first else b""
+
     def _close_device(self, device: Escpos) -> None:
         port = device._device
         device._device = False  # so python-escpos's close() (also run by __del__) does nothing
