@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         handler.setFormatter(JournaldFormatter("%(message)s"))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         handlers=[handler])
+    # httpx logs every request at INFO; the kiosk logs what matters about central itself.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     return int(args.func(args) or 0)
 
 

@@ -110,6 +110,10 @@ class KioskDaemon:
             catalogue=self.catalogue, breaker=self.breaker,
         )
         self.has_base = not config.devices.base.startswith("none:")
+        self.screen = TouchScreen(
+            config.screen.width, config.screen.height,
+            fullscreen=config.screen.fullscreen, post=self.post,
+        )
         self.flow = VisitorFlow(
             self,
             services=self.catalogue.codes(),
@@ -117,11 +121,6 @@ class KioskDaemon:
             timeouts=FlowTimeouts(config.flow.idle_timeout_s, config.flow.ticket_ready_s),
             has_base=self.has_base,
         )
-        self.screen = TouchScreen(
-            config.screen.width, config.screen.height,
-            fullscreen=config.screen.fullscreen, post=self.post,
-        )
-        self.render(self.flow.current_state_id, self.flow.visit)
 
     # -- the loop -------------------------------------------------------------------------
 

@@ -51,11 +51,13 @@ LANGUAGES = ["vi", "vi", "en", "vi", "ko", "vi", "vi"]
 
 
 def script(count: int) -> list[Citizen]:
-    """``count`` citizens; one in nine walks away before choosing."""
-    return [
-        Citizen(SERVICES[i % len(SERVICES)], LANGUAGES[i % len(LANGUAGES)], walks_away=i % 9 == 4)
-        for i in range(count)
-    ]
+    """``count`` citizens who take a ticket, and after every eighth one who walks away."""
+    citizens: list[Citizen] = []
+    for i in range(count):
+        citizens.append(Citizen(SERVICES[i % len(SERVICES)], LANGUAGES[i % len(LANGUAGES)]))
+        if i % 8 == 3:
+            citizens.append(Citizen(SERVICES[i % len(SERVICES)], "en", walks_away=True))
+    return citizens
 
 
 class HeadlessDemo:

@@ -110,17 +110,18 @@ class TouchScreen:
         return self._fonts[key]
 
     def _text(self, words: str, size: float, colour: tuple[int, int, int], centre: tuple[int, int],
-              *, bold: bool = False, max_width: int | None = None) -> pygame.Rect:
-        """Draw ``words`` centred, wrapped to ``max_width``; returns the area used."""
-        korean = self.model is not None and self.model.language == "ko"
-        font = self._font(size, bold=bold, korean=korean)
-        lines = _wrap(words, font, max_width or self.width - int(8 * self.unit))
-        line_h = font.get_linesize()
-        top = centre[1] - line_h * len(lines) // 2
-        area = pygame.Rect(centre[0], top, 0, 0)
+              *, bold: bool = False, max_width: int | None = None, top: bool = False
+              ) -> pygame.Rect:
+        """Draw ``words`` wrapped to ``max_width``, centred on ``centre`` (or hanging from
+        it with ``top``); returns the area used."""
+        fonts = (self._font(size, bold=bold), self._font(size, bold=bold, korean=True))
+        lines = _wrap(words, fonts, max_width or self.width - int(8 * self.unit))
+        line_h = fonts[0].get_linesize()
+        top_y = centre[1] if top else centre[1] - line_h * len(lines) // 2
+        area = pygame.Rect(centre[0], top_y, 0, 0)
         for i, line in enumerate(lines):
-            image = font.render(line, True, colour)
-            rect = image.get_rect(center=(centre[0], top + i * line_h + line_h // 2))
+            image = _render_line(line, fonts, colour)
+            rect = image.get_rect(center=(centre[0], top_y + i * line_h + line_h // 2))
             self.surface.blit(image, rect)
             area.union_ip(rect)
         return area
@@ -201,11 +202,10 @@ class TouchScreen:
         panel = pygame.Rect(int(4 * u), int(22 * u), w - int(8 * u), h - int(46 * u))
         pygame.draw.rect(self.surface, PANEL, panel, border_radius=int(2 * u))
         x = w // 2
-        y = panel.top + int(6 * u)
-        self._text(text(lang, "your_number"), 4, INK, (x, y))
-        number = self._text(ticket.number, 24 if len(ticket.number) <= 5 else 15, ACCENT,
-                            (x, y + int(16 * u)), bold=True)
-        y = number.bottom + int(5 * u)
+        y = panel.top + int(3 * u)
+        y = self._text(text(lang, "your_number"), 4, INK, (x, y), top=True).bottom
+        y = self._text(ticket.number, 24 if len(ticket.number) <= 5 else 15, ACCENT, (x, y),
+                       bold=True, top=True).bottom + int(2 * u)
         lines = [ticket.service_name]
         if ticket.counters:
             lines.append(f"{text(lang, 'counter')}: {', '.join(ticket.counters)}")
@@ -213,21 +213,23 @@ class TouchScreen:
             lines.append(f"{text(lang, 'people_ahead')}: {ticket.people_ahead}")
         if ticket.wait_min is not None:
             lines.append(f"{text(lang, 'wait')}: {ticket.wait_min} {text(lang, 'minutes')}")
+        inner = panel.width - int(6 * u)
         for line in lines:
-            y = self._text(line, 4, INK, (x, y), max_width=panel.width - 40).bottom + int(3 * u)
+            y = self._text(line, 4, INK, (x, y), max_width=inner, top=True).bottom + int(u)
+        y += int(2 * u)
         note = "printed" if ticket.printed else "not_printed"
-        y = self._text(text(lang, note), 3.4, ACCENT if not ticket.printed else INK, (x, y),
-                       bold=not ticket.printed, max_width=panel.width - 40).bottom + int(2 * u)
+        y = self._text(text(lang, note), 3.4, INK if ticket.printed else ACCENT, (x, y),
+                       bold=not ticket.printed, max_width=inner, top=True).bottom + int(2 * u)
         if ticket.offline:
-            y = self._text(text(lang, "offline"), 3, INK, (x, y),
-                           max_width=panel.width - 40).bottom + int(2 * u)
+            y = self._text(text(lang, "offline"), 3, INK, (x, y), max_width=inner,
+                           top=True).bottom + int(2 * u)
         if not ticket.printed or ticket.offline:
             # The QR code on screen is the citizen's copy when the paper is missing.
             side = min(int(30 * u), panel.bottom - y - int(8 * u))
             if side > 40:
                 qr = _qr_surface(ticket.status_url, side)
                 self.surface.blit(qr, qr.get_rect(midtop=(x, y)))
-                self._text(text(lang, "scan_qr"), 2.6, INK, (x, y + side + int(2 * u)))
+                self._text(text(lang, "scan_qr"), 2.6, INK, (x, y + side + int(u)), top=True)
         bottom = h - int(22 * u)
         if model.has_base:
             half = (w - int(12 * u)) // 2
@@ -286,12 +288,48 @@ class TouchScreen:
         pygame.display.quit()
 
 
-def _wrap(words: str, font: pygame.font.Font, max_width: int) -> list[str]:
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+def _runs(line: str) -> list[tuple[str, bool]]:
+    """Split ``line`` into runs of Korean and non-Korean text (spaces join the run before).
+
+    No single bundled font covers both Hangul and Vietnamese ("창구: Quầy 1"), so each run
+    is drawn in the font that has its letters.
+    """
+    runs: list[tuple[str, bool]] = []
+    for ch in line:
+        korean = _is_hangul(ch) if not ch.isspace() else (runs[-1][1] if runs else False)
+        if runs and runs[-1][1] == korean:
+            runs[-1] = (runs[-1][0] + ch, korean)
+        else:
+            runs.append((ch, korean))
+    return runs
+
+
+def _line_width(line: str, fonts: tuple[pygame.font.Font, pygame.font.Font]) -> int:
+    return sum(fonts[korean].size(run)[0] for run, korean in _runs(line))
+
+
+def _render_line(line: str, fonts: tuple[pygame.font.Font, pygame.font.Font],
+                 colour: tuple[int, int, int]) -> pygame.Surface:
+    parts = [fonts[korean].render(run, True, colour) for run, korean in _runs(line)]
+    height = max((p.get_height() for p in parts), default=fonts[0].get_linesize())
+    surface = pygame.Surface((sum(p.get_width() for p in parts), height), pygame.SRCALPHA)
+    x = 0
+    for part in parts:
+        surface.blit(part, (x, (height - part.get_height()) // 2))
+        x += part.get_width()
+    return surface
+
+
+def _wrap(words: str, fonts: tuple[pygame.font.Font, pygame.font.Font], max_width: int) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in words.split():
         trial = f"{current} {word}".strip()
-        if font.size(trial)[0] <= max_width or not current:
+        if _line_width(trial, fonts) <= max_width or not current:
             current = trial
         else:
             lines.append(current)

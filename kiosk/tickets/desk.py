@@ -86,7 +86,7 @@ class TicketDesk:
         self._clock = clock
         self._in_flight: set[str] = set()
         self._print_lock = asyncio.Lock()
-        self._printed_count = 0
+        self._issued_count = 0
 
     async def issue(self, service_code: str, language: str, priority: str | None) -> IssuedTicket:
         """Issue, journal and print a ticket for ``service_code``; always returns a number.
@@ -183,6 +183,7 @@ class TicketDesk:
 
     async def _print(self, view: TicketView) -> tuple[bool, str | None]:
         job = build_print_job(view, self.printer.width_px, self.printer.slow_link)
+        error: str | None = None
         async with self._print_lock:
             try:
                 await asyncio.to_thread(self.printer.print_job, job)
@@ -191,12 +192,15 @@ class TicketDesk:
                     "TECHNICIAN: ticket %s did not print (%s: %s); number shown on screen",
                     view.number, exc.code, exc,
                 )
-                return False, exc.code
-        self._printed_count += 1
+                error = exc.code
+        self._issued_count += 1
         if self.settings.preview_dir is not None:
-            path = self.settings.preview_dir / f"{self._printed_count:04d}-{view.number}.png"
-            await asyncio.to_thread(render_preview_png, view, self.printer.width_px, path)
-        return True, None
+            suffix = "" if error is None else "-not-printed"
+            name = f"{self._issued_count:04d}-{view.number}{suffix}.png"
+            await asyncio.to_thread(
+                render_preview_png, view, self.printer.width_px, self.settings.preview_dir / name
+            )
+        return error is None, error
 
     # -- keeping central in step ------------------------------------------------------
 

@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS requests (
     priority       TEXT,
     state          TEXT NOT NULL CHECK (state IN ('pending', 'online', 'offline', 'synced')),
     number         TEXT,
-    offline_number TEXT UNIQUE,
+    offline_number TEXT,
     ticket_json    TEXT,
     printed        INTEGER NOT NULL DEFAULT 0,
     print_error    TEXT,
@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS requests (
     last_error     TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_state ON requests (state);
+-- Offline numbers restart every local day, like central's: unique within a day.
+CREATE UNIQUE INDEX IF NOT EXISTS requests_offline_number ON requests (local_day, offline_number);
 CREATE TABLE IF NOT EXISTS offline_counters (
     local_day TEXT NOT NULL,
     service   TEXT NOT NULL,

@@ -25,11 +25,7 @@ from kiosk.tickets.journal import TicketJournal
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-ROOT = Path(__file__).resolve().parents[2]
-CENTRAL_SIM = ROOT / "config" / "central.sim.toml"
-KIOSK_SIM = ROOT / "config" / "kiosk.sim.toml"
-TOKENS = {"K1": "sim-kiosk-K1-token-00000", "K2": "sim-kiosk-K2-token-00000",
-          "K3": "sim-kiosk-K3-token-00000"}
+from kiosk_testkit import CENTRAL_SIM, KIOSK_SIM, TOKENS
 
 
 @pytest.fixture
