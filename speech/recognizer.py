@@ -1,0 +1,148 @@
+"""Recognition: listen for one utterance, decode it with vosk, snap it to a known phrase.
+
+One vosk Model per language is shared (:class:`speech.model.ModelPool`); each stream gets
+its own KaldiRecognizer, kept while the screen's phrases stay the same and recreated after
+``recognizer_max_utterances`` (its memory grows). Grammar mode is used when the model
+supports it, open mode otherwise; either way the transcript is snapped with rapidfuzz
+(:func:`speech.textmatch.snap`), and a transcript that snaps to nothing is returned with
+``phrase=None``: "not understood", back to touch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from drivers.audio import SAMPLE_RATE, AudioError, AudioIn
+from speech.echo import EchoGuard
+from speech.errors import RecognitionError
+from speech.model import LoadedModel, ModelPool, grammar_phrases
+from speech.settings import SpeechSettings
+from speech.textmatch import snap
+from speech.vad import Endpointer, VadEvent
+
+_LOGGER = logging.getLogger(__name__)
+#: frames handed to the decoder at once (about 300 ms): fewer thread hops, still streaming
+_BATCH_FRAMES = 10
+#: longest wait for one microphone frame before the microphone counts as dead
+_FRAME_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What was heard. ``phrase`` is the known phrase it snapped to, or None."""
+
+    text: str
+    phrase: str | None
+    score: float
+    lang: str
+    mode: str
+    audio_s: float
+    decode_s: float
+    """From the end of speech (endpoint) to the final result."""
+
+
+class _Stream:
+    """A KaldiRecognizer with its grammar and how often it was used."""
+
+    def __init__(self, loaded: LoadedModel, grammar: list[str] | None) -> None:
+        import vosk  # the model is loaded already, so vosk is too
+
+        if grammar is not None:
+            self.recognizer: Any = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
+        else:
+            self.recognizer = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE)
+        self.grammar = grammar
+        self.uses = 0
+
+
+class Recognizer:
+    """Listens on an AudioIn; loads models lazily; one instance per microphone."""
+
+    def __init__(self, settings: SpeechSettings, guard: EchoGuard | None = None, pool: ModelPool | None = None) -> None:
+        """``guard`` (shared with the Speaker) mutes the microphone while the kiosk speaks."""
+        self._settings = settings
+        self.guard = guard
+        self.pool = pool if pool is not None else ModelPool(settings)
+        self._streams: dict[str, _Stream] = {}
+
+    async def mode(self, lang: str) -> str:
+        """``grammar`` or ``open`` for ``lang``'s model (loads it)."""
+        return (await self.pool.get(lang)).info.mode
+
+    def _stream_for(self, lang: str, loaded: LoadedModel, phrases: list[str]) -> _Stream:
+        grammar = grammar_phrases(phrases, loaded.info) if loaded.info.grammar and phrases else None
+        stream = self._streams.get(lang)
+        if stream is None or stream.grammar != grammar or stream.uses >= self._settings.recognizer_max_utterances:
+            stream = _Stream(loaded, grammar)
+            self._streams[lang] = stream
+        return stream
+
+    async def listen_once(
+        self, audio_in: AudioIn, phrases: list[str], *, lang: str | None = None, timeout: float | None = None
+    ) -> Transcript | None:
+        """Wait for one utterance and decode it; None if nobody spoke within ``timeout``.
+
+        ``timeout`` defaults to the VAD's ``no_speech_timeout_s``; it bounds the wait for the
+        start of speech (an utterance itself is bounded by ``max_utterance_s``).
+        """
+        lang = lang or self._settings.default_language
+        loaded = await self.pool.get(lang)
+        stream = self._stream_for(lang, loaded, phrases)
+        endpointer = Endpointer(self._settings.vad)
+        wait_s = timeout if timeout is not None else self._settings.vad.no_speech_timeout_s
+        heard_s = 0.0  # audio time listened to, so a fast wav:// source times out alike
+        started_at = time.monotonic()
+        fed = 0
+        try:
+            while True:
+                frame = await audio_in.read_frame(_FRAME_TIMEOUT_S)
+                if self.guard is not None and self.guard.muted():
+                    endpointer.reset()
+                    continue
+                event = endpointer.feed(frame)
+                if not endpointer.in_speech:
+                    heard_s += len(frame) / 2 / SAMPLE_RATE
+                    if heard_s >= wait_s or time.monotonic() - started_at >= wait_s:
+                        return None
+                    continue
+                if len(endpointer.frames) - fed >= _BATCH_FRAMES or event is VadEvent.ENDED:
+                    chunk = b"".join(endpointer.frames[fed:])
+                    fed = len(endpointer.frames)
+                    await asyncio.to_thread(stream.recognizer.AcceptWaveform, chunk)
+                if event is VadEvent.ENDED:
+                    break
+        except AudioError as exc:
+            raise RecognitionError(f"microphone failed: {exc}") from exc
+        ended = time.monotonic()
+        result = json.loads(await asyncio.to_thread(stream.recognizer.FinalResult))
+        stream.uses += 1
+        text = str(result.get("text", "")).replace(" [unk]", "").replace("[unk]", "").strip()
+        snapped = snap(text, phrases, lang, self._settings.snap_cutoff) if text and phrases else None
+        transcript = Transcript(
+            text=text,
+            phrase=snapped.phrase if snapped else None,
+            score=snapped.score if snapped else 0.0,
+            lang=lang,
+            mode=loaded.info.mode,
+            audio_s=len(endpointer.frames) * len(endpointer.frames[0]) / 2 / SAMPLE_RATE if endpointer.frames else 0.0,
+            decode_s=time.monotonic() - ended,
+        )
+        _LOGGER.info("heard (%s, %s) %r -> %r", lang, transcript.mode, text, transcript.phrase)
+        return transcript
+
+    async def listen(
+        self, audio_in: AudioIn, phrases: Callable[[], list[str]], *, lang: Callable[[], str] | None = None
+    ) -> AsyncIterator[Transcript]:
+        """Always-listening mode: yield every utterance; ``phrases``/``lang`` are read each time."""
+        while True:
+            transcript = await self.listen_once(
+                audio_in, phrases(), lang=lang() if lang else None, timeout=self._settings.vad.no_speech_timeout_s
+            )
+            if transcript is not None and transcript.text:
+                yield transcript
