@@ -82,9 +82,14 @@ class PrinterStatus:
 
 @dataclass(frozen=True)
 class RasterImage:
-    """A 1-bit-able image printed as a raster (GS v 0); width <= the profile's width."""
+    """A 1-bit-able image printed as a raster (GS v 0); width <= the profile's width.
+
+    ``align`` places an image narrower than the paper (ESC a): a slow link sends each
+    line of text only as wide as the text and lets the printer centre it.
+    """
 
     image: Image
+    align: Literal["left", "center", "right"] = "left"
 
 
 @dataclass(frozen=True)

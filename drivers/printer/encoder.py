@@ -117,11 +117,11 @@ def _encode_element(printer: Escpos, element: object, width_px: int, align: str 
         image = element.image
         if image.width > width_px:
             raise PrinterJobInvalid(f"image is {image.width} px wide; this printer prints {width_px}")
-        if align != "left":
-            # ESC a also moves raster images on Epson printers; a full-width raster starts at 0
-            printer.set(align="left")
+        if align != element.align:
+            # ESC a also places raster images on Epson printers (a full-width one starts at 0)
+            printer.set(align=element.align)
         printer.image(image, impl="bitImageRaster", fragment_height=FRAGMENT_HEIGHT)
-        return "left"
+        return element.align
     if isinstance(element, Text):
         if not element.text.isascii() or not element.text.isprintable():
             raise PrinterJobInvalid(

@@ -280,6 +280,12 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
                 if block.style == "number"
                 else _font_for(block.text, block.style, width)
             )
+            if block.style == "number":
+                # only the ink: the font's ascent leaves room for diacritics an ASCII number lacks
+                _, ink_top, _, ink_bottom = font.getbbox(block.text)
+                ops.append(("number", (block.text, font), y + 2 * gap - ink_top))
+                y += ink_bottom - ink_top + 4 * gap
+                continue
             ascent, descent = font.getmetrics()
             pad = gap if _STYLES[block.style][2] else 0  # room around an inverted bar
             for line in _wrap(block.text, font, width - 2 * margin - 2 * gap):
@@ -304,6 +310,24 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
             else:
                 draw.text((left, top), line, font=font, fill=0)
     return canvas
+
+
+def _line_images(block: _Paragraph, width: int) -> list[Image.Image]:
+    """One tight image per wrapped line of ``block`` (width a multiple of 8 dots)."""
+    margin = max(4, width // 24)
+    gap = max(2, width // 96)
+    font = _font_for(block.text, block.style, width)
+    inverted = _STYLES[block.style][2]
+    ascent, descent = font.getmetrics()
+    images = []
+    for line in _wrap(block.text, font, width - 2 * margin - 2 * gap):
+        text_width = int(font.getlength(line)) + 4 * gap
+        line_width = min(width, (text_width + 7) // 8 * 8)
+        image = Image.new("L", (line_width, ascent + descent + gap), 0 if inverted else 255)
+        left = (line_width - font.getlength(line)) / 2
+        ImageDraw.Draw(image).text((left, gap // 2), line, font=font, fill=255 if inverted else 0)
+        images.append(image)
+    return images
 
 
 @functools.lru_cache(maxsize=16)
@@ -357,9 +381,12 @@ def _slow_elements(view: TicketView, width_px: int) -> list[PrintElement]:
     pending: list[_Block] = []
 
     def flush() -> None:
-        if pending:
-            out.append(RasterImage(_threshold(_render_blocks(pending, width_px))))
-            pending.clear()
+        # each line only as wide as its text, centred by the printer: a third of the bytes
+        for block in pending:
+            assert isinstance(block, _Paragraph)
+            for image in _line_images(block, width_px):
+                out.append(RasterImage(_threshold(image), align="center"))
+        pending.clear()
 
     for block in _blocks(view):
         if isinstance(block, _QR):
