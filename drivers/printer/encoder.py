@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drivers.printer.base import Cut, Feed, PrintJob, PrinterJobInvalid, QRCode, RasterImage, Text
+from drivers.printer.base import Cut, Feed, PrinterJobInvalid, PrintJob, QRCode, RasterImage, Text
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
@@ -106,17 +106,21 @@ def encode_job(job: PrintJob, *, profile: str | None, width_px: int) -> bytes:
             raise
         except Exception as exc:  # python-escpos raises plain ValueError and its own errors
             raise PrinterJobInvalid(f"job element {index} ({element!r:.80}): {exc}") from exc
-    data: bytes = dummy.output  # type: ignore[attr-defined]
+    data = bytes(dummy.output)
     _LOGGER.debug("encoded job %r: %d elements, %d bytes", job.label, len(job.elements), len(data))
     return data
 
 
-def _encode_element(printer: Escpos, element: object, width_px: int, align: str | None) -> str | None:
+def _encode_element(
+    printer: Escpos, element: object, width_px: int, align: str | None
+) -> str | None:
     """Write one element; returns the alignment now in force (to skip redundant ESC a)."""
     if isinstance(element, RasterImage):
         image = element.image
         if image.width > width_px:
-            raise PrinterJobInvalid(f"image is {image.width} px wide; this printer prints {width_px}")
+            raise PrinterJobInvalid(
+                f"image is {image.width} px wide; this printer prints {width_px}"
+            )
         if align != element.align:
             # ESC a also places raster images on Epson printers (a full-width one starts at 0)
             printer.set(align=element.align)

@@ -190,7 +190,7 @@ class EscposDecoder:
         if byte == DLE:
             self._need(pos, 3)
             if buf[pos + 1] != 0x04 or buf[pos + 2] not in (1, 2, 3, 4):
-                self._fail(pos, f"unknown DLE command {bytes(buf[pos:pos + 3]).hex(' ')}")
+                self._fail(pos, f"unknown DLE command {bytes(buf[pos : pos + 3]).hex(' ')}")
             out.append(StatusRequest(buf[pos + 2]))
             return pos + 3
         if 0x20 <= byte < 0x7F or byte >= 0xA0:
@@ -247,7 +247,7 @@ class EscposDecoder:
             return self._raster(pos, out)
         if cmd == ord("(") and buf[pos + 2] == ord("k"):
             return self._two_d_code(pos, out)
-        self._fail(pos, f"unknown command GS {bytes(buf[pos + 1:pos + 3]).hex(' ')}")
+        self._fail(pos, f"unknown command GS {bytes(buf[pos + 1 : pos + 3]).hex(' ')}")
         raise AssertionError("unreachable")
 
     def _raster(self, pos: int, out: list[Element]) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drivers.printer.encoder import load_escpos, pin_width
 from drivers.printer.escpos_printer import EscposPrinter, common_options
@@ -30,16 +30,20 @@ DEFAULT_PORT = 9100
 class NetworkPrinter(EscposPrinter):
     """An ESC/POS printer on a raw TCP port."""
 
-    def __init__(self, host: str, port: int = DEFAULT_PORT, *, name: str = "", **kwargs: object) -> None:
+    def __init__(
+        self, host: str, port: int = DEFAULT_PORT, *, name: str = "", **kwargs: Any
+    ) -> None:
         """Set up; the connection is made on first use. ``kwargs`` go to :class:`EscposPrinter`."""
-        super().__init__(name=name or f"tcp://{host}:{port}", **kwargs)  # type: ignore[arg-type]
+        super().__init__(name=name or f"tcp://{host}:{port}", **kwargs)
         self.host = host
         self.port = port
 
     @classmethod
     def from_url(cls, url: DeviceURL, *, timeout_s: float) -> NetworkPrinter:
         """Build from ``tcp://HOST[:PORT]?confirm=1&profile=..&width=..&spy=1``."""
-        host, _, port_text = url.netloc.rpartition(":") if ":" in url.netloc else (url.netloc, "", "")
+        host, _, port_text = (
+            url.netloc.rpartition(":") if ":" in url.netloc else (url.netloc, "", "")
+        )
         if not host:
             raise DeviceURLError(f"{url.raw}: expected tcp://HOST:PORT, e.g. tcp://10.0.0.7:9100")
         port = DEFAULT_PORT
@@ -60,7 +64,9 @@ class NetworkPrinter(EscposPrinter):
         load_escpos()
         from escpos.printer import Network
 
-        printer = Network(host=self.host, port=self.port, timeout=self.timeout_s, profile=self.profile)
+        printer = Network(
+            host=self.host, port=self.port, timeout=self.timeout_s, profile=self.profile
+        )
         printer.open(raise_not_found=True)
         pin_width(printer, self.width_px)
         return printer

@@ -13,7 +13,7 @@ URL: ``serial:///dev/ttyUSB0?baud=19200&flow=none|rtscts|xonxoff|dsrdtr&profile=
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drivers.printer.encoder import load_escpos, pin_width
 from drivers.printer.escpos_printer import EscposPrinter, common_options
@@ -31,15 +31,15 @@ class SerialPrinter(EscposPrinter):
     """An ESC/POS printer on a serial port."""
 
     def __init__(
-        self, port: str, *, baud: int = 19200, flow: str = "none", name: str = "", **kwargs: object
+        self, port: str, *, baud: int = 19200, flow: str = "none", name: str = "", **kwargs: Any
     ) -> None:
         """Set up; the port is opened on first use. ``kwargs`` go to :class:`EscposPrinter`."""
         if flow not in FLOW_CONTROLS:
             raise ValueError(f"flow={flow!r} is not one of {', '.join(FLOW_CONTROLS)}")
-        timeout_s = float(kwargs.get("timeout_s", 3.0))  # type: ignore[arg-type]
+        timeout_s = float(kwargs.get("timeout_s", 3.0))
         # 10 bits per byte on the wire; half the timeout's worth per write leaves a margin
         chunk = max(64, min(4096, int(baud / 10 * timeout_s / 2)))
-        super().__init__(  # type: ignore[arg-type]
+        super().__init__(
             name=name or f"serial://{port}", slow_link=True, chunk_size=chunk, **kwargs
         )
         self.port = port
@@ -53,7 +53,9 @@ class SerialPrinter(EscposPrinter):
             raise DeviceURLError(f"{url.raw}: expected serial:///dev/NAME (three slashes)")
         flow = url.options.get("flow", "none")
         if flow not in FLOW_CONTROLS:
-            raise DeviceURLError(f"{url.raw}: option flow={flow!r} is not one of {', '.join(FLOW_CONTROLS)}")
+            raise DeviceURLError(
+                f"{url.raw}: option flow={flow!r} is not one of {', '.join(FLOW_CONTROLS)}"
+            )
         return cls(
             url.path,
             baud=url.option_int("baud", 19200, low=1200, high=921600),

@@ -175,7 +175,8 @@ class SimPrinterDevice:
             symbol = qrcode.QRCode(border=0)
             symbol.add_data(element.data)
             symbol.make(fit=True)
-            return (symbol.modules_count + 8) * element.module_size  # + quiet zone
+            modules = int(symbol.modules_count)
+            return (modules + 8) * element.module_size  # + quiet zone
         return 0
 
     def _use_paper(self, dots: int) -> None:
@@ -201,11 +202,17 @@ class SimPrinterDevice:
     def _finish_ticket(self, end: int) -> None:
         if self._spoiled:
             _LOGGER.info(
-                "sim printer: ticket spoiled (paper %s, cover open %s)", self.paper.value, self.cover_open
+                "sim printer: ticket spoiled (paper %s, cover open %s)",
+                self.paper.value,
+                self.cover_open,
             )
         else:
-            data = bytes(self._stream[self._ticket_start - self._stream_base : end - self._stream_base])
-            self.printed.append(PrintedTicket(data, list(self._elements), self._job_dots / DOTS_PER_MM))
+            data = bytes(
+                self._stream[self._ticket_start - self._stream_base : end - self._stream_base]
+            )
+            self.printed.append(
+                PrintedTicket(data, list(self._elements), self._job_dots / DOTS_PER_MM)
+            )
         self._start_ticket(at=end)
 
     def _start_ticket(self, *, at: int) -> None:

@@ -10,7 +10,7 @@ URL: ``usb://04b8:0e15?profile=TM-T88V&in_ep=0x82&out_ep=0x01&spy=1``
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drivers.printer.base import PrinterError
 from drivers.printer.encoder import load_escpos, pin_width
@@ -27,7 +27,9 @@ def _hex_id(url: DeviceURL, text: str, what: str) -> int:
     try:
         value = int(text, 16)
     except ValueError:
-        raise DeviceURLError(f"{url.raw}: {what} {text!r} is not hexadecimal (usb://04b8:0e15)") from None
+        raise DeviceURLError(
+            f"{url.raw}: {what} {text!r} is not hexadecimal (usb://04b8:0e15)"
+        ) from None
     if not 0 < value <= 0xFFFF:
         raise DeviceURLError(f"{url.raw}: {what} {text!r} is outside 0001..ffff")
     return value
@@ -40,7 +42,9 @@ def _endpoint(url: DeviceURL, key: str, default: int) -> int:
     try:
         value = int(text, 0)
     except ValueError:
-        raise DeviceURLError(f"{url.raw}: option {key}={text!r} is not a number (e.g. 0x82)") from None
+        raise DeviceURLError(
+            f"{url.raw}: option {key}={text!r} is not a number (e.g. 0x82)"
+        ) from None
     if not 0 <= value <= 0xFF:
         raise DeviceURLError(f"{url.raw}: option {key}={text!r} is outside 0x00..0xff")
     return value
@@ -57,10 +61,10 @@ class UsbPrinter(EscposPrinter):
         in_ep: int = 0x82,
         out_ep: int = 0x01,
         name: str = "",
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         """Set up; the device is opened on first use. ``kwargs`` go to :class:`EscposPrinter`."""
-        super().__init__(name=name or f"usb://{vendor_id:04x}:{product_id:04x}", **kwargs)  # type: ignore[arg-type]
+        super().__init__(name=name or f"usb://{vendor_id:04x}:{product_id:04x}", **kwargs)
         self.vendor_id = vendor_id
         self.product_id = product_id
         self.in_ep = in_ep
@@ -71,7 +75,9 @@ class UsbPrinter(EscposPrinter):
         """Build from ``usb://VID:PID?in_ep=..&out_ep=..&profile=..&width=..&spy=1``."""
         vendor, sep, product = url.netloc.partition(":")
         if not sep:
-            raise DeviceURLError(f"{url.raw}: expected usb://VENDOR:PRODUCT in hex, e.g. usb://04b8:0e15")
+            raise DeviceURLError(
+                f"{url.raw}: expected usb://VENDOR:PRODUCT in hex, e.g. usb://04b8:0e15"
+            )
         return cls(
             _hex_id(url, vendor, "vendor id"),
             _hex_id(url, product, "product id"),

@@ -132,8 +132,12 @@ class TicketView:
 
     def __post_init__(self) -> None:
         """Check what the printer relies on: an ASCII number, an aware time, a QR target."""
-        if not (1 <= len(self.number) <= 16 and self.number.isascii() and self.number.isprintable()):
-            raise ValueError(f"ticket number {self.number!r} must be 1..16 printable ASCII characters")
+        if not (
+            1 <= len(self.number) <= 16 and self.number.isascii() and self.number.isprintable()
+        ):
+            raise ValueError(
+                f"ticket number {self.number!r} must be 1..16 printable ASCII characters"
+            )
         if self.issued_at.tzinfo is None:
             raise ValueError("issued_at must be timezone-aware (local time is printed)")
         if not self.status_url:
@@ -184,7 +188,10 @@ def _blocks(view: TicketView) -> list[_Block]:
     blocks.append(_Paragraph(view.number, "number"))
     if view.priority_label:
         blocks.append(_Paragraph(_nfc(view.priority_label), "badge"))
-    blocks += [_Paragraph(_nfc(labels.service), "caption"), _Paragraph(_nfc(view.service_name), "value")]
+    blocks += [
+        _Paragraph(_nfc(labels.service), "caption"),
+        _Paragraph(_nfc(view.service_name), "value"),
+    ]
     if view.counters:
         blocks.append(_Paragraph(_nfc(labels.counter), "caption"))
         blocks.append(_Paragraph(_nfc(", ".join(view.counters)), "value"))
@@ -205,7 +212,11 @@ def _blocks(view: TicketView) -> list[_Block]:
 
 def _script(text: str) -> str:
     for char in text:
-        if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+        if (
+            "\uac00" <= char <= "\ud7a3"
+            or "\u1100" <= char <= "\u11ff"
+            or "\u3130" <= char <= "\u318f"
+        ):
             return "hangul"
     return "latin"
 
@@ -282,7 +293,8 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
             )
             if block.style == "number":
                 # only the ink: the font's ascent leaves room for diacritics an ASCII number lacks
-                _, ink_top, _, ink_bottom = font.getbbox(block.text)
+                _, top_f, _, bottom_f = font.getbbox(block.text)
+                ink_top, ink_bottom = int(top_f), int(bottom_f)
                 ops.append(("number", (block.text, font), y + 2 * gap - ink_top))
                 y += ink_bottom - ink_top + 4 * gap
                 continue
@@ -305,7 +317,9 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
             if _STYLES[kind][2]:  # inverted badge: white on a black bar
                 ascent, descent = font.getmetrics()
                 pad = max(2, width // 96)
-                draw.rectangle([margin, top - pad, width - margin, top + ascent + descent + pad], fill=0)
+                draw.rectangle(
+                    [margin, top - pad, width - margin, top + ascent + descent + pad], fill=0
+                )
                 draw.text((left, top), line, font=font, fill=255)
             else:
                 draw.text((left, top), line, font=font, fill=0)
@@ -337,12 +351,15 @@ def _qr_image(data: str, target: int) -> Image.Image:
     symbol.make(fit=True)
     box = max(2, target // (symbol.modules_count + 4))
     symbol.box_size = box
-    return symbol.make_image().get_image().convert("L")
+    image: Image.Image = symbol.make_image().get_image().convert("L")
+    return image
 
 
 def _threshold(image: Image.Image) -> Image.Image:
     # a hard threshold (no dithering): anti-aliased glyph edges become clean dots
-    return image.point(lambda value: 255 if value >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+    return image.point(lambda value: 255 if value >= 128 else 0).convert(
+        "1", dither=Image.Dither.NONE
+    )
 
 
 def render_ticket(view: TicketView, width_px: int) -> Image.Image:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from drivers.printer import PrinterOffline, PrintJob, Text, Cut, open_printer
+from drivers.printer import Cut, PrinterOffline, PrintJob, Text, open_printer
 from drivers.printer.encoder import encode_job
 from drivers.printer.sim import SimPrinter
 from drivers.printer.sim_device import SimPrinterDevice
@@ -67,7 +67,11 @@ def test_spy_logs_traffic_in_hex(tmp_path: Path, caplog: pytest.LogCaptureFixtur
     printer = open_printer(f"file://{tmp_path}/t.bin?spy=1")
     with caplog.at_level(logging.DEBUG, logger="drivers.printer.spy"):
         printer.print_job(PrintJob((Text("A1"), Cut())))
-    assert any("1b 40" in record.getMessage() for record in caplog.records if record.name == "drivers.printer.spy")
+    assert any(
+        "1b 40" in record.getMessage()
+        for record in caplog.records
+        if record.name == "drivers.printer.spy"
+    )
 
 
 # -- serial over a pseudo-terminal ---------------------------------------------------------

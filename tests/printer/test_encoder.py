@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from drivers.printer import Cut, Feed, PrintJob, PrinterJobInvalid, QRCode, RasterImage, Text
+from drivers.printer import Cut, Feed, PrinterJobInvalid, PrintJob, QRCode, RasterImage, Text
 from drivers.printer.encoder import encode_job
 
 ESC, GS = b"\x1b", b"\x1d"
@@ -16,31 +16,59 @@ def test_small_job_bytes() -> None:
     image.putpixel((0, 0), 0)  # one black dot, top left
     image.putpixel((15, 1), 0)  # and bottom right
     job = PrintJob(
-        (RasterImage(image), Text("A012", bold=True, width_mult=2, height_mult=3), QRCode("https://x/t/1", size=5), Feed(2), Cut())
+        (
+            RasterImage(image),
+            Text("A012", bold=True, width_mult=2, height_mult=3),
+            QRCode("https://x/t/1", size=5),
+            Feed(2),
+            Cut(),
+        )
     )
     data = encode_job(job, profile=None, width_px=576)
     expected = (
-        ESC + b"@"  # initialise
-        + ESC + b"a\x00"  # left, for the raster
-        + GS + b"v0\x00" + b"\x02\x00" + b"\x02\x00" + b"\x80\x00" + b"\x00\x01"  # GS v 0, 2 bytes x 2 rows
-        + GS + b"!\x12"  # width 2, height 3
-        + ESC + b"E\x01"  # bold
-        + ESC + b"a\x01"  # centre
-        + ESC + b"t\x00"  # python-escpos selects code page 0 for ASCII
+        ESC
+        + b"@"  # initialise
+        + ESC
+        + b"a\x00"  # left, for the raster
+        + GS
+        + b"v0\x00"
+        + b"\x02\x00"
+        + b"\x02\x00"
+        + b"\x80\x00"
+        + b"\x00\x01"  # GS v 0, 2 bytes x 2 rows
+        + GS
+        + b"!\x12"  # width 2, height 3
+        + ESC
+        + b"E\x01"  # bold
+        + ESC
+        + b"a\x01"  # centre
+        + ESC
+        + b"t\x00"  # python-escpos selects code page 0 for ASCII
         + b"A012\n"
-        + GS + b"(k\x04\x001A2\x00"  # QR model 2
-        + GS + b"(k\x03\x001C\x05"  # module size 5
-        + GS + b"(k\x03\x001E1"  # error correction M
-        + GS + b"(k\x10\x001P0https://x/t/1"  # store: 13 data bytes + m + cn + fn
-        + GS + b"(k\x03\x001Q0"  # print
-        + ESC + b"d\x02"  # feed 2
-        + ESC + b"d\x06" + GS + b"V\x01"  # feed, partial cut
+        + GS
+        + b"(k\x04\x001A2\x00"  # QR model 2
+        + GS
+        + b"(k\x03\x001C\x05"  # module size 5
+        + GS
+        + b"(k\x03\x001E1"  # error correction M
+        + GS
+        + b"(k\x10\x001P0https://x/t/1"  # store: 13 data bytes + m + cn + fn
+        + GS
+        + b"(k\x03\x001Q0"  # print
+        + ESC
+        + b"d\x02"  # feed 2
+        + ESC
+        + b"d\x06"
+        + GS
+        + b"V\x01"  # feed, partial cut
     )
     assert data == expected
 
 
 def test_tall_image_is_split_into_raster_blocks() -> None:
-    data = encode_job(PrintJob((RasterImage(Image.new("1", (576, 1000), 1)),)), profile=None, width_px=576)
+    data = encode_job(
+        PrintJob((RasterImage(Image.new("1", (576, 1000), 1)),)), profile=None, width_px=576
+    )
     assert data.count(GS + b"v0") == 2
 
 

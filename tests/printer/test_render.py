@@ -24,14 +24,28 @@ from .ticket_views import make_view
     ("name", "language", "width", "changes"),
     [
         ("vi", "vi", 576, {"counters": ("Quầy 3",)}),
-        ("en", "en", 576, {"service_name": "Justice - Judicial record", "priority_label": "Elderly"}),
-        ("ko", "ko", 576, {"service_name": "사법 - 범죄경력증명서", "priority_label": "노인", "offline": True}),
+        (
+            "en",
+            "en",
+            576,
+            {"service_name": "Justice - Judicial record", "priority_label": "Elderly"},
+        ),
+        (
+            "ko",
+            "ko",
+            576,
+            {"service_name": "사법 - 범죄경력증명서", "priority_label": "노인", "offline": True},
+        ),
         ("vi_58mm", "vi", 384, {"number": "K1-A007", "offline": True}),
     ],
 )
-def test_preview_png_is_written(name: str, language: str, width: int, changes: dict[str, object]) -> None:
+def test_preview_png_is_written(
+    name: str, language: str, width: int, changes: dict[str, object]
+) -> None:
     # Written to /tmp on purpose: these are the files a person looks at to check diacritics.
-    path = render_preview_png(make_view(language, **changes), width, Path(f"/tmp/ticket_preview_{name}.png"))
+    path = render_preview_png(
+        make_view(language, **changes), width, Path(f"/tmp/ticket_preview_{name}.png")
+    )
     with Image.open(path) as image:
         assert image.width == width
         assert image.height > width  # a portrait ticket
@@ -40,29 +54,42 @@ def test_preview_png_is_written(name: str, language: str, width: int, changes: d
 
 @pytest.mark.parametrize("width", [576, 512, 384])
 def test_long_service_name_wraps_inside_the_margins(width: int) -> None:
-    long_name = "Tư pháp - Cấp phiếu lý lịch tư pháp cho công dân Việt Nam và người nước ngoài đang cư trú"
+    long_name = (
+        "Tư pháp - Cấp phiếu lý lịch tư pháp cho công dân Việt Nam và người nước ngoài đang cư trú"
+    )
     short = render_ticket(make_view(service_name="Tư pháp"), width)
     long = render_ticket(make_view(service_name=long_name), width)
     assert long.width == width
     assert long.height > short.height  # more lines, not a wider image
     margin = width // 24
-    for strip in (long.crop((0, 0, margin - 2, long.height)), long.crop((width - margin + 2, 0, width, long.height))):
+    for strip in (
+        long.crop((0, 0, margin - 2, long.height)),
+        long.crop((width - margin + 2, 0, width, long.height)),
+    ):
         # only the rules and the priority bar may touch the margin band; no glyph does
-        text_rows = [y for y in range(strip.height) if strip.convert("L").crop((0, y, strip.width, y + 1)).getextrema()[0] == 0]
+        text_rows = [
+            y
+            for y in range(strip.height)
+            if strip.convert("L").crop((0, y, strip.width, y + 1)).getextrema()[0] == 0
+        ]
         assert not text_rows
 
 
 def test_decomposed_input_renders_like_composed() -> None:
     composed = make_view(service_name="Tư pháp - Lý lịch tư pháp")
     decomposed = make_view(service_name=unicodedata.normalize("NFD", "Tư pháp - Lý lịch tư pháp"))
-    difference = ImageChops.difference(render_ticket(composed, 576).convert("L"), render_ticket(decomposed, 576).convert("L"))
+    difference = ImageChops.difference(
+        render_ticket(composed, 576).convert("L"), render_ticket(decomposed, 576).convert("L")
+    )
     assert difference.getbbox() is None
 
 
 def test_fast_link_job_is_one_raster_plus_ascii_number() -> None:
     job = build_print_job(make_view(), 576, slow_link=False)
     raster, number, cut = job.elements
-    assert isinstance(raster, RasterImage) and raster.image.width == 576 and raster.image.mode == "1"
+    assert (
+        isinstance(raster, RasterImage) and raster.image.width == 576 and raster.image.mode == "1"
+    )
     assert isinstance(number, Text) and number.text == "A012"
     assert isinstance(cut, Cut)
     assert job.label == "A012"
@@ -70,7 +97,11 @@ def test_fast_link_job_is_one_raster_plus_ascii_number() -> None:
 
 def test_slow_link_job_rasterises_only_lines_with_diacritics() -> None:
     english = make_view(
-        "en", centre_name="Ben Thanh Ward Service Centre", service_name="Justice", counters=("Counter 3",), priority_label=None
+        "en",
+        centre_name="Ben Thanh Ward Service Centre",
+        service_name="Justice",
+        counters=("Counter 3",),
+        priority_label=None,
     )
     job = build_print_job(english, 576, slow_link=True)
     kinds = [type(element).__name__ for element in job.elements]
@@ -83,10 +114,15 @@ def test_slow_link_job_rasterises_only_lines_with_diacritics() -> None:
 
 def test_labels_for_language() -> None:
     assert TicketLabels.for_language("vi").number == "Số thứ tự"
-    assert TicketLabels.for_language("vi").offline_notice == "Số cấp khi mất kết nối - vẫn được phục vụ theo thứ tự"
+    assert (
+        TicketLabels.for_language("vi").offline_notice
+        == "Số cấp khi mất kết nối - vẫn được phục vụ theo thứ tự"
+    )
     assert TicketLabels.for_language("ko").counter == "창구"
     assert TicketLabels.for_language("EN").minutes == "min"
-    assert TicketLabels.for_language("fr") == TicketLabels.for_language("en")  # a ticket always prints
+    assert TicketLabels.for_language("fr") == TicketLabels.for_language(
+        "en"
+    )  # a ticket always prints
 
 
 @pytest.mark.parametrize(

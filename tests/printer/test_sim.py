@@ -90,7 +90,10 @@ def test_save_png_of_the_last_ticket(tmp_path: Path) -> None:
     ("url", "expected"),
     [
         ("sim://", PrinterStatus(online=True, paper=Paper.OK, cover_open=False)),
-        ("sim://?paper=near_end", PrinterStatus(online=True, paper=Paper.NEAR_END, cover_open=False)),
+        (
+            "sim://?paper=near_end",
+            PrinterStatus(online=True, paper=Paper.NEAR_END, cover_open=False),
+        ),
         ("sim://?paper=out", PrinterStatus(online=True, paper=Paper.OUT, cover_open=False)),
         ("sim://?cover=open", PrinterStatus(online=True, paper=Paper.OK, cover_open=True)),
         ("sim://?online=0", PrinterStatus(online=False, paper=Paper.UNKNOWN, cover_open=False)),
@@ -111,9 +114,15 @@ def test_status_answer_bytes_follow_the_epson_layout() -> None:
 
 @pytest.mark.parametrize(
     ("url", "error"),
-    [("sim://?paper=out", PrinterPaperOut), ("sim://?cover=open", PrinterCoverOpen), ("sim://?online=0", PrinterOffline)],
+    [
+        ("sim://?paper=out", PrinterPaperOut),
+        ("sim://?cover=open", PrinterCoverOpen),
+        ("sim://?online=0", PrinterOffline),
+    ],
 )
-def test_printing_when_not_ready_raises_and_prints_nothing(url: str, error: type[Exception]) -> None:
+def test_printing_when_not_ready_raises_and_prints_nothing(
+    url: str, error: type[Exception]
+) -> None:
     printer = _sim(url)
     with pytest.raises(error):
         printer.print_job(build_print_job(make_view(), 576, slow_link=False))

@@ -37,7 +37,12 @@ def test_scheme_picks_backend_and_width(url: str, kind: type, width: int, slow: 
 def test_usb_url_parts() -> None:
     printer = open_printer("usb://04b8:0e15?in_ep=0x81&out_ep=2")
     assert isinstance(printer, UsbPrinter)
-    assert (printer.vendor_id, printer.product_id, printer.in_ep, printer.out_ep) == (0x04B8, 0x0E15, 0x81, 2)
+    assert (printer.vendor_id, printer.product_id, printer.in_ep, printer.out_ep) == (
+        0x04B8,
+        0x0E15,
+        0x81,
+        2,
+    )
 
 
 def test_unknown_scheme_names_supported_ones() -> None:
@@ -76,5 +81,7 @@ def test_bad_urls_say_what_is_wrong(url: str, fragment: str) -> None:
 def test_importing_the_package_does_not_import_escpos() -> None:
     # python-escpos configures the root logger and writes a pickle on import
     code = "import sys, drivers.printer; print('escpos' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert result.stdout.strip() == "False"
