@@ -124,7 +124,16 @@ def _encode_element(
         if align != element.align:
             # ESC a also places raster images on Epson printers (a full-width one starts at 0)
             printer.set(align=element.align)
-        printer.image(image, impl="bitImageRaster", fragment_height=FRAGMENT_HEIGHT)
+        # Split here rather than in python-escpos: it converts the whole image before
+        # splitting and then each fragment again (double the work on a long ticket).
+        for top in range(0, image.height, FRAGMENT_HEIGHT):
+            bottom = min(image.height, top + FRAGMENT_HEIGHT)
+            fragment = (
+                image
+                if (top, bottom) == (0, image.height)
+                else image.crop((0, top, image.width, bottom))
+            )
+            printer.image(fragment, impl="bitImageRaster", fragment_height=FRAGMENT_HEIGHT)
         return element.align
     if isinstance(element, Text):
         if not element.text.isascii() or not element.text.isprintable():
