@@ -20,8 +20,17 @@ def ko_model_path() -> Path:
 
 
 def espeak_wav(text: str, voice: str, path: Path) -> Path:
-    """Speak ``text`` into a WAV with espeak-ng (a real recording of synthetic speech)."""
+    """Speak ``text`` into a WAV with espeak-ng, through our pyttsx3 TTS worker process."""
+    import json
     import subprocess
+    import sys
 
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True, timeout=30)
+    import speech.tts_worker
+
+    request = {"id": 1, "text": text, "voice": voice, "rate": 150, "volume": 1.0, "path": str(path)}
+    done = subprocess.run(
+        [sys.executable, speech.tts_worker.__file__], input=json.dumps(request) + "\n",
+        capture_output=True, text=True, check=True, timeout=60,
+    )
+    assert '"ok": true' in done.stdout, done.stdout
     return path
