@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install what the kiosk needs on a fresh Debian/Ubuntu machine: system packages, a
+# virtual environment in .venv and the Python packages. Safe to run again: it only
+# installs what is missing. Usage: scripts/setup.sh [runtime|dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-runtime}"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# System packages: espeak-ng speaks (pyttsx3), PostgreSQL for the tests of central on it.
+need=()
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || need+=(python3)
+python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+if [ "$profile" = dev ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${need[*]}" >&2
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# The virtual environment, reinstalled only when pyproject.toml changed.
+[ -x .venv/bin/python ] || python3 -m venv .venv
+extras=voice
+[ "$profile" = dev ] && extras=voice,dev
+stamp=".venv/.installed-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages ($extras)" >&2
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[$extras]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
