@@ -2,7 +2,7 @@
 
 Obstacles are grown by the robot's radius plus a margin (a disc dilation in numpy:
 scipy is not in the project's dependencies, and a dilation by a disc of a few cells is a
-few dozen array ORs at map load). A* then runs on a coarser grid (``plan_cell_m``, a
+few dozen array ORs at map load). Weighted A* (1.2) then runs on a coarser grid (``plan_cell_m``, a
 block is blocked when any of its fine cells is), which keeps a pure-Python A* inside the
 planning budget on a 40 m x 25 m lobby at 5 cm; the path is then shortened greedily by
 line of sight checked on the fine inflated grid, so the result never enters an inflated
@@ -26,6 +26,10 @@ _LOGGER = logging.getLogger(__name__)
 
 Point = tuple[float, float]
 _SQRT2 = math.sqrt(2.0)
+#: weighted A*: a path at most 20 % longer than the best on the grid, found with several
+#: times fewer expansions on open floor (many equal-cost ties); line-of-sight shortening
+#: afterwards removes most of the difference
+HEURISTIC_WEIGHT = 1.2
 
 
 def inflate(occupied: np.ndarray, radius_cells: float) -> np.ndarray:
@@ -46,6 +50,18 @@ def _block_any(grid: np.ndarray, factor: int) -> np.ndarray:
     pad_r, pad_c = (-rows) % factor, (-cols) % factor
     padded = np.pad(grid, ((0, pad_r), (0, pad_c)), constant_values=True)
     return padded.reshape(padded.shape[0] // factor, factor, -1, factor).any(axis=(1, 3))
+
+
+def _corners(cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep the ends and the cells where the direction changes (a straight run is free)."""
+    if len(cells) < 3:
+        return cells
+    kept = [cells[0]]
+    for before, here, after in zip(cells, cells[1:], cells[2:], strict=False):
+        if (here[0] - before[0], here[1] - before[1]) != (after[0] - here[0], after[1] - here[1]):
+            kept.append(here)
+    kept.append(cells[-1])
+    return kept
 
 
 class Planner:
@@ -101,7 +117,7 @@ class Planner:
         coarse = _block_any(fine, self.factor) if obstacles else self._coarse
         if not self.is_free(*goal, grid=fine):
             raise NoPathError(f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is inside an obstacle")
-        cells = self._astar(coarse, self._coarse_cell(start, coarse), self._coarse_cell(goal, coarse))
+        cells = _corners(self._astar(coarse, self._coarse_cell(start, coarse), self._coarse_cell(goal, coarse)))
         factor = self.factor
         points = [start]
         points += [self.lobby.to_world(r * factor + (factor - 1) / 2, c * factor + (factor - 1) / 2) for r, c in cells[1:-1]]
@@ -127,42 +143,55 @@ class Planner:
     @staticmethod
     def _astar(grid: np.ndarray, start: tuple[int, int], goal: tuple[int, int]) -> list[tuple[int, int]]:
         rows, cols = grid.shape
-        blocked = grid.ravel().tolist()
-        s, g = start[0] * cols + start[1], goal[0] * cols + goal[1]
-        gr, gc = goal
-        cost = {s: 0.0}
+        # a blocked border around the grid: neighbours never leave it, so no bounds checks
+        width = cols + 2
+        padded = np.ones((rows + 2, width), dtype=bool)
+        padded[1:-1, 1:-1] = grid
+        blocked = padded.ravel().tolist()
+        s = (start[0] + 1) * width + start[1] + 1
+        g = (goal[0] + 1) * width + goal[1] + 1
+        goal_row, goal_col = divmod(g, width)
+        cost = [math.inf] * len(blocked)
+        cost[s] = 0.0
         came: dict[int, int] = {}
-        heap = [(0.0, 0.0, s)]
-        moves = [(-1, 0, 1.0), (1, 0, 1.0), (0, -1, 1.0), (0, 1, 1.0),
-                 (-1, -1, _SQRT2), (-1, 1, _SQRT2), (1, -1, _SQRT2), (1, 1, _SQRT2)]  # fmt: skip
-        closed = set()
+        closed = bytearray(len(blocked))
+        heap = [(0.0, s)]
+        straight = (-width, width, -1, 1)
+        # a diagonal step needs both side cells free: no cutting corners
+        diagonal = ((-width - 1, -width, -1), (-width + 1, -width, 1),
+                    (width - 1, width, -1), (width + 1, width, 1))  # fmt: skip
+
+        def heuristic(n: int) -> float:
+            r, c = divmod(n, width)
+            dr, dc = abs(r - goal_row), abs(c - goal_col)
+            return HEURISTIC_WEIGHT * (dr + dc + (_SQRT2 - 2) * min(dr, dc))
+
         while heap:
-            _, here_cost, here = heapq.heappop(heap)
+            _, here = heapq.heappop(heap)
             if here == g:
                 path = [here]
                 while here in came:
                     here = came[here]
                     path.append(here)
-                return [divmod(i, cols) for i in reversed(path)]
-            if here in closed:
+                return [(i // width - 1, i % width - 1) for i in reversed(path)]
+            if closed[here]:
                 continue
-            closed.add(here)
-            r, c = divmod(here, cols)
-            for dr, dc, step in moves:
-                nr, nc = r + dr, c + dc
-                if not (0 <= nr < rows and 0 <= nc < cols):
-                    continue
-                n = nr * cols + nc
-                # no cutting corners: a diagonal step needs both side cells free
-                if blocked[n] or (dr and dc and (blocked[r * cols + nc] or blocked[nr * cols + c])):
-                    continue
-                new_cost = here_cost + step
-                if new_cost < cost.get(n, math.inf):
-                    cost[n] = new_cost
+            closed[here] = 1
+            here_cost = cost[here]
+            for step in straight:
+                n = here + step
+                if not (blocked[n] or closed[n]) and here_cost + 1.0 < cost[n]:
+                    cost[n] = here_cost + 1.0
                     came[n] = here
-                    ddr, ddc = abs(nr - gr), abs(nc - gc)
-                    h = (ddr + ddc) + (_SQRT2 - 2) * min(ddr, ddc)
-                    heapq.heappush(heap, (new_cost + h, new_cost, n))
+                    heapq.heappush(heap, (cost[n] + heuristic(n), n))
+            for step, side_a, side_b in diagonal:
+                n = here + step
+                if blocked[n] or closed[n] or blocked[here + side_a] or blocked[here + side_b]:
+                    continue
+                if here_cost + _SQRT2 < cost[n]:
+                    cost[n] = here_cost + _SQRT2
+                    came[n] = here
+                    heapq.heappush(heap, (cost[n] + heuristic(n), n))
         raise NoPathError("no path between the two points")
 
     def _shorten(self, points: list[Point], grid: np.ndarray) -> list[Point]:
