@@ -51,7 +51,9 @@ async def run() -> dict[str, object]:
             setattr(base.sim, switch, True)
             await trip
             stop = next(
-                t for t, left, right in base.sim.log.commands[commands_before:] if left == right == 0.0
+                t
+                for t, left, right in base.sim.log.commands[commands_before:]
+                if left == right == 0.0
             )
             latencies.append((stop - pressed_at) * 1000)
             setattr(base.sim, switch, False)

@@ -29,7 +29,11 @@ def main() -> None:
     planner = Planner(lobby, inflation_m=settings.inflation_m, plan_cell_m=settings.plan_cell_m)
     prepare_ms = (time.perf_counter() - started) * 1000
     names = [f"Q{i}" for i in range(1, 13)]
-    trips = [("dock", q) for q in names] + list(zip(names, names[1:])) + [(q, "dock") for q in names]
+    trips = (
+        [("dock", q) for q in names]
+        + list(zip(names, names[1:], strict=False))
+        + [(q, "dock") for q in names]
+    )
     times: list[float] = []
     for _ in range(3):
         for a, b in trips:

@@ -81,7 +81,11 @@ class PurePursuit:
             (ax, ay), (bx, by) = self.path[i], self.path[i + 1]
             dx, dy = bx - ax, by - ay
             length2 = dx * dx + dy * dy
-            t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length2))
+            t = (
+                0.0
+                if length2 == 0
+                else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length2))
+            )
             px, py = ax + t * dx, ay + t * dy
             distance = math.hypot(x - px, y - py)
             if best is None or distance < best[0] - 1e-9:

@@ -38,7 +38,7 @@ from navigation.supervisor import Announce, SafetySupervisor, StopReason
 _LOGGER = logging.getLogger(__name__)
 
 
-class GuideResult(str, enum.Enum):
+class GuideResult(enum.StrEnum):
     """How a trip ended."""
 
     ARRIVED = "arrived"
@@ -82,7 +82,9 @@ class Guide:
         self.announce = announce
         self.clock = clock or base.clock
         self.obstacles = obstacles or (lambda: ())
-        self.planner = Planner(lobby, inflation_m=settings.inflation_m, plan_cell_m=settings.plan_cell_m)
+        self.planner = Planner(
+            lobby, inflation_m=settings.inflation_m, plan_cell_m=settings.plan_cell_m
+        )
         self.supervisor = SafetySupervisor(base, lobby, settings, announce, self.clock)
         start = lobby.pose(start_pose)
         self.odometry = Odometry(start.x, start.y, start.theta, base.track_m)
@@ -124,7 +126,7 @@ class Guide:
         return self.supervisor.reset()
 
     async def guide_to(self, pose: str, *, slow: bool = False) -> GuideResult:
-        """Lead a citizen to ``pose`` (a counter code such as "Q3"), at a slower pace if ``slow``."""
+        """Lead a citizen to ``pose`` (a counter code, e.g. "Q3"); slower pace when ``slow``."""
         try:
             self.lobby.pose(pose)
         except UnknownPoseError as exc:

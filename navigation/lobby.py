@@ -221,6 +221,8 @@ def load_lobby(yaml_path: str | Path) -> LobbyMap:
     for name, pose in lobby.poses.items():
         row, col = lobby.to_cell(pose.x, pose.y)
         if not (0 <= row < rows and 0 <= col < cols) or lobby.occupied[row, col]:
-            raise LobbyFormatError(f"{path}: poses.{name}: ({pose.x}, {pose.y}) is not on free floor")
+            raise LobbyFormatError(
+                f"{path}: poses.{name}: ({pose.x}, {pose.y}) is not on free floor"
+            )
     _LOGGER.info("lobby %s: %dx%d cells, %d poses", path, cols, rows, len(lobby.poses))
     return lobby

@@ -49,7 +49,9 @@ def _block_any(grid: np.ndarray, factor: int) -> np.ndarray:
     rows, cols = grid.shape
     pad_r, pad_c = (-rows) % factor, (-cols) % factor
     padded = np.pad(grid, ((0, pad_r), (0, pad_c)), constant_values=True)
-    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).any(axis=(1, 3))
+    return np.asarray(
+        padded.reshape(padded.shape[0] // factor, factor, -1, factor).any(axis=(1, 3))
+    )
 
 
 def _corners(cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -110,17 +112,27 @@ class Planner:
     # --- search --------------------------------------------------------------------
 
     def plan(
-        self, start: Point, goal: Point, *, obstacles: Sequence[Point] = (), obstacle_radius_m: float = 0.3
+        self,
+        start: Point,
+        goal: Point,
+        *,
+        obstacles: Sequence[Point] = (),
+        obstacle_radius_m: float = 0.3,
     ) -> list[Point]:
         """A shortened collision-free path from ``start`` to ``goal``, both included."""
         fine = self.with_obstacles(obstacles, obstacle_radius_m) if obstacles else self.inflated
         coarse = _block_any(fine, self.factor) if obstacles else self._coarse
         if not self.is_free(*goal, grid=fine):
             raise NoPathError(f"goal ({goal[0]:.2f}, {goal[1]:.2f}) is inside an obstacle")
-        cells = _corners(self._astar(coarse, self._coarse_cell(start, coarse), self._coarse_cell(goal, coarse)))
+        cells = _corners(
+            self._astar(coarse, self._coarse_cell(start, coarse), self._coarse_cell(goal, coarse))
+        )
         factor = self.factor
         points = [start]
-        points += [self.lobby.to_world(r * factor + (factor - 1) / 2, c * factor + (factor - 1) / 2) for r, c in cells[1:-1]]
+        points += [
+            self.lobby.to_world(r * factor + (factor - 1) / 2, c * factor + (factor - 1) / 2)
+            for r, c in cells[1:-1]
+        ]
         points.append(goal)
         return self._shorten(points, fine)
 
@@ -141,10 +153,12 @@ class Planner:
         return int(best[0] + r0), int(best[1] + c0)
 
     @staticmethod
-    def _astar(grid: np.ndarray, start: tuple[int, int], goal: tuple[int, int]) -> list[tuple[int, int]]:
+    def _astar(
+        grid: np.ndarray, start: tuple[int, int], goal: tuple[int, int]
+    ) -> list[tuple[int, int]]:
         rows, cols = grid.shape
         # a blocked border around the grid: neighbours never leave it, so no bounds checks
-        width = cols + 2
+        width = int(cols) + 2
         padded = np.ones((rows + 2, width), dtype=bool)
         padded[1:-1, 1:-1] = grid
         blocked = padded.ravel().tolist()
@@ -199,7 +213,9 @@ class Planner:
         anchor = 0
         index = 1
         while index < len(points):
-            if index + 1 < len(points) and self.segment_free(points[anchor], points[index + 1], grid):
+            if index + 1 < len(points) and self.segment_free(
+                points[anchor], points[index + 1], grid
+            ):
                 index += 1
                 continue
             result.append(points[index])

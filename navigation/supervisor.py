@@ -31,7 +31,7 @@ _LOGGER = logging.getLogger(__name__)
 Announce = Callable[[str, dict[str, Any]], None]
 
 
-class StopReason(str, enum.Enum):
+class StopReason(enum.StrEnum):
     """Why the supervisor stopped the base (the value is the machine-readable code)."""
 
     EMERGENCY_STOP = "emergency-stop"
@@ -136,17 +136,21 @@ class SafetySupervisor:
     # --- driving -------------------------------------------------------------------
 
     def speed_limit(self, x: float, y: float, theta: float, pace_mps: float) -> float:
-        """The lowest of the pace, the global limit and the zones here and one braking distance ahead."""
+        """Lowest of the pace, the global limit and the zones here and a braking distance ahead."""
         limit = min(pace_mps, self.settings.max_speed_mps)
         for ahead in (0.0, 0.5, 1.0):
-            zone = self.lobby.speed_limit_at(x + ahead * math.cos(theta), y + ahead * math.sin(theta))
+            zone = self.lobby.speed_limit_at(
+                x + ahead * math.cos(theta), y + ahead * math.sin(theta)
+            )
             if zone is not None:
                 limit = min(limit, zone)
         return limit
 
     def clip(self, linear: float, angular: float, limit: float) -> tuple[float, float]:
         """Scale (linear, angular) so that neither wheel exceeds ``limit``."""
-        angular = max(-self.settings.max_angular_radps, min(self.settings.max_angular_radps, angular))
+        angular = max(
+            -self.settings.max_angular_radps, min(self.settings.max_angular_radps, angular)
+        )
         half = angular * self.base.track_m / 2
         fastest = max(abs(linear - half), abs(linear + half))
         if fastest > limit:
@@ -159,7 +163,9 @@ class SafetySupervisor:
             self._stopped_since = self.clock.now()
         self._warning_since = None
 
-    async def drive(self, linear: float, angular: float, pose: tuple[float, float, float], pace_mps: float) -> None:
+    async def drive(
+        self, linear: float, angular: float, pose: tuple[float, float, float], pace_mps: float
+    ) -> None:
         """Send a clipped velocity, or zero when tripped or while the resume warning runs."""
         if self.tripped:
             await asyncio.to_thread(self._send_stop)

@@ -105,4 +105,6 @@ def pack_mixed_speed_distance(
     left_qpps: int, left_counts: int, right_qpps: int, right_counts: int, *, queue: bool
 ) -> bytes:
     """Data of command 43; ``queue`` False replaces what is buffered (flag 1), True appends."""
-    return struct.pack(">iIiIB", left_qpps, left_counts, right_qpps, right_counts, 0 if queue else 1)
+    return struct.pack(
+        ">iIiIB", left_qpps, left_counts, right_qpps, right_counts, 0 if queue else 1
+    )

@@ -143,7 +143,9 @@ class SimController:
             self._y += v * math.sin(self._theta) * dt
             self._theta = math.atan2(math.sin(self._theta + w * dt), math.cos(self._theta + w * dt))
             if self._left or self._right:
-                self.log.wheels.append(WheelSample(self._t, self._x, self._y, self._left, self._right))
+                self.log.wheels.append(
+                    WheelSample(self._t, self._x, self._y, self._left, self._right)
+                )
 
     @property
     def pose(self) -> tuple[float, float, float]:
@@ -242,7 +244,9 @@ class SimController:
             )
             return p.read_reply(self.address, command, counts)
         if command is p.READ_STATUS:
-            status = (p.STATUS_ESTOP if self.estop else 0) | (p.STATUS_S4 if self.bumper_front else 0)
+            status = (p.STATUS_ESTOP if self.estop else 0) | (
+                p.STATUS_S4 if self.bumper_front else 0
+            )
             status |= p.STATUS_S5 if self.bumper_rear else 0
             return p.read_reply(self.address, command, struct.pack(">I", status))
         raise AssertionError(f"command {command.name} has no simulation")  # pragma: no cover

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import Announcements  # type: ignore[import-not-found]
 from pydantic import ValidationError
 
 from drivers.base.sim_pty import SimulatedBase
 from navigation.guide import GuideResult
 from navigation.lobby import LobbyMap
 from navigation.settings import NavigationSettings
-
-from conftest import Announcements  # type: ignore[import-not-found]
 
 
 async def until(condition: Callable[[], bool], wall_limit_s: float = 60.0) -> None:
@@ -53,7 +52,9 @@ async def test_reach_every_counter_and_return_to_dock(
     log = sim_base.sim.log
     fastest_wheel = max(max(abs(w.left_mps), abs(w.right_mps)) for w in log.wheels)
     assert fastest_wheel <= settings.return_speed_mps + 1e-3
-    assert max(max(abs(left), abs(right)) for _, left, right in log.commands) <= settings.max_speed_mps
+    assert (
+        max(max(abs(left), abs(right)) for _, left, right in log.commands) <= settings.max_speed_mps
+    )
     guiding_end = next(t for t, code, _ in said if code == "returning")
     assert all(
         max(abs(w.left_mps), abs(w.right_mps)) <= settings.guide_speed_mps + 1e-3
@@ -127,7 +128,9 @@ async def test_emergency_stops_hardware_and_software(
     assert guide.status.stop_reason == "software-stop"
 
 
-async def test_silent_link_stops_the_trip(make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap) -> None:
+async def test_silent_link_stops_the_trip(
+    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap
+) -> None:
     guide = make_guide()
     trip = asyncio.create_task(guide.guide_to("Q6"))
     await until(lambda: not near(sim_base, lobby, "dock", 1.0))

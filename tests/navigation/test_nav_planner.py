@@ -32,7 +32,9 @@ def clearance(lobby: LobbyMap, path: list[tuple[float, float]]) -> float:
         for t in np.linspace(0, 1, steps):
             x, y = ax + (bx - ax) * t, ay + (by - ay) * t
             row, col = lobby.to_cell(x, y)
-            window = lobby.occupied[max(0, row - reach) : row + reach, max(0, col - reach) : col + reach]
+            window = lobby.occupied[
+                max(0, row - reach) : row + reach, max(0, col - reach) : col + reach
+            ]
             cells = np.argwhere(window) + (max(0, row - reach), max(0, col - reach))
             if cells.size:
                 cx = lobby.origin_x + (cells[:, 1] + 0.5) * lobby.resolution
@@ -76,8 +78,15 @@ def test_a_person_on_the_way_is_avoided(lobby: LobbyMap, planner: Planner) -> No
     grid = planner.with_obstacles([person], 0.3)
     for p, q in zip(path, path[1:], strict=False):
         assert planner.segment_free(p, q, grid)
-    samples = [(p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t) for p, q in zip(path, path[1:], strict=False) for t in np.linspace(0, 1, 50)]
-    assert min(math.hypot(x - person[0], y - person[1]) for x, y in samples) >= 0.3 + SETTINGS.inflation_m - 0.05
+    samples = [
+        (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t)
+        for p, q in zip(path, path[1:], strict=False)
+        for t in np.linspace(0, 1, 50)
+    ]
+    assert (
+        min(math.hypot(x - person[0], y - person[1]) for x, y in samples)
+        >= 0.3 + SETTINGS.inflation_m - 0.05
+    )
 
 
 def test_no_path_through_a_wall_of_people(lobby: LobbyMap, planner: Planner) -> None:
