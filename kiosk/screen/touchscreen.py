@@ -338,7 +338,9 @@ def _wrap(words: str, fonts: tuple[pygame.font.Font, pygame.font.Font], max_widt
 
 
 def _qr_surface(data: str, side: int) -> pygame.Surface:
-    matrix = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask skips qrcode's 8-way mask search (~35 ms); any reader decodes it.
+    matrix = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                           mask_pattern=2)
     matrix.add_data(data)
     matrix.make(fit=True)
     cells = matrix.get_matrix()

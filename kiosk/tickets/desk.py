@@ -119,10 +119,11 @@ class TicketDesk:
         finally:
             self._in_flight.discard(key)
         view = self._view(service, language, priority, number, now, ticket, key)
-        printed, error = await self._print(view)
-        self.journal.mark_printed(key, error)
+        error = await self._print(view)
         bytes_s = time.perf_counter() - started
-        return IssuedTicket(key, number, offline, printed, error, view, bytes_s)
+        self.journal.mark_printed(key, error)
+        await self._preview(view, error)
+        return IssuedTicket(key, number, offline, error is None, error, view, bytes_s)
 
     async def _ask_central(
         self, key: str, service: str, language: str, priority: str | None
@@ -181,9 +182,9 @@ class TicketDesk:
         # the number is valid and kept in order.
         return f"{self.settings.public_url.rstrip('/')}/t/key/{self.settings.kiosk_id}/{key}"
 
-    async def _print(self, view: TicketView) -> tuple[bool, str | None]:
+    async def _print(self, view: TicketView) -> str | None:
+        """Print ``view``; returns None, or the printer error's code for the journal."""
         job = build_print_job(view, self.printer.width_px, self.printer.slow_link)
-        error: str | None = None
         async with self._print_lock:
             try:
                 await asyncio.to_thread(self.printer.print_job, job)
@@ -192,15 +193,18 @@ class TicketDesk:
                     "TECHNICIAN: ticket %s did not print (%s: %s); number shown on screen",
                     view.number, exc.code, exc,
                 )
-                error = exc.code
+                return exc.code
+        return None
+
+    async def _preview(self, view: TicketView, error: str | None) -> None:
         self._issued_count += 1
-        if self.settings.preview_dir is not None:
-            suffix = "" if error is None else "-not-printed"
-            name = f"{self._issued_count:04d}-{view.number}{suffix}.png"
-            await asyncio.to_thread(
-                render_preview_png, view, self.printer.width_px, self.settings.preview_dir / name
-            )
-        return error is None, error
+        if self.settings.preview_dir is None:
+            return
+        suffix = "" if error is None else "-not-printed"
+        name = f"{self._issued_count:04d}-{view.number}{suffix}.png"
+        await asyncio.to_thread(
+            render_preview_png, view, self.printer.width_px, self.settings.preview_dir / name
+        )
 
     # -- keeping central in step ------------------------------------------------------
 

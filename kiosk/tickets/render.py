@@ -346,7 +346,11 @@ def _line_images(block: _Paragraph, width: int) -> list[Image.Image]:
 
 @functools.lru_cache(maxsize=16)
 def _qr_image(data: str, target: int) -> Image.Image:
-    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    # A fixed mask: choosing the "best" of eight costs ~35 ms per ticket (most of the
+    # render), and every reader decodes any mask; the penalty score only nudges contrast.
+    symbol = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=2
+    )
     symbol.add_data(data)
     symbol.make(fit=True)
     box = max(2, target // (symbol.modules_count + 4))
