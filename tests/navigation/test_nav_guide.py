@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import Announcements  # type: ignore[import-not-found]
 from pydantic import ValidationError
 
 from drivers.base.sim_pty import SimulatedBase
@@ -34,7 +33,7 @@ def near(sim_base: SimulatedBase, lobby: LobbyMap, name: str, tolerance: float) 
 
 
 async def test_reach_every_counter_and_return_to_dock(
-    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap, said: Announcements
+    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap, said: Any
 ) -> None:
     guide = make_guide()
     settings: NavigationSettings = guide.settings
@@ -80,7 +79,7 @@ async def test_slow_mode_keeps_a_slower_pace(make_guide: Any, sim_base: Simulate
 
 
 async def test_bumper_stops_and_stays_stopped_until_reset(
-    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap, said: Announcements
+    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap, said: Any
 ) -> None:
     guide = make_guide()
     trip = asyncio.create_task(guide.guide_to("Q1"))
@@ -146,7 +145,7 @@ async def test_silent_link_stops_the_trip(
 
 
 async def test_blocked_asks_to_make_way_then_goes_around(
-    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap, said: Announcements
+    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap, said: Any
 ) -> None:
     dock, goal = lobby.pose("dock"), lobby.pose("Q12")
     person = ((dock.x + goal.x) / 2, (dock.y + goal.y) / 2)
@@ -158,7 +157,7 @@ async def test_blocked_asks_to_make_way_then_goes_around(
 
 
 async def test_blocked_for_too_long_gives_up_politely(
-    make_guide: Any, sim_base: SimulatedBase, said: Announcements
+    make_guide: Any, sim_base: SimulatedBase, said: Any
 ) -> None:
     crowd = [(x / 2, 6.0) for x in range(0, 81)]
     guide = make_guide(obstacles=lambda: crowd, blocked_give_up_s=12.0)
@@ -172,7 +171,7 @@ async def test_blocked_for_too_long_gives_up_politely(
 
 
 async def test_low_battery_hands_over_and_docks(
-    make_guide: Any, sim_base: SimulatedBase, said: Announcements
+    make_guide: Any, sim_base: SimulatedBase, said: Any
 ) -> None:
     sim_base.sim.battery_v = 21.0
     guide = make_guide()
@@ -189,7 +188,7 @@ async def test_unknown_pose(make_guide: Any) -> None:
 
 
 async def test_warning_before_moving_after_a_long_stop(
-    make_guide: Any, sim_base: SimulatedBase, said: Announcements
+    make_guide: Any, sim_base: SimulatedBase, said: Any
 ) -> None:
     guide = make_guide()
     assert await guide.guide_to("Q12") is GuideResult.ARRIVED
