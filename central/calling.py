@@ -153,5 +153,7 @@ def transition(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, a
     ).rowcount
     if done != 1:
         raise Conflict("invalid-state", f"ticket {row.number} changed meanwhile")
+    if action == "complete":
+        cat.mean_service_cache.pop(row.service, None)  # the next estimate sees this one
     _LOGGER.info("counter %s: %s %s -> %s", counter, row.number, source, target)
     return get_ticket(conn, ticket_id)

@@ -57,6 +57,8 @@ class Catalogue:
         for counter in settings.counters:
             for code in counter.services:
                 self.counters_of[code].append(counter)
+        # service -> (valid until, monotonic clock; mean seconds): see estimate.py
+        self.mean_service_cache: dict[str, tuple[float, float]] = {}
         self._tokens: list[tuple[bytes, Principal]] = [
             (k.token.encode(), Principal("kiosk", k.id)) for k in settings.kiosks
         ] + [(c.token.encode(), Principal("counter", c.code)) for c in settings.counters]

@@ -16,47 +16,77 @@ completed tickets, else the configured default) / counters serving it.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, func, or_, select
 
 from central.catalogue import Catalogue
 from central.db import day_counters, tickets
+from central.prepared import Prepared
 
 _LOGGER = logging.getLogger(__name__)
 
 
+_t = tickets.c
+_before = or_(
+    _t.queue_us < bindparam("queue_us"),
+    and_(_t.queue_us == bindparam("queue_us"), _t.row_id < bindparam("row_id")),
+)
+_is_priority = _t.priority.is_not(None)
+_COUNTS = Prepared(
+    select(
+        func.coalesce(func.sum(case((and_(_is_priority, _before), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(_t.priority.is_(None), _before), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((_is_priority, 1), else_=0)), 0),
+        func.count(),
+    ).where(
+        _t.service == bindparam("service"),
+        _t.local_day == bindparam("day"),
+        _t.status == "waiting",
+        _t.row_id != bindparam("row_id"),
+    )
+)
+_STREAK = Prepared(
+    select(day_counters.c.regular_streak).where(
+        day_counters.c.service == bindparam("service"), day_counters.c.local_day == bindparam("day")
+    )
+)
+_RECENT = (
+    select(_t.service_s)
+    .where(
+        _t.service == bindparam("service"), _t.completed_us.is_not(None), _t.service_s.is_not(None)
+    )
+    .order_by(_t.completed_us.desc())
+    .limit(bindparam("window", literal_execute=False))
+    .subquery()
+)
+_MEAN = Prepared(select(func.avg(_RECENT.c.service_s)))
+
+MEAN_CACHE_S = 5.0
+"""How long a measured mean service time is reused (other server processes may complete
+tickets too; this process forgets its value at once when it completes one)."""
+
+
 def _streak(conn: Connection, service: str, day: str) -> int:
-    row = conn.execute(
-        select(day_counters.c.regular_streak).where(
-            day_counters.c.service == service, day_counters.c.local_day == day
-        )
-    ).first()
+    row = _STREAK(conn, service=service, day=day).first()
     return int(row[0]) if row else 0
 
 
-def people_ahead(conn: Connection, cat: Catalogue, ticket: Any) -> int:
-    """How many tickets will be called before ``ticket`` (0 unless it is waiting)."""
+def people_ahead(conn: Connection, cat: Catalogue, ticket: Any, streak: int | None = None) -> int:
+    """How many tickets will be called before ``ticket`` (0 unless it is waiting).
+
+    ``streak`` (regular tickets called since the last priority one) saves a query when
+    the caller already has it.
+    """
     if ticket.status != "waiting":
         return 0
-    t = tickets.c
-    before = or_(
-        t.queue_us < ticket.queue_us,
-        and_(t.queue_us == ticket.queue_us, t.row_id < ticket.row_id),
-    )
-    is_priority = t.priority.is_not(None)
-    row = conn.execute(
-        select(
-            func.coalesce(func.sum(case((and_(is_priority, before), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(t.priority.is_(None), before), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((is_priority, 1), else_=0)), 0),
-            func.count(),
-        ).where(
-            t.service == ticket.service,
-            t.local_day == ticket.local_day,
-            t.status == "waiting",
-            t.row_id != ticket.row_id,
-        )
+    row = _COUNTS(
+        conn,
+        queue_us=ticket.queue_us,
+        row_id=ticket.row_id,
+        service=ticket.service,
+        day=ticket.local_day,
     ).one()
     prio_before, regular_before, prio_total, total = (int(v) for v in row)
     regular_total = total - prio_total
@@ -64,7 +94,9 @@ def people_ahead(conn: Connection, cat: Catalogue, ticket: Any) -> int:
     if policy.policy == "strict":
         return prio_before if ticket.priority else prio_total + regular_before
     n = policy.every_n
-    first_slot = max(n - _streak(conn, ticket.service, ticket.local_day), 0)
+    if streak is None:
+        streak = _streak(conn, ticket.service, ticket.local_day)
+    first_slot = max(n - streak, 0)
     if ticket.priority:
         return prio_before + min(regular_total, first_slot + prio_before * n)
     slots = 0 if regular_before < first_slot else 1 + (regular_before - first_slot) // n
@@ -73,18 +105,14 @@ def people_ahead(conn: Connection, cat: Catalogue, ticket: Any) -> int:
 
 def mean_service_s(conn: Connection, cat: Catalogue, service: str) -> float:
     """Mean service time of the last completed tickets, else the configured default."""
-    t = tickets.c
-    recent = (
-        select(t.service_s)
-        .where(t.service == service, t.completed_us.is_not(None), t.service_s.is_not(None))
-        .order_by(t.completed_us.desc())
-        .limit(cat.settings.recent_window)
-        .subquery()
-    )
-    mean = conn.execute(select(func.avg(recent.c.service_s))).scalar()
-    if mean is None:
-        return float(cat.services[service].default_service_time_s)
-    return float(mean)
+    cached = cat.mean_service_cache.get(service)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    mean = _MEAN(conn, service=service, window=cat.settings.recent_window).scalar()
+    value = float(cat.services[service].default_service_time_s if mean is None else mean)
+    cat.mean_service_cache[service] = (now + MEAN_CACHE_S, value)
+    return value
 
 
 def estimated_wait_s(conn: Connection, cat: Catalogue, service: str, ahead: int) -> int:

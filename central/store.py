@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -41,6 +42,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._serial = ThreadPoolExecutor(1, "central-db") if is_sqlite(engine) else None
+        self._inline = is_sqlite(engine) and os.environ.get("CENTRAL_SQLITE_INLINE") == "1"
 
     def run_sync(self, work: Callable[[Connection], T], *, read_only: bool = False) -> T:
         """Run ``work(conn)`` in one transaction, here and now (tests, CLI, worker thread)."""
@@ -62,6 +64,8 @@ class Store:
 
     async def run(self, work: Callable[[Connection], T], *, read_only: bool = False) -> T:
         """Run ``work(conn)`` in one transaction on a worker thread."""
+        if self._inline:
+            return self.run_sync(work, read_only=read_only)
         if self._serial is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(

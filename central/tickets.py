@@ -22,46 +22,79 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central.catalogue import Catalogue, fingerprint, to_micros
 from central.db import day_counters, tickets
 from central.errors import BadInput, Conflict, NotFound
 from central.estimate import estimated_wait_s, people_ahead
+from central.prepared import Prepared
 from central.schemas import TicketRequest
 
 _LOGGER = logging.getLogger(__name__)
+
+# columns a new ticket does not have yet (the counter side fills them)
+_LATER_COLUMNS = {
+    "row_id",
+    "called_us",
+    "started_us",
+    "completed_us",
+    "called_counter",
+    "service_s",
+}
 
 
 def _insert_for(conn: Connection) -> Any:
     return sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
 
 
-def next_seq(conn: Connection, service: str, day: str) -> int:
-    """Atomically take the next sequence number of ``service`` on ``day``."""
-    stmt = (
-        _insert_for(conn)(day_counters)
-        .values(service=service, local_day=day, last_seq=1, regular_streak=0)
+def _upsert_seq(dialect_insert: Any) -> Prepared:
+    return Prepared(
+        dialect_insert(day_counters)
+        .values(
+            service=bindparam("service"), local_day=bindparam("day"), last_seq=1, regular_streak=0
+        )
         .on_conflict_do_update(
             index_elements=[day_counters.c.service, day_counters.c.local_day],
             set_={"last_seq": day_counters.c.last_seq + 1},
         )
-        .returning(day_counters.c.last_seq)
+        .returning(day_counters.c.last_seq, day_counters.c.regular_streak)
     )
-    return int(conn.execute(stmt).scalar_one())
+
+
+_NEXT_SEQ = {"sqlite": _upsert_seq(sqlite.insert), "postgresql": _upsert_seq(postgresql.insert)}
+_BY_KEY = Prepared(
+    select(tickets).where(
+        tickets.c.kiosk_id == bindparam("kiosk_id"), tickets.c.idempotency_key == bindparam("key")
+    )
+)
+_BY_ID = Prepared(select(tickets).where(tickets.c.id == bindparam("id")))
+_BY_PUBLIC_ID = Prepared(select(tickets).where(tickets.c.public_id == bindparam("public_id")))
+_INSERT = Prepared(
+    tickets.insert()
+    .values({c.name: bindparam(c.name) for c in tickets.c if c.name not in _LATER_COLUMNS})
+    .returning(tickets.c.row_id)
+)
+
+
+def next_seq(conn: Connection, service: str, day: str) -> tuple[int, int]:
+    """Atomically take the next sequence number of ``service`` on ``day``.
+
+    Returns ``(seq, regular_streak)``; the streak comes along for the wait estimate.
+    """
+    seq, streak = _NEXT_SEQ[conn.dialect.name](conn, service=service, day=day).one()
+    return int(seq), int(streak)
 
 
 def find_by_key(conn: Connection, kiosk_id: str, key: str) -> Any:
     """The ticket a kiosk issued under ``key``, or None."""
-    return conn.execute(
-        select(tickets).where(tickets.c.kiosk_id == kiosk_id, tickets.c.idempotency_key == key)
-    ).first()
+    return _BY_KEY(conn, kiosk_id=kiosk_id, key=key).first()
 
 
 def get_ticket(conn: Connection, ticket_id: str) -> Any:
     """The ticket row with id ``ticket_id``; NotFound otherwise."""
-    row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+    row = _BY_ID(conn, id=ticket_id).first()
     if row is None:
         raise NotFound("unknown-ticket", f"no ticket {ticket_id!r}")
     return row
@@ -69,7 +102,7 @@ def get_ticket(conn: Connection, ticket_id: str) -> Any:
 
 def get_by_public_id(conn: Connection, public_id: str) -> Any:
     """The ticket row with public id ``public_id``, or None."""
-    return conn.execute(select(tickets).where(tickets.c.public_id == public_id)).first()
+    return _BY_PUBLIC_ID(conn, public_id=public_id).first()
 
 
 def check_request(cat: Catalogue, kiosk_id: str, req: TicketRequest) -> None:
@@ -129,12 +162,12 @@ def issue_ticket(
     now_us = to_micros(now)
     if req.offline is None:
         day = cat.local_day(now)
-        seq: int | None = next_seq(conn, req.service, day)
+        seq, streak = next_seq(conn, req.service, day)
         number = f"{cat.services[req.service].prefix}{seq:03d}"
         issued_us = queue_us = now_us
     else:
         day = cat.local_day(req.offline.issued_at)
-        seq = None
+        seq, streak = None, None
         number = req.offline.number
         issued_us = to_micros(req.offline.issued_at)
         queue_us = min(issued_us, now_us)  # a clock ahead must not jump the queue
@@ -161,11 +194,9 @@ def issue_ticket(
         "queue_us": queue_us,
         "issued_us": issued_us,
     }
-    row_id = conn.execute(
-        tickets.insert().values(**values).returning(tickets.c.row_id)
-    ).scalar_one()
+    row_id = _INSERT(conn, **values).scalar_one()
     _LOGGER.info("issued %s (%s) to kiosk %s on %s", number, req.service, kiosk_id, day)
-    return _Row(row_id=row_id, **values), True
+    return _Row(row_id=row_id, streak=streak, **values), True
 
 
 class _Row:
@@ -179,7 +210,7 @@ class _Row:
 
 def ticket_view(conn: Connection, cat: Catalogue, row: Any) -> dict[str, Any]:
     """The wire ``Ticket`` with fresh people-ahead and wait."""
-    ahead = people_ahead(conn, cat, row)
+    ahead = people_ahead(conn, cat, row, getattr(row, "streak", None))
     return {
         "id": row.id,
         "public_id": row.public_id,
