@@ -38,6 +38,7 @@ from kiosk.events import (
     describe,
 )
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
+from kiosk.sd_notify import SystemdNotifier
 from kiosk.screen.touchscreen import ScreenModel, ServiceButton, TicketPanel, TouchScreen
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
@@ -84,6 +85,7 @@ class KioskDaemon:
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.notifier = SystemdNotifier()
 
         state_dir = config.kiosk.state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -149,6 +151,10 @@ class KioskDaemon:
         self._spawn(self._pump_screen())
         _LOGGER.info("kiosk %s ready: %d services, journal %s", self.config.kiosk.id,
                      len(self.catalogue.services), self.journal.counts())
+        self.notifier.ready(f"kiosk {self.config.kiosk.id}: {len(self.catalogue.services)} "
+                            f"lĩnh vực, central {'offline' if self.breaker.is_open else 'online'}")
+        if self.notifier.watchdog_interval_s:
+            self._spawn(self._watchdog(self.notifier.watchdog_interval_s))
         try:
             while True:
                 event = await self.queue.get()
@@ -160,6 +166,7 @@ class KioskDaemon:
 
     async def close(self) -> None:
         """Stop background work and release devices."""
+        self.notifier.stopping()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -177,6 +184,12 @@ class KioskDaemon:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+    async def _watchdog(self, interval_s: float) -> None:
+        # Pinged from the event loop itself: if the loop hangs, systemd restarts us.
+        while True:
+            self.notifier.watchdog()
+            await asyncio.sleep(interval_s)
 
     async def _pump_screen(self) -> None:
         while True:

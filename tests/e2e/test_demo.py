@@ -1,0 +1,44 @@
+"""`kiosk demo --headless`: 20 scripted citizens through the whole daemon, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "demo", "--headless", "--citizens", "20",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, env=env, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["tickets"] == 20 and summary["walked_away"] >= 1
+    assert summary["unique_numbers"] and summary["central_agrees"]
+    assert summary["offline"] >= 1, "the demo's central outage issues offline numbers"
+    assert summary["not_printed"] == 1, "the demo's empty paper roll fails one print"
+    assert set(summary["journal_states"]) <= {"online", "synced"}
+    # Every citizen's ticket has a PNG; the unprinted one is marked as such.
+    pngs = sorted((out / "tickets").glob("*.png"))
+    assert len(pngs) == 20
+    assert sum("not-printed" in p.name for p in pngs) == 1
+    with Image.open(pngs[0]) as first:
+        assert first.width == 576
+    # The transcript logs every transition with its cause.
+    records = [json.loads(line) for line in
+               (out / "transcript.jsonl").read_text(encoding="utf-8").splitlines()]
+    handled = [r for r in records if r["outcome"] == "handled" and r["transition"]]
+    assert sum(r["transition"] == "ticket_issued" for r in handled) == 20
+    assert any(r["transition"] == "timeout" and r["to"] == "idle" for r in handled)
+    # The journald-friendly log names the technician's problem.
+    assert "TECHNICIAN: ticket" in result.stderr and "printer-paper-out" in result.stderr
