@@ -110,12 +110,10 @@ class Guide:
 
     def route_to(self, pose: str, *, start: str | None = None) -> list[Point]:
         """The planned route from ``start`` (default: where the robot is) to ``pose``."""
+        if start is not None:
+            return self.planner.route_between(start, pose)
         goal = self.lobby.pose(pose)
-        if start is None:
-            origin = (self.odometry.x, self.odometry.y)
-        else:
-            origin = (self.lobby.pose(start).x, self.lobby.pose(start).y)
-        return self.planner.plan(origin, (goal.x, goal.y))
+        return self.planner.plan((self.odometry.x, self.odometry.y), (goal.x, goal.y))
 
     def emergency_stop(self) -> None:
         """Stop the base now and latch the stop until ``reset_after_stop``."""
@@ -162,7 +160,7 @@ class Guide:
     async def _prepare(self) -> None:
         if abs(self.base.serial_timeout_s - self.settings.serial_timeout_s) > 0.05:
             await asyncio.to_thread(self.base.set_serial_timeout, self.settings.serial_timeout_s)
-        self.supervisor._last_battery = -math.inf  # read the battery before deciding to go
+        self.supervisor.request_battery()  # a fresh voltage before deciding to go
         state = await self.supervisor.read()
         if state is not None:
             self.odometry.update(state)

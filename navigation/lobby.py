@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from navigation.errors import LobbyFileError, LobbyFormatError, UnknownPoseError
@@ -166,7 +166,12 @@ class LobbyMap:
             cx, cy = px(pose.x, pose.y)
             draw.ellipse((cx - dot, cy - dot, cx + dot, cy + dot), fill=colour)
         gx, gy = px(goal.x, goal.y)
-        draw.text((gx + dot + 2, gy - dot - 2), goal_pose, fill=(30, 80, 220))
+        font = ImageFont.load_default(size=max(12, width_px // 30))
+        left, top, right, bottom = draw.textbbox((0, 0), goal_pose, font=font)
+        # keep the label inside the picture: left of the dot near the east wall, below near the top
+        tx = gx + dot + 2 if gx + dot + 2 + right < width_px else gx - dot - 2 - right
+        ty = max(0.0, min(gy - bottom / 2, image.height - bottom))
+        draw.text((tx, ty), goal_pose, fill=(30, 80, 220), font=font)
         return image
 
 

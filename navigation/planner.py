@@ -111,6 +111,11 @@ class Planner:
 
     # --- search --------------------------------------------------------------------
 
+    def route_between(self, start_pose: str, goal_pose: str) -> list[Point]:
+        """The path between two named poses (for showing the way on a kiosk without a base)."""
+        start, goal = self.lobby.pose(start_pose), self.lobby.pose(goal_pose)
+        return self.plan((start.x, start.y), (goal.x, goal.y))
+
     def plan(
         self,
         start: Point,

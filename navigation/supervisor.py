@@ -108,6 +108,10 @@ class SafetySupervisor:
 
     # --- reading -------------------------------------------------------------------
 
+    def request_battery(self) -> None:
+        """Make the next read include the battery voltage."""
+        self._last_battery = -math.inf
+
     async def read(self) -> BaseState | None:
         """Read the base once, check it and return it (None when the read failed)."""
         now = self.clock.now()
