@@ -157,6 +157,30 @@ class ScreenSection(BaseModel):
     """Open the window fullscreen (off on a developer's laptop)."""
 
 
+class FeaturesSection(BaseModel):
+    """Which menu entries citizens see; a centre switches off what it does not use."""
+
+    model_config = _STRICT
+
+    booking: bool = True
+    """Redeem a ticket booked online (typed code; QR when a camera driver exists)."""
+    rating: bool = True
+    """Rate the service after being served (sent to central)."""
+    help: bool = True
+    """A "call staff" button on every screen (logs a STAFF line for the floor staff)."""
+    procedure_info: bool = False
+    """Procedure information (a later feature: off until its content exists)."""
+    dossier_lookup: bool = False
+    """Dossier status look-up (a later feature: off until it is built)."""
+    rating_levels: int = Field(default=5, ge=3, le=5)
+    """How many levels the rating scale has (3 to 5 faces)."""
+
+    def enabled(self) -> frozenset[str]:
+        """The names of the switched-on features, as the visitor flow checks them."""
+        names = ("booking", "rating", "help", "procedure_info", "dossier_lookup")
+        return frozenset(n for n in names if getattr(self, n))
+
+
 class TicketsSection(BaseModel):
     """Printing and keeping tickets."""
 
@@ -177,6 +201,7 @@ class KioskConfig(BaseModel):
     flow: FlowSection = FlowSection()
     screen: ScreenSection = ScreenSection()
     tickets: TicketsSection = TicketsSection()
+    features: FeaturesSection = FeaturesSection()
 
 
 def _check_url(value: str, schemes: tuple[str, ...]) -> str:

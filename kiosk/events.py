@@ -59,6 +59,14 @@ class IssueFailed:
 
 
 @dataclass(frozen=True)
+class RedeemFailed:
+    """A booking code could not be turned into a ticket (``code`` is central's or ours)."""
+
+    code: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class GuideFinished:
     """The robot reached the counter (or gave up)."""
 
@@ -91,6 +99,7 @@ KioskEvent = (
     | Timeout
     | TicketReady
     | IssueFailed
+    | RedeemFailed
     | GuideFinished
     | Docked
     | EmergencyStop

@@ -3,19 +3,27 @@
 python-statemachine checks the declaration when the class is created (no unreachable
 state, no trap state), refuses events a state does not accept (strict ``StateMachine``),
 and can draw itself (``kiosk flow-diagram``). The machine keeps the visit's context
-(language, chosen service, the ticket) and tells the daemon what to do through the small
-:class:`FlowEffects` protocol; it performs no I/O itself, so a test drives it with plain
-events and a recording ``FlowEffects``.
+(language, chosen service, priority, typed booking code, rating, the ticket) and tells the
+daemon what to do through the small :class:`FlowEffects` protocol; it performs no I/O
+itself, so a test drives it with plain events and a recording ``FlowEffects``.
 
 ::
 
-    idle -> menu -> choose_service -> issue_ticket -> ticket_ready -> idle
+    idle -> menu -> choose_service -> choose_priority -> issue_ticket -> ticket_ready -> idle
+                    (no priority categories configured: choose_service -> issue_ticket)
                                                    ticket_ready -> guiding -> returning -> idle
     idle | menu -> issue_ticket            (a voice request names the service directly)
-    menu | choose_service | ticket_ready -- timeout --> idle   (clears the visit)
-    issue_ticket has no timeout: issuing is bounded by the central budget and the printer
-    timeout, and leaving it early could leave a citizen without the number being issued.
+    menu -> booking -> redeeming -> ticket_ready        (a ticket booked online)
+    menu -> rating -> rating_sent -> idle
+    menu -> procedure_info | dossier_lookup             (only when the feature is on)
+    any screen a citizen uses -- call_staff --> help
+    every waiting state -- timeout --> idle   (clears the visit)
+    issue_ticket and redeeming have no timeout: they are bounded by the central budget and
+    the printer timeout, and leaving early could leave a citizen without their number.
     guiding | returning -- emergency_stop --> safe_stop -- reset --> returning
+
+Paging, typing a booking code and choosing a score are internal transitions: they change
+the visit and re-render, but the state (and its timer) stays.
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ from typing import Any, Protocol
 from statemachine import State, StateMachine
 
 _LOGGER = logging.getLogger(__name__)
+
+#: booking codes use central's alphabet without look-alikes (docs/wire-api.md)
+BOOKING_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
+BOOKING_CODE_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,12 @@ class Visit:
     priority: str | None = None
     ticket: IssuedNumber | None = None
     error: str | None = None
+    page: int = 0
+    booking_code: str = ""
+    score: int | None = None
+    reasons: tuple[str, ...] = ()
+    large_text: bool = False
+    person_seen: bool = False
 
 
 class FlowEffects(Protocol):
@@ -72,12 +90,31 @@ class FlowEffects(Protocol):
         """Stop the base now."""
 
 
+class VisitEffects(FlowEffects, Protocol):
+    """The effects of the later screens (bookings, ratings, help)."""
+
+    def start_redeeming(self, visit: Visit) -> None:
+        """Redeem ``visit.booking_code`` and print it; post TicketReady or RedeemFailed."""
+
+    def send_rating(self, visit: Visit) -> None:
+        """Send ``visit.score`` and ``visit.reasons`` to central (in the background)."""
+
+    def call_staff(self, state: str) -> None:
+        """Tell the staff that a citizen needs help at this kiosk."""
+
+
 @dataclass(frozen=True)
 class FlowTimeouts:
     """Seconds each waiting state stays up without input."""
 
     idle_s: float
     ticket_ready_s: float
+    thanks_s: float = 8.0
+
+
+# States a citizen interacts with; they all time out to idle after ``idle_s``.
+_INTERACTIVE = ("menu", "choose_service", "choose_priority", "booking", "rating", "help",
+                "procedure_info", "dossier_lookup")
 
 
 class VisitorFlow(StateMachine):
@@ -86,30 +123,62 @@ class VisitorFlow(StateMachine):
     idle = State(initial=True)
     menu = State()
     choose_service = State()
+    choose_priority = State()
     issue_ticket = State()
+    booking = State()
+    redeeming = State()
     ticket_ready = State()
+    rating = State()
+    rating_sent = State()
+    help = State()
+    procedure_info = State()
+    dossier_lookup = State()
     guiding = State()
     returning = State()
     safe_stop = State()
 
     start = idle.to(menu)
     take_ticket = menu.to(choose_service)
+    page_next = choose_service.to.itself(internal=True, on="_turn_page_next")
+    page_prev = choose_service.to.itself(internal=True, cond="not_first_page",
+                                         on="_turn_page_prev")
     select_service = (
-        choose_service.to(issue_ticket, cond="known_service")
+        choose_service.to(choose_priority, cond=["known_service", "has_priorities"])
+        | choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
         | idle.to(issue_ticket, cond="known_service")
     )
-    ticket_issued = issue_ticket.to(ticket_ready)
+    select_priority = choose_priority.to(issue_ticket, cond="known_priority")
+    ticket_issued = issue_ticket.to(ticket_ready) | redeeming.to(ticket_ready)
     issue_failed = issue_ticket.to(menu)
+    book = menu.to(booking, cond="booking_enabled")
+    type_key = booking.to.itself(internal=True, on="_type_key")
+    submit_code = booking.to(redeeming, cond="code_complete")
+    redeem_failed = redeeming.to(booking)
+    rate = menu.to(rating, cond="rating_enabled")
+    choose_score = rating.to.itself(internal=True, cond="valid_score", on="_choose_score")
+    toggle_reason = rating.to.itself(internal=True, on="_toggle_reason")
+    submit_rating = rating.to(rating_sent, cond="has_score")
+    ask_procedure = menu.to(procedure_info, cond="procedure_enabled")
+    ask_dossier = menu.to(dossier_lookup, cond="dossier_enabled")
+    call_staff = (
+        menu.to(help) | choose_service.to(help) | choose_priority.to(help)
+        | booking.to(help) | rating.to(help) | ticket_ready.to(help)
+        | procedure_info.to(help) | dossier_lookup.to(help)
+    )
     guide_me = ticket_ready.to(guiding, cond="has_base")
-    done = ticket_ready.to(idle)
+    done = ticket_ready.to(idle) | rating_sent.to(idle) | help.to(idle)
     arrived = guiding.to(returning)
     docked = returning.to(idle)
-    back = choose_service.to(menu) | menu.to(idle)
+    back = (
+        choose_priority.to(choose_service) | choose_service.to(menu) | menu.to(idle)
+        | booking.to(menu) | rating.to(menu) | help.to(menu)
+        | procedure_info.to(menu) | dossier_lookup.to(menu)
+    )
     timeout = (
-        menu.to(idle)
-        | choose_service.to(idle)
-        | ticket_ready.to(idle)
+        menu.to(idle) | choose_service.to(idle) | choose_priority.to(idle)
+        | booking.to(idle) | rating.to(idle) | rating_sent.to(idle) | help.to(idle)
+        | procedure_info.to(idle) | dossier_lookup.to(idle) | ticket_ready.to(idle)
     )
     emergency_stop = guiding.to(safe_stop) | returning.to(safe_stop)
     reset = safe_stop.to(returning)
@@ -122,9 +191,15 @@ class VisitorFlow(StateMachine):
         languages: tuple[str, ...],
         timeouts: FlowTimeouts,
         has_base: bool,
+        priorities: frozenset[str] = frozenset(),
+        features: frozenset[str] = frozenset({"booking", "rating", "help"}),
+        rating_levels: int = 5,
     ) -> None:
         self.effects = effects
         self.services = services
+        self.priorities = priorities
+        self.features = features
+        self.rating_levels = rating_levels
         self.languages = languages
         self.timeouts = timeouts
         self.with_base = has_base
@@ -137,6 +212,46 @@ class VisitorFlow(StateMachine):
         """Only a service central offers can be chosen (a stale or hostile id is refused)."""
         return service in self.services
 
+    def has_priorities(self) -> bool:
+        """The priority screen is shown only when central names categories."""
+        return bool(self.priorities)
+
+    def known_priority(self, priority: str | None = None, **_: Any) -> bool:
+        """No priority, or a category central accepts."""
+        return priority is None or priority in self.priorities
+
+    def not_first_page(self) -> bool:
+        """There is a page before this one."""
+        return self.visit.page > 0
+
+    def code_complete(self) -> bool:
+        """A booking code has all its characters."""
+        return len(self.visit.booking_code) == BOOKING_CODE_LENGTH
+
+    def valid_score(self, score: int | None = None, **_: Any) -> bool:
+        """A score on the configured scale."""
+        return isinstance(score, int) and 1 <= score <= self.rating_levels
+
+    def has_score(self) -> bool:
+        """A rating needs a score; reasons are optional."""
+        return self.visit.score is not None
+
+    def booking_enabled(self) -> bool:
+        """Redeeming online bookings is switched on in config."""
+        return "booking" in self.features
+
+    def rating_enabled(self) -> bool:
+        """Rating the service is switched on in config."""
+        return "rating" in self.features
+
+    def procedure_enabled(self) -> bool:
+        """Procedure information is switched on in config (a later feature)."""
+        return "procedure_info" in self.features
+
+    def dossier_enabled(self) -> bool:
+        """Dossier look-up is switched on in config (a later feature)."""
+        return "dossier_lookup" in self.features
+
     def has_base(self) -> bool:
         """Only a robot guides; a fixed kiosk shows the way on screen."""
         return self.with_base
@@ -147,29 +262,83 @@ class VisitorFlow(StateMachine):
         """Switch the visit's language; refuses languages the kiosk does not offer."""
         if language not in self.languages:
             return False
-        self.visit = replace(self.visit, language=language)
-        self.effects.render(self.current_state_id, self.visit)
+        self._update(language=language)
         return True
 
     def set_priority(self, priority: str | None) -> None:
         """Record the citizen's priority category (central checks it is configured)."""
         self.visit = replace(self.visit, priority=priority)
 
+    def toggle_large_text(self) -> None:
+        """Switch the large-text mode of this visit (cleared with the visit)."""
+        self._update(large_text=not self.visit.large_text)
+
+    def person_detected(self) -> bool:
+        """The camera saw somebody: the attract screen greets them (idle only)."""
+        if self.current_state_id != "idle" or self.visit.person_seen:
+            return False
+        self._update(person_seen=True)
+        return True
+
     @property
     def current_state_id(self) -> str:
         """The id of the state the flow is in."""
         return str(self.current_state_value)
 
+    def _update(self, **changes: Any) -> None:
+        self.visit = replace(self.visit, **changes)
+        self.effects.render(self.current_state_id, self.visit)
+
     # -- actions --------------------------------------------------------------------
+
+    def _turn_page_next(self) -> None:
+        self._update(page=self.visit.page + 1)
+
+    def _turn_page_prev(self) -> None:
+        self._update(page=self.visit.page - 1)
+
+    def _type_key(self, key: str | None = None, **_: Any) -> None:
+        code = self.visit.booking_code
+        if key == "erase":
+            code = code[:-1]
+        elif key and key.upper() in BOOKING_ALPHABET and len(key) == 1:
+            code = (code + key.upper())[:BOOKING_CODE_LENGTH]
+        self._update(booking_code=code, error=None)
+
+    def _choose_score(self, score: int | None = None, **_: Any) -> None:
+        self._update(score=score)
+
+    def _toggle_reason(self, reason: str | None = None, **_: Any) -> None:
+        if not reason:
+            return
+        reasons = self.visit.reasons
+        reasons = tuple(r for r in reasons if r != reason) if reason in reasons \
+            else reasons + (reason,)
+        self._update(reasons=reasons)
+
+    def on_take_ticket(self) -> None:
+        self.visit = replace(self.visit, error=None)
+
+    def on_book(self) -> None:
+        self.visit = replace(self.visit, booking_code="", error=None)
+
+    def on_rate(self) -> None:
+        self.visit = replace(self.visit, score=None, reasons=(), error=None)
 
     def on_select_service(self, service: str | None = None, **_: Any) -> None:
         self.visit = replace(self.visit, service=service, ticket=None, error=None)
 
+    def on_select_priority(self, priority: str | None = None, **_: Any) -> None:
+        self.visit = replace(self.visit, priority=priority)
+
     def on_ticket_issued(self, ticket: IssuedNumber | None = None, **_: Any) -> None:
-        self.visit = replace(self.visit, ticket=ticket)
+        self.visit = replace(self.visit, ticket=ticket, error=None)
 
     def on_issue_failed(self, message: str = "", **_: Any) -> None:
         self.visit = replace(self.visit, error=message or "issue-failed")
+
+    def on_redeem_failed(self, message: str = "", **_: Any) -> None:
+        self.visit = replace(self.visit, error=message or "redeem-failed", booking_code="")
 
     def on_enter_state(self, target: State, **_: Any) -> None:
         """Every state: render it and arm its timer."""
@@ -177,11 +346,22 @@ class VisitorFlow(StateMachine):
         if state == "idle":
             # Leaving a citizen's visit: nothing personal stays on the screen.
             self.visit = Visit(language=self.languages[0])
+        if state == "choose_service":
+            self.visit = replace(self.visit, page=0)
         self.effects.render(state, self.visit)
         self.effects.arm_timer(self._timer_for(state))
 
     def on_enter_issue_ticket(self) -> None:
         self.effects.start_issuing(self.visit)
+
+    def on_enter_redeeming(self) -> None:
+        self._visit_effects().start_redeeming(self.visit)
+
+    def on_enter_rating_sent(self) -> None:
+        self._visit_effects().send_rating(self.visit)
+
+    def on_call_staff(self, source: State) -> None:
+        self._visit_effects().call_staff(str(source.id))
 
     def on_enter_guiding(self) -> None:
         self.effects.start_guiding(self.visit)
@@ -192,9 +372,14 @@ class VisitorFlow(StateMachine):
     def on_enter_safe_stop(self) -> None:
         self.effects.stop_motion()
 
+    def _visit_effects(self) -> VisitEffects:
+        return self.effects  # type: ignore[return-value]
+
     def _timer_for(self, state: str) -> float | None:
-        if state in ("menu", "choose_service"):
+        if state in _INTERACTIVE:
             return self.timeouts.idle_s
         if state == "ticket_ready":
             return self.timeouts.ticket_ready_s
+        if state == "rating_sent":
+            return self.timeouts.thanks_s
         return None
