@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
-_COMMANDS = ("run", "check_config", "demo", "flow_diagram", "ask", "models")
+# pygame greets on import; the journal is no place for it.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+_COMMANDS = ("run", "check_config", "demo", "flow_diagram", "config_reference", "ask", "models")
 
 _SYSLOG_PREFIX = {
     logging.DEBUG: "<7>", logging.INFO: "<6>", logging.WARNING: "<4>",
