@@ -13,7 +13,7 @@ the same code and the same bytes. Options (all optional):
 - ``spy=1`` logs every exchange in hex
 - sim only: ``clock=virtual`` (time moves only when the driving code sleeps), ``x``, ``y``,
   ``theta`` the starting pose, ``battery`` volts, ``noise`` probability of a flipped bit
-  per reply byte, ``seed``
+  per byte on the line, ``seed``
 """
 
 from __future__ import annotations

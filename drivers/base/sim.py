@@ -88,7 +88,7 @@ class SimController:
         self.reply_fault: ReplyFault = "none"
         #: the next N packets are executed but not answered (a lost reply)
         self.drop_replies = 0
-        #: probability that a reply byte gets one bit flipped
+        #: probability that a byte on the line (either way) gets one bit flipped
         self.noise = 0.0
         self.serial_timeout_s = 0.0
         self.log = SimLog()
@@ -166,6 +166,7 @@ class SimController:
     def receive(self, data: bytes, wall_time: float) -> bytes:
         """Feed bytes from the line (arrived at ``wall_time``); return the bytes answered."""
         with self._lock:
+            data = self._noisy(data)
             if self._buffer and wall_time - self._last_byte_wall > p.RESYNC_GAP_S:
                 self._buffer.clear()
             self._last_byte_wall = wall_time
@@ -207,12 +208,15 @@ class SimController:
             return reply[:-1] + bytes((reply[-1] ^ 0x5A,)) if len(reply) > 1 else b"\x00"
         if fault == "garbage":
             return bytes(self._rng.randrange(256) for _ in range(len(reply)))
-        if self.noise:
-            reply = bytes(
-                b ^ (1 << self._rng.randrange(8)) if self._rng.random() < self.noise else b
-                for b in reply
-            )
-        return reply
+        return self._noisy(reply)
+
+    def _noisy(self, data: bytes) -> bytes:
+        if not self.noise:
+            return data
+        return bytes(
+            b ^ (1 << self._rng.randrange(8)) if self._rng.random() < self.noise else b
+            for b in data
+        )
 
     def _execute(self, command: p.Command, data: bytes) -> bytes:
         ack = bytes((p.ACK,))

@@ -86,3 +86,14 @@ def test_route_picture_for_a_kiosk_without_base(lobby: LobbyMap) -> None:
     red = image.getpixel((round((20.0 / 40) * 400), round((1 - 5.0 / 25) * 250)))
     assert red[0] > 180 and red[1] < 80
     assert image.getpixel((60, 60))[0] > 200
+
+
+def test_planned_route_picture_and_unknown_pose(lobby: LobbyMap) -> None:
+    from navigation.planner import Planner
+
+    planner = Planner(lobby, inflation_m=0.4)
+    path = planner.route_between("dock", "Q10")
+    image = lobby.render_route_png("dock", "Q10", path)
+    assert image.size == (480, 300)
+    with pytest.raises(UnknownPoseError):
+        lobby.render_route_png("dock", "Q0", path)
