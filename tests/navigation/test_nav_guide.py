@@ -214,3 +214,16 @@ def test_settings_are_checked() -> None:
         NavigationSettings(guide_speed_mps=0.9)
     with pytest.raises(ValidationError, match="Extra inputs"):
         NavigationSettings(turbo=True)  # type: ignore[call-arg]
+
+
+async def test_cancelled_trip_leaves_the_base_stopped(
+    make_guide: Any, sim_base: SimulatedBase, lobby: LobbyMap
+) -> None:
+    guide = make_guide()
+    trip = asyncio.create_task(guide.guide_to("Q4"))
+    await until(lambda: not near(sim_base, lobby, "dock", 1.0))
+    trip.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await trip
+    assert sim_base.sim.log.commands[-1][1:] == (0.0, 0.0)
+    assert guide.status.activity == "idle" and not guide.status.needs_reset
