@@ -68,7 +68,7 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     catalogue = Catalogue(settings, clock)
     engine = make_engine(settings.database_url)
     create_schema(engine)
-    store = Store(engine)
+    store = Store(engine, sqlite_in_event_loop=settings.sqlite_in_event_loop)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

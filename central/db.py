@@ -72,7 +72,8 @@ tickets = Table(
     UniqueConstraint("service", "local_day", "seq", name="uq_ticket_service_day_seq"),
     UniqueConstraint("local_day", "number", name="uq_ticket_day_number"),
     UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idempotency"),
-    Index("ix_ticket_queue", "service", "local_day", "status", "queue_us"),
+    # covers the people-ahead counts (priority included, row_id is the rowid in SQLite)
+    Index("ix_ticket_queue", "service", "local_day", "status", "queue_us", "priority"),
     Index("ix_ticket_completed", "service", "completed_us"),
     Index("ix_ticket_counter_called", "called_counter", "called_us"),
 )

@@ -19,7 +19,7 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from central.catalogue import Catalogue
 from central.db import day_counters, tickets
@@ -33,20 +33,15 @@ _before = or_(
     _t.queue_us < bindparam("queue_us"),
     and_(_t.queue_us == bindparam("queue_us"), _t.row_id < bindparam("row_id")),
 )
-_is_priority = _t.priority.is_not(None)
-_COUNTS = Prepared(
-    select(
-        func.coalesce(func.sum(case((and_(_is_priority, _before), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(_t.priority.is_(None), _before), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((_is_priority, 1), else_=0)), 0),
-        func.count(),
-    ).where(
-        _t.service == bindparam("service"),
-        _t.local_day == bindparam("day"),
-        _t.status == "waiting",
-        _t.row_id != bindparam("row_id"),
-    )
+_waiting_in_queue = and_(
+    _t.service == bindparam("service"),
+    _t.local_day == bindparam("day"),
+    _t.status == "waiting",
+    _t.row_id != bindparam("row_id"),
 )
+# count(priority) counts the priority tickets (regular ones have NULL)
+_TOTALS = Prepared(select(func.count(_t.priority), func.count()).where(_waiting_in_queue))
+_BEFORE = Prepared(select(func.count(_t.priority), func.count()).where(_waiting_in_queue, _before))
 _STREAK = Prepared(
     select(day_counters.c.regular_streak).where(
         day_counters.c.service == bindparam("service"), day_counters.c.local_day == bindparam("day")
@@ -77,18 +72,20 @@ def people_ahead(conn: Connection, cat: Catalogue, ticket: Any, streak: int | No
     """How many tickets will be called before ``ticket`` (0 unless it is waiting).
 
     ``streak`` (regular tickets called since the last priority one) saves a query when
-    the caller already has it.
+    the caller already has it; a ticket marked ``is_last`` (just issued online) saves the
+    ranged count. Counting is linear in the waiting queue of that service and day, on
+    the covering index ``ix_ticket_queue``.
     """
     if ticket.status != "waiting":
         return 0
-    row = _COUNTS(
-        conn,
-        queue_us=ticket.queue_us,
-        row_id=ticket.row_id,
-        service=ticket.service,
-        day=ticket.local_day,
-    ).one()
-    prio_before, regular_before, prio_total, total = (int(v) for v in row)
+    keys = {"service": ticket.service, "day": ticket.local_day, "row_id": ticket.row_id}
+    prio_total, total = _TOTALS(conn, **keys).one()
+    if getattr(ticket, "is_last", False):
+        # a ticket just issued online is the last in its queue: everything is before it
+        prio_before, all_before = prio_total, total
+    else:
+        prio_before, all_before = _BEFORE(conn, queue_us=ticket.queue_us, **keys).one()
+    regular_before = all_before - prio_before
     regular_total = total - prio_total
     policy = cat.settings.priority
     if policy.policy == "strict":

@@ -111,6 +111,10 @@ class CentralSettings(BaseModel):
     """Name of the centre shown on the public page."""
     timezone: str = "Asia/Ho_Chi_Minh"
     """IANA zone that defines the local day for numbering (never UTC)."""
+    sqlite_in_event_loop: bool = True
+    """SQLite only: run each (sub-millisecond) transaction on the event loop thread instead
+    of a worker thread. Measured 860 vs 450 tickets/s; the cost is that a database locked
+    by another process stalls every request for up to the 5 s busy timeout."""
     recent_window: int = Field(default=20, ge=1, le=1000)
     """How many recently completed tickets feed the mean service time."""
     services: list[ServiceSettings] = Field(min_length=1)

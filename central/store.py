@@ -1,8 +1,11 @@
-"""Runs the synchronous repository functions off the event loop, one transaction each.
+"""Runs the synchronous repository functions, one transaction each, without letting
+them fight over the database.
 
 SQLite allows one writer at a time; letting many threads race for the lock means
 busy-waiting with sleeps of up to 100 ms inside SQLite, which ruins latency. So on
-SQLite every transaction runs on one dedicated thread, in order. PostgreSQL transactions
+SQLite every transaction runs in order, either on the event loop thread itself (the
+default: a ticket transaction takes well under a millisecond and a thread hop costs more
+than that) or on one dedicated thread. PostgreSQL transactions
 run on the shared worker threads, with the connection pool as the limit, and are retried
 when a unique constraint lost a race (the retry then sees the winner's row).
 """
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -39,10 +41,11 @@ class StoreUnavailable(CentralError):
 class Store:
     """Transactions on one engine, run where they do not block the event loop."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, sqlite_in_event_loop: bool = True) -> None:
         self.engine = engine
-        self._serial = ThreadPoolExecutor(1, "central-db") if is_sqlite(engine) else None
-        self._inline = is_sqlite(engine) and os.environ.get("CENTRAL_SQLITE_INLINE") == "1"
+        sqlite = is_sqlite(engine)
+        self._inline = sqlite and sqlite_in_event_loop
+        self._serial = ThreadPoolExecutor(1, "central-db") if sqlite and not self._inline else None
 
     def run_sync(self, work: Callable[[Connection], T], *, read_only: bool = False) -> T:
         """Run ``work(conn)`` in one transaction, here and now (tests, CLI, worker thread)."""

@@ -196,7 +196,8 @@ def issue_ticket(
     }
     row_id = _INSERT(conn, **values).scalar_one()
     _LOGGER.info("issued %s (%s) to kiosk %s on %s", number, req.service, kiosk_id, day)
-    return _Row(row_id=row_id, streak=streak, **values), True
+    is_last = req.offline is None  # an online ticket joins at the end of today's queue
+    return _Row(row_id=row_id, streak=streak, is_last=is_last, **values), True
 
 
 class _Row:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import httpx
-from central_testkit import SettableClock, issue, kiosk_headers
+from central_testkit import AppFactory, SettableClock, issue, kiosk_headers
 
 
 async def test_numbers_count_up_per_service(client: httpx.AsyncClient) -> None:
@@ -104,3 +105,10 @@ async def test_same_offline_number_twice_is_a_conflict(client: httpx.AsyncClient
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "duplicate-number"
+
+
+async def test_worker_thread_mode_numbers_concurrent_requests(make_app: AppFactory) -> None:
+    app = make_app(sqlite_in_event_loop=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://c") as http:
+        tickets = await asyncio.gather(*(issue(http) for _ in range(30)))
+    assert sorted(t["number"] for t in tickets) == [f"A{i:03d}" for i in range(1, 31)]
