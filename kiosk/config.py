@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from drivers.url import DeviceURLError, parse_device_url
+from navigation.settings import NavigationSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -201,6 +202,7 @@ class KioskConfig(BaseModel):
     flow: FlowSection = FlowSection()
     screen: ScreenSection = ScreenSection()
     tickets: TicketsSection = TicketsSection()
+    navigation: NavigationSettings = NavigationSettings()
     features: FeaturesSection = FeaturesSection()
 
 

@@ -37,6 +37,7 @@ from kiosk.events import (
     VoiceIntent,
     describe,
 )
+from kiosk.guiding import RobotGuide
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
 from kiosk.sd_notify import SystemdNotifier
 from kiosk.screen.touchscreen import ScreenModel, ServiceButton, TicketPanel, TouchScreen
@@ -59,6 +60,7 @@ _TOUCH_EVENTS = {
     "back": "back",
     "done": "done",
     "guide_me": "guide_me",
+    "staff_reset": "reset",
 }
 
 
@@ -112,6 +114,10 @@ class KioskDaemon:
             catalogue=self.catalogue, breaker=self.breaker,
         )
         self.has_base = not config.devices.base.startswith("none:")
+        self.robot = (
+            RobotGuide(config.devices.base, config.navigation, post=self.post, say=self.say)
+            if self.has_base else None
+        )
         self.screen = TouchScreen(
             config.screen.width, config.screen.height,
             fullscreen=config.screen.fullscreen, post=self.post,
@@ -173,6 +179,8 @@ class KioskDaemon:
         if self._timer:
             self._timer.cancel()
         await self.client.close()
+        if self.robot is not None:
+            await self.robot.close()
         self.printer.close()
         self.journal.close()
         self.screen.close()
@@ -310,12 +318,34 @@ class KioskDaemon:
         self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
 
     def start_guiding(self, visit: Visit) -> None:
-        """Without navigation wired, finish at once (the screen showed the way)."""
-        self.post(GuideFinished("no-base"))
+        """Lead the citizen to the first counter of their ticket (slower for priority)."""
+        last = self.issued[-1] if self.issued else None
+        if self.robot is None or last is None or not last.counter_codes:
+            self.post(GuideFinished("no-counter"))
+            return
+        self.robot.guide_to(last.counter_codes[0], last.view.counters[0],
+                            language=visit.language, slow=visit.priority is not None)
 
     def start_returning(self) -> None:
-        """Without navigation wired, the robot is already home."""
-        self.post(Docked("no-base"))
+        """Drive back to the dock."""
+        if self.robot is None:
+            self.post(Docked("no-base"))
+            return
+        self.robot.return_to_dock()
 
     def stop_motion(self) -> None:
-        """Nothing moves without a base."""
+        """Stop the base now (latched until staff reset it)."""
+        if self.robot is not None:
+            self.robot.stop()
+
+    def reset_after_stop(self) -> bool:
+        """Staff pressed reset in safe_stop: clear the latch if the cause is gone."""
+        return self.robot is not None and self.robot.reset()
+
+    def say(self, text: str, language: str) -> None:
+        """Speak ``text`` (cutting off what was being said); logged when voice is off."""
+        voice = getattr(self, "voice", None)
+        if voice is None:
+            _LOGGER.debug("say (%s, no voice): %s", language, text)
+            return
+        voice.say(text, language)

@@ -89,6 +89,9 @@ class FlowEffects(Protocol):
     def stop_motion(self) -> None:
         """Stop the base now."""
 
+    def reset_after_stop(self) -> bool:
+        """Clear a latched safety stop; False while its cause is still there."""
+
 
 class VisitEffects(FlowEffects, Protocol):
     """The effects of the later screens (bookings, ratings, help)."""
@@ -181,7 +184,7 @@ class VisitorFlow(StateMachine):
         | procedure_info.to(idle) | dossier_lookup.to(idle) | ticket_ready.to(idle)
     )
     emergency_stop = guiding.to(safe_stop) | returning.to(safe_stop)
-    reset = safe_stop.to(returning)
+    reset = safe_stop.to(returning, cond="stop_cleared")
 
     def __init__(
         self,
@@ -251,6 +254,10 @@ class VisitorFlow(StateMachine):
     def dossier_enabled(self) -> bool:
         """Dossier look-up is switched on in config (a later feature)."""
         return "dossier_lookup" in self.features
+
+    def stop_cleared(self) -> bool:
+        """Staff reset a safety stop; refused while the e-stop or a bumper is still pressed."""
+        return self.effects.reset_after_stop()
 
     def has_base(self) -> bool:
         """Only a robot guides; a fixed kiosk shows the way on screen."""

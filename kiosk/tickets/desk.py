@@ -61,6 +61,7 @@ class IssuedTicket:
     print_error: str | None
     view: TicketView
     touch_to_bytes_s: float
+    counter_codes: tuple[str, ...] = ()
 
 
 class TicketDesk:
@@ -123,7 +124,9 @@ class TicketDesk:
         bytes_s = time.perf_counter() - started
         self.journal.mark_printed(key, error)
         await self._preview(view, error)
-        return IssuedTicket(key, number, offline, error is None, error, view, bytes_s)
+        counters = ticket.counters if ticket else service.counters
+        return IssuedTicket(key, number, offline, error is None, error, view, bytes_s,
+                            tuple(c.code for c in counters))
 
     async def _ask_central(
         self, key: str, service: str, language: str, priority: str | None

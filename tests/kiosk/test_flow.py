@@ -35,6 +35,12 @@ class Recorder:
     def stop_motion(self) -> None:
         self.calls.append(("stop", None))
 
+    def reset_after_stop(self) -> bool:
+        self.calls.append(("reset", None))
+        return self.cleared
+
+    cleared: bool = True
+
 
 def _flow(has_base: bool = False) -> tuple[VisitorFlow, Recorder]:
     recorder = Recorder()
@@ -114,6 +120,11 @@ def test_guiding_only_with_a_base_and_emergency_stop() -> None:
     assert ("stop", None) in rec.calls
     with pytest.raises(TransitionNotAllowed):
         flow.send("docked")  # no automatic restart after an emergency stop
+    rec.cleared = False  # the bumper is still pressed
+    with pytest.raises(TransitionNotAllowed):
+        flow.send("reset")
+    assert flow.current_state_id == "safe_stop"
+    rec.cleared = True
     flow.send("reset")
     flow.send("docked")
     assert flow.current_state_id == "idle"

@@ -1,0 +1,129 @@
+"""Wiring the robot base and navigation into the kiosk: guide, return, stop, announce.
+
+:class:`navigation.guide.Guide` does the driving and the safety; this module opens the base
+from its URL, loads the lobby map, runs trips as tasks that post their outcome to the
+daemon's queue, and turns navigation's announcement codes into words in the citizen's
+language (spoken, and logged for the journal). A kiosk without a base has none of this:
+it shows the way on screen instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from drivers.base import open_base
+from kiosk.events import Docked, EmergencyStop, GuideFinished, KioskEvent
+from navigation.guide import Guide, GuideResult
+from navigation.lobby import load_lobby
+from navigation.settings import NavigationSettings
+
+_LOGGER = logging.getLogger(__name__)
+
+ANNOUNCEMENTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "follow-me": "Xin mời quý khách đi theo tôi đến {counter}.",
+        "arrived": "Đã đến {counter}. Xin mời quý khách chờ gọi số. Chúc quý khách một ngày tốt lành.",
+        "make-way": "Xin vui lòng cho tôi đi nhờ.",
+        "gave-up": "Xin lỗi, đường đang đông. Mời quý khách xem đường đến {counter} trên màn hình.",
+        "low-battery": "Tôi sắp hết pin. Mời quý khách xem đường đến {counter} trên màn hình.",
+        "returning": "Tôi quay về vị trí.",
+        "safety-stop": "Tôi đã dừng lại an toàn.",
+        "resume-warning": "Chú ý, tôi chuẩn bị di chuyển.",
+    },
+    "en": {
+        "follow-me": "Please follow me to {counter}.",
+        "arrived": "This is {counter}. Please wait for your number to be called. Have a nice day.",
+        "make-way": "Excuse me, may I pass?",
+        "gave-up": "Sorry, the way is crowded. The screen shows the way to {counter}.",
+        "low-battery": "My battery is low. The screen shows the way to {counter}.",
+        "returning": "I am going back to my place.",
+        "safety-stop": "I have stopped safely.",
+        "resume-warning": "Attention, I am about to move.",
+    },
+    "ko": {
+        "follow-me": "{counter}까지 저를 따라오세요.",
+        "arrived": "{counter}입니다. 번호가 호출될 때까지 기다려 주세요.",
+        "make-way": "실례합니다, 지나가겠습니다.",
+        "gave-up": "죄송합니다. 길이 붐빕니다. 화면에서 {counter} 가는 길을 확인하세요.",
+        "low-battery": "배터리가 부족합니다. 화면에서 {counter} 가는 길을 확인하세요.",
+        "returning": "제자리로 돌아갑니다.",
+        "safety-stop": "안전하게 정지했습니다.",
+        "resume-warning": "주의하세요, 곧 움직입니다.",
+    },
+}
+
+
+def announcement(code: str, params: dict[str, Any], language: str) -> str:
+    """The words for navigation's announcement ``code`` in ``language``."""
+    table = ANNOUNCEMENTS.get(language, ANNOUNCEMENTS["vi"])
+    template = table.get(code) or ANNOUNCEMENTS["vi"].get(code, code)
+    return template.format(counter=params.get("counter", ""), **{
+        k: v for k, v in params.items() if k != "counter"})
+
+
+class RobotGuide:
+    """The robot side of the visitor flow: trips as tasks, outcomes as events."""
+
+    def __init__(
+        self,
+        base_url: str,
+        settings: NavigationSettings,
+        *,
+        post: Callable[[KioskEvent], None],
+        say: Callable[[str, str], None],
+    ) -> None:
+        self.base = open_base(base_url)
+        self.lobby = load_lobby(settings.map_path)
+        self.language = "vi"
+        self._post = post
+        self._say = say
+        self.guide = Guide(self.base, self.lobby, settings, self._announce)
+        self._task: asyncio.Task[None] | None = None
+
+    def _announce(self, code: str, params: dict[str, Any]) -> None:
+        words = announcement(code, params, self.language)
+        _LOGGER.info("robot says (%s): %s", code, words)
+        self._say(words, self.language)
+
+    def guide_to(self, counter_code: str, counter_name: str, *, language: str, slow: bool) -> None:
+        """Start leading the citizen to ``counter_code``; posts GuideFinished."""
+        self.language = language
+        self._task = asyncio.ensure_future(self._guide(counter_code, slow))
+
+    async def _guide(self, counter_code: str, slow: bool) -> None:
+        result = await self.guide.guide_to(counter_code, slow=slow)
+        _LOGGER.info("guiding to %s ended: %s", counter_code, result.value)
+        if result is GuideResult.STOPPED_SAFETY:
+            self._post(EmergencyStop(self.guide.status.stop_reason or "safety"))
+        else:
+            self._post(GuideFinished(result.value))
+
+    def return_to_dock(self) -> None:
+        """Drive back to the dock; posts Docked (or EmergencyStop)."""
+        self.language = "vi"
+        self._task = asyncio.ensure_future(self._return())
+
+    async def _return(self) -> None:
+        result = await self.guide.return_to_dock()
+        if result is GuideResult.STOPPED_SAFETY:
+            self._post(EmergencyStop(self.guide.status.stop_reason or "safety"))
+        else:
+            self._post(Docked(result.value))
+
+    def stop(self) -> None:
+        """Stop now; the stop is latched until a person resets it."""
+        self.guide.emergency_stop()
+
+    def reset(self) -> bool:
+        """Staff cleared the cause; False while the e-stop or a bumper is still pressed."""
+        return self.guide.reset_after_stop()
+
+    async def close(self) -> None:
+        """Stop any trip and release the serial port."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        self.base.close()
