@@ -178,9 +178,10 @@ class RoboClawBase(RobotBase):
         self.exchange(p.MIXED_SPEED_DISTANCE, data)
 
     def read_state(self, *, battery: bool = False) -> BaseState:
-        """Encoders (78), status (90) and, when asked, main battery (24)."""
-        left_counts, right_counts = struct.unpack(">ii", self.exchange(p.READ_ENCODERS))
+        """Status (90), encoders (78) and, when asked, main battery (24)."""
+        # status first: a pressed bumper reaches the supervisor one exchange sooner
         (status,) = struct.unpack(">I", self.exchange(p.READ_STATUS))
+        left_counts, right_counts = struct.unpack(">ii", self.exchange(p.READ_ENCODERS))
         volts = None
         if battery:
             (tenths,) = struct.unpack(">H", self.exchange(p.READ_MAIN_BATTERY))
