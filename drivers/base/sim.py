@@ -91,6 +91,8 @@ class SimController:
         #: probability that a byte on the line (either way) gets one bit flipped
         self.noise = 0.0
         self.serial_timeout_s = 0.0
+        #: the longest serial timeout this controller keeps (a setting it clamps, for tests)
+        self.max_serial_timeout_s = 25.5
         self.log = SimLog()
         self._rng = random.Random(seed)
         self._lock = threading.RLock()
@@ -221,7 +223,7 @@ class SimController:
     def _execute(self, command: p.Command, data: bytes) -> bytes:
         ack = bytes((p.ACK,))
         if command is p.SET_SERIAL_TIMEOUT:
-            self.serial_timeout_s = data[0] / 10
+            self.serial_timeout_s = min(data[0] / 10, self.max_serial_timeout_s)
             return ack
         if command is p.GET_SERIAL_TIMEOUT:
             return p.read_reply(self.address, command, bytes((round(self.serial_timeout_s * 10),)))

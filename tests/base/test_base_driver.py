@@ -10,6 +10,7 @@ import pytest
 from drivers.base import (
     BaseLinkError,
     BaseReplyError,
+    BaseSetupError,
     BaseSilentError,
     VirtualClock,
     open_base,
@@ -161,3 +162,15 @@ def test_simulator_drops_a_packet_split_by_a_gap() -> None:
     assert sim.receive(packet[2:], wall_time=1.015) == b""  # 15 ms gap: resynchronised
     assert sim.receive(packet[:2], wall_time=2.000) == b""
     assert sim.receive(packet[2:], wall_time=2.005) != b""  # 5 ms: same packet
+
+
+def test_a_serial_timeout_not_kept_is_a_setup_error() -> None:
+    sim = SimController(VirtualClock())
+    sim.max_serial_timeout_s = 0.3
+    base = SimulatedBase(sim)
+    try:
+        with pytest.raises(BaseSetupError, match="kept serial timeout 0.3 s") as caught:
+            base.set_serial_timeout(0.5)
+        assert caught.value.code == "base-setup"
+    finally:
+        base.close()
