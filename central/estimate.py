@@ -79,12 +79,14 @@ def people_ahead(conn: Connection, cat: Catalogue, ticket: Any, streak: int | No
     if ticket.status != "waiting":
         return 0
     keys = {"service": ticket.service, "day": ticket.local_day, "row_id": ticket.row_id}
-    prio_total, total = _TOTALS(conn, **keys).one()
+    totals = _TOTALS(conn, **keys).one()
+    prio_total, total = int(totals[0]), int(totals[1])
     if getattr(ticket, "is_last", False):
         # a ticket just issued online is the last in its queue: everything is before it
         prio_before, all_before = prio_total, total
     else:
-        prio_before, all_before = _BEFORE(conn, queue_us=ticket.queue_us, **keys).one()
+        before = _BEFORE(conn, queue_us=ticket.queue_us, **keys).one()
+        prio_before, all_before = int(before[0]), int(before[1])
     regular_before = all_before - prio_before
     regular_total = total - prio_total
     policy = cat.settings.priority

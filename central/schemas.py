@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -136,7 +136,10 @@ class RatingRequest(BaseModel):
     ticket_id: str | None = Field(default=None, max_length=36)
     counter: str | None = Field(default=None, max_length=16)
     score: int = Field(ge=1, le=5)
-    reasons: list[str] = Field(default_factory=list, max_length=16)
+    reasons: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=16
+    )
+    """Short reason codes chosen on the rating screen, e.g. ``slow``, ``friendly``."""
     idempotency_key: str = IdempotencyKey
 
 

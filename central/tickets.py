@@ -83,8 +83,8 @@ def next_seq(conn: Connection, service: str, day: str) -> tuple[int, int]:
 
     Returns ``(seq, regular_streak)``; the streak comes along for the wait estimate.
     """
-    seq, streak = _NEXT_SEQ[conn.dialect.name](conn, service=service, day=day).one()
-    return int(seq), int(streak)
+    row = _NEXT_SEQ[conn.dialect.name](conn, service=service, day=day).one()
+    return int(row[0]), int(row[1])
 
 
 def find_by_key(conn: Connection, kiosk_id: str, key: str) -> Any:
