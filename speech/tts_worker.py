@@ -18,20 +18,48 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
+import wave
 from typing import Any
 
 _LOGGER = logging.getLogger("speech.tts_worker")
+
+
+def _sentences(text: str) -> list[str]:
+    # pyttsx3 2.99's espeak driver loses the audio of multi-sentence texts: one at a time
+    parts = re.split(r"(?<=[.!?;:])\s+", text.strip())
+    return [part for part in parts if part.strip()]
 
 
 def _synthesise(engine: Any, request: dict[str, Any]) -> None:
     engine.setProperty("voice", request["voice"])
     engine.setProperty("rate", int(request["rate"]))
     engine.setProperty("volume", float(request["volume"]))
-    engine.save_to_file(request["text"], request["path"])
-    engine.runAndWait()
-    if not os.path.exists(request["path"]) or os.path.getsize(request["path"]) <= 44:
-        raise RuntimeError("no audio was produced (unknown voice or empty text?)")
+    target = request["path"]
+    pcm = b""
+    rate = 22050
+    for index, sentence in enumerate(_sentences(request["text"])):
+        part = f"{target}.{index}.wav"
+        for _attempt in range(3):
+            # the espeak driver now and then ends a run without audio: try again
+            engine.save_to_file(sentence, part)
+            engine.runAndWait()
+            if os.path.exists(part) and os.path.getsize(part) > 44:
+                break
+        else:
+            raise RuntimeError(f"no audio was produced for {sentence!r} (unknown voice?)")
+        with wave.open(part, "rb") as stream:
+            rate = stream.getframerate()
+            pcm += stream.readframes(stream.getnframes())
+        os.remove(part)
+    if not pcm:
+        raise RuntimeError("nothing to say")
+    with wave.open(target, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
 
 
 def main() -> int:

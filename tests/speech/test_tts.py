@@ -1,0 +1,95 @@
+"""The TTS worker process: real audio, cut-off on stop, survives kill -9."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import AsyncIterator
+
+import numpy as np
+import pytest
+
+from drivers.audio import open_audio_out
+from drivers.audio.pygame_out import PygameAudioOut
+from drivers.audio.sim import SimAudioOut
+from speech.settings import SpeechSettings
+from speech.tts import Speaker
+
+LONG_VI = "Xin chào quý khách. Lệ phí làm hộ chiếu là 200.000 đồng, thời gian giải quyết là 8 ngày làm việc. " * 2
+
+
+@pytest.fixture
+async def sim_speaker() -> AsyncIterator[tuple[Speaker, SimAudioOut]]:
+    out = SimAudioOut(speed=50)
+    speaker = Speaker(SpeechSettings(), out)
+    yield speaker, out
+    await speaker.close()
+
+
+async def test_say_produces_real_audio(sim_speaker: tuple[Speaker, SimAudioOut]) -> None:
+    speaker, out = sim_speaker
+    assert await speaker.say("Số của bạn là A012", "vi") is True
+    clip = out.clips[-1]
+    samples = np.frombuffer(clip.pcm, dtype="<i2")
+    assert clip.sample_rate == 22050 and len(samples) > 22050 // 2
+    assert np.abs(samples).max() > 1000  # speech, not silence
+    assert "aav/vi" in speaker.voices and "ko" in speaker.voices
+    assert not speaker.guard.speaking
+
+
+async def test_stop_cuts_speech_off_promptly() -> None:
+    out = PygameAudioOut(rate=22050)
+    speaker = Speaker(SpeechSettings(), out)
+    try:
+        task = asyncio.create_task(speaker.say(LONG_VI, "vi"))
+        while not out.playing and not task.done():
+            await asyncio.sleep(0.01)
+        assert speaker.guard.speaking
+        stopped_at = time.monotonic()
+        speaker.stop()
+        assert await task is False
+        # the sentence lasts over 10 s: returning within a second proves the cut-off
+        assert time.monotonic() - stopped_at < 1.0
+        assert not out.playing
+    finally:
+        await speaker.close()
+        out.close()
+
+
+async def test_stop_abandons_pending_synthesis(sim_speaker: tuple[Speaker, SimAudioOut]) -> None:
+    speaker, out = sim_speaker
+    await speaker.start()
+    task = asyncio.create_task(speaker.say(LONG_VI, "vi"))
+    await asyncio.sleep(0)
+    speaker.stop()
+    assert await task is False
+    assert out.clips == []
+    assert await speaker.say("Vâng", "vi") is True  # the worker is still usable
+
+
+async def test_worker_killed_is_restarted(sim_speaker: tuple[Speaker, SimAudioOut]) -> None:
+    speaker, out = sim_speaker
+    await speaker.start()
+    first_pid = speaker.worker_pid
+    assert first_pid is not None
+    os.kill(first_pid, signal.SIGKILL)
+    await asyncio.sleep(0.2)
+    assert await speaker.say("hello, ticket B105", "en") is True
+    assert speaker.worker_pid not in (None, first_pid)
+    assert len(out.clips) == 1
+
+
+async def test_new_speech_cuts_off_the_old(sim_speaker: tuple[Speaker, SimAudioOut]) -> None:
+    speaker, out = sim_speaker
+    out_slow = open_audio_out("sim://?speed=1")
+    speaker2 = Speaker(SpeechSettings(), out_slow)
+    try:
+        first = asyncio.create_task(speaker2.say(LONG_VI, "vi"))
+        while not out_slow.playing and not first.done():
+            await asyncio.sleep(0.01)
+        assert await speaker2.say("여권", "ko") is True
+        assert await first is False
+    finally:
+        await speaker2.close()
