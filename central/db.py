@@ -165,8 +165,9 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = "DEFERRED" if conn.get_execution_options().get("read_only") else "IMMEDIATE"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        mode = "DEFERRED" if conn.info.get("read_only") else "IMMEDIATE"
+        # straight on the driver: this runs once per request
+        conn.connection.dbapi_connection.execute(f"BEGIN {mode}")
 
 
 def create_schema(engine: Engine) -> None:

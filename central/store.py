@@ -46,16 +46,42 @@ class Store:
         sqlite = is_sqlite(engine)
         self._inline = sqlite and sqlite_in_event_loop
         self._serial = ThreadPoolExecutor(1, "central-db") if sqlite and not self._inline else None
+        # inline SQLite keeps one connection: every transaction runs on the loop thread, in
+        # order, and a pool checkout + reset per ticket cost as much as the ticket itself
+        self._held: Connection | None = None
+
+    def _transaction(self, conn: Connection, work: Callable[[Connection], T], read_only: bool) -> T:
+        conn.info["read_only"] = read_only  # read by the SQLite BEGIN hook in db.py
+        with conn.begin():
+            return work(conn)
+
+    def _run_held(self, work: Callable[[Connection], T], read_only: bool) -> T:
+        if self._held is None:
+            self._held = self.engine.connect()
+        try:
+            return self._transaction(self._held, work, read_only)
+        except OperationalError:
+            self._held.invalidate()  # a broken connection is not reused
+            self._held.close()
+            self._held = None
+            raise
 
     def run_sync(self, work: Callable[[Connection], T], *, read_only: bool = False) -> T:
-        """Run ``work(conn)`` in one transaction, here and now (tests, CLI, worker thread)."""
+        """Run ``work(conn)`` in one transaction on a pooled connection, here and now.
+
+        Safe from any thread (tests, CLI, the worker thread).
+        """
+
+        def pooled() -> T:
+            with self.engine.connect() as conn:
+                return self._transaction(conn, work, read_only)
+
+        return self._retrying(pooled)
+
+    def _retrying(self, attempt_once: Callable[[], T]) -> T:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                with self.engine.connect() as conn:
-                    if read_only:
-                        conn = conn.execution_options(read_only=True)
-                    with conn.begin():
-                        return work(conn)
+                return attempt_once()
             except IntegrityError:
                 if attempt == _ATTEMPTS:
                     raise
@@ -66,9 +92,10 @@ class Store:
         raise AssertionError("unreachable")
 
     async def run(self, work: Callable[[Connection], T], *, read_only: bool = False) -> T:
-        """Run ``work(conn)`` in one transaction on a worker thread."""
+        """Run ``work(conn)`` in one transaction without blocking other requests for long
+        (inline SQLite: on the loop thread; otherwise on a worker thread)."""
         if self._inline:
-            return self.run_sync(work, read_only=read_only)
+            return self._retrying(lambda: self._run_held(work, read_only))
         if self._serial is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(
@@ -78,6 +105,9 @@ class Store:
 
     def close(self) -> None:
         """Stop the worker thread and close pooled connections."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         if self._serial is not None:
             self._serial.shutdown(wait=True)
         self.engine.dispose()
