@@ -58,6 +58,9 @@ _RECENT = (
 )
 _MEAN = Prepared(select(func.avg(_RECENT.c.service_s)))
 
+DEFAULT_SERVICE_TIME_S = 300
+"""Assumed for tickets of a service that is no longer configured."""
+
 MEAN_CACHE_S = 5.0
 """How long a measured mean service time is reused (other server processes may complete
 tickets too; this process forgets its value at once when it completes one)."""
@@ -109,7 +112,10 @@ def mean_service_s(conn: Connection, cat: Catalogue, service: str) -> float:
     if cached is not None and cached[0] > now:
         return cached[1]
     mean = _MEAN(conn, service=service, window=cat.settings.recent_window).scalar()
-    value = float(cat.services[service].default_service_time_s if mean is None else mean)
+    if mean is None:
+        configured = cat.services.get(service)  # None: the service left the config since
+        mean = configured.default_service_time_s if configured else DEFAULT_SERVICE_TIME_S
+    value = float(mean)
     cat.mean_service_cache[service] = (now + MEAN_CACHE_S, value)
     return value
 

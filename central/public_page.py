@@ -80,8 +80,9 @@ def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
     """The page for one ticket (``view`` is the wire Ticket)."""
     lang = view["language"] if view["language"] in STRINGS else "vi"
     text = STRINGS[lang]
-    names = cat.services[view["service"]].names
-    service = names.get(lang) or names["vi"]
+    configured = cat.services.get(view["service"])  # None: removed from the config since
+    names = configured.names if configured else {}
+    service = names.get(lang) or names.get("vi") or view["service"]
     if view["called_counter"]:
         counters = [c["name"] for c in view["counters"] if c["code"] == view["called_counter"]]
     else:

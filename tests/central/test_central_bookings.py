@@ -102,6 +102,7 @@ async def test_ratings(client: httpx.AsyncClient) -> None:
     assert anonymous.status_code == 201
     for bad, code, status in (
         ({"score": 6}, "bad-request", 422),
+        ({"reasons": ["x" * 33]}, "bad-request", 422),
         ({"score": 0}, "bad-request", 422),
         ({"counter": "Q99"}, "unknown-counter", 422),
         ({"ticket_id": "nope"}, "unknown-ticket", 404),
