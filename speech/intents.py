@@ -20,10 +20,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from speech.catalogue import COMMANDS, Catalogue
-from speech.spoken_digits import find_code
 from rapidfuzz import fuzz
 
+from speech.catalogue import COMMANDS, Catalogue
+from speech.spoken_digits import find_code
 from speech.textmatch import SHORT_PHRASE, Prepared, clean, score, weight
 
 _LOGGER = logging.getLogger(__name__)
@@ -52,7 +52,12 @@ class Intent:
 
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict (for `kiosk ask` and logs)."""
-        return {"intent": self.name, "slots": self.slots, "score": round(self.score, 1), "matched": self.matched}
+        return {
+            "intent": self.name,
+            "slots": self.slots,
+            "score": round(self.score, 1),
+            "matched": self.matched,
+        }
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,10 @@ class IntentParser:
                 value -= max(0.0, COMMAND_COVERAGE - coverage) * COVERAGE_PENALTY
             current = best.get(entry.group)
             # ties go to the longer phrase: it explains more of what was said
-            if current is None or (value, len(entry.phrase)) > (current.score, len(current.entry.phrase)):
+            if current is None or (value, len(entry.phrase)) > (
+                current.score,
+                len(current.entry.phrase),
+            ):
                 best[entry.group] = _Hit(entry, value)
         return best
 
@@ -143,13 +151,17 @@ class IntentParser:
             # what is asked about must come from the rest of the sentence: "gia hạn" must not
             # read as "giá" (a fee) once its diacritics are folded
             rest = _without(heard, service.entry.prepared, lang)
-            hits["topic"] = self._best(rest, lang, ("topic",)).get("topic", _Hit(service.entry, 0.0))
+            hits["topic"] = self._best(rest, lang, ("topic",)).get(
+                "topic", _Hit(service.entry, 0.0)
+            )
         topic = good("topic")
         command, language = good("command"), good("language")
         code = find_code(clean(text, lang), lang)
         if code and (lookup or not (service or topic)):
             matched = lookup.entry.phrase if lookup else ""
-            return Intent("lookup_dossier", {"code": code}, lookup.score if lookup else 100.0, matched)
+            return Intent(
+                "lookup_dossier", {"code": code}, lookup.score if lookup else 100.0, matched
+            )
         if lookup and not service:
             return Intent("lookup_dossier", {}, lookup.score, lookup.entry.phrase)
         if service:
@@ -161,11 +173,18 @@ class IntentParser:
                 return Intent("ask_procedure", slots, min(service.score, topic.score), entry.phrase)
             return Intent("take_ticket", {"service": entry.value}, service.score, entry.phrase)
         if language:
-            return Intent("change_language", {"language": language.entry.value}, language.score, language.entry.phrase)
+            return Intent(
+                "change_language",
+                {"language": language.entry.value},
+                language.score,
+                language.entry.phrase,
+            )
         if command and (not topic or command.score >= topic.score):
             return Intent(command.entry.value, {}, command.score, command.entry.phrase)
         if topic and topic.score >= cut + LONE_TOPIC_MARGIN:
-            return Intent("ask_procedure", {"topic": topic.entry.value}, topic.score, topic.entry.phrase)
+            return Intent(
+                "ask_procedure", {"topic": topic.entry.value}, topic.score, topic.entry.phrase
+            )
         best = max((h.score for h in hits.values()), default=0.0)
         _LOGGER.debug("not understood (%s): %r best %.0f", lang, text, best)
         return Intent(NOT_UNDERSTOOD, {}, best, "")
@@ -180,7 +199,9 @@ class IntentParser:
         wanted = set(screen_intents)
         unknown = wanted - set(SCREEN_INTENTS)
         if unknown:
-            raise ValueError(f"unknown screen intent(s) {sorted(unknown)}; known: {', '.join(SCREEN_INTENTS)}")
+            raise ValueError(
+                f"unknown screen intent(s) {sorted(unknown)}; known: {', '.join(SCREEN_INTENTS)}"
+            )
         groups: set[str] = set()
         if wanted & {"take_ticket", "ask_procedure"}:
             groups.add("service")
@@ -201,7 +222,21 @@ class IntentParser:
 
 #: digit words added to a grammar when a screen accepts a dossier code
 DIGIT_WORDS: dict[str, tuple[str, ...]] = {
-    "vi": ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mốt", "lăm", "tư"),
+    "vi": (
+        "không",
+        "một",
+        "hai",
+        "ba",
+        "bốn",
+        "năm",
+        "sáu",
+        "bảy",
+        "tám",
+        "chín",
+        "mốt",
+        "lăm",
+        "tư",
+    ),
     "en": ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     "ko": ("공", "영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"),
 }

@@ -46,7 +46,11 @@ def inspect_model(path: Path) -> ModelInfo:
     if not (path / "am").is_dir() or not (path / "conf").is_dir():
         raise ModelLoadError(f"{path}: not a vosk model folder (needs am/ and conf/)")
     graph = path / "graph"
-    grammar = (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file() and not (graph / "HCLG.fst").is_file()
+    grammar = (
+        (graph / "HCLr.fst").is_file()
+        and (graph / "Gr.fst").is_file()
+        and not (graph / "HCLG.fst").is_file()
+    )
     vocabulary: frozenset[str] | None = None
     for candidate in (graph / "words.txt", path / "words.txt"):
         if candidate.is_file():
@@ -57,14 +61,16 @@ def inspect_model(path: Path) -> ModelInfo:
 
 
 def grammar_phrases(phrases: list[str], info: ModelInfo) -> list[str]:
-    """The grammar for ``phrases``: words outside the vocabulary removed (and logged), plus [unk]."""
+    """The grammar for ``phrases``: unknown words removed (and logged), plus [unk]."""
     result: list[str] = []
     for phrase in phrases:
         words = phrase.lower().split()
         if info.vocabulary is not None:
             missing = [w for w in words if w not in info.vocabulary]
             if missing:
-                _LOGGER.warning("grammar: %s not in the model's vocabulary (phrase %r)", missing, phrase)
+                _LOGGER.warning(
+                    "grammar: %s not in the model's vocabulary (phrase %r)", missing, phrase
+                )
                 words = [w for w in words if w in info.vocabulary]
         if words:
             result.append(" ".join(words))

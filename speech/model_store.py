@@ -36,7 +36,9 @@ def _download(url: str, target: Path) -> None:
     import httpx  # only the install command downloads
 
     try:
-        with httpx.stream("GET", url, timeout=DOWNLOAD_TIMEOUT_S, follow_redirects=True) as response:
+        with httpx.stream(
+            "GET", url, timeout=DOWNLOAD_TIMEOUT_S, follow_redirects=True
+        ) as response:
             response.raise_for_status()
             with target.open("wb") as out:
                 for chunk in response.iter_bytes(1 << 20):

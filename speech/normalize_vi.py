@@ -99,7 +99,11 @@ def _number_token(text: str) -> str:
     whole, _, decimals = text.partition(",")
     words = number_to_words(int(whole.replace(".", "")))
     if decimals:
-        words += " phẩy " + (number_to_words(int(decimals)) if not decimals.startswith("0") else digits_to_words(decimals))
+        words += " phẩy " + (
+            number_to_words(int(decimals))
+            if not decimals.startswith("0")
+            else digits_to_words(decimals)
+        )
     return words
 
 
@@ -133,7 +137,9 @@ def _time(match: re.Match[str]) -> str:
 
 def _abbreviation(text: str) -> str:
     for short, long in ABBREVIATIONS.items():
-        text = re.sub(r"(?<!\w)" + re.escape(short) + (r"(?!\w)" if short[-1].isalnum() else ""), long, text)
+        text = re.sub(
+            r"(?<!\w)" + re.escape(short) + (r"(?!\w)" if short[-1].isalnum() else ""), long, text
+        )
     return text
 
 

@@ -54,7 +54,9 @@ class _Stream:
         import vosk  # the model is loaded already, so vosk is too
 
         if grammar is not None:
-            self.recognizer: Any = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
+            self.recognizer: Any = vosk.KaldiRecognizer(
+                loaded.model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False)
+            )
         else:
             self.recognizer = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE)
         self.grammar = grammar
@@ -64,7 +66,12 @@ class _Stream:
 class Recognizer:
     """Listens on an AudioIn; loads models lazily; one instance per microphone."""
 
-    def __init__(self, settings: SpeechSettings, guard: EchoGuard | None = None, pool: ModelPool | None = None) -> None:
+    def __init__(
+        self,
+        settings: SpeechSettings,
+        guard: EchoGuard | None = None,
+        pool: ModelPool | None = None,
+    ) -> None:
         """``guard`` (shared with the Speaker) mutes the microphone while the kiosk speaks."""
         self._settings = settings
         self.guard = guard
@@ -78,13 +85,22 @@ class Recognizer:
     def _stream_for(self, lang: str, loaded: LoadedModel, phrases: list[str]) -> _Stream:
         grammar = grammar_phrases(phrases, loaded.info) if loaded.info.grammar and phrases else None
         stream = self._streams.get(lang)
-        if stream is None or stream.grammar != grammar or stream.uses >= self._settings.recognizer_max_utterances:
+        if (
+            stream is None
+            or stream.grammar != grammar
+            or stream.uses >= self._settings.recognizer_max_utterances
+        ):
             stream = _Stream(loaded, grammar)
             self._streams[lang] = stream
         return stream
 
     async def listen_once(
-        self, audio_in: AudioIn, phrases: list[str], *, lang: str | None = None, timeout: float | None = None
+        self,
+        audio_in: AudioIn,
+        phrases: list[str],
+        *,
+        lang: str | None = None,
+        timeout: float | None = None,
     ) -> Transcript | None:
         """Wait for one utterance and decode it; None if nobody spoke within ``timeout``.
 
@@ -123,26 +139,37 @@ class Recognizer:
         result = json.loads(await asyncio.to_thread(stream.recognizer.FinalResult))
         stream.uses += 1
         text = str(result.get("text", "")).replace(" [unk]", "").replace("[unk]", "").strip()
-        snapped = snap(text, phrases, lang, self._settings.snap_cutoff) if text and phrases else None
+        snapped = (
+            snap(text, phrases, lang, self._settings.snap_cutoff) if text and phrases else None
+        )
         transcript = Transcript(
             text=text,
             phrase=snapped.phrase if snapped else None,
             score=snapped.score if snapped else 0.0,
             lang=lang,
             mode=loaded.info.mode,
-            audio_s=len(endpointer.frames) * len(endpointer.frames[0]) / 2 / SAMPLE_RATE if endpointer.frames else 0.0,
+            audio_s=len(endpointer.frames) * len(endpointer.frames[0]) / 2 / SAMPLE_RATE
+            if endpointer.frames
+            else 0.0,
             decode_s=time.monotonic() - ended,
         )
         _LOGGER.info("heard (%s, %s) %r -> %r", lang, transcript.mode, text, transcript.phrase)
         return transcript
 
     async def listen(
-        self, audio_in: AudioIn, phrases: Callable[[], list[str]], *, lang: Callable[[], str] | None = None
+        self,
+        audio_in: AudioIn,
+        phrases: Callable[[], list[str]],
+        *,
+        lang: Callable[[], str] | None = None,
     ) -> AsyncIterator[Transcript]:
         """Always-listening mode: yield every utterance; ``phrases``/``lang`` are read each time."""
         while True:
             transcript = await self.listen_once(
-                audio_in, phrases(), lang=lang() if lang else None, timeout=self._settings.vad.no_speech_timeout_s
+                audio_in,
+                phrases(),
+                lang=lang() if lang else None,
+                timeout=self._settings.vad.no_speech_timeout_s,
             )
             if transcript is not None and transcript.text:
                 yield transcript

@@ -16,7 +16,7 @@ class LanguageSettings(BaseModel):
     model_path: Path | None = None
     """Folder of the vosk model for this language; None = no voice input in this language."""
     voice: str = "en-us"
-    """pyttsx3/espeak-ng voice id (e.g. ``aav/vi``, ``aav/vi-vn-x-south``, ``gmw/en-us``, ``ko``)."""
+    """pyttsx3/espeak-ng voice id: ``aav/vi``, ``aav/vi-vn-x-south``, ``gmw/en-us``, ``ko``."""
     rate: int = Field(default=150, ge=60, le=400)
     """Speaking rate in words per minute."""
     slow_rate: int = Field(default=110, ge=40, le=400)

@@ -18,21 +18,60 @@ MAX_CODE_DIGITS = 24
 _WORDS: dict[str, dict[str, str]] = {
     # folded forms, so "mot", "một" and "mốt" all read as 1
     "vi": {
-        "khong": "0", "linh": "0", "le": "0", "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4",
-        "nam": "5", "lam": "5", "sau": "6", "bay": "7", "tam": "8", "chin": "9",
+        "khong": "0",
+        "linh": "0",
+        "le": "0",
+        "mot": "1",
+        "hai": "2",
+        "ba": "3",
+        "bon": "4",
+        "tu": "4",
+        "nam": "5",
+        "lam": "5",
+        "sau": "6",
+        "bay": "7",
+        "tam": "8",
+        "chin": "9",
     },
     "en": {
-        "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2", "too": "2", "three": "3",
-        "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+        "zero": "0",
+        "oh": "0",
+        "o": "0",
+        "one": "1",
+        "two": "2",
+        "to": "2",
+        "too": "2",
+        "three": "3",
+        "four": "4",
+        "for": "4",
+        "five": "5",
+        "six": "6",
+        "seven": "7",
+        "eight": "8",
+        "nine": "9",
         "double": "",
     },
     "ko": {
-        "공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5", "육": "6",
-        "륙": "6", "칠": "7", "팔": "8", "구": "9",
+        "공": "0",
+        "영": "0",
+        "일": "1",
+        "이": "2",
+        "삼": "3",
+        "사": "4",
+        "오": "5",
+        "육": "6",
+        "륙": "6",
+        "칠": "7",
+        "팔": "8",
+        "구": "9",
     },
 }
 #: words that never start a run (too common as ordinary words) but count inside one
-_WEAK = {"vi": {"khong", "tu", "le", "linh", "ba", "nam"}, "en": {"to", "too", "for", "oh", "o"}, "ko": {"이", "사", "오"}}
+_WEAK = {
+    "vi": {"khong", "tu", "le", "linh", "ba", "nam"},
+    "en": {"to", "too", "for", "oh", "o"},
+    "ko": {"이", "사", "오"},
+}
 _DIGITS = re.compile(r"^\d+$")
 
 

@@ -34,7 +34,26 @@ SHORT_PHRASE = 6
 _HANGUL_WEIGHT = 3
 
 FILLERS: dict[str, frozenset[str]] = {
-    "vi": frozenset({"ờ", "ơ", "à", "ừm", "ưm", "ạ", "ha", "hả", "nhé", "nha", "ơi", "um", "uh", "ah", "à thì", "thì"}),
+    "vi": frozenset(
+        {
+            "ờ",
+            "ơ",
+            "à",
+            "ừm",
+            "ưm",
+            "ạ",
+            "ha",
+            "hả",
+            "nhé",
+            "nha",
+            "ơi",
+            "um",
+            "uh",
+            "ah",
+            "à thì",
+            "thì",
+        }
+    ),
     "en": frozenset({"uh", "um", "er", "erm", "hmm", "uhm", "ah", "oh", "well", "so", "like"}),
     "ko": frozenset({"음", "어", "저", "그", "아", "저기", "저기요", "흠", "에"}),
 }

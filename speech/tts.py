@@ -37,7 +37,9 @@ class _WorkerDied(Exception):
 class Speaker:
     """Speaks sentences in the configured voice per language; one sentence at a time."""
 
-    def __init__(self, settings: SpeechSettings, audio_out: AudioOut, guard: EchoGuard | None = None) -> None:
+    def __init__(
+        self, settings: SpeechSettings, audio_out: AudioOut, guard: EchoGuard | None = None
+    ) -> None:
         """``guard`` is shared with the Recognizer to mute the microphone while speaking."""
         self._settings = settings
         self._audio_out = audio_out
@@ -68,12 +70,17 @@ class Speaker:
         if self._proc is not None:
             _LOGGER.warning("TTS worker exited with %s; restarting", self._proc.returncode)
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(_WORKER),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            str(_WORKER),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         assert proc.stdout is not None
         try:
-            line = await asyncio.wait_for(proc.stdout.readline(), self._settings.worker_start_timeout_s)
+            line = await asyncio.wait_for(
+                proc.stdout.readline(), self._settings.worker_start_timeout_s
+            )
             hello = json.loads(line)
         except (TimeoutError, json.JSONDecodeError) as exc:
             proc.kill()
@@ -90,7 +97,9 @@ class Speaker:
             proc.stdin.write((json.dumps(request) + "\n").encode())
             await asyncio.wait_for(proc.stdin.drain(), 5.0)
             while True:
-                line = await asyncio.wait_for(proc.stdout.readline(), self._settings.synthesis_timeout_s)
+                line = await asyncio.wait_for(
+                    proc.stdout.readline(), self._settings.synthesis_timeout_s
+                )
                 if not line:
                     raise _WorkerDied()
                 reply = json.loads(line)
@@ -100,7 +109,9 @@ class Speaker:
             raise _WorkerDied() from exc
         except TimeoutError:
             proc.kill()  # stuck in synthesis: the next request gets a fresh worker
-            raise SpeakError(f"synthesis took over {self._settings.synthesis_timeout_s} s") from None
+            raise SpeakError(
+                f"synthesis took over {self._settings.synthesis_timeout_s} s"
+            ) from None
         if not reply.get("ok"):
             raise SpeakError(f"synthesis failed: {reply.get('error')}")
 

@@ -3,7 +3,8 @@
 Run as ``python tts_worker.py`` (by :class:`speech.tts.Speaker`); it imports nothing of
 ours, so it starts without the package on the path. Protocol: one JSON object per line.
 
-    in   {"id": 7, "text": "...", "voice": "aav/vi", "rate": 140, "volume": 1.0, "path": "/tmp/x.wav"}
+    in   {"id": 7, "text": "...", "voice": "aav/vi", "rate": 140, "volume": 1.0,
+          "path": "/tmp/x.wav"}
     out  {"ready": true, "voices": [...]}             once, after pyttsx3 loaded
     out  {"id": 7, "ok": true}  or  {"id": 7, "ok": false, "error": "..."}
 
@@ -78,7 +79,9 @@ def main() -> int:
         try:
             request = json.loads(line.decode("utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            protocol.write(json.dumps({"id": None, "ok": False, "error": f"bad request: {exc}"}) + "\n")
+            protocol.write(
+                json.dumps({"id": None, "ok": False, "error": f"bad request: {exc}"}) + "\n"
+            )
             continue
         try:
             _synthesise(engine, request)

@@ -35,8 +35,12 @@ class Endpointer:
         """Settings give the VAD mode and the durations."""
         self._settings = settings
         self._vad = webrtcvad.Vad(settings.aggressiveness)
-        self._window: collections.deque[tuple[bytes, bool]] = collections.deque(maxlen=_START_WINDOW_MS // FRAME_MS)
-        self._pre_roll: collections.deque[bytes] = collections.deque(maxlen=max(1, settings.pre_roll_ms // FRAME_MS))
+        self._window: collections.deque[tuple[bytes, bool]] = collections.deque(
+            maxlen=_START_WINDOW_MS // FRAME_MS
+        )
+        self._pre_roll: collections.deque[bytes] = collections.deque(
+            maxlen=max(1, settings.pre_roll_ms // FRAME_MS)
+        )
         self.frames: list[bytes] = []
         self.in_speech = False
         self._silence_ms = 0

@@ -35,6 +35,7 @@ class PygameAudioOut(AudioOut):
             os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
             try:
                 import pygame  # imported on first use only
+
                 pygame.mixer.init(frequency=self._rate, size=-16, channels=1, buffer=512)
             except Exception as exc:  # pygame.error and ImportError
                 raise AudioDeviceError(f"pygame://: cannot open the mixer ({exc})") from exc

@@ -24,7 +24,12 @@ class WavAudioIn(SimAudioIn):
     """A microphone that 'hears' queued WAV files."""
 
     def __init__(
-        self, directory: Path | None, *, lead_ms: int = 300, gap_ms: int = 1000, realtime: bool = False
+        self,
+        directory: Path | None,
+        *,
+        lead_ms: int = 300,
+        gap_ms: int = 1000,
+        realtime: bool = False,
     ) -> None:
         """Queue every ``*.wav`` in ``directory`` (if given)."""
         super().__init__(realtime=realtime)
@@ -52,4 +57,6 @@ class WavAudioIn(SimAudioIn):
             return
         path = self._files.popleft()
         _LOGGER.debug("wav in: playing %s", path)
-        self.inject(read_wav_16k(path), lead_silence_ms=self._lead_ms, trail_silence_ms=self._gap_ms)
+        self.inject(
+            read_wav_16k(path), lead_silence_ms=self._lead_ms, trail_silence_ms=self._gap_ms
+        )

@@ -24,8 +24,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser = subparsers.add_parser("ask", help="print the intent recognised in a sentence (JSON)")
     parser.add_argument("text", help="what the citizen said, as the recogniser would return it")
     parser.add_argument("--lang", default="vi", help="language code (vi, en, ko); default vi")
-    parser.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="service catalogue TOML")
-    parser.add_argument("--cutoff", type=float, default=80.0, help="snap cut-off 50..100 (default 80)")
+    parser.add_argument(
+        "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="service catalogue TOML"
+    )
+    parser.add_argument(
+        "--cutoff", type=float, default=80.0, help="snap cut-off 50..100 (default 80)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``ask`` on its own (``python -m kiosk.commands.ask``), before the lead's CLI wires it."""
     parser = argparse.ArgumentParser(prog="kiosk")
     add_parser(parser.add_subparsers(required=True))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(["ask", *(sys.argv[1:] if argv is None else argv)])
     return int(args.func(args))
 
 

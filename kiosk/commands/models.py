@@ -26,8 +26,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     install = actions.add_parser("install", help="install a vosk model archive (zip or tar)")
     install.add_argument("lang", help="language code, e.g. vi, en, ko")
     install.add_argument("--from", dest="source", required=True, help="URL or file of the archive")
-    install.add_argument("--sha256", required=True, help="expected SHA-256 of the archive (64 hex digits)")
-    install.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="default $KIOSK_STATE_DIR or /var/lib/kiosk")
+    install.add_argument(
+        "--sha256", required=True, help="expected SHA-256 of the archive (64 hex digits)"
+    )
+    install.add_argument(
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE_DIR,
+        help="default $KIOSK_STATE_DIR or /var/lib/kiosk",
+    )
     parser.set_defaults(func=run)
 
 
@@ -49,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``models`` on its own (``python -m kiosk.commands.models``)."""
     parser = argparse.ArgumentParser(prog="kiosk")
     add_parser(parser.add_subparsers(required=True))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(["models", *(sys.argv[1:] if argv is None else argv)])
     return int(args.func(args))
 
 

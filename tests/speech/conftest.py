@@ -29,8 +29,12 @@ def espeak_wav(text: str, voice: str, path: Path) -> Path:
 
     request = {"id": 1, "text": text, "voice": voice, "rate": 150, "volume": 1.0, "path": str(path)}
     done = subprocess.run(
-        [sys.executable, speech.tts_worker.__file__], input=json.dumps(request) + "\n",
-        capture_output=True, text=True, check=True, timeout=60,
+        [sys.executable, speech.tts_worker.__file__],
+        input=json.dumps(request) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     assert '"ok": true' in done.stdout, done.stdout
     return path

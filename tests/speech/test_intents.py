@@ -80,7 +80,9 @@ def test_catalogue_errors_name_the_key(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="services.tu-phap.names.vi"):
         parse_catalogue({"services": {"tu-phap": {"names": {"vi": []}}}})
     with pytest.raises(CatalogueError, match="commands.dance"):
-        parse_catalogue({"services": {"a": {"names": {"vi": ["a"]}}}, "commands": {"dance": {"vi": ["x"]}}})
+        parse_catalogue(
+            {"services": {"a": {"names": {"vi": ["a"]}}}, "commands": {"dance": {"vi": ["x"]}}}
+        )
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b"\xff\xfe[services")
     with pytest.raises(CatalogueError, match="not valid TOML"):
@@ -91,5 +93,13 @@ def test_catalogue_errors_name_the_key(tmp_path: Path) -> None:
 
 def test_catalogue_has_the_central_service_codes() -> None:
     codes = {s.code for s in load_catalogue().services}
-    assert codes == {"tu-phap", "giao-thong", "xuat-nhap-canh", "dat-dai", "xay-dung",
-                     "dang-ky-kinh-doanh", "lao-dong", "buu-chinh"}
+    assert codes == {
+        "tu-phap",
+        "giao-thong",
+        "xuat-nhap-canh",
+        "dat-dai",
+        "xay-dung",
+        "dang-ky-kinh-doanh",
+        "lao-dong",
+        "buu-chinh",
+    }

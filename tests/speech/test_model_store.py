@@ -26,7 +26,10 @@ def _zip(path: Path, members: dict[str, bytes]) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-MODEL = {"vosk-model-small-vi-0.4/am/final.mdl": b"x", "vosk-model-small-vi-0.4/conf/model.conf": b"y"}
+MODEL = {
+    "vosk-model-small-vi-0.4/am/final.mdl": b"x",
+    "vosk-model-small-vi-0.4/conf/model.conf": b"y",
+}
 
 
 def test_zip_model_is_installed(tmp_path: Path) -> None:
@@ -69,20 +72,37 @@ def test_models_install_cli(tmp_path: Path) -> None:
     archive = tmp_path / "m.zip"
     digest = _zip(archive, MODEL)
     cmd = [sys.executable, "-m", "kiosk.commands.models", "install", "vi", "--from", str(archive)]
-    ok = subprocess.run([*cmd, "--sha256", digest, "--state-dir", str(tmp_path / "s")],
-                        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    ok = subprocess.run(
+        [*cmd, "--sha256", digest, "--state-dir", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert ok.returncode == 0 and ok.stdout.strip().endswith("vosk-model-small-vi-0.4")
-    bad = subprocess.run([*cmd, "--sha256", "f" * 64, "--state-dir", str(tmp_path / "s")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    bad = subprocess.run(
+        [*cmd, "--sha256", "f" * 64, "--state-dir", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert bad.returncode == 1 and "model-checksum-mismatch" in bad.stderr
 
 
 def test_ask_cli_prints_json_without_vosk() -> None:
     done = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, runpy; sys.argv=['kiosk','--lang','vi','tôi muốn làm hộ chiếu'];"
-         "from kiosk.commands.ask import main; rc=main(); assert 'vosk' not in sys.modules; sys.exit(rc)"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import sys, runpy; sys.argv=['kiosk','--lang','vi','tôi muốn làm hộ chiếu'];"
+            "from kiosk.commands.ask import main; rc=main();"
+            "assert 'vosk' not in sys.modules; sys.exit(rc)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)

@@ -11,11 +11,20 @@ from speech.normalize_vi import normalize_vi, number_to_words
 @pytest.mark.parametrize(
     ("number", "words"),
     [
-        (0, "không"), (10, "mười"), (15, "mười lăm"), (21, "hai mươi mốt"), (24, "hai mươi tư"),
-        (25, "hai mươi lăm"), (105, "một trăm linh năm"), (110, "một trăm mười"),
-        (1050, "một nghìn không trăm năm mươi"), (2026, "hai nghìn không trăm hai mươi sáu"),
-        (50000, "năm mươi nghìn"), (1005000, "một triệu không trăm linh năm nghìn"),
-        (2500000000, "hai tỷ năm trăm triệu"), (10**12, "một nghìn tỷ"),
+        (0, "không"),
+        (10, "mười"),
+        (15, "mười lăm"),
+        (21, "hai mươi mốt"),
+        (24, "hai mươi tư"),
+        (25, "hai mươi lăm"),
+        (105, "một trăm linh năm"),
+        (110, "một trăm mười"),
+        (1050, "một nghìn không trăm năm mươi"),
+        (2026, "hai nghìn không trăm hai mươi sáu"),
+        (50000, "năm mươi nghìn"),
+        (1005000, "một triệu không trăm linh năm nghìn"),
+        (2500000000, "hai tỷ năm trăm triệu"),
+        (10**12, "một nghìn tỷ"),
     ],
 )
 def test_numbers_follow_vietnamese_reading_rules(number: int, words: str) -> None:
@@ -25,7 +34,10 @@ def test_numbers_follow_vietnamese_reading_rules(number: int, words: str) -> Non
 def test_money_dates_times_tickets_abbreviations() -> None:
     assert normalize_vi("Lệ phí 50.000 đồng") == "Lệ phí năm mươi nghìn đồng"
     assert normalize_vi("200.000đ") == "hai trăm nghìn đồng"
-    assert normalize_vi("23/11/2026") == "ngày hai mươi ba tháng mười một năm hai nghìn không trăm hai mươi sáu"
+    assert (
+        normalize_vi("23/11/2026")
+        == "ngày hai mươi ba tháng mười một năm hai nghìn không trăm hai mươi sáu"
+    )
     assert normalize_vi("ngày 1/12") == "ngày một tháng mười hai"
     assert normalize_vi("lúc 8:30") == "lúc tám giờ ba mươi phút"
     assert normalize_vi("lúc 8h") == "lúc tám giờ"

@@ -74,7 +74,9 @@ async def test_grammar_mode_decodes_and_snaps(recognizer: Recognizer, utterances
     assert second.phrase == "사법 서비스"
 
 
-async def test_open_mode_decodes_korean(ko_model_path: Path, utterances: Path, recognizer: Recognizer) -> None:
+async def test_open_mode_decodes_korean(
+    ko_model_path: Path, utterances: Path, recognizer: Recognizer
+) -> None:
     # same loaded model, no phrases: vosk decodes with its full vocabulary
     mic = open_audio_in(f"wav://{utterances}")
     transcript = await recognizer.listen_once(mic, [])

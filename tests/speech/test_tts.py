@@ -17,7 +17,11 @@ from drivers.audio.sim import SimAudioOut
 from speech.settings import SpeechSettings
 from speech.tts import Speaker
 
-LONG_VI = "Xin chào quý khách. Lệ phí làm hộ chiếu là 200.000 đồng, thời gian giải quyết là 8 ngày làm việc. " * 2
+LONG_VI = (
+    "Xin chào quý khách. Lệ phí làm hộ chiếu là 200.000 đồng, "
+    "thời gian giải quyết là 8 ngày làm việc. "
+    * 2
+)
 
 
 @pytest.fixture
