@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from kiosk.events import (
     GuideFinished,
     IssueFailed,
     KioskEvent,
+    PersonDetected,
+    RedeemFailed,
     Shutdown,
     TicketReady,
     Timeout,
@@ -40,12 +43,18 @@ from kiosk.events import (
 from kiosk.guiding import RobotGuide
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
 from kiosk.sd_notify import SystemdNotifier
-from kiosk.screen.touchscreen import ScreenModel, ServiceButton, TicketPanel, TouchScreen
+from kiosk.screen.touchscreen import (
+    PriorityButton,
+    ScreenModel,
+    ServiceButton,
+    TicketPanel,
+    TouchScreen,
+)
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.client import CentralClient
 from kiosk.tickets.desk import DeskSettings, IssuedTicket, TicketDesk
-from kiosk.tickets.errors import TicketingError
+from kiosk.tickets.errors import CentralRejected, TicketingError
 from kiosk.tickets.journal import TicketJournal
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,6 +71,17 @@ _TOUCH_EVENTS = {
     "guide_me": "guide_me",
     "staff_reset": "reset",
 }
+
+
+# Screen targets that become flow events; the value travels as the named argument.
+_SCREEN_EVENTS = {
+    "page_next": ("page_next", None), "page_prev": ("page_prev", None),
+    "book": ("book", None), "rate": ("rate", None), "call_staff": ("call_staff", None),
+    "ask_procedure": ("ask_procedure", None), "ask_dossier": ("ask_dossier", None),
+    "key": ("type_key", "key"), "submit_code": ("submit_code", None),
+    "reason": ("toggle_reason", "reason"), "submit_rating": ("submit_rating", None),
+}
+_REDEEM_MESSAGES = ("unknown-booking", "booking-used", "booking-wrong-day", "central-unavailable")
 
 
 class KioskDaemon:
@@ -229,10 +249,17 @@ class KioskDaemon:
         """Carry ``event`` out on the flow; returns the flow event and handled/ignored."""
         if isinstance(event, Touch) and event.target == "language" and event.value:
             return None, "handled" if self.flow.set_language(event.value) else "ignored"
+        if isinstance(event, Touch) and event.target in ("large_text", "read_aloud"):
+            return None, self._screen_tool(event.target)
+        if isinstance(event, PersonDetected):
+            return None, "handled" if self.flow.person_detected() else "ignored"
+        if isinstance(event, Touch) and event.target == "start" and event.value:
+            self.flow.set_language(event.value)  # a big language button on the attract screen
         name, kwargs = self._flow_event(event)
         if name is None:
             return None, "ignored"
         self._refresh_flow_services()
+        self._configure_flow()
         try:
             self.flow.send(name, **kwargs)
         except TransitionNotAllowed:
@@ -244,6 +271,14 @@ class KioskDaemon:
         if isinstance(event, Touch):
             if event.target == "service":
                 return "select_service", {"service": event.value}
+            if event.target == "priority":
+                return "select_priority", {"priority": None if event.value == "none" else event.value}
+            if event.target == "score":
+                score = int(event.value) if event.value and event.value.isdigit() else None
+                return "choose_score", {"score": score}
+            if event.target in _SCREEN_EVENTS:
+                name, argument = _SCREEN_EVENTS[event.target]
+                return name, ({argument: event.value} if argument else {})
             return _TOUCH_EVENTS.get(event.target), {}
         if isinstance(event, VoiceIntent):
             if event.name == "take_ticket" and "service" in event.slots:
@@ -254,6 +289,9 @@ class KioskDaemon:
             return "ticket_issued", {"ticket": ticket}
         if isinstance(event, IssueFailed):
             return "issue_failed", {"message": "issue_failed"}
+        if isinstance(event, RedeemFailed):
+            known = event.code if event.code in _REDEEM_MESSAGES else "redeem-failed"
+            return "redeem_failed", {"message": known}
         if isinstance(event, Timeout):
             return ("timeout", {}) if event.generation == self._generation else (None, {})
         if isinstance(event, GuideFinished):
@@ -281,6 +319,7 @@ class KioskDaemon:
 
     def render(self, state: str, visit: Visit) -> None:
         """Show the screen for ``state``."""
+        self.screen.configure(dpi=self.config.screen.dpi, time_left=self._time_left)
         self.screen.show(self.screen_model(state, visit))
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
@@ -288,19 +327,113 @@ class KioskDaemon:
         lang = visit.language
         panel = None
         last = self.issued[-1] if self.issued else None
+        categories = self.catalogue.priority_categories
         if visit.ticket is not None and last is not None and last.number == visit.ticket.number:
             view = last.view
+            route = getattr(self, "route_picture", None)
             panel = TicketPanel(
                 number=view.number, service_name=view.service_name, counters=view.counters,
                 people_ahead=view.people_ahead, wait_min=view.estimated_wait_min,
                 printed=last.printed, offline=last.offline, status_url=view.status_url,
+                priority_name=view.priority_label,
+                route_png=route(last.counter_codes[0]) if route and last.counter_codes else None,
             )
+        features = self.config.features
         return ScreenModel(
             state=state, language=lang, languages=self.config.kiosk.languages,
             centre_name=self.config.kiosk.centre_name,
             services=tuple(ServiceButton(s.code, s.name(lang)) for s in self.catalogue.services),
             ticket=panel, error=visit.error, has_base=self.has_base,
+            priorities=tuple(PriorityButton(c.code, c.names.get(lang) or c.names.get("vi")
+                                            or c.code) for c in categories),
+            features=features.enabled(), page=visit.page, booking_code=visit.booking_code,
+            score=visit.score, reasons=visit.reasons, rating_levels=features.rating_levels,
+            large_text=visit.large_text, person_seen=visit.person_seen, faults=self._faults(),
         )
+
+    def _faults(self) -> tuple[str, ...]:
+        """Parts that are down, for the friendly note on the menu."""
+        faults = []
+        if self.issued and not self.issued[-1].printed:
+            faults.append("printer")
+        if self.breaker.is_open:
+            faults.append("central")
+        return tuple(faults)
+
+    def _time_left(self) -> float | None:
+        """Seconds until the current state's timeout (the screen's idle countdown)."""
+        if self._timer is None or self._timer.cancelled():
+            return None
+        loop = self._loop or asyncio.get_event_loop()
+        return self._timer.when() - loop.time()
+
+    def _configure_flow(self) -> None:
+        """Give the flow central's priority categories and the configured features."""
+        self.flow.priorities = frozenset(c.code for c in self.catalogue.priority_categories)
+        self.flow.features = self.config.features.enabled()
+        self.flow.rating_levels = self.config.features.rating_levels
+
+    def _screen_tool(self, tool: str) -> str:
+        """Large text and read aloud: not flow events, they change how, not what."""
+        if tool == "large_text":
+            self.flow.toggle_large_text()
+            return "handled"
+        say = getattr(self, "say", None)
+        if say is None:
+            return "ignored"
+        say(self.screen.spoken_text(), self.flow.visit.language)
+        return "handled"
+
+    def start_redeeming(self, visit: Visit) -> None:
+        """Redeem the typed booking code and print it; post TicketReady or RedeemFailed."""
+        self._spawn(self._redeem(visit.booking_code, visit.language))
+
+    async def _redeem(self, code: str, language: str) -> None:
+        try:
+            issued = await self.desk.redeem(code, language)
+        except CentralRejected as exc:
+            _LOGGER.info("booking %s refused: %s", code, exc.code)
+            self.post(RedeemFailed(exc.code, str(exc)))
+            return
+        except TicketingError as exc:
+            _LOGGER.warning("booking %s could not be redeemed: %s", code, exc)
+            self.post(RedeemFailed("central-unavailable", str(exc)))
+            return
+        self.issued.append(issued)
+        self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
+
+    def send_rating(self, visit: Visit) -> None:
+        """Send the citizen's rating to central in the background."""
+        if visit.score is None:
+            return
+        levels = self.config.features.rating_levels
+        # central takes 1..5: spread a 3- or 4-level scale over it
+        score = round(1 + (visit.score - 1) * 4 / (levels - 1))
+        body = {"ticket_id": None, "counter": None, "score": score,
+                "reasons": list(visit.reasons), "idempotency_key": uuid.uuid4().hex}
+        self._spawn(self._send_rating(body))
+
+    _ratings_sent: list[dict[str, Any]] | None = None
+
+    @property
+    def ratings_sent(self) -> list[dict[str, Any]]:
+        """Ratings central accepted during this run (the demo and the tests read them)."""
+        if self._ratings_sent is None:
+            self._ratings_sent = []
+        return self._ratings_sent
+
+    async def _send_rating(self, body: dict[str, Any]) -> None:
+        try:
+            await self.client.post_rating(body)
+        except TicketingError as exc:
+            _LOGGER.warning("rating %s not sent to central: %s", body["score"], exc)
+            return
+        self.ratings_sent.append(body)
+
+    def call_staff(self, state: str) -> None:
+        """A citizen pressed "call staff": the floor staff watch for STAFF lines."""
+        _LOGGER.warning("STAFF: a citizen at kiosk %s asks for help (on screen %s)",
+                        self.config.kiosk.id, state)
 
     def start_issuing(self, visit: Visit) -> None:
         """Issue and print in a task; post the outcome."""

@@ -84,6 +84,21 @@ class HeadlessDemo:
                                f"({self.daemon.flow.current_state_id})")
         await asyncio.sleep(0.05)
 
+    async def _tap_service(self, code: str) -> None:
+        """Tap the service, turning pages as a citizen would until it is shown."""
+        while self.daemon.screen.target_centre("service", code) is None:
+            await self._tap("page_next")
+        await self._tap("service", code)
+        await self._wait_left("choose_service")
+
+    async def _wait_left(self, state: str, timeout_s: float = 30.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.daemon.flow.current_state_id == state:
+            if loop.time() > deadline:
+                raise TimeoutError(f"flow stuck in {state}")
+            await asyncio.sleep(0.01)
+
     async def run(self, citizens: list[Citizen]) -> None:
         """Serve every citizen, injecting faults on the way."""
         shots = self.out / "screens"
@@ -111,7 +126,10 @@ class HeadlessDemo:
                 continue
             await self._tap("take_ticket")
             await self._wait_state("choose_service")
-            await self._tap("service", citizen.service)
+            await self._tap_service(citizen.service)
+            if self.daemon.flow.current_state_id == "choose_priority":
+                # every seventh citizen is elderly: the ticket carries the category to central
+                await self._tap("priority", "elderly" if i % 7 == 6 else "none")
             await self._wait_state("ticket_ready")
             issued = self.daemon.issued[-1]
             self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}.png")
@@ -121,7 +139,12 @@ class HeadlessDemo:
                 "print_error": issued.print_error,
                 "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
             })
-            await self._tap("done")
+            if self.daemon.has_base and i % 3 == 0:
+                await self._tap("guide_me")  # follow the robot to the counter
+                await self._wait_state("idle", timeout_s=120)
+                self.results[-1]["guided"] = True
+            else:
+                await self._tap("done")
         if not self.central.running:
             self.central.start()
         await self._wait_synced()

@@ -1,88 +1,130 @@
-"""The screen's captions in every language the kiosk ships.
+"""Every caption of the screens, by stable key, with its English source text.
 
-A plain table for now: the full screen flow moves these into gettext catalogues.
-Missing keys fall back to Vietnamese, then to the key itself, so a gap shows up on screen
-as a readable English-ish id rather than a crash.
+The English texts are gettext message ids (marked with :func:`N_` so ``pybabel extract``
+finds them); :mod:`kiosk.screen.i18n` translates them from the catalogues in
+``assets/locale/<lang>/LC_MESSAGES/kiosk.po``. Keys stay stable so the flow and the
+daemon can name a caption ("issue_failed", "booking-used") without knowing any language.
+A key without a message shows the key itself, readable rather than a crash.
 """
 
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {
-    "vi": {
-        "touch_to_start": "Chạm vào màn hình để bắt đầu",
-        "welcome": "Xin chào! Kính mời quý khách",
-        "take_ticket": "Lấy số thứ tự",
-        "choose_service": "Chọn lĩnh vực",
-        "back": "Quay lại",
-        "issuing": "Đang cấp số, xin chờ…",
-        "your_number": "Số thứ tự của quý khách",
-        "counter": "Quầy",
-        "people_ahead": "Số người chờ trước",
-        "wait": "Thời gian chờ dự kiến",
-        "minutes": "phút",
-        "done": "Xong",
-        "follow_me": "Đi theo tôi đến quầy",
-        "printed": "Mời nhận phiếu bên dưới",
-        "not_printed": "Máy in đang lỗi: xin ghi nhớ số hoặc chụp mã QR. Đã báo kỹ thuật viên.",
-        "offline": "Đang mất kết nối hệ thống: số vẫn hợp lệ và được phục vụ theo thứ tự.",
-        "issue_failed": "Không cấp được số. Xin mời liên hệ nhân viên hướng dẫn.",
-        "guiding": "Mời quý khách đi theo tôi",
-        "returning": "Đang quay về vị trí",
-        "safe_stop": "Đã dừng an toàn. Nhân viên sẽ hỗ trợ.",
-        "scan_qr": "Quét mã để xem lượt trên điện thoại",
-    },
-    "en": {
-        "touch_to_start": "Touch the screen to start",
-        "welcome": "Hello! Welcome",
-        "take_ticket": "Take a number",
-        "choose_service": "Choose a service",
-        "back": "Back",
-        "issuing": "Issuing your number, please wait…",
-        "your_number": "Your number",
-        "counter": "Counter",
-        "people_ahead": "People ahead of you",
-        "wait": "Estimated wait",
-        "minutes": "min",
-        "done": "Done",
-        "follow_me": "Follow me to the counter",
-        "printed": "Please take your ticket below",
-        "not_printed": "The printer is down: please remember the number or photograph the QR code. "
-        "A technician has been told.",
-        "offline": "The queue system is offline: your number is valid and served in order.",
-        "issue_failed": "No number could be issued. Please ask the staff at the desk.",
-        "guiding": "Please follow me",
-        "returning": "Returning to my place",
-        "safe_stop": "Stopped safely. Staff will help.",
-        "scan_qr": "Scan to follow your turn on your phone",
-    },
-    "ko": {
-        "touch_to_start": "화면을 터치하여 시작하세요",
-        "welcome": "안녕하세요! 환영합니다",
-        "take_ticket": "번호표 받기",
-        "choose_service": "업무를 선택하세요",
-        "back": "뒤로",
-        "issuing": "번호표를 발급하고 있습니다…",
-        "your_number": "고객님의 번호",
-        "counter": "창구",
-        "people_ahead": "앞의 대기 인원",
-        "wait": "예상 대기 시간",
-        "minutes": "분",
-        "done": "완료",
-        "follow_me": "창구까지 안내해 드립니다",
-        "printed": "아래에서 번호표를 받으세요",
-        "not_printed": "프린터 고장: 번호를 기억하거나 QR 코드를 촬영하세요. 기술자에게 알렸습니다.",
-        "offline": "시스템 연결이 끊겼지만 번호는 유효하며 순서대로 처리됩니다.",
-        "issue_failed": "번호를 발급할 수 없습니다. 안내 직원에게 문의하세요.",
-        "guiding": "저를 따라오세요",
-        "returning": "제자리로 돌아가는 중",
-        "safe_stop": "안전하게 정지했습니다. 직원이 도와드립니다.",
-        "scan_qr": "휴대폰으로 순서를 확인하려면 스캔하세요",
-    },
+from kiosk.screen.i18n import translate
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; translated later, at draw time."""
+    return message
+
+
+MESSAGES: dict[str, str] = {
+    # attract and language
+    "welcome": N_("Hello! Welcome"),
+    "touch_to_start": N_("Touch the screen to start"),
+    "person_greeting": N_("Hello! Touch here and I will help you"),
+    "choose_language": N_("Choose your language"),
+    # menu
+    "menu_title": N_("How can we help you?"),
+    "take_ticket": N_("Take a number"),
+    "booking": N_("I booked online"),
+    "procedure_info": N_("Procedure information"),
+    "dossier_lookup": N_("Look up a dossier"),
+    "rate": N_("Rate the service"),
+    "help": N_("Call staff"),
+    # always there
+    "back": N_("Back"),
+    "read_aloud": N_("Read aloud"),
+    "large_text": N_("Large text"),
+    "done": N_("Done"),
+    # services and priority
+    "choose_service": N_("Choose a service"),
+    "page_of": N_("Page {page} of {pages}"),
+    "next_page": N_("Next page"),
+    "prev_page": N_("Previous page"),
+    "choose_priority": N_("Do you have priority?"),
+    "priority_hint": N_("By law these citizens are served first."),
+    "no_priority": N_("No priority: take a normal number"),
+    # ticket
+    "issuing": N_("Issuing your number, please wait…"),
+    "your_number": N_("Your number"),
+    "counter": N_("Counter"),
+    "people_ahead": N_("People ahead of you"),
+    "wait": N_("Estimated wait"),
+    "minutes": N_("min"),
+    "follow_me": N_("Follow me to the counter"),
+    "way_to_counter": N_("The way to your counter"),
+    "you_are_here": N_("You are here"),
+    "printed": N_("Please take your ticket below"),
+    "not_printed": N_("The printer is down: please remember the number or photograph the QR "
+                      "code. A technician has been told."),
+    "offline": N_("The queue system is offline: your number is valid and served in order."),
+    "scan_qr": N_("Scan to follow your turn on your phone"),
+    "issue_failed": N_("No number could be issued. Please ask the staff at the desk."),
+    # booking
+    "booking_title": N_("Enter your booking code"),
+    "booking_hint": N_("The 6 letters and digits of your online booking"),
+    "erase": N_("Erase"),
+    "confirm": N_("Confirm"),
+    "redeeming": N_("Checking your booking…"),
+    "unknown-booking": N_("This code was not found. Please check it and try again."),
+    "booking-used": N_("This booking has already been used."),
+    "booking-wrong-day": N_("This booking is for another day."),
+    "central-unavailable": N_("Bookings cannot be checked right now. Please take a normal "
+                              "number."),
+    "redeem-failed": N_("The booking could not be checked. Please ask the staff."),
+    # rating
+    "rating_title": N_("How was our service?"),
+    "rating_reasons": N_("What stood out? (you may skip this)"),
+    "send": N_("Send"),
+    "rating_thanks": N_("Thank you for your rating!"),
+    "score_1": N_("Very bad"),
+    "score_2": N_("Bad"),
+    "score_3": N_("OK"),
+    "score_4": N_("Good"),
+    "score_5": N_("Very good"),
+    "reason_friendly": N_("Friendly staff"),
+    "reason_fast": N_("Quick service"),
+    "reason_clear": N_("Clear guidance"),
+    "reason_slow": N_("Waited too long"),
+    "reason_unclear": N_("Hard to understand"),
+    "reason_crowded": N_("Too crowded"),
+    # help, faults, timeout, later features
+    "staff_coming": N_("Staff are coming to help you."),
+    "staff_wait": N_("Please wait here."),
+    "fault_printer": N_("The printer is not working: you still get a number on the screen."),
+    "fault_central": N_("The queue system is offline: numbers are still valid and in order."),
+    "timeout_warning": N_("Back to the start in {seconds} s"),
+    "touch_to_stay": N_("Touch the screen to continue"),
+    "coming_soon": N_("This is not available at this kiosk yet. Please ask at the "
+                      "information desk."),
+    # states shown as a message
+    "guiding": N_("Please follow me"),
+    "returning": N_("Returning to my place"),
+    "safe_stop": N_("Stopped safely. Staff will help."),
 }
 
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어"}
+#: reasons a citizen may tick on the rating screen (sent to central by key)
+RATING_REASONS = ("friendly", "fast", "clear", "slow", "unclear", "crowded")
+
+#: each language's name in that language, so a citizen finds their own
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어", "zh": "中文",
+                  "ja": "日本語", "fr": "Français", "km": "ខ្មែរ", "lo": "ລາວ"}
+
+#: the score captions of a 3- and 4-level scale (5 levels use score_1..score_5)
+_SCORE_KEYS = {3: ("score_2", "score_3", "score_4"),
+               4: ("score_1", "score_2", "score_4", "score_5"),
+               5: ("score_1", "score_2", "score_3", "score_4", "score_5")}
 
 
-def text(language: str, key: str) -> str:
-    """The caption ``key`` in ``language`` (Vietnamese, then the key, as fallbacks)."""
-    return TEXTS.get(language, {}).get(key) or TEXTS["vi"].get(key) or key
+def text(language: str, key: str, **values: object) -> str:
+    """The caption ``key`` in ``language``, with ``{placeholders}`` filled from ``values``."""
+    message = MESSAGES.get(key)
+    if message is None:
+        return key
+    translated = translate(language, message)
+    return translated.format(**values) if values else translated
+
+
+def score_key(score: int, levels: int) -> str:
+    """The caption key of ``score`` on a scale of ``levels``."""
+    return _SCORE_KEYS[levels][score - 1]

@@ -128,6 +128,48 @@ class TicketDesk:
         return IssuedTicket(key, number, offline, error is None, error, view, bytes_s,
                             tuple(c.code for c in counters))
 
+    async def redeem(self, code: str, language: str) -> IssuedTicket:
+        """Turn an online booking into a ticket, journal it and print it like any other.
+
+        Unlike :meth:`issue` there is no offline fallback: only central knows which
+        service a booking is for and whether it was already used. The row is journaled
+        once central answered (as ``online``: nothing to replay), then printed and
+        marked printed like a normal ticket. Raises
+        :class:`~kiosk.tickets.errors.CentralRejected` (``unknown-booking``,
+        ``booking-used``, ``booking-wrong-day``) or ``CentralUnavailable``.
+        """
+        started = time.perf_counter()
+        key = uuid.uuid4().hex
+        body = {"idempotency_key": key, "language": language}
+        try:
+            # A citizen at the screen: the same budget as a ticket, a little more since
+            # there is no offline number to fall back on.
+            ticket = await asyncio.wait_for(self.client.redeem_booking(code, body),
+                                            timeout=self.settings.budget_s * 3)
+        except TimeoutError as exc:
+            self.breaker.record_failure("booking redeem timed out")
+            raise CentralUnavailable(f"redeem {code}: no answer in time") from exc
+        except CentralUnavailable as exc:
+            self.breaker.record_failure(str(exc))
+            raise
+        self.breaker.record_success()
+        service = self.catalogue.get(ticket.service)
+        if service is None:  # a service central added since the last refresh
+            service = ServiceInfo(code=ticket.service, prefix="A", names={"vi": ticket.service},
+                                  counters=ticket.counters)
+        now = self._clock().astimezone(LOCAL_TZ)
+        self.journal.begin(key, created_at=now, local_day=ticket.local_day,
+                           service=ticket.service, language=language, priority=ticket.priority)
+        self.journal.mark_online(key, ticket.model_dump(mode="json"))
+        view = self._view(service, language, ticket.priority, ticket.number, now, ticket, key)
+        error = await self._print(view)
+        bytes_s = time.perf_counter() - started
+        self.journal.mark_printed(key, error)
+        await self._preview(view, error)
+        _LOGGER.info("booking %s redeemed as ticket %s", code, ticket.number)
+        return IssuedTicket(key, ticket.number, False, error is None, error, view, bytes_s,
+                            tuple(c.code for c in ticket.counters))
+
     async def _ask_central(
         self, key: str, service: str, language: str, priority: str | None
     ) -> TicketBody | None:

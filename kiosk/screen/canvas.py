@@ -1,0 +1,185 @@
+"""Drawing primitives that remember what they drew, so tests can check every box.
+
+Every caption is drawn *into a box*: it is wrapped to the box's width and, if it still
+does not fit, drawn smaller, down to a floor; what was drawn is recorded as a
+:class:`DrawnText` (box, text, pixel size, whether it fitted). Every touch target is
+recorded as a :class:`Target`. A test renders every screen in every language and checks
+that all texts fitted and all targets meet the minimum size in millimetres.
+
+Text is drawn run by run: no bundled font covers both Hangul and Vietnamese
+("창구: Quầy 3"), so Hangul runs use NanumGothic and the rest NotoSans. Rendered lines
+are cached by (text, size, colour): paging back and forth or redrawing a screen then
+costs blits, not glyph rasterising, which keeps frames inside the 8 ms budget.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from kiosk.screen.theme import Colour, Metrics
+
+_LOGGER = logging.getLogger(__name__)
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+#: text is never drawn smaller than this fraction of its intended size to make it fit
+MIN_SHRINK = 0.55
+_LINE_CACHE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    """A caption as drawn: its box, the pixel size used and whether it fitted."""
+
+    box: pygame.Rect
+    text: str
+    px: int
+    fits: bool
+    speak: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    """A touch target: where it is and the Touch it posts."""
+
+    rect: pygame.Rect
+    target: str
+    value: str | None
+
+
+def is_hangul(ch: str) -> bool:
+    """Is ``ch`` a Hangul syllable or jamo (drawn in NanumGothic)?"""
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+def runs(line: str) -> list[tuple[str, bool]]:
+    """Split ``line`` into runs of Korean and non-Korean text (spaces join the run before)."""
+    found: list[tuple[str, bool]] = []
+    for ch in line:
+        korean = is_hangul(ch) if not ch.isspace() else (found[-1][1] if found else False)
+        if found and found[-1][1] == korean:
+            found[-1] = (found[-1][0] + ch, korean)
+        else:
+            found.append((ch, korean))
+    return found
+
+
+class Canvas:
+    """A surface plus the record of the texts and targets drawn on it since :meth:`clear`."""
+
+    def __init__(self, surface: pygame.Surface, metrics: Metrics) -> None:
+        self.surface = surface
+        self.metrics = metrics
+        self.texts: list[DrawnText] = []
+        self.targets: list[Target] = []
+        self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
+        self._lines: dict[tuple[str, int, bool, Colour], pygame.Surface] = {}
+
+    def clear(self, colour: Colour) -> None:
+        """Start a new screen."""
+        self.texts = []
+        self.targets = []
+        self.surface.fill(colour)
+
+    # -- fonts ----------------------------------------------------------------------
+
+    def font(self, px: int, *, bold: bool = False, korean: bool = False) -> pygame.font.Font:
+        """A bundled font at ``px`` pixels."""
+        key = (px, bold, korean)
+        if key not in self._fonts:
+            if korean:
+                name = "NanumGothicBold.ttf" if bold else "NanumGothic.ttf"
+            else:
+                name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+            self._fonts[key] = pygame.font.Font(str(FONT_DIR / name), px)
+        return self._fonts[key]
+
+    def line_width(self, line: str, px: int, bold: bool) -> int:
+        """The width of ``line`` drawn run by run."""
+        return sum(self.font(px, bold=bold, korean=k).size(r)[0] for r, k in runs(line))
+
+    def render_line(self, line: str, px: int, bold: bool, colour: Colour) -> pygame.Surface:
+        """``line`` as an image (cached)."""
+        key = (line, px, bold, colour)
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
+        parts = [self.font(px, bold=bold, korean=k).render(r, True, colour) for r, k in runs(line)]
+        height = max((p.get_height() for p in parts), default=self.font(px).get_linesize())
+        image = pygame.Surface((max(1, sum(p.get_width() for p in parts)), height),
+                               pygame.SRCALPHA)
+        x = 0
+        for part in parts:
+            image.blit(part, (x, (height - part.get_height()) // 2))
+            x += part.get_width()
+        if len(self._lines) > _LINE_CACHE_MAX:
+            self._lines.clear()
+        self._lines[key] = image
+        return image
+
+    def wrap(self, words: str, px: int, bold: bool, max_width: int) -> list[str]:
+        """Greedy word wrap of ``words`` to ``max_width``."""
+        lines: list[str] = []
+        current = ""
+        for word in words.split():
+            trial = f"{current} {word}".strip()
+            if not current or self.line_width(trial, px, bold) <= max_width:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+        return lines + [current] if current else lines
+
+    # -- drawing --------------------------------------------------------------------
+
+    def text(self, box: pygame.Rect, words: str, size: float, colour: Colour, *,
+             bold: bool = False, align: str = "center", speak: bool = True) -> pygame.Rect:
+        """Draw ``words`` inside ``box`` (wrapped, shrunk if needed); returns the ink area."""
+        start = self.metrics.text_px(size)
+        px, lines, fits = start, [words], False
+        floor = max(12, int(start * MIN_SHRINK))
+        while True:
+            lines = self.wrap(words, px, bold, box.width)
+            line_h = self.font(px, bold=bold).get_linesize()
+            widest = max((self.line_width(line, px, bold) for line in lines), default=0)
+            fits = widest <= box.width and line_h * len(lines) <= box.height
+            if fits or px <= floor:
+                break
+            px = max(floor, int(px * 0.9))
+        self.texts.append(DrawnText(pygame.Rect(box), words, px, fits, speak))
+        line_h = self.font(px, bold=bold).get_linesize()
+        top = box.top + (box.height - line_h * len(lines)) // 2 if align != "top" else box.top
+        area = pygame.Rect(box.centerx, top, 0, 0)
+        for i, line in enumerate(lines):
+            image = self.render_line(line, px, bold, colour)
+            y = top + i * line_h + line_h // 2
+            if align == "left":
+                rect = image.get_rect(midleft=(box.left, y))
+            else:
+                rect = image.get_rect(center=(box.centerx, y))
+            self.surface.blit(image, rect)
+            area.union_ip(rect)
+        return area
+
+    def target(self, rect: pygame.Rect, target: str, value: str | None = None) -> None:
+        """Record a touch target without drawing it."""
+        self.targets.append(Target(pygame.Rect(rect), target, value))
+
+    def button(self, rect: pygame.Rect, label: str, target: str, value: str | None = None, *,
+               colour: Colour, ink: Colour = (255, 255, 255), size: float = 4.5,
+               icon_side: int = 0, speak: bool = True) -> pygame.Rect:
+        """A rounded button with ``label``; leaves ``icon_side`` px free on the left for an
+        icon the caller draws. Returns the icon's square (empty without one)."""
+        radius = self.metrics.px(1.6)
+        pygame.draw.rect(self.surface, colour, rect, border_radius=radius)
+        pad = self.metrics.px(1.5)
+        icon = pygame.Rect(rect.left + pad, rect.centery - icon_side // 2, icon_side, icon_side)
+        left = icon.right + pad if icon_side else rect.left + pad
+        box = pygame.Rect(left, rect.top + pad // 2, rect.right - pad - left,
+                          rect.height - pad)
+        self.text(box, label, size, ink, bold=True, speak=speak)
+        self.target(rect, target, value)
+        return icon if icon_side else pygame.Rect(0, 0, 0, 0)

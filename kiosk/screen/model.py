@@ -1,0 +1,67 @@
+"""What a screen shows: plain frozen data the daemon builds from the flow's state and visit.
+
+The screen draws a :class:`ScreenModel` and nothing else, so the same model always gives
+the same picture and a test can build one by hand for every state and language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServiceButton:
+    """A service as the grid shows it."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PriorityButton:
+    """A priority category as central names it in the visit's language."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TicketPanel:
+    """What the ticket screen shows."""
+
+    number: str
+    service_name: str
+    counters: tuple[str, ...]
+    people_ahead: int | None
+    wait_min: int | None
+    printed: bool
+    offline: bool
+    status_url: str
+    priority_name: str | None = None
+    #: a picture of the lobby with the route drawn (PNG bytes), when navigation has one
+    route_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ScreenModel:
+    """Everything one screen shows; built by the daemon from the flow's state and visit."""
+
+    state: str
+    language: str
+    languages: tuple[str, ...]
+    centre_name: str
+    services: tuple[ServiceButton, ...] = ()
+    ticket: TicketPanel | None = None
+    error: str | None = None
+    has_base: bool = False
+    priorities: tuple[PriorityButton, ...] = ()
+    features: frozenset[str] = frozenset({"booking", "rating", "help"})
+    page: int = 0
+    booking_code: str = ""
+    score: int | None = None
+    reasons: tuple[str, ...] = ()
+    rating_levels: int = 5
+    large_text: bool = False
+    person_seen: bool = False
+    #: parts that are down ("printer", "central"): a friendly note, the kiosk still serves
+    faults: tuple[str, ...] = ()

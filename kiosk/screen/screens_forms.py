@@ -1,0 +1,129 @@
+"""The screens where a citizen enters something: a booking code and a rating.
+
+The booking keyboard has only the characters a booking code can contain (central's
+alphabet without look-alikes), so a citizen cannot type an O for a 0. The rating shows
+faces from sad to happy with a caption each, so it reads without reading.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import pygame
+
+from kiosk.flow import BOOKING_ALPHABET, BOOKING_CODE_LENGTH
+from kiosk.screen.canvas import Canvas
+from kiosk.screen.frame import Frame, banner, draw_back
+from kiosk.screen.model import ScreenModel
+from kiosk.screen.screens_main import title
+from kiosk.screen.texts import RATING_REASONS, score_key, text
+from kiosk.screen.theme import BUTTON, GO, INK, MUTED, ON_DARK, PANEL, SELECTED
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """Six boxes for the code and a keyboard of the booking alphabet."""
+    m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
+    y = title(canvas, model, frame, "booking_title", c.top)
+    hint = pygame.Rect(c.left, y, c.width, m.px(7))
+    if model.error:  # the error takes the hint's place: the citizen retypes the code
+        banner(canvas, hint, text(lang, model.error))
+    else:
+        canvas.text(hint, text(lang, "booking_hint"), 3.0, ON_DARK)
+    box_side = min(m.px(13 if m.portrait else 9), (c.width - gap * 5) // BOOKING_CODE_LENGTH)
+    left = c.centerx - (box_side * BOOKING_CODE_LENGTH + gap * 5) // 2
+    top = hint.bottom + gap
+    font = canvas.font(int(box_side * 0.7), bold=True)
+    for i in range(BOOKING_CODE_LENGTH):
+        box = pygame.Rect(left + i * (box_side + gap), top, box_side, box_side)
+        pygame.draw.rect(canvas.surface, PANEL, box, border_radius=m.px(1))
+        if i < len(model.booking_code):
+            glyph = font.render(model.booking_code[i], True, INK)
+            canvas.surface.blit(glyph, glyph.get_rect(center=box.center))
+    y = top + box_side + gap * 2
+    keys = [*BOOKING_ALPHABET, "erase"]
+    columns = 6 if m.portrait else 8
+    rows = math.ceil(len(keys) / columns)
+    key_w = (c.width - gap * (columns - 1)) // columns
+    key_h = max(m.min_target_px, min(key_w, (c.bottom - y - gap * rows) // rows))
+    for i, key in enumerate(keys):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(c.left + col * (key_w + gap), y + row * (key_h + gap), key_w, key_h)
+        if key == "erase":
+            canvas.button(rect, text(lang, "erase"), "key", "erase", colour=MUTED, size=3.2)
+        else:
+            canvas.button(rect, key, "key", key, colour=BUTTON, size=6, speak=False)
+    footer = draw_back(canvas, model, frame)
+    if len(model.booking_code) == BOOKING_CODE_LENGTH:
+        canvas.button(footer, text(lang, "confirm"), "submit_code", colour=GO, size=4.4)
+
+
+def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """Faces for the score, optional reasons, and "send" once a score is chosen."""
+    m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
+    y = title(canvas, model, frame, "rating_title", c.top)
+    levels = model.rating_levels
+    face_w = (c.width - gap * (levels - 1)) // levels
+    face_h = max(m.min_target_px, min(m.px(26 if m.portrait else 16), face_w + m.px(7)))
+    for score in range(1, levels + 1):
+        rect = pygame.Rect(c.left + (score - 1) * (face_w + gap), y, face_w, face_h)
+        chosen = model.score == score
+        pygame.draw.rect(canvas.surface, SELECTED if chosen else BUTTON, rect,
+                         border_radius=m.px(1.6))
+        side = min(face_w - m.px(2), face_h - m.px(9))
+        face = pygame.Rect(rect.centerx - side // 2, rect.top + m.px(1), side, side)
+        draw_face(canvas.surface, face, (score - 1) / (levels - 1))
+        label = pygame.Rect(rect.left + m.px(0.5), face.bottom, rect.width - m.px(1),
+                            rect.bottom - face.bottom - m.px(0.5))
+        canvas.text(label, text(lang, score_key(score, levels)), 2.6, ON_DARK, bold=True)
+        canvas.target(rect, "score", str(score))
+    y += face_h + gap
+    box = pygame.Rect(c.left, y, c.width, m.px(7 if m.portrait else 5))
+    canvas.text(box, text(lang, "rating_reasons"), 3.2, ON_DARK)
+    y = box.bottom + gap
+    columns = 2 if m.portrait else 3
+    rows = math.ceil(len(RATING_REASONS) / columns)
+    width = (c.width - gap * (columns - 1)) // columns
+    height = max(m.min_target_px, min(m.target(13), (c.bottom - y - gap * rows) // rows))
+    for i, reason in enumerate(RATING_REASONS):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(c.left + col * (width + gap), y + row * (height + gap), width, height)
+        ticked = reason in model.reasons
+        canvas.button(rect, text(lang, f"reason_{reason}"), "reason", reason, colour=SELECTED if ticked else MUTED,
+                      size=3.4)
+    footer = draw_back(canvas, model, frame)
+    if model.score is not None:
+        canvas.button(footer, text(lang, "send"), "submit_rating", colour=GO, size=4.4)
+
+
+def draw_rating_sent(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """Thanks, and a way out."""
+    m, c = canvas.metrics, frame.content
+    side = m.px(30)
+    draw_face(canvas.surface, pygame.Rect(c.centerx - side // 2, c.top + c.height // 8, side, side), 1.0)
+    box = pygame.Rect(c.left, c.top + c.height // 8 + side + frame.gap * 2, c.width, m.px(20))
+    canvas.text(box, text(model.language, "rating_thanks"), 6, ON_DARK, bold=True)
+    footer = draw_back(canvas, model, frame)
+    canvas.button(footer, text(model.language, "done"), "done", colour=BUTTON, size=4.2)
+
+
+def draw_face(surface: pygame.Surface, rect: pygame.Rect, mood: float) -> None:
+    """A face from sad (``mood`` 0) to happy (1), yellow with dark features."""
+    pygame.draw.ellipse(surface, (255, 214, 10), rect)
+    w, h = rect.width, rect.height
+    eye = max(2, w // 14)
+    for x in (rect.left + w // 3, rect.right - w // 3):
+        pygame.draw.circle(surface, INK, (x, rect.top + h * 2 // 5), eye)
+    mouth = pygame.Rect(rect.left + w // 4, rect.top + h // 2, w // 2, h // 4)
+    thickness = max(2, w // 18)
+    curve = (mood - 0.5) * 2  # -1 sad .. 1 happy
+    if abs(curve) < 0.25:
+        pygame.draw.line(surface, INK, (mouth.left, mouth.centery), (mouth.right, mouth.centery),
+                         thickness)
+    elif curve > 0:
+        pygame.draw.arc(surface, INK, mouth.move(0, -mouth.height // 2), math.pi, 2 * math.pi,
+                        thickness)
+    else:
+        pygame.draw.arc(surface, INK, mouth.move(0, mouth.height // 3), 0, math.pi, thickness)

@@ -1,0 +1,221 @@
+"""The attract, menu, service, priority, help and message screens.
+
+Each ``draw_<state>`` draws into the frame's content area and the footer; none of them
+decides anything: they show the model and record touch targets that post events.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import pygame
+
+from kiosk.screen import icons
+from kiosk.screen.canvas import Canvas
+from kiosk.screen.frame import Frame, banner, draw_back
+from kiosk.screen.model import ScreenModel
+from kiosk.screen.texts import LANGUAGE_NAMES, text
+from kiosk.screen.theme import BUTTON, GO, MUTED, ON_DARK
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def title(canvas: Canvas, model: ScreenModel, frame: Frame, key: str, top: int) -> int:
+    """A screen title under ``top``; returns the y below it."""
+    box = pygame.Rect(frame.content.left, top, frame.content.width, canvas.metrics.px(9))
+    canvas.text(box, text(model.language, key), 5.2, ON_DARK, bold=True)
+    return box.bottom + frame.gap
+
+
+def draw_idle(canvas: Canvas, model: ScreenModel, frame: Frame) -> pygame.Rect:
+    """Attract: a greeting (rotated through the languages by the animation) and a big
+    button; returns the box the animation redraws the greeting in."""
+    m, c = canvas.metrics, frame.content
+    canvas.target(c, "start", "anywhere")  # a touch anywhere starts
+    greet = pygame.Rect(c.left, c.top + c.height // 12, c.width, c.height // 4)
+    button = pygame.Rect(c.left + c.width // 10, greet.bottom + frame.gap * 4,
+                         c.width * 8 // 10, m.target(22))
+    key = "person_greeting" if model.person_seen else "touch_to_start"
+    icon = canvas.button(button, text(model.language, key), "start", colour=GO, size=5,
+                         icon_side=button.height * 2 // 3)
+    icons.ticket(canvas.surface, icon, ON_DARK)
+    # Big language buttons: a first-time visitor picks their language and starts at once.
+    top = button.bottom + frame.gap * 4
+    box = pygame.Rect(c.left, top, c.width, m.px(6))
+    canvas.text(box, " / ".join(text(code, "choose_language") for code in model.languages),
+                3.0, ON_DARK)
+    rows = model.languages
+    height = m.target(12)
+    y = box.bottom + frame.gap
+    columns = 1 if m.portrait else min(3, len(rows))
+    width = (c.width - frame.gap * (columns - 1)) // columns
+    for i, code in enumerate(rows):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(c.left + col * (width + frame.gap), y + row * (height + frame.gap),
+                           width, height)
+        if rect.bottom > c.bottom:
+            break  # the header bar still offers every language
+        canvas.button(rect, LANGUAGE_NAMES.get(code, code), "start", code, colour=BUTTON,
+                      size=4.5)
+    return greet
+
+
+def greeting_phase(t: float, languages: tuple[str, ...]) -> tuple[str, float]:
+    """The language of the rotating greeting at time ``t`` and a 0..1 pulse phase."""
+    index = int(t / 3.0) % len(languages)
+    return languages[index], (math.sin(t * 2 * math.pi / 1.6) + 1) / 2
+
+
+def draw_menu(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """The menu: take a number (largest), then the other features that are on."""
+    m, c = canvas.metrics, frame.content
+    y = title(canvas, model, frame, "menu_title", c.top)
+    entries: list[tuple[str, str, icons.Painter, tuple[int, int, int]]] = [
+        ("take_ticket", "take_ticket", icons.ticket, GO)]
+    if "booking" in model.features:
+        entries.append(("booking", "book", icons.calendar, BUTTON))
+    if "procedure_info" in model.features:
+        entries.append(("procedure_info", "ask_procedure", icons.document, BUTTON))
+    if "dossier_lookup" in model.features:
+        entries.append(("dossier_lookup", "ask_dossier", icons.magnifier, BUTTON))
+    if "rating" in model.features:
+        entries.append(("rate", "rate", icons.star, BUTTON))
+    if "help" in model.features:
+        entries.append(("help", "call_staff", icons.hand, MUTED))
+    _faults(canvas, model, frame, c.bottom)
+    bottom = c.bottom - (_fault_height(canvas, model, frame))
+    first = min(m.target(26), (bottom - y) // 3)
+    rest = len(entries) - 1
+    other = min(m.target(16), (bottom - y - first - frame.gap * (rest + 1)) // max(1, rest))
+    other = max(other, m.min_target_px)
+    for i, (key, target, painter, colour) in enumerate(entries):
+        height = first if i == 0 else other
+        rect = pygame.Rect(c.left, y, c.width, height)
+        icon = canvas.button(rect, text(model.language, key), target, colour=colour,
+                             size=7 if i == 0 else 4.6, icon_side=min(height * 2 // 3, m.px(14)))
+        painter(canvas.surface, icon, ON_DARK)
+        y = rect.bottom + frame.gap
+    draw_back(canvas, model, frame)
+
+
+def _fault_height(canvas: Canvas, model: ScreenModel, frame: Frame) -> int:
+    return len(model.faults) * (canvas.metrics.px(9) + frame.gap)
+
+
+def _faults(canvas: Canvas, model: ScreenModel, frame: Frame, bottom: int) -> None:
+    """A friendly note per part that is down; the citizen can still get a number."""
+    height = canvas.metrics.px(9)
+    y = bottom - _fault_height(canvas, model, frame) + frame.gap
+    for fault in model.faults:
+        banner(canvas, pygame.Rect(frame.content.left, y, frame.content.width, height),
+               text(model.language, f"fault_{fault}"))
+        y += height + frame.gap
+
+
+def services_per_page(canvas: Canvas, frame: Frame, top: int) -> tuple[int, int, int]:
+    """(columns, rows, cell height) of the service grid below ``top``."""
+    m = canvas.metrics
+    columns = 2 if m.portrait else 3
+    cell = m.target(15 if not m.large_text else 19)
+    rows = max(1, (frame.content.bottom - top + frame.gap) // (cell + frame.gap))
+    rows = min(rows, 6)
+    return columns, rows, cell
+
+
+def draw_choose_service(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """The services of the centre, paged with big previous/next buttons."""
+    c = frame.content
+    top = title(canvas, model, frame, "choose_service", c.top)
+    columns, rows, cell = services_per_page(canvas, frame, top)
+    per_page = columns * rows
+    pages = max(1, math.ceil(len(model.services) / per_page))
+    page = min(max(model.page, 0), pages - 1)
+    width = (c.width - frame.gap * (columns - 1)) // columns
+    shown = model.services[page * per_page:(page + 1) * per_page]
+    for i, service in enumerate(shown):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(c.left + col * (width + frame.gap), top + row * (cell + frame.gap),
+                           width, cell)
+        icon = canvas.button(rect, service.name, "service", service.code, colour=BUTTON,
+                             size=3.6, icon_side=min(cell * 2 // 3, width // 4))
+        icons.draw_service_icon(canvas.surface, icon, service.code, ON_DARK)
+    left = draw_back(canvas, model, frame)
+    if pages > 1:
+        pager(canvas, model, frame, left, page, pages)
+
+
+def pager(canvas: Canvas, model: ScreenModel, frame: Frame, area: pygame.Rect, page: int,
+          pages: int) -> None:
+    """[previous page]  page 1 of 2  [next page], in the footer."""
+    gap, lang = frame.gap, model.language
+    third = (area.width - 2 * gap) // 3
+    prev = pygame.Rect(area.left, area.top, third, area.height)
+    label = pygame.Rect(prev.right + gap, area.top, third, area.height)
+    nxt = pygame.Rect(label.right + gap, area.top, third, area.height)
+    if page > 0:
+        icon = canvas.button(prev, text(lang, "prev_page"), "page_prev", colour=BUTTON, size=3.4,
+                             icon_side=area.height // 2)
+        icons.arrow(canvas.surface, icon, ON_DARK, left=True)
+    canvas.text(label, text(lang, "page_of", page=page + 1, pages=pages), 3.6, ON_DARK, bold=True)
+    if page < pages - 1:
+        icon = canvas.button(nxt, text(lang, "next_page"), "page_next", colour=GO, size=3.4,
+                             icon_side=area.height // 2)
+        icons.arrow(canvas.surface, icon, ON_DARK)
+
+
+def draw_choose_priority(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """"No priority" as the big default, then central's categories."""
+    m, c = canvas.metrics, frame.content
+    y = title(canvas, model, frame, "choose_priority", c.top)
+    rect = pygame.Rect(c.left, y, c.width, m.target(18 if m.portrait else 12))
+    icon = canvas.button(rect, text(model.language, "no_priority"), "priority", "none",
+                         colour=GO, size=5, icon_side=rect.height * 2 // 3)
+    icons.ticket(canvas.surface, icon, ON_DARK)
+    hint = pygame.Rect(c.left, rect.bottom + frame.gap, c.width, m.px(7 if m.portrait else 5))
+    canvas.text(hint, text(model.language, "priority_hint"), 3.2, ON_DARK)
+    top = hint.bottom + frame.gap
+    count = max(1, len(model.priorities))
+    step = m.min_target_px + frame.gap
+    # As few columns as fit, so each category's name has the most room.
+    columns = next((n for n in (1, 2, 3, 4) if math.ceil(count / n) * step <= c.bottom - top), 4)
+    if not m.portrait:
+        columns = max(columns, 2)
+    rows = math.ceil(count / columns)
+    cell = min(m.target(14), (c.bottom - top) // rows - frame.gap)
+    cell = max(cell, m.min_target_px)
+    width = (c.width - frame.gap * (columns - 1)) // columns
+    for i, category in enumerate(model.priorities):
+        row, col = divmod(i, columns)
+        box = pygame.Rect(c.left + col * (width + frame.gap), top + row * (cell + frame.gap),
+                          width, cell)
+        canvas.button(box, category.name, "priority", category.code, colour=BUTTON, size=3.8)
+    draw_back(canvas, model, frame)
+
+
+def draw_message(canvas: Canvas, model: ScreenModel, frame: Frame, key: str | None = None,
+                 painter: icons.Painter | None = None) -> pygame.Rect:
+    """A single message (issuing, guiding, help, coming soon, ...)."""
+    m, c = canvas.metrics, frame.content
+    y = c.top + c.height // 10
+    if painter is not None:
+        side = min(m.px(30), c.height // 3)
+        painter(canvas.surface, pygame.Rect(c.centerx - side // 2, y, side, side), ON_DARK)
+        y += side + frame.gap * 2
+    box = pygame.Rect(c.left, y, c.width, min(m.px(30), c.height // 4))
+    canvas.text(box, text(model.language, key or model.state), 6, ON_DARK, bold=True)
+    draw_back(canvas, model, frame)
+    return box
+
+
+def draw_help(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """Staff have been called."""
+    m, c = canvas.metrics, frame.content
+    above = draw_message(canvas, model, frame, "staff_coming", icons.people)
+    box = pygame.Rect(c.left, above.bottom + frame.gap, c.width, min(m.px(12), c.height // 6))
+    canvas.text(box, text(model.language, "staff_wait"), 4.5, ON_DARK)
+
+
+def draw_coming_soon(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
+    """Procedure information and dossier look-up until they are built."""
+    draw_message(canvas, model, frame, "coming_soon", icons.document)
