@@ -158,6 +158,8 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
         cursor = dbapi_connection.cursor()
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # checkpoints run on central.checkpoint's thread, not inside a request
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -168,6 +170,14 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
         mode = "DEFERRED" if conn.info.get("read_only") else "IMMEDIATE"
         # straight on the driver: this runs once per request
         conn.connection.dbapi_connection.execute(f"BEGIN {mode}")
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The file of a file-backed SQLite engine, else None."""
+    if not is_sqlite(engine):
+        return None
+    database = engine.url.database
+    return database if database and database != ":memory:" else None
 
 
 def create_schema(engine: Engine) -> None:

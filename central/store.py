@@ -22,7 +22,8 @@ import anyio.to_thread
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from central.db import is_sqlite
+from central.checkpoint import WalCheckpointer
+from central.db import is_sqlite, sqlite_file
 from central.errors import CentralError
 
 _LOGGER = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ class Store:
         # inline SQLite keeps one connection: every transaction runs on the loop thread, in
         # order, and a pool checkout + reset per ticket cost as much as the ticket itself
         self._held: Connection | None = None
+        path = sqlite_file(engine)
+        self._checkpointer = WalCheckpointer(path) if path else None
+        if self._checkpointer is not None:
+            self._checkpointer.start()
 
     def _transaction(self, conn: Connection, work: Callable[[Connection], T], read_only: bool) -> T:
         conn.info["read_only"] = read_only  # read by the SQLite BEGIN hook in db.py
@@ -110,4 +115,6 @@ class Store:
             self._held = None
         if self._serial is not None:
             self._serial.shutdown(wait=True)
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
