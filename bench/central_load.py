@@ -300,6 +300,7 @@ def main() -> int:
     except ImportError:
         pass
     numbers: list[tuple[str, str]] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="central-bench-") as workdir:
         process, base, db_path = _start_server(workdir)
         try:
