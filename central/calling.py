@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select, update
 from central.catalogue import Catalogue, to_micros
 from central.db import day_counters, tickets
 from central.errors import Conflict, NotFound
-from central.tickets import _insert_for, get_ticket
+from central.tickets import dialect_insert, get_ticket
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _pick(conn: Connection, cat: Catalogue, services: list[str], day: str) -> An
 def _bump_streak(conn: Connection, service: str, day: str, was_priority: bool) -> None:
     new_value = 0 if was_priority else day_counters.c.regular_streak + 1
     conn.execute(
-        _insert_for(conn)(day_counters)
+        dialect_insert(conn)(day_counters)
         .values(service=service, local_day=day, last_seq=0, regular_streak=0 if was_priority else 1)
         .on_conflict_do_update(
             index_elements=[day_counters.c.service, day_counters.c.local_day],

@@ -45,7 +45,8 @@ _LATER_COLUMNS = {
 }
 
 
-def _insert_for(conn: Connection) -> Any:
+def dialect_insert(conn: Connection) -> Any:
+    """The dialect's ``insert`` (with ``on_conflict_do_update``) for this connection."""
     return sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
 
 
