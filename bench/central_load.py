@@ -9,6 +9,7 @@ subprocess, then:
     measured from each request's scheduled send time (no coordinated omission) ->
     p50/p95/p99 and the achieved rate.
 
+`--database-url` runs the same against another (empty) database, e.g. PostgreSQL.
 Afterwards it checks in the database that no number was given twice. Prints one JSON
 object. Targets: >= 300 tickets/s closed loop, p99 <= 50 ms at 300/s.
 """
@@ -22,7 +23,6 @@ import json
 import logging
 import os
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ KIOSKS = 50
 REQUEST_TIMEOUT_S = 10.0
 
 
-def _config(db_path: str) -> str:
+def _config(database_url: str) -> str:
     """The simulation centre with 50 kiosk tokens instead of 3."""
     sim = (ROOT / "config" / "central.sim.toml").read_text(encoding="utf-8")
     head, _, _ = sim.partition("[[kiosks]]")
@@ -49,7 +50,7 @@ def _config(db_path: str) -> str:
         f'[[kiosks]]\nid = "B{i}"\ntoken = "bench-kiosk-token-{i:04d}"\noffline_prefix = "B{i}"\n\n'
         for i in range(KIOSKS)
     )
-    head = head.replace('"sqlite:///central-sim.db"', f'"sqlite:///{db_path}"')
+    head = head.replace('"sqlite:///central-sim.db"', json.dumps(database_url))
     return head + kiosks + tail
 
 
@@ -59,10 +60,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(workdir: str) -> tuple[subprocess.Popen[bytes], str, str]:
-    db_path = os.path.join(workdir, "central.db")
+def _start_server(workdir: str, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
     config = os.path.join(workdir, "central.toml")
-    Path(config).write_text(_config(db_path), encoding="utf-8")
+    Path(config).write_text(_config(database_url), encoding="utf-8")
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -89,7 +89,7 @@ def _start_server(workdir: str) -> tuple[subprocess.Popen[bytes], str, str]:
             raise RuntimeError(f"central exited: {process.communicate()[1][-800:]!r}")
         try:
             if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                return process, base, db_path
+                return process, base
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
@@ -271,14 +271,18 @@ def _measured(pid: int, phase: Any) -> dict[str, Any]:
     return result
 
 
-def duplicates(db_path: str, numbers: list[tuple[str, str]]) -> dict[str, int]:
+def duplicates(database_url: str, numbers: list[tuple[str, str]]) -> dict[str, int]:
     """Numbers given twice, as seen by the clients and as stored."""
-    with sqlite3.connect(db_path, timeout=10) as conn:
-        stored = conn.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY local_day, number "
-            "HAVING COUNT(*) > 1)"
-        ).fetchone()[0]
-        rows = conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            stored = conn.exec_driver_sql(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY local_day, number "
+                "HAVING COUNT(*) > 1) AS twice"
+            ).scalar_one()
+            rows = conn.exec_driver_sql("SELECT COUNT(*) FROM tickets").scalar_one()
+    finally:
+        engine.dispose()
     return {
         "tickets_stored": rows,
         "tickets_answered": len(numbers),
@@ -292,6 +296,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=300.0)
+    parser.add_argument(
+        "--database-url",
+        help="an EMPTY database to use instead of a temporary SQLite file "
+        "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench)",
+    )
     args = parser.parse_args()
     try:
         import uvloop
@@ -302,17 +311,19 @@ def main() -> int:
     numbers: list[tuple[str, str]] = []
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="central-bench-") as workdir:
-        process, base, db_path = _start_server(workdir)
+        database_url = args.database_url or f"sqlite:///{workdir}/central.db"
+        process, base = _start_server(workdir, database_url)
         try:
             closed = _measured(process.pid, closed_loop(base, args.seconds, numbers))
             opened = _measured(process.pid, open_loop(base, args.rate, args.seconds, numbers))
         finally:
             process.terminate()
             process.wait(timeout=15)
-        check = duplicates(db_path, numbers)
+        check = duplicates(database_url, numbers)
     result = {
         "bench": "central_load",
-        "server": "uvicorn 1 worker, SQLite WAL file",
+        "server": "uvicorn 1 worker, "
+        + ("SQLite WAL file" if database_url.startswith("sqlite") else "PostgreSQL"),
         # the 2 cores are shared: a busy neighbour shows here and in the tail latency
         "cpus": os.cpu_count(),
         "load_avg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
