@@ -167,11 +167,13 @@ def issue_ticket(
         number = f"{cat.services[req.service].prefix}{seq:03d}"
         issued_us = queue_us = now_us
     else:
-        day = cat.local_day(req.offline.issued_at)
+        # a kiosk clock running ahead must neither jump the queue nor land in tomorrow
+        queued_at = min(req.offline.issued_at, now)
+        day = cat.local_day(queued_at)
         seq, streak = None, None
         number = req.offline.number
         issued_us = to_micros(req.offline.issued_at)
-        queue_us = min(issued_us, now_us)  # a clock ahead must not jump the queue
+        queue_us = to_micros(queued_at)
         taken = conn.execute(
             select(tickets.c.id).where(tickets.c.local_day == day, tickets.c.number == number)
         ).first()

@@ -112,3 +112,15 @@ async def test_worker_thread_mode_numbers_concurrent_requests(make_app: AppFacto
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://c") as http:
         tickets = await asyncio.gather(*(issue(http) for _ in range(30)))
     assert sorted(t["number"] for t in tickets) == [f"A{i:03d}" for i in range(1, 31)]
+
+
+async def test_offline_clock_ahead_neither_jumps_queue_nor_changes_day(
+    client: httpx.AsyncClient, clock: SettableClock
+) -> None:
+    clock.moment = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # 23:00 local
+    first = await issue(client)
+    ahead = {"number": "K1-A001", "issued_at": "2026-11-24T01:00:00+07:00"}  # kiosk 2 h fast
+    offline = await issue(client, key="fast-clock-key", offline=ahead)
+    assert (offline["local_day"], offline["people_ahead"]) == ("2026-11-23", 1)
+    assert offline["issued_at"] == "2026-11-24T01:00:00+07:00"  # as printed
+    assert first["people_ahead"] == 0
