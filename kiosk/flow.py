@@ -304,12 +304,12 @@ class VisitorFlow(StateMachine):
     def _turn_page_prev(self) -> None:
         self._update(page=self.visit.page - 1)
 
-    def _type_key(self, key: str | None = None, **_: Any) -> None:
+    def _type_key(self, char: str | None = None, **_: Any) -> None:
         code = self.visit.booking_code
-        if key == "erase":
+        if char == "erase":
             code = code[:-1]
-        elif key and key.upper() in BOOKING_ALPHABET and len(key) == 1:
-            code = (code + key.upper())[:BOOKING_CODE_LENGTH]
+        elif char and len(char) == 1 and char.upper() in BOOKING_ALPHABET:
+            code = (code + char.upper())[:BOOKING_CODE_LENGTH]
         self._update(booking_code=code, error=None)
 
     def _choose_score(self, score: int | None = None, **_: Any) -> None:

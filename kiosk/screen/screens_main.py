@@ -85,27 +85,42 @@ def draw_menu(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         entries.append(("help", "call_staff", icons.hand, MUTED))
     _faults(canvas, model, frame, c.bottom)
     bottom = c.bottom - (_fault_height(canvas, model, frame))
-    first = min(m.target(26), (bottom - y) // 3)
-    rest = len(entries) - 1
-    other = min(m.target(16), (bottom - y - first - frame.gap * (rest + 1)) // max(1, rest))
-    other = max(other, m.min_target_px)
-    for i, (key, target, painter, colour) in enumerate(entries):
-        height = first if i == 0 else other
-        rect = pygame.Rect(c.left, y, c.width, height)
+    first = max(m.min_target_px, min(m.target(26), (bottom - y) // 3))
+    rest = entries[1:]
+    # The other entries in as few columns as let each keep a full-size target.
+    room = bottom - y - first - frame.gap
+    step = m.min_target_px + frame.gap
+    columns = next((n for n in (1, 2, 3) if math.ceil(len(rest) / n) * step <= room), 3)
+    rows = max(1, math.ceil(len(rest) / columns))
+    other = max(m.min_target_px, min(m.target(16), room // rows - frame.gap))
+    width = (c.width - frame.gap * (columns - 1)) // columns
+    key, target, painter, colour = entries[0]
+    rect = pygame.Rect(c.left, y, c.width, first)
+    icon = canvas.button(rect, text(model.language, key), target, colour=colour, size=7,
+                         icon_side=min(first * 2 // 3, m.px(14)))
+    painter(canvas.surface, icon, ON_DARK)
+    y = rect.bottom + frame.gap
+    for i, (key, target, painter, colour) in enumerate(rest):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(c.left + col * (width + frame.gap), y + row * (other + frame.gap),
+                           width, other)
         icon = canvas.button(rect, text(model.language, key), target, colour=colour,
-                             size=7 if i == 0 else 4.6, icon_side=min(height * 2 // 3, m.px(14)))
+                             size=4.6, icon_side=min(other * 2 // 3, m.px(14)))
         painter(canvas.surface, icon, ON_DARK)
-        y = rect.bottom + frame.gap
     draw_back(canvas, model, frame)
 
 
 def _fault_height(canvas: Canvas, model: ScreenModel, frame: Frame) -> int:
-    return len(model.faults) * (canvas.metrics.px(9) + frame.gap)
+    return len(model.faults) * (_fault_box(canvas) + frame.gap)
+
+
+def _fault_box(canvas: Canvas) -> int:
+    return canvas.metrics.px(9 if canvas.metrics.portrait else 7)
 
 
 def _faults(canvas: Canvas, model: ScreenModel, frame: Frame, bottom: int) -> None:
     """A friendly note per part that is down; the citizen can still get a number."""
-    height = canvas.metrics.px(9)
+    height = _fault_box(canvas)
     y = bottom - _fault_height(canvas, model, frame) + frame.gap
     for fault in model.faults:
         banner(canvas, pygame.Rect(frame.content.left, y, frame.content.width, height),

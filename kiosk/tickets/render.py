@@ -210,15 +210,58 @@ def _blocks(view: TicketView) -> list[_Block]:
 # -- fonts ---------------------------------------------------------------------------
 
 
+def _is_hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
+
+
 def _script(text: str) -> str:
-    for char in text:
-        if (
-            "\uac00" <= char <= "\ud7a3"
-            or "\u1100" <= char <= "\u11ff"
-            or "\u3130" <= char <= "\u318f"
-        ):
-            return "hangul"
-    return "latin"
+    return "hangul" if any(_is_hangul(char) for char in text) else "latin"
+
+
+def _runs(line: str) -> list[tuple[str, str]]:
+    """Split ``line`` into Hangul and other runs (spaces join the run before them).
+
+    No bundled font has both: NanumGothic lacks Vietnamese letters ("Quầy 3" on a Korean
+    ticket would print boxes) and NotoSans lacks Hangul, so each run is drawn in its own.
+    """
+    runs: list[tuple[str, str]] = []
+    for char in line:
+        if char.isspace() and runs:
+            script = runs[-1][1]
+        else:
+            script = "hangul" if _is_hangul(char) else "latin"
+        if runs and runs[-1][1] == script:
+            runs[-1] = (runs[-1][0] + char, script)
+        else:
+            runs.append((char, script))
+    return runs
+
+
+class _RunFont:
+    """A Latin/Vietnamese font and a Hangul font of one size and weight, used run by run;
+    measures and draws like a single ``FreeTypeFont`` for the layout code."""
+
+    def __init__(self, bold: bool, size: int) -> None:
+        self.fonts = {"latin": _font("latin", bold, size), "hangul": _font("hangul", bold, size)}
+        metrics = [f.getmetrics() for f in self.fonts.values()]
+        self._ascent = max(a for a, _ in metrics)
+        self._descent = max(d for _, d in metrics)
+
+    def getmetrics(self) -> tuple[int, int]:
+        """(ascent, descent) tall enough for both fonts."""
+        return self._ascent, self._descent
+
+    def getlength(self, text: str) -> float:
+        """The advance width of ``text`` drawn run by run."""
+        return sum(self.fonts[script].getlength(run) for run, script in _runs(text))
+
+    def draw(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, fill: int) -> None:
+        """Draw ``text`` with its top at ``xy``; all runs share one baseline."""
+        x, top = xy
+        for run, script in _runs(text):
+            font = self.fonts[script]
+            draw.text((x, top + self._ascent), run, font=font, fill=fill, anchor="ls")
+            x += font.getlength(run)
 
 
 @functools.lru_cache(maxsize=64)
@@ -230,13 +273,18 @@ def _font(script: str, bold: bool, size: int) -> ImageFont.FreeTypeFont:
         raise TicketRenderError(f"ticket font {path} is missing or unreadable: {exc}") from exc
 
 
-def _font_for(text: str, style: str, width: int) -> ImageFont.FreeTypeFont:
+@functools.lru_cache(maxsize=64)
+def _run_font(bold: bool, size: int) -> _RunFont:
+    return _RunFont(bold, size)
+
+
+def _font_for(text: str, style: str, width: int) -> _RunFont:
     ratio, bold, _ = _STYLES[style]
     # 18 dots (2.2 mm at 203 dpi) is about the smallest an elderly reader manages
-    return _font(_script(text), bold, max(18, round(width * ratio)))
+    return _run_font(bold, max(18, round(width * ratio)))
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
+def _wrap(text: str, font: ImageFont.FreeTypeFont | _RunFont, max_width: float) -> list[str]:
     """Greedy word wrap by measured width; a word longer than a line is split by letters."""
     lines: list[str] = []
     current = ""
@@ -320,8 +368,10 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
                 draw.rectangle(
                     [margin, top - pad, width - margin, top + ascent + descent + pad], fill=0
                 )
-                draw.text((left, top), line, font=font, fill=255)
-            else:
+                font.draw(draw, (left, top), line, 255)
+            elif isinstance(font, _RunFont):
+                font.draw(draw, (left, top), line, 0)
+            else:  # the number: ASCII in the Latin font, placed by its ink
                 draw.text((left, top), line, font=font, fill=0)
     return canvas
 
@@ -339,7 +389,7 @@ def _line_images(block: _Paragraph, width: int) -> list[Image.Image]:
         line_width = min(width, (text_width + 7) // 8 * 8)
         image = Image.new("L", (line_width, ascent + descent + gap), 0 if inverted else 255)
         left = (line_width - font.getlength(line)) / 2
-        ImageDraw.Draw(image).text((left, gap // 2), line, font=font, fill=255 if inverted else 0)
+        font.draw(ImageDraw.Draw(image), (left, gap // 2), line, 255 if inverted else 0)
         images.append(image)
     return images
 

@@ -1,0 +1,219 @@
+"""Citizens at the daemon with central in-process, by real pygame mouse events through the
+screen's hit-testing: a priority ticket, a booking, a rating, help, and the idle timeout."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pygame
+import pytest
+
+from drivers.printer.base import Paper
+from drivers.printer.sim import SimPrinter
+from kiosk.daemon import KioskDaemon
+from kiosk.events import PersonDetected, Timeout
+
+from .conftest import until
+
+
+async def tap(daemon: KioskDaemon, target: str, value: str | None = None) -> None:
+    """Press ``target`` with a real mouse event and wait until the daemon handled it."""
+    handled = len(daemon.transcript)
+    assert daemon.screen.tap(target, value), (
+        f"{target}={value} not on screen {daemon.flow.current_state_id}")
+    await until(lambda: len(daemon.transcript) > handled)
+
+
+async def at(daemon: KioskDaemon, state: str) -> None:
+    await until(lambda: daemon.flow.current_state_id == state)
+
+
+def on_screen(daemon: KioskDaemon) -> str:
+    return " | ".join(d.text for d in daemon.screen.texts)
+
+
+async def test_priority_ticket(daemon: KioskDaemon, central_http: httpx.AsyncClient) -> None:
+    await tap(daemon, "start")
+    await at(daemon, "menu")
+    await tap(daemon, "language", "en")
+    await tap(daemon, "take_ticket")
+    await at(daemon, "choose_service")
+    await tap(daemon, "service", "xuat-nhap-canh")
+    await at(daemon, "choose_priority")
+    assert "Elderly" in on_screen(daemon) and "Pregnant woman" in on_screen(daemon)
+    await tap(daemon, "priority", "pregnant")
+    await at(daemon, "ticket_ready")
+    issued = daemon.issued[-1]
+    assert issued.number == "C001" and issued.printed
+    assert issued.number in on_screen(daemon) and "Pregnant woman" in on_screen(daemon)
+    row = daemon.journal.get(issued.key)
+    assert row is not None and row.priority == "pregnant"
+    ticket = (await central_http.get(f"/api/v1/tickets/{row.ticket['id']}")).json()
+    assert (ticket["number"], ticket["priority"], ticket["language"]) == ("C001", "pregnant", "en")
+    await tap(daemon, "done")
+    await at(daemon, "idle")
+
+
+async def test_no_priority_is_the_default_button(daemon: KioskDaemon) -> None:
+    await tap(daemon, "start")
+    await tap(daemon, "take_ticket")
+    await tap(daemon, "service", "dat-dai")
+    await at(daemon, "choose_priority")
+    await tap(daemon, "priority", "none")
+    await at(daemon, "ticket_ready")
+    row = daemon.journal.get(daemon.issued[-1].key)
+    assert row is not None and row.priority is None
+
+
+async def _book(central_http: httpx.AsyncClient, service: str) -> str:
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    answer = await central_http.post("/api/v1/bookings", json={
+        "service": service, "date": today, "language": "ko", "idempotency_key": "booking-test-1"})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["code"])
+
+
+async def test_redeem_a_booking_by_typed_code(daemon: KioskDaemon,
+                                              central_http: httpx.AsyncClient) -> None:
+    code = await _book(central_http, "tu-phap")
+    await tap(daemon, "start", "ko")  # the big language button on the attract screen
+    await at(daemon, "menu")
+    assert daemon.flow.visit.language == "ko"
+    await tap(daemon, "book")
+    await at(daemon, "booking")
+    assert daemon.screen.target_centre("submit_code") is None  # not before 6 characters
+    wrong = "AAAAAA" if code != "AAAAAA" else "CCCCCC"
+    for char in wrong:
+        await tap(daemon, "key", char)
+    await tap(daemon, "submit_code")
+    await until(lambda: daemon.flow.visit.error is not None)
+    await at(daemon, "booking")
+    assert daemon.flow.visit.error == "unknown-booking"
+    assert "코드를 찾을 수 없습니다" in on_screen(daemon)
+    await tap(daemon, "key", code[0])
+    await tap(daemon, "key", "erase")
+    for char in code:
+        await tap(daemon, "key", char)
+    assert daemon.flow.visit.booking_code == code
+    await tap(daemon, "submit_code")
+    await at(daemon, "ticket_ready")
+    issued = daemon.issued[-1]
+    assert issued.number == "A001" and issued.printed and not issued.offline
+    assert "A001" in on_screen(daemon)
+    assert isinstance(daemon.printer, SimPrinter) and len(daemon.printer.printed) == 1
+    row = daemon.journal.get(issued.key)
+    assert row is not None and row.state == "online" and row.printed and row.service == "tu-phap"
+    again = await central_http.post(f"/api/v1/bookings/{code}/redeem",
+                                     json={"idempotency_key": "another-key-1", "language": "vi"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "booking-used"
+
+
+async def test_rate_the_service(daemon: KioskDaemon, central_settings) -> None:  # type: ignore[no-untyped-def]
+    await tap(daemon, "start")
+    await tap(daemon, "rate")
+    await at(daemon, "rating")
+    assert daemon.screen.target_centre("submit_rating") is None  # a score first
+    await tap(daemon, "score", "4")
+    await tap(daemon, "reason", "fast")
+    await tap(daemon, "reason", "slow")
+    await tap(daemon, "reason", "slow")  # changed their mind
+    assert daemon.flow.visit.reasons == ("fast",)
+    await tap(daemon, "submit_rating")
+    await at(daemon, "rating_sent")
+    await until(lambda: bool(daemon.ratings_sent))
+    db = central_settings.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT score, reasons, kiosk_id FROM ratings").fetchall()
+    assert rows == [(4, '["fast"]', "K1")]
+    await tap(daemon, "done")
+    await at(daemon, "idle")
+
+
+async def test_call_staff_from_any_screen(daemon: KioskDaemon,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    await tap(daemon, "start")
+    await tap(daemon, "take_ticket")
+    await at(daemon, "choose_service")
+    with caplog.at_level(logging.WARNING, logger="kiosk.daemon"):
+        await tap(daemon, "call_staff")
+        await at(daemon, "help")
+    assert any("STAFF:" in r.getMessage() and "choose_service" in r.getMessage()
+               for r in caplog.records)
+    assert "Nhân viên đang đến hỗ trợ quý khách." in on_screen(daemon)
+    await tap(daemon, "back")
+    await at(daemon, "menu")
+
+
+async def test_idle_timeout_clears_everything_personal(daemon: KioskDaemon,
+                                                       tmp_path: Path) -> None:
+    await tap(daemon, "start")
+    await tap(daemon, "language", "ko")
+    await tap(daemon, "large_text")
+    await tap(daemon, "book")
+    for char in "ACD":
+        await tap(daemon, "key", char)
+    assert daemon.screen.model is not None and daemon.screen.model.booking_code == "ACD"
+    assert daemon.screen.model.large_text
+    # A touch anywhere (on no button) restarts the idle clock: the flow stays.
+    generation = daemon._generation
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(1, daemon.screen.height // 2),
+                                         button=1))
+    await until(lambda: daemon._generation > generation)
+    assert daemon.flow.current_state_id == "booking"
+    daemon.post(Timeout(daemon._generation))  # what the idle timer posts when it runs out
+    await at(daemon, "idle")
+    model = daemon.screen.model
+    assert model is not None and model.state == "idle"
+    assert (model.language, model.booking_code, model.large_text) == ("vi", "", False)
+    assert "ACD" not in on_screen(daemon) and "A | C | D" not in on_screen(daemon)
+    daemon.screen.screenshot(tmp_path / "after-timeout.png")
+
+
+async def test_idle_countdown_is_visible_in_the_last_seconds(daemon: KioskDaemon) -> None:
+    await tap(daemon, "start")
+    await at(daemon, "menu")
+    assert "Quay về màn hình đầu" not in on_screen(daemon)
+    daemon.arm_timer(7.0)  # as if the citizen had been idle for all but 7 s
+    await until(lambda: "Quay về màn hình đầu sau 7 giây" in on_screen(daemon)
+                or "Quay về màn hình đầu sau 6 giây" in on_screen(daemon))
+    daemon.arm_timer(45.0)  # a touch restarted the clock: the warning goes away
+    await until(lambda: "Quay về màn hình đầu" not in on_screen(daemon))
+
+
+async def test_printer_fault_is_shown_kindly_and_numbers_still_come(daemon: KioskDaemon) -> None:
+    assert isinstance(daemon.printer, SimPrinter)
+    daemon.printer.paper = Paper.OUT
+    await tap(daemon, "start")
+    await tap(daemon, "take_ticket")
+    await tap(daemon, "service", "tu-phap")
+    await tap(daemon, "priority", "none")
+    await at(daemon, "ticket_ready")
+    assert not daemon.issued[-1].printed
+    assert daemon.issued[-1].number in on_screen(daemon)
+    assert "Máy in đang lỗi" in on_screen(daemon)
+    await tap(daemon, "done")
+    await tap(daemon, "start")
+    await at(daemon, "menu")
+    assert "quý khách vẫn nhận số trên màn hình" in on_screen(daemon)
+    assert daemon.screen.target_centre("take_ticket") is not None
+
+
+async def test_person_detected_greets_on_the_attract_screen(daemon: KioskDaemon) -> None:
+    daemon.post(PersonDetected())
+    await until(lambda: daemon.screen.model is not None and daemon.screen.model.person_seen)
+    assert "Xin chào! Mời chạm vào đây, tôi sẽ giúp quý khách" in on_screen(daemon)
+
+
+async def test_read_aloud_reads_the_screen(daemon: KioskDaemon) -> None:
+    await tap(daemon, "start")
+    await at(daemon, "menu")
+    spoken = daemon.screen.spoken_text()
+    assert spoken.startswith("Quý khách cần gì?") and "Lấy số thứ tự" in spoken
+    assert "Tiếng Việt" not in spoken  # the tool bar is not read
+    await tap(daemon, "read_aloud")
+    assert daemon.transcript[-1]["outcome"] == "handled"
