@@ -163,9 +163,95 @@ class HeadlessDemo:
             await asyncio.sleep(0.1)
 
 
+class ScreenTour:
+    """Visits every screen in every language by tapping, and saves each as a PNG."""
+
+    def __init__(self, demo: HeadlessDemo, folder: Path) -> None:
+        self.demo = demo
+        self.daemon = demo.daemon
+        self.folder = folder
+        self.saved: list[Path] = []
+
+    def _shot(self, language: str, name: str) -> None:
+        count = sum(1 for p in self.saved if p.parent.name == language)
+        path = self.folder / language / f"{count:02d}-{name}.png"
+        self.daemon.screen.screenshot(path)
+        self.saved.append(path)
+
+    async def run(self) -> list[Path]:
+        """Every language the kiosk offers, every screen a citizen can reach."""
+        demo, flow = self.demo, self.daemon.flow
+        for language in self.daemon.config.kiosk.languages:
+            await demo._wait_state("idle")
+            self._shot(language, "attract")
+            await demo._tap("start", language)
+            await demo._wait_state("menu")
+            self._shot(language, "menu")
+            await demo._tap("large_text")
+            self._shot(language, "menu-large-text")
+            await demo._tap("large_text")
+            await demo._tap("take_ticket")
+            await demo._wait_state("choose_service")
+            page = 1
+            self._shot(language, f"services-page{page}")
+            while self.daemon.screen.target_centre("page_next"):
+                await demo._tap("page_next")
+                page += 1
+                self._shot(language, f"services-page{page}")
+            first = self.daemon.catalogue.services[-1].code
+            await demo._tap_service(first)
+            if flow.current_state_id == "choose_priority":
+                self._shot(language, "priority")
+                await demo._tap("priority", "none")
+            await demo._wait_state("ticket_ready")
+            self._shot(language, "ticket")
+            await demo._tap("done")
+            await demo._wait_state("idle")
+            await demo._tap("start", language)
+            await demo._wait_state("menu")
+            if flow.booking_enabled():
+                await demo._tap("book")
+                await demo._wait_state("booking")
+                for char in "ACDEFH":
+                    await demo._tap("key", char)
+                self._shot(language, "booking")
+                await demo._tap("submit_code")
+                await demo._wait_state("booking")
+                while flow.visit.error is None:
+                    await asyncio.sleep(0.01)
+                self._shot(language, "booking-error")
+                await demo._tap("back")
+            if flow.rating_enabled():
+                await demo._tap("rate")
+                await demo._wait_state("rating")
+                await demo._tap("score", "4")
+                await demo._tap("reason", "fast")
+                self._shot(language, "rating")
+                await demo._tap("submit_rating")
+                await demo._wait_state("rating_sent")
+                self._shot(language, "rating-thanks")
+                await demo._tap("done")
+                await demo._wait_state("idle")
+                await demo._tap("start", language)
+                await demo._wait_state("menu")
+            if self.daemon.screen.target_centre("call_staff"):
+                await demo._tap("call_staff")
+                await demo._wait_state("help")
+                self._shot(language, "help")
+                await demo._tap("back")
+            await demo._wait_state("menu")
+            self.daemon.arm_timer(5.0)  # show the idle countdown, then let it run out
+            await asyncio.sleep(0.3)
+            self._shot(language, "idle-countdown")
+            await demo._wait_state("idle", timeout_s=10)
+        return self.saved
+
+
 def run_demo(args: Any) -> int:
     """Entry point of ``kiosk demo``."""
     out = Path(args.out).resolve()
+    if getattr(args, "screenshots", None):
+        args.headless = True
     if args.headless:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -193,6 +279,14 @@ async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> 
         return 0
     demo = HeadlessDemo(daemon, central, out)
     serving = asyncio.ensure_future(daemon.run())
+    if getattr(args, "screenshots", None):
+        try:
+            saved = await ScreenTour(demo, Path(args.screenshots).resolve()).run()
+        finally:
+            daemon.post(Shutdown())
+            await serving
+        print(json.dumps({"screenshots": len(saved), "folder": str(Path(args.screenshots))}))
+        return 0
     try:
         await demo.run(script(args.citizens))
     finally:

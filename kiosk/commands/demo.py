@@ -15,6 +15,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                         help="no window: play scripted citizens and write what happened")
     parser.add_argument("--citizens", type=int, default=20, help="scripted citizens (headless)")
     parser.add_argument("--out", default="demo-out", help="folder for tickets, screens, transcript")
+    parser.add_argument("--screenshots", metavar="DIR", default=None,
+                        help="tap through every screen in every language and save PNGs in DIR")
     parser.add_argument("--config", default=str(ROOT / "config" / "kiosk.sim.toml"))
     parser.add_argument("--central-config", default=str(ROOT / "config" / "central.sim.toml"))
     parser.set_defaults(func=run)

@@ -77,6 +77,7 @@ class Canvas:
         self.targets: list[Target] = []
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._lines: dict[tuple[str, int, bool, Colour], pygame.Surface] = {}
+        self._layouts: dict[tuple[str, int, bool, int, int], tuple[int, list[str], bool]] = {}
 
     def clear(self, colour: Colour) -> None:
         """Start a new screen."""
@@ -138,17 +139,7 @@ class Canvas:
     def text(self, box: pygame.Rect, words: str, size: float, colour: Colour, *,
              bold: bool = False, align: str = "center", speak: bool = True) -> pygame.Rect:
         """Draw ``words`` inside ``box`` (wrapped, shrunk if needed); returns the ink area."""
-        start = self.metrics.text_px(size)
-        px, lines, fits = start, [words], False
-        floor = max(12, int(start * MIN_SHRINK))
-        while True:
-            lines = self.wrap(words, px, bold, box.width)
-            line_h = self.font(px, bold=bold).get_linesize()
-            widest = max((self.line_width(line, px, bold) for line in lines), default=0)
-            fits = widest <= box.width and line_h * len(lines) <= box.height
-            if fits or px <= floor:
-                break
-            px = max(floor, int(px * 0.9))
+        px, lines, fits = self.layout(words, self.metrics.text_px(size), bold, box.size)
         self.texts.append(DrawnText(pygame.Rect(box), words, px, fits, speak))
         line_h = self.font(px, bold=bold).get_linesize()
         top = box.top + (box.height - line_h * len(lines)) // 2 if align != "top" else box.top
@@ -163,6 +154,29 @@ class Canvas:
             self.surface.blit(image, rect)
             area.union_ip(rect)
         return area
+
+    def layout(self, words: str, start: int, bold: bool, size: tuple[int, int]
+               ) -> tuple[int, list[str], bool]:
+        """(pixel size, lines, fits) of ``words`` in a box of ``size``, cached: the same
+        caption in the same box is laid out once, so redrawing a screen is blits."""
+        key = (words, start, bold, size[0], size[1])
+        cached = self._layouts.get(key)
+        if cached is not None:
+            return cached
+        width, height = size
+        px, floor = start, max(12, int(start * MIN_SHRINK))
+        while True:
+            lines = self.wrap(words, px, bold, width)
+            line_h = self.font(px, bold=bold).get_linesize()
+            widest = max((self.line_width(line, px, bold) for line in lines), default=0)
+            fits = widest <= width and line_h * len(lines) <= height
+            if fits or px <= floor:
+                break
+            px = max(floor, int(px * 0.9))
+        if len(self._layouts) > _LINE_CACHE_MAX:
+            self._layouts.clear()
+        self._layouts[key] = (px, lines, fits)
+        return px, lines, fits
 
     def target(self, rect: pygame.Rect, target: str, value: str | None = None) -> None:
         """Record a touch target without drawing it."""

@@ -126,13 +126,15 @@ def banner(canvas: Canvas, rect: pygame.Rect, words: str, size: float = 3.0) -> 
     canvas.text(rect.inflate(-2 * pad, -pad), words, size, INK)
 
 
-def countdown(canvas: Canvas, model: ScreenModel, frame: Frame, seconds: int) -> pygame.Rect:
-    """The idle warning over the footer: touching anywhere keeps the visit."""
-    gap = frame.gap
+def countdown_rect(canvas: Canvas, frame: Frame) -> pygame.Rect:
+    """Where the idle warning goes: over the bottom of the content, above the footer."""
     height = canvas.metrics.target(12)
-    rect = pygame.Rect(frame.content.left, frame.footer.top - height - gap,
+    return pygame.Rect(frame.content.left, frame.footer.top - height - frame.gap,
                        frame.content.width, height)
+
+
+def countdown(canvas: Canvas, model: ScreenModel, rect: pygame.Rect, seconds: int) -> None:
+    """The idle warning: touching anywhere keeps the visit."""
     words = f"{text(model.language, 'timeout_warning', seconds=seconds)}. " \
             f"{text(model.language, 'touch_to_stay')}"
     banner(canvas, rect, words, 3.4)
-    return rect

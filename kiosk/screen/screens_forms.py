@@ -116,9 +116,11 @@ def draw_face(surface: pygame.Surface, rect: pygame.Rect, mood: float) -> None:
     eye = max(2, w // 14)
     for x in (rect.left + w // 3, rect.right - w // 3):
         pygame.draw.circle(surface, INK, (x, rect.top + h * 2 // 5), eye)
-    mouth = pygame.Rect(rect.left + w // 4, rect.top + h // 2, w // 2, h // 4)
-    thickness = max(2, w // 18)
     curve = (mood - 0.5) * 2  # -1 sad .. 1 happy
+    # the deeper the curve, the stronger the feeling: five faces stay distinct
+    mouth = pygame.Rect(rect.left + w // 4, rect.top + h // 2, w // 2,
+                        max(4, int(h // 4 * abs(curve))))
+    thickness = max(2, w // 18)
     if abs(curve) < 0.25:
         pygame.draw.line(surface, INK, (mouth.left, mouth.centery), (mouth.right, mouth.centery),
                          thickness)
@@ -126,4 +128,4 @@ def draw_face(surface: pygame.Surface, rect: pygame.Rect, mood: float) -> None:
         pygame.draw.arc(surface, INK, mouth.move(0, -mouth.height // 2), math.pi, 2 * math.pi,
                         thickness)
     else:
-        pygame.draw.arc(surface, INK, mouth.move(0, mouth.height // 3), 0, math.pi, thickness)
+        pygame.draw.arc(surface, INK, mouth.move(0, h // 12), 0, math.pi, thickness)
