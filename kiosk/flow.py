@@ -115,6 +115,9 @@ class FlowTimeouts:
     thanks_s: float = 8.0
 
 
+# Paging, typing and scoring are internal transitions: they keep the state and its timer.
+_STAY: dict[str, Any] = {"internal": True}
+
 # States a citizen interacts with; they all time out to idle after ``idle_s``.
 _INTERACTIVE = ("menu", "choose_service", "choose_priority", "booking", "rating", "help",
                 "procedure_info", "dossier_lookup")
@@ -142,9 +145,9 @@ class VisitorFlow(StateMachine):
 
     start = idle.to(menu)
     take_ticket = menu.to(choose_service)
-    page_next = choose_service.to.itself(internal=True, on="_turn_page_next")
-    page_prev = choose_service.to.itself(internal=True, cond="not_first_page",
-                                         on="_turn_page_prev")
+    page_next = choose_service.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
+    page_prev = choose_service.to.itself(  # type: ignore[no-untyped-call]
+        cond="not_first_page", on="_turn_page_prev", **_STAY)
     select_service = (
         choose_service.to(choose_priority, cond=["known_service", "has_priorities"])
         | choose_service.to(issue_ticket, cond="known_service")
@@ -155,12 +158,13 @@ class VisitorFlow(StateMachine):
     ticket_issued = issue_ticket.to(ticket_ready) | redeeming.to(ticket_ready)
     issue_failed = issue_ticket.to(menu)
     book = menu.to(booking, cond="booking_enabled")
-    type_key = booking.to.itself(internal=True, on="_type_key")
+    type_key = booking.to.itself(on="_type_key", **_STAY)  # type: ignore[no-untyped-call]
     submit_code = booking.to(redeeming, cond="code_complete")
     redeem_failed = redeeming.to(booking)
     rate = menu.to(rating, cond="rating_enabled")
-    choose_score = rating.to.itself(internal=True, cond="valid_score", on="_choose_score")
-    toggle_reason = rating.to.itself(internal=True, on="_toggle_reason")
+    choose_score = rating.to.itself(  # type: ignore[no-untyped-call]
+        cond="valid_score", on="_choose_score", **_STAY)
+    toggle_reason = rating.to.itself(on="_toggle_reason", **_STAY)  # type: ignore[no-untyped-call]
     submit_rating = rating.to(rating_sent, cond="has_score")
     ask_procedure = menu.to(procedure_info, cond="procedure_enabled")
     ask_dossier = menu.to(dossier_lookup, cond="dossier_enabled")

@@ -70,13 +70,18 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     for score in range(1, levels + 1):
         rect = pygame.Rect(c.left + (score - 1) * (face_w + gap), y, face_w, face_h)
         chosen = model.score == score
-        pygame.draw.rect(canvas.surface, SELECTED if chosen else BUTTON, rect,
-                         border_radius=m.px(1.6))
+        pygame.draw.rect(
+            canvas.surface, SELECTED if chosen else BUTTON, rect, border_radius=m.px(1.6)
+        )
         side = min(face_w - m.px(2), face_h - m.px(9))
         face = pygame.Rect(rect.centerx - side // 2, rect.top + m.px(1), side, side)
         draw_face(canvas.surface, face, (score - 1) / (levels - 1))
-        label = pygame.Rect(rect.left + m.px(0.5), face.bottom, rect.width - m.px(1),
-                            rect.bottom - face.bottom - m.px(0.5))
+        label = pygame.Rect(
+            rect.left + m.px(0.5),
+            face.bottom,
+            rect.width - m.px(1),
+            rect.bottom - face.bottom - m.px(0.5),
+        )
         canvas.text(label, text(lang, score_key(score, levels)), 2.6, ON_DARK, bold=True)
         canvas.target(rect, "score", str(score))
     y += face_h + gap
@@ -91,8 +96,14 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         row, col = divmod(i, columns)
         rect = pygame.Rect(c.left + col * (width + gap), y + row * (height + gap), width, height)
         ticked = reason in model.reasons
-        canvas.button(rect, text(lang, f"reason_{reason}"), "reason", reason, colour=SELECTED if ticked else MUTED,
-                      size=3.4)
+        canvas.button(
+            rect,
+            text(lang, f"reason_{reason}"),
+            "reason",
+            reason,
+            colour=SELECTED if ticked else MUTED,
+            size=3.4,
+        )
     footer = draw_back(canvas, model, frame)
     if model.score is not None:
         canvas.button(footer, text(lang, "send"), "submit_rating", colour=GO, size=4.4)
@@ -102,7 +113,9 @@ def draw_rating_sent(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     """Thanks, and a way out."""
     m, c = canvas.metrics, frame.content
     side = m.px(30)
-    draw_face(canvas.surface, pygame.Rect(c.centerx - side // 2, c.top + c.height // 8, side, side), 1.0)
+    draw_face(
+        canvas.surface, pygame.Rect(c.centerx - side // 2, c.top + c.height // 8, side, side), 1.0
+    )
     box = pygame.Rect(c.left, c.top + c.height // 8 + side + frame.gap * 2, c.width, m.px(20))
     canvas.text(box, text(model.language, "rating_thanks"), 6, ON_DARK, bold=True)
     footer = draw_back(canvas, model, frame)
@@ -118,14 +131,17 @@ def draw_face(surface: pygame.Surface, rect: pygame.Rect, mood: float) -> None:
         pygame.draw.circle(surface, INK, (x, rect.top + h * 2 // 5), eye)
     curve = (mood - 0.5) * 2  # -1 sad .. 1 happy
     # the deeper the curve, the stronger the feeling: five faces stay distinct
-    mouth = pygame.Rect(rect.left + w // 4, rect.top + h // 2, w // 2,
-                        max(4, int(h // 4 * abs(curve))))
+    mouth = pygame.Rect(
+        rect.left + w // 4, rect.top + h // 2, w // 2, max(4, int(h // 4 * abs(curve)))
+    )
     thickness = max(2, w // 18)
     if abs(curve) < 0.25:
-        pygame.draw.line(surface, INK, (mouth.left, mouth.centery), (mouth.right, mouth.centery),
-                         thickness)
+        pygame.draw.line(
+            surface, INK, (mouth.left, mouth.centery), (mouth.right, mouth.centery), thickness
+        )
     elif curve > 0:
-        pygame.draw.arc(surface, INK, mouth.move(0, -mouth.height // 2), math.pi, 2 * math.pi,
-                        thickness)
+        pygame.draw.arc(
+            surface, INK, mouth.move(0, -mouth.height // 2), math.pi, 2 * math.pi, thickness
+        )
     else:
         pygame.draw.arc(surface, INK, mouth.move(0, h // 12), 0, math.pi, thickness)

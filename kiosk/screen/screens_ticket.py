@@ -43,10 +43,20 @@ def draw_ticket_ready(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     footer = draw_back(canvas, model, frame)
     if model.has_base:
         half = (footer.width - gap) // 2
-        canvas.button(pygame.Rect(footer.left, footer.top, half, footer.height),
-                      text(lang, "follow_me"), "guide_me", colour=GO, size=3.8)
-        canvas.button(pygame.Rect(footer.left + half + gap, footer.top, half, footer.height),
-                      text(lang, "done"), "done", colour=BUTTON, size=3.8)
+        canvas.button(
+            pygame.Rect(footer.left, footer.top, half, footer.height),
+            text(lang, "follow_me"),
+            "guide_me",
+            colour=GO,
+            size=3.8,
+        )
+        canvas.button(
+            pygame.Rect(footer.left + half + gap, footer.top, half, footer.height),
+            text(lang, "done"),
+            "done",
+            colour=BUTTON,
+            size=3.8,
+        )
     else:
         canvas.button(footer, text(lang, "done"), "done", colour=BUTTON, size=4.2)
     if m.portrait:
@@ -72,8 +82,9 @@ def _panel(canvas: Canvas, model: ScreenModel, ticket: TicketPanel, panel: pygam
         (ticket.service_name, 3.4, INK, False, 0.11),
     ]
     if ticket.counters:
-        rows.append((f"{text(lang, 'counter')}: {', '.join(ticket.counters)}", 4.4, INK, True,
-                     0.10))
+        rows.append(
+            (f"{text(lang, 'counter')}: {', '.join(ticket.counters)}", 4.4, INK, True, 0.10)
+        )
     facts = []
     if ticket.people_ahead is not None:
         facts.append(f"{text(lang, 'people_ahead')}: {ticket.people_ahead}")
@@ -84,16 +95,16 @@ def _panel(canvas: Canvas, model: ScreenModel, ticket: TicketPanel, panel: pygam
     if ticket.priority_name:
         rows.append((ticket.priority_name, 3.0, INK, False, 0.07))
     note = "printed" if ticket.printed else "not_printed"
-    rows.append((text(lang, note), 3.0, INK if ticket.printed else ACCENT, not ticket.printed,
-                 0.12))
+    rows.append(
+        (text(lang, note), 3.0, INK if ticket.printed else ACCENT, not ticket.printed, 0.12)
+    )
     if ticket.offline:
         rows.append((text(lang, "offline"), 2.8, INK, False, 0.10))
     total = sum(r[4] for r in rows)
     y = inner.top
     for words, size, colour, bold, share in rows:
         height = int(inner.height * share / total)
-        canvas.text(pygame.Rect(inner.left, y, inner.width, height), words, size, colour,
-                    bold=bold)
+        canvas.text(pygame.Rect(inner.left, y, inner.width, height), words, size, colour, bold=bold)
         y += height
 
 
@@ -107,8 +118,14 @@ def _qr(canvas: Canvas, lang: str, ticket: TicketPanel, area: pygame.Rect) -> No
     pygame.draw.rect(canvas.surface, PANEL, area, border_radius=m.px(2))
     image = qr_surface(ticket.status_url, side)
     canvas.surface.blit(image, image.get_rect(midtop=(area.centerx, area.top + m.px(1))))
-    canvas.text(pygame.Rect(area.left + m.px(1), area.top + side + m.px(1), area.width - m.px(2),
-                            caption_h), text(lang, "scan_qr"), 2.8, INK)
+    canvas.text(
+        pygame.Rect(
+            area.left + m.px(1), area.top + side + m.px(1), area.width - m.px(2), caption_h
+        ),
+        text(lang, "scan_qr"),
+        2.8,
+        INK,
+    )
 
 
 def draw_route(canvas: Canvas, lang: str, ticket: TicketPanel, area: pygame.Rect) -> None:
@@ -117,8 +134,12 @@ def draw_route(canvas: Canvas, lang: str, ticket: TicketPanel, area: pygame.Rect
     pygame.draw.rect(surface, MAP_FLOOR, area, border_radius=m.px(2))
     caption = pygame.Rect(area.left + m.px(1), area.top, area.width - m.px(2), m.px(7))
     canvas.text(caption, text(lang, "way_to_counter"), 3.2, INK, bold=True)
-    room = pygame.Rect(area.left + m.px(2), caption.bottom, area.width - m.px(4),
-                       area.bottom - caption.bottom - m.px(7))
+    room = pygame.Rect(
+        area.left + m.px(2),
+        caption.bottom,
+        area.width - m.px(4),
+        area.bottom - caption.bottom - m.px(7),
+    )
     if ticket.route_png:
         try:
             picture = pygame.image.load(io.BytesIO(ticket.route_png))
@@ -138,8 +159,9 @@ def _counter_numbers(names: tuple[str, ...]) -> list[int]:
     return found or [1]
 
 
-def _schematic(canvas: Canvas, lang: str, ticket: TicketPanel, room: pygame.Rect,
-               area: pygame.Rect) -> None:
+def _schematic(
+    canvas: Canvas, lang: str, ticket: TicketPanel, room: pygame.Rect, area: pygame.Rect
+) -> None:
     m, surface = canvas.metrics, canvas.surface
     pygame.draw.rect(surface, MAP_WALL, room, max(2, m.px(0.5)))
     targets = _counter_numbers(ticket.counters)
@@ -148,8 +170,9 @@ def _schematic(canvas: Canvas, lang: str, ticket: TicketPanel, room: pygame.Rect
     desk_h = max(m.px(4), room.height // 8)
     font = canvas.font(max(12, int(min(slot_w * 0.45, desk_h * 0.6))), bold=True)
     for i in range(slots):
-        desk = pygame.Rect(int(room.left + i * slot_w + 2), room.top + m.px(1),
-                           int(slot_w - 4), desk_h)
+        desk = pygame.Rect(
+            int(room.left + i * slot_w + 2), room.top + m.px(1), int(slot_w - 4), desk_h
+        )
         mine = (i + 1) in targets
         pygame.draw.rect(surface, ACCENT if mine else MAP_WALL, desk, border_radius=3)
         label = font.render(str(i + 1), True, ON_DARK)
@@ -161,10 +184,17 @@ def _schematic(canvas: Canvas, lang: str, ticket: TicketPanel, room: pygame.Rect
     corner = (entrance[0], (entrance[1] + goal[1]) // 2)
     width = max(3, m.px(0.9))
     pygame.draw.lines(surface, ACCENT, False, [entrance, corner, (goal_x, corner[1]), goal], width)
-    pygame.draw.polygon(surface, ACCENT, [(goal_x, goal[1] - 2), (goal_x - m.px(1.8), goal[1] + m.px(2.5)),
-                                          (goal_x + m.px(1.8), goal[1] + m.px(2.5))])
-    label = pygame.Rect(area.left + m.px(1), area.bottom - m.px(7), area.width - m.px(2), m.px(6))
-    canvas.text(label, text(lang, "you_are_here"), 2.8, INK)
+    pygame.draw.polygon(
+        surface,
+        ACCENT,
+        [
+            (goal_x, goal[1] - 2),
+            (goal_x - m.px(1.8), goal[1] + m.px(2.5)),
+            (goal_x + m.px(1.8), goal[1] + m.px(2.5)),
+        ],
+    )
+    here = pygame.Rect(area.left + m.px(1), area.bottom - m.px(7), area.width - m.px(2), m.px(6))
+    canvas.text(here, text(lang, "you_are_here"), 2.8, INK)
 
 
 def qr_surface(data: str, side: int) -> pygame.Surface:

@@ -60,12 +60,19 @@ class TouchScreen:
     """One pygame window (or an off-screen surface under SDL's dummy driver)."""
 
     def __init__(
-        self, width: int, height: int, *, fullscreen: bool, post: Callable[[KioskEvent], None],
+        self,
+        width: int,
+        height: int,
+        *,
+        fullscreen: bool,
+        post: Callable[[KioskEvent], None],
         dpi: float = 96.0,
     ) -> None:
         pygame.display.init()
         pygame.font.init()
-        flags = pygame.FULLSCREEN if fullscreen and os.environ.get("SDL_VIDEODRIVER") != "dummy" else 0
+        flags = (
+            pygame.FULLSCREEN if fullscreen and os.environ.get("SDL_VIDEODRIVER") != "dummy" else 0
+        )
         self.surface = pygame.display.set_mode((width, height), flags)
         pygame.display.set_caption("kiosk")
         self.width, self.height = width, height
@@ -80,8 +87,9 @@ class TouchScreen:
         self._shown_at = time.monotonic()
         self._countdown: tuple[int, pygame.Rect] | None = None
 
-    def configure(self, *, dpi: float | None = None,
-                  time_left: Callable[[], float | None] | None = None) -> None:
+    def configure(
+        self, *, dpi: float | None = None, time_left: Callable[[], float | None] | None = None
+    ) -> None:
         """Set the screen's DPI (touch targets in mm) and where the idle countdown reads."""
         if dpi is not None:
             self.dpi = dpi
@@ -113,11 +121,18 @@ class TouchScreen:
         frame = frames.layout(self.canvas)
         frames.draw_header(self.canvas, model, frame)
         draw = DRAWERS.get(model.state)
-        result = draw(self.canvas, model, frame) if draw else \
-            screens_main.draw_message(self.canvas, model, frame)
+        result = (
+            draw(self.canvas, model, frame)
+            if draw
+            else screens_main.draw_message(self.canvas, model, frame)
+        )
         if model.error and model.state not in ("booking",):
-            box = pygame.Rect(frame.content.left, frame.content.bottom - self.canvas.metrics.px(12),
-                              frame.content.width, self.canvas.metrics.px(11))
+            box = pygame.Rect(
+                frame.content.left,
+                frame.content.bottom - self.canvas.metrics.px(12),
+                frame.content.width,
+                self.canvas.metrics.px(11),
+            )
             frames.banner(self.canvas, box, text(model.language, model.error))
         self._greeting = result if isinstance(result, pygame.Rect) else None
         self._frame = frame
@@ -150,11 +165,12 @@ class TouchScreen:
             return True
         return False
 
-    def _animate_greeting(self, model: ScreenModel, static: pygame.Surface,
-                          t: float) -> list[pygame.Rect]:
+    def _animate_greeting(
+        self, model: ScreenModel, static: pygame.Surface, t: float
+    ) -> list[pygame.Rect]:
         box = self._greeting
         assert box is not None
-        del self.canvas.texts[self._static_texts:]
+        del self.canvas.texts[self._static_texts :]
         self.surface.blit(static, box)
         language, pulse = screens_main.greeting_phase(t, model.languages)
         if model.person_seen:
@@ -172,7 +188,7 @@ class TouchScreen:
         shown = self._countdown
         if shown is not None and (seconds is None or seconds != shown[0]):
             self.surface.blit(self._under_countdown, shown[1])
-            del self.canvas.texts[self._static_texts:]
+            del self.canvas.texts[self._static_texts :]
             self._countdown = None
             if seconds is None:
                 return [shown[1]]
@@ -208,8 +224,9 @@ class TouchScreen:
         # An exact value first: tap("start") means the start button, not a language's.
         for exact in (True, False):
             for drawn in reversed(self.canvas.targets):
-                if drawn.target == target and (drawn.value == value or
-                                               (not exact and value is None)):
+                if drawn.target == target and (
+                    drawn.value == value or (not exact and value is None)
+                ):
                     return drawn.rect.center
         return None
 

@@ -3,8 +3,6 @@ targets do not overlap, and every screen is written as a PNG to look at."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pygame
 import pytest
 
