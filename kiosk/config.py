@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from drivers.url import DeviceURLError, parse_device_url
 from navigation.settings import NavigationSettings
+from speech.settings import SpeechSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class KioskSection(BaseModel):
     """Where the ticket journal, the service cache and ticket previews live."""
     languages: tuple[str, ...] = ("vi", "en", "ko")
     """Languages offered to citizens, first one is the default."""
+    catalogue: Path = Path("config/catalogue.toml")
+    """Service and procedure names with spoken synonyms per language (voice intents)."""
 
     @field_validator("languages")
     @classmethod
@@ -203,6 +206,8 @@ class KioskConfig(BaseModel):
     screen: ScreenSection = ScreenSection()
     tickets: TicketsSection = TicketsSection()
     navigation: NavigationSettings = NavigationSettings()
+    speech: SpeechSettings | None = None
+    """Voice in and out; leave the section out for a kiosk without voice."""
     features: FeaturesSection = FeaturesSection()
 
 

@@ -7,7 +7,7 @@ holds exactly this text, so a new key cannot ship undocumented.
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -30,17 +30,39 @@ def _default(field: Any) -> str:
     return f"`{value!r}`".replace("|", "\\|") if value is not None else "unset"
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model inside ``annotation`` (``X``, ``X | None``, ``dict[str, X]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _section(name: str, model: type[BaseModel], lines: list[str]) -> None:
+    lines += ["", f"**[{name}]** {(model.__doc__ or '').strip().splitlines()[0]}", "",
+              "| key | default | meaning |", "|---|---|---|"]
+    nested: list[tuple[str, type[BaseModel]]] = []
+    for key, sub in model.model_fields.items():
+        inner = _model_in(sub.annotation)
+        if inner is not None:
+            is_map = get_origin(sub.annotation) is dict
+            nested.append((f"{name}.{key}" + (".<code>" if is_map else ""), inner))
+            continue
+        meaning = (sub.description or "").replace("\n", " ").replace("|", "\\|")
+        lines.append(f"| `{key}` | {_default(sub)} | {meaning} |")
+    for sub_name, inner in nested:
+        _section(sub_name, inner, lines)
+
+
 def markdown_reference() -> str:
     """Markdown tables, one per TOML section, between the README markers."""
     lines = [BEGIN]
     for section, field in KioskConfig.model_fields.items():
-        model = field.annotation
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            continue
-        lines += ["", f"**[{section}]** {(model.__doc__ or '').strip().splitlines()[0]}", "",
-                  "| key | default | meaning |", "|---|---|---|"]
-        for key, sub in model.model_fields.items():
-            meaning = (sub.description or "").replace("\n", " ").replace("|", "\\|")
-            lines.append(f"| `{key}` | {_default(sub)} | {meaning} |")
+        model = _model_in(field.annotation)
+        if model is not None:
+            _section(section, model, lines)
     lines.append(END)
     return "\n".join(lines)

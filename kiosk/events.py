@@ -26,6 +26,8 @@ class VoiceIntent:
     name: str
     slots: dict[str, str] = field(default_factory=dict)
     transcript: str = ""
+    language: str | None = None
+    """The language it was heard in (the kiosk answers in it)."""
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,11 @@ class RobotGuide:
         self._say = say
         self.guide = Guide(self.base, self.lobby, settings, self._announce)
         self._task: asyncio.Task[None] | None = None
+        self._counter_names: dict[str, str] = {}
 
     def _announce(self, code: str, params: dict[str, Any]) -> None:
+        if params.get("counter") in self._counter_names:  # "Q3" -> "Quầy 3", as on the ticket
+            params = {**params, "counter": self._counter_names[params["counter"]]}
         words = announcement(code, params, self.language)
         _LOGGER.info("robot says (%s): %s", code, words)
         self._say(words, self.language)
@@ -91,6 +94,7 @@ class RobotGuide:
     def guide_to(self, counter_code: str, counter_name: str, *, language: str, slow: bool) -> None:
         """Start leading the citizen to ``counter_code``; posts GuideFinished."""
         self.language = language
+        self._counter_names = {counter_code: counter_name}
         self._task = asyncio.ensure_future(self._guide(counter_code, slow))
 
     async def _guide(self, counter_code: str, slow: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,8 +81,10 @@ def test_check_config_command(tmp_path: Path) -> None:
 
 
 def test_run_refuses_a_bad_config_before_starting_anything(tmp_path: Path) -> None:
-    path = _write(tmp_path, GOOD.replace('base = "none://"', 'base = "can://0"')
-                  .replace('state_dir = "var/kiosk-sim"', f'state_dir = "{tmp_path / "state"}"'))
+    bad = re.sub(r'(?m)^base = .*$', 'base = "can://0"', GOOD)
+    bad = re.sub(r'(?m)^state_dir = .*$', f'state_dir = "{tmp_path / "state"}"', bad)
+    assert bad.count("can://0") == 1 and str(tmp_path / "state") in bad
+    path = _write(tmp_path, bad)
     result = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--config", str(path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2

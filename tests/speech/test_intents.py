@@ -64,7 +64,7 @@ def test_nfc_and_decomposed_input_parse_alike(parser: IntentParser) -> None:
     import unicodedata
 
     decomposed = unicodedata.normalize("NFD", "đổi bằng lái")
-    assert parser.parse(decomposed, "vi").slots == {"service": "giao-thong"}
+    assert parser.parse(decomposed, "vi").slots == {"service": "giao-thong-van-tai"}
 
 
 def test_phrases_for_a_screen(parser: IntentParser) -> None:
@@ -95,11 +95,11 @@ def test_catalogue_has_the_central_service_codes() -> None:
     codes = {s.code for s in load_catalogue().services}
     assert codes == {
         "tu-phap",
-        "giao-thong",
+        "giao-thong-van-tai",
         "xuat-nhap-canh",
         "dat-dai",
         "xay-dung",
         "dang-ky-kinh-doanh",
-        "lao-dong",
+        "lao-dong-tbxh",
         "buu-chinh",
     }

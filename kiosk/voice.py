@@ -1,0 +1,169 @@
+"""Wiring speech into the kiosk: listen on the current screen's phrases, speak answers.
+
+Voice is a second way in, never the only one: every intent here has a button on screen,
+and "not understood" sends the citizen back to touch with a spoken hint. The recogniser
+listens with a grammar built from the phrases that make sense in the flow's current state
+(touch-to-talk after the microphone button, or always while the kiosk is quiet), the
+transcript becomes an :class:`~speech.intents.Intent`, and the daemon receives it as a
+:class:`~kiosk.events.VoiceIntent`. Speaking goes through the TTS worker process; a touch
+or new speech cuts it off at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from drivers.audio import open_audio_in, open_audio_out
+from drivers.audio.base import AudioError, AudioIn
+from kiosk.events import KioskEvent, VoiceIntent
+from speech.catalogue import load_catalogue
+from speech.errors import SpeechError
+from speech.intents import IntentParser
+from speech.recognizer import Recognizer
+from speech.settings import SpeechSettings
+from speech.tts import Speaker
+
+_LOGGER = logging.getLogger(__name__)
+
+#: what a citizen may say in each state of the flow (everything else is not understood)
+SCREEN_INTENTS: dict[str, tuple[str, ...]] = {
+    "idle": ("take_ticket", "help", "change_language"),
+    "menu": ("take_ticket", "help", "change_language", "back"),
+    "choose_service": ("take_ticket", "help", "change_language", "back"),
+    "ticket_ready": ("repeat", "slower", "yes", "no", "help"),
+}
+
+NOT_UNDERSTOOD = {
+    "vi": "Xin lỗi, tôi chưa nghe rõ. Mời quý khách chọn trên màn hình.",
+    "en": "Sorry, I did not catch that. Please choose on the screen.",
+    "ko": "죄송합니다, 잘 듣지 못했습니다. 화면에서 선택해 주세요.",
+}
+
+
+class VoiceFrontend:
+    """Microphone, recogniser, intents and speaker for one daemon."""
+
+    def __init__(
+        self,
+        settings: SpeechSettings,
+        *,
+        audio_in_url: str,
+        audio_out_url: str,
+        catalogue_path: Path,
+        post: Callable[[KioskEvent], None],
+    ) -> None:
+        self.settings = settings
+        self._post = post
+        self.audio_in: AudioIn | None = (
+            None if audio_in_url.startswith("none:") else open_audio_in(audio_in_url)
+        )
+        self.speaker = Speaker(settings, open_audio_out(audio_out_url))
+        self.recognizer = Recognizer(settings, guard=self.speaker.guard)
+        self.parser = IntentParser(load_catalogue(catalogue_path), cutoff=settings.snap_cutoff)
+        self._saying: asyncio.Task[bool] | None = None
+        self._listening: asyncio.Task[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True while listening or speaking (the microphone is muted while speaking)."""
+        listening = self._listening is not None and not self._listening.done()
+        return listening or self.speaker.guard.muted()
+
+    def can_listen(self, language: str) -> bool:
+        """True when there is a microphone and a model for ``language``."""
+        return (self.audio_in is not None and language in self.settings.languages
+                and self.settings.languages[language].model_path is not None)
+
+    # -- speaking -------------------------------------------------------------------------
+
+    def say(self, text: str, language: str) -> None:
+        """Speak ``text`` now, cutting off whatever was being said."""
+        if language not in self.settings.languages:
+            language = self.settings.default_language
+        self.speaker.stop()
+        self._saying = asyncio.ensure_future(self._say(text, language))
+
+    async def _say(self, text: str, language: str) -> bool:
+        try:
+            return await self.speaker.say(text, language)
+        except (SpeechError, AudioError) as exc:
+            _LOGGER.error("TECHNICIAN: speech output failed (%s); the screen still shows it", exc)
+            return False
+
+    def stop_speaking(self) -> None:
+        """A touch: be quiet at once."""
+        self.speaker.stop()
+
+    # -- listening ------------------------------------------------------------------------
+
+    def listen(self, state: str, language: str) -> None:
+        """Listen for one utterance that fits ``state`` (touch-to-talk or always mode)."""
+        if not self.can_listen(language) or state not in SCREEN_INTENTS:
+            return
+        if self._listening is not None and not self._listening.done():
+            return
+        self._listening = asyncio.ensure_future(self._listen(state, language))
+
+    async def _listen(self, state: str, language: str) -> None:
+        assert self.audio_in is not None
+        phrases = self.parser.phrases_for(SCREEN_INTENTS[state], language)
+        try:
+            heard = await self.recognizer.listen_once(self.audio_in, phrases, lang=language)
+        except (SpeechError, AudioError) as exc:
+            _LOGGER.error("TECHNICIAN: voice input failed (%s); touch still works", exc)
+            return
+        if heard is None:
+            return
+        intent = self.parser.parse(heard.phrase or heard.text, language)
+        _LOGGER.info("heard %r (%s, %.0f) -> %s %s", heard.text, heard.mode, heard.score,
+                     intent.name, intent.slots)
+        if intent.name == "not_understood" or intent.name not in SCREEN_INTENTS[state]:
+            self.say(NOT_UNDERSTOOD.get(language, NOT_UNDERSTOOD["vi"]), language)
+            return
+        self._post(VoiceIntent(intent.name, dict(intent.slots), heard.text, language))
+
+    async def close(self) -> None:
+        """Stop listening and speaking, end the TTS worker."""
+        for task in (self._listening, self._saying):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        await self.speaker.close()
+        if self.audio_in is not None:
+            self.audio_in.close()
+
+
+def listening_language(voice: VoiceFrontend, visit_language: str,
+                       languages: tuple[str, ...]) -> str | None:
+    """The visit's language if it has a model, else the first offered language that has one.
+
+    A citizen who has not chosen a language yet may speak any language the kiosk has a
+    model for; the intent then switches the visit to it.
+    """
+    if voice.can_listen(visit_language):
+        return visit_language
+    return next((lang for lang in languages if voice.can_listen(lang)), None)
+
+
+_TICKET_WORDS = {
+    "vi": ("Số thứ tự của quý khách là {number}.", "Mời quý khách đến {counter}.",
+           "Máy in đang lỗi, xin quý khách ghi nhớ số trên màn hình."),
+    "en": ("Your number is {number}.", "Please go to {counter}.",
+           "The printer is not working: please remember the number on the screen."),
+    "ko": ("고객님의 번호는 {number}입니다.", "{counter}(으)로 가세요.",
+           "프린터가 고장났습니다. 화면의 번호를 기억해 주세요."),
+}
+
+
+def ticket_speech(number: str, counters: tuple[str, ...], printed: bool, language: str) -> str:
+    """What the kiosk says when the ticket is ready (numbers are spelled by the normaliser)."""
+    number_words, counter_words, no_paper = _TICKET_WORDS.get(language, _TICKET_WORDS["vi"])
+    parts = [number_words.format(number=number)]
+    if counters:
+        parts.append(counter_words.format(counter=counters[0]))
+    if not printed:
+        parts.append(no_paper)
+    return " ".join(parts)

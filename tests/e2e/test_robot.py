@@ -1,0 +1,82 @@
+"""The robot path through the whole daemon: ticket, follow me, arrive, return, dock.
+
+The base is the RoboClaw simulator on a pseudo-terminal (real packet-serial bytes) with a
+virtual clock, so the trip across the lobby takes simulated minutes but real seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from central.app import create_app
+from central.settings import load_settings
+from kiosk.config import load_config
+from kiosk.daemon import KioskDaemon
+from kiosk.events import EmergencyStop, Shutdown, Touch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _until(daemon: KioskDaemon, state: str, timeout_s: float = 120) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while daemon.flow.current_state_id != state:
+        assert loop.time() < deadline, f"stuck in {daemon.flow.current_state_id}, wanted {state}"
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+def robot(tmp_path: Path) -> KioskDaemon:
+    settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"})
+    config = load_config(ROOT / "config" / "kiosk.sim.toml", overrides={
+        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
+        "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708",  # at the dock
+    })
+    return KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
+
+
+async def test_follow_me_to_the_counter_and_back_to_the_dock(robot: KioskDaemon) -> None:
+    serving = asyncio.ensure_future(robot.run())
+    try:
+        for target, value, state in [("start", None, "menu"),
+                                     ("take_ticket", None, "choose_service"),
+                                     ("service", "tu-phap", "ticket_ready")]:
+            robot.post(Touch(target, value))
+            await _until(robot, state)
+        assert robot.issued[-1].counter_codes[0] == "Q1"
+        robot.screen.tap("guide_me")  # the real button on the ticket screen
+        await _until(robot, "idle")
+        transitions = [r["transition"] for r in robot.transcript if r["outcome"] == "handled"]
+        assert transitions[-3:] == ["guide_me", "arrived", "docked"]
+        assert robot.robot is not None
+        pose = robot.robot.base.sim.pose  # type: ignore[attr-defined]
+        dock = robot.robot.lobby.pose("dock")
+        assert abs(pose[0] - dock.x) < 0.3 and abs(pose[1] - dock.y) < 0.3
+    finally:
+        robot.post(Shutdown())
+        await serving
+
+
+async def test_emergency_stop_latches_until_staff_reset(robot: KioskDaemon) -> None:
+    serving = asyncio.ensure_future(robot.run())
+    try:
+        robot.post(Touch("service", "dat-dai"))  # voice/touch shortcut from idle
+        await _until(robot, "ticket_ready")
+        robot.post(Touch("guide_me"))
+        await _until(robot, "guiding")
+        robot.post(EmergencyStop("e-stop button"))
+        await _until(robot, "safe_stop")
+        assert robot.robot is not None and robot.robot.guide.status.needs_reset
+        robot.post(Touch("done"))  # nothing a citizen touches restarts the robot
+        await asyncio.sleep(0.2)
+        assert robot.flow.current_state_id == "safe_stop"
+        robot.post(Touch("staff_reset"))
+        await _until(robot, "idle")
+    finally:
+        robot.post(Shutdown())
+        await serving
