@@ -150,6 +150,7 @@ def draw_route(canvas: Canvas, lang: str, ticket: TicketPanel, area: pygame.Rect
             size = (int(picture.get_width() * scale), int(picture.get_height() * scale))
             scaled = pygame.transform.smoothscale(picture, size)
             surface.blit(scaled, scaled.get_rect(center=room.center))
+            _you_are_here(canvas, lang, area)
             return
     _schematic(canvas, lang, ticket, room, area)
 
@@ -193,8 +194,15 @@ def _schematic(
             (goal_x + m.px(1.8), goal[1] + m.px(2.5)),
         ],
     )
-    here = pygame.Rect(area.left + m.px(1), area.bottom - m.px(7), area.width - m.px(2), m.px(6))
-    canvas.text(here, text(lang, "you_are_here"), 2.8, INK)
+    _you_are_here(canvas, lang, area)
+
+
+def _you_are_here(canvas: Canvas, lang: str, area: pygame.Rect) -> None:
+    """The legend under the map: the green dot is where the citizen stands."""
+    m = canvas.metrics
+    here = pygame.Rect(area.left + m.px(6), area.bottom - m.px(7), area.width - m.px(8), m.px(6))
+    ink = canvas.text(here, text(lang, "you_are_here"), 2.8, INK)
+    pygame.draw.circle(canvas.surface, GO, (ink.left - m.px(2.5), here.centery), m.px(1.5))
 
 
 def qr_surface(data: str, side: int) -> pygame.Surface:

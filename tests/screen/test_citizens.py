@@ -217,3 +217,19 @@ async def test_read_aloud_reads_the_screen(daemon: KioskDaemon) -> None:
     assert "Tiếng Việt" not in spoken  # the tool bar is not read
     await tap(daemon, "read_aloud")
     assert daemon.transcript[-1]["outcome"] == "handled"
+
+
+async def test_fixed_kiosk_shows_the_way_on_the_lobby_map(daemon: KioskDaemon,
+                                                          tmp_path: Path) -> None:
+    await tap(daemon, "start")
+    await tap(daemon, "take_ticket")
+    await tap(daemon, "service", "dat-dai")
+    await tap(daemon, "priority", "none")
+    await at(daemon, "ticket_ready")
+    model = daemon.screen.model
+    assert model is not None and model.ticket is not None
+    picture = model.ticket.route_png  # navigation's lobby map with the planned route
+    assert picture is not None and picture.startswith(b"\x89PNG")
+    assert "Đường đến quầy của quý khách" in on_screen(daemon)
+    assert daemon.screen.target_centre("guide_me") is None  # no robot to follow
+    daemon.screen.screenshot(tmp_path / "ticket-with-map.png")
