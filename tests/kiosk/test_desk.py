@@ -147,3 +147,23 @@ async def test_unknown_service_is_refused_before_journaling(make_desk, asgi_tran
     with pytest.raises(KeyError):
         await desk.issue(service, "vi", None)
     assert desk.journal.all_rows() == []
+
+
+@pytest.mark.postgres
+async def test_kiosk_against_central_on_postgresql(make_desk, central_settings, fresh_postgres_url: str) -> None:  # type: ignore[no-untyped-def]
+    from central.app import create_app
+
+    settings = central_settings.model_copy(update={"database_url": fresh_postgres_url})
+    app = create_app(settings)
+    try:
+        first = make_desk(transport=httpx.ASGITransport(app=app), kiosk="K1")
+        second = make_desk(transport=httpx.ASGITransport(app=app), kiosk="K2")
+        await first.refresh_services()
+        await second.refresh_services()
+        numbers = [t.number for t in await asyncio.gather(
+            *(desk.issue("xuat-nhap-canh", "vi", None) for desk in (first, second) * 5))]
+        assert sorted(numbers) == [f"C{i:03d}" for i in range(1, 11)]
+        ticket = first.journal.all_rows()[0].ticket
+        assert ticket is not None and ticket["number"] in numbers
+    finally:
+        app.state.store.close()
