@@ -42,6 +42,7 @@ from kiosk.events import (
     describe,
 )
 from kiosk.guiding import RobotGuide
+from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
 from kiosk.sd_notify import SystemdNotifier
 from kiosk.screen.touchscreen import (
@@ -139,6 +140,12 @@ class KioskDaemon:
             RobotGuide(config.devices.base, config.navigation, post=self.post, say=self.say)
             if self.has_base else None
         )
+        self.voice = (
+            VoiceFrontend(config.speech, audio_in_url=config.devices.audio_in,
+                          audio_out_url=config.devices.audio_out,
+                          catalogue_path=config.kiosk.catalogue, post=self.post)
+            if config.speech is not None else None
+        )
         self.screen = TouchScreen(
             config.screen.width, config.screen.height,
             fullscreen=config.screen.fullscreen, post=self.post,
@@ -176,6 +183,8 @@ class KioskDaemon:
         self._refresh_flow_services()
         self._spawn(self.desk.run_sync(self.config.central.sync_interval_s))
         self._spawn(self._pump_screen())
+        if self.voice is not None and self.voice.settings.listening_mode == "always":
+            self._spawn(self._listen_always())
         _LOGGER.info("kiosk %s ready: %d services, journal %s", self.config.kiosk.id,
                      len(self.catalogue.services), self.journal.counts())
         self.notifier.ready(f"kiosk {self.config.kiosk.id}: {len(self.catalogue.services)} "
@@ -202,6 +211,8 @@ class KioskDaemon:
         await self.client.close()
         if self.robot is not None:
             await self.robot.close()
+        if self.voice is not None:
+            await self.voice.close()
         self.printer.close()
         self.journal.close()
         self.screen.close()
@@ -235,6 +246,10 @@ class KioskDaemon:
         before = self.flow.current_state_id
         if isinstance(event, (Touch, VoiceIntent)) and self._armed_for is not None:
             self.arm_timer(self._armed_for)  # any input from the citizen restarts the clock
+        if isinstance(event, Touch) and self.voice is not None:
+            self.voice.stop_speaking()  # a touch cuts the kiosk off at once
+            if event.target == "talk":
+                self._listen()
         name, outcome = self._apply(event)
         after = self.flow.current_state_id
         record = {"t": round(self._clock() - self._started, 3), "event": describe(event),
@@ -282,9 +297,7 @@ class KioskDaemon:
                 return name, ({argument: event.value} if argument else {})
             return _TOUCH_EVENTS.get(event.target), {}
         if isinstance(event, VoiceIntent):
-            if event.name == "take_ticket" and "service" in event.slots:
-                return "select_service", {"service": event.slots["service"]}
-            return None, {}
+            return self._voice_flow_event(event)
         if isinstance(event, TicketReady):
             ticket = IssuedNumber(event.number, event.offline, event.printed, event.print_error)
             return "ticket_issued", {"ticket": ticket}
@@ -302,6 +315,49 @@ class KioskDaemon:
         if isinstance(event, EmergencyStop):
             return "emergency_stop", {}
         return None, {}
+
+    # -- voice ------------------------------------------------------------------------
+
+    def _voice_flow_event(self, event: VoiceIntent) -> tuple[str | None, dict[str, Any]]:
+        """What a spoken intent means in the current state (each has a button too)."""
+        if event.language and event.language != self.flow.visit.language:
+            self.flow.set_language(event.language)  # answer in the language it was asked in
+        state, slots = self.flow.current_state_id, event.slots
+        if event.name == "take_ticket":
+            if "service" in slots and state in ("idle", "menu", "choose_service"):
+                return "select_service", {"service": slots["service"]}
+            return ("start" if state == "idle" else "take_ticket"), {}
+        if event.name == "change_language" and slots.get("language"):
+            self.flow.set_language(slots["language"])
+            return None, {}
+        if event.name in ("repeat", "slower"):
+            if self.voice is not None:
+                self.voice.speaker.slow = self.voice.speaker.slow or event.name == "slower"
+            self._screen_tool("read_aloud")
+            return None, {}
+        if event.name == "no" and state == "choose_priority":
+            return "select_priority", {"priority": None}
+        if event.name in ("yes", "no") and state == "ticket_ready":
+            wants_guide = event.name == "yes" and self.has_base
+            return ("guide_me" if wants_guide else "done"), {}
+        return {"help": ("call_staff", {}), "back": ("back", {})}.get(event.name, (None, {}))
+
+    def _listen(self) -> None:
+        """Listen once for what fits the current screen, in the visit's language."""
+        if self.voice is None:
+            return
+        language = listening_language(self.voice, self.flow.visit.language,
+                                      self.config.kiosk.languages)
+        if language is not None:
+            self.voice.listen(self.flow.current_state_id, language)
+
+    async def _listen_always(self) -> None:
+        # Always-listening mode: whenever nothing is being heard or said, listen again.
+        assert self.voice is not None
+        while True:
+            if not self.voice.busy:
+                self._listen()
+            await asyncio.sleep(0.1)
 
     # -- FlowEffects ----------------------------------------------------------------------
 
@@ -439,8 +495,7 @@ class KioskDaemon:
             _LOGGER.warning("booking %s could not be redeemed: %s", code, exc)
             self.post(RedeemFailed("central-unavailable", str(exc)))
             return
-        self.issued.append(issued)
-        self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
+        self._hand_over(issued, language)
 
     def send_rating(self, visit: Visit) -> None:
         """Send the citizen's rating to central in the background."""
@@ -487,8 +542,14 @@ class KioskDaemon:
             _LOGGER.error("TECHNICIAN: could not issue a ticket for %s: %s", visit.service, exc)
             self.post(IssueFailed(getattr(exc, "code", "unknown-service"), str(exc)))
             return
+        self._hand_over(issued, visit.language)
+
+    def _hand_over(self, issued: IssuedTicket, language: str) -> None:
+        """The number exists: show it (via the flow) and say it."""
         self.issued.append(issued)
         self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
+        self.say(ticket_speech(issued.number, issued.view.counters, issued.printed, language),
+                 language)
 
     def start_guiding(self, visit: Visit) -> None:
         """Lead the citizen to the first counter of their ticket (slower for priority)."""
@@ -517,8 +578,7 @@ class KioskDaemon:
 
     def say(self, text: str, language: str) -> None:
         """Speak ``text`` (cutting off what was being said); logged when voice is off."""
-        voice = getattr(self, "voice", None)
-        if voice is None:
+        if self.voice is None:
             _LOGGER.debug("say (%s, no voice): %s", language, text)
             return
-        voice.say(text, language)
+        self.voice.say(text, language)
