@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from drivers.url import DeviceURLError, parse_device_url
+from kiosk.presence import PresenceSettings
 from navigation.settings import NavigationSettings
 from speech.settings import SpeechSettings
 
@@ -25,7 +26,7 @@ _LOGGER = logging.getLogger(__name__)
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 PRINTER_SCHEMES = ("usb", "tcp", "serial", "file", "sim")
-CAMERA_SCHEMES = ("v4l2", "dir", "video", "sim", "none")
+CAMERA_SCHEMES = ("v4l2", "video", "dir", "sim", "none")
 AUDIO_IN_SCHEMES = ("alsa", "wav", "sim", "none")
 AUDIO_OUT_SCHEMES = ("pygame", "null", "sim")
 BASE_SCHEMES = ("serial", "sim", "none")
@@ -206,6 +207,7 @@ class KioskConfig(BaseModel):
     screen: ScreenSection = ScreenSection()
     tickets: TicketsSection = TicketsSection()
     navigation: NavigationSettings = NavigationSettings()
+    presence: PresenceSettings = PresenceSettings()
     speech: SpeechSettings | None = None
     """Voice in and out; leave the section out for a kiosk without voice."""
     features: FeaturesSection = FeaturesSection()

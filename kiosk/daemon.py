@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from statemachine.exceptions import TransitionNotAllowed
 
+from drivers.camera import open_camera
 from drivers.printer import open_printer
 from drivers.printer.base import Printer
 from kiosk.config import KioskConfig
@@ -41,6 +42,7 @@ from kiosk.events import (
     VoiceIntent,
     describe,
 )
+from kiosk import presence
 from kiosk.guiding import RobotGuide
 from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
@@ -140,6 +142,9 @@ class KioskDaemon:
             RobotGuide(config.devices.base, config.navigation, post=self.post, say=self.say)
             if self.has_base else None
         )
+        self.camera = (
+            None if config.devices.camera.startswith("none:") else open_camera(config.devices.camera)
+        )
         self.voice = (
             VoiceFrontend(config.speech, audio_in_url=config.devices.audio_in,
                           audio_out_url=config.devices.audio_out,
@@ -183,6 +188,8 @@ class KioskDaemon:
         self._refresh_flow_services()
         self._spawn(self.desk.run_sync(self.config.central.sync_interval_s))
         self._spawn(self._pump_screen())
+        if self.camera is not None:
+            self._spawn(presence.watch(self.camera, self.config.presence, self.post))
         if self.voice is not None and self.voice.settings.listening_mode == "always":
             self._spawn(self._listen_always())
         _LOGGER.info("kiosk %s ready: %d services, journal %s", self.config.kiosk.id,
@@ -213,6 +220,8 @@ class KioskDaemon:
             await self.robot.close()
         if self.voice is not None:
             await self.voice.close()
+        if self.camera is not None:
+            self.camera.close()
         self.printer.close()
         self.journal.close()
         self.screen.close()

@@ -1,0 +1,75 @@
+"""Cameras by URL and noticing a person in front of the kiosk from real pixels."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from kiosk_testkit import KIOSK_SIM
+from PIL import Image
+
+from central.app import create_app
+from drivers.camera import CameraDeviceError, CameraError, open_camera
+from drivers.camera.sim import SimCamera
+from drivers.url import DeviceURLError
+from kiosk.config import load_config
+from kiosk.daemon import KioskDaemon
+from kiosk.events import Shutdown
+from kiosk.presence import PresenceDetector, PresenceSettings
+
+
+def test_a_person_is_greeted_once_per_visit() -> None:
+    camera = SimCamera(seed=7)
+    detector = PresenceDetector(PresenceSettings(frames=2))
+    seen = [detector.feed(camera.read()) for _ in range(10)]
+    assert not any(seen), "an empty lobby with sensor noise is nobody"
+    camera.person_present = True
+    seen = [detector.feed(camera.read()) for _ in range(10)]
+    assert seen == [False, True] + [False] * 8  # two frames in a row, then greeted once
+    camera.person_present = False
+    assert not any(detector.feed(camera.read()) for _ in range(3))
+    camera.person_present = True
+    assert [detector.feed(camera.read()) for _ in range(2)] == [False, True]
+
+
+def test_camera_urls_and_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(DeviceURLError, match="supported: v4l2://, video://, dir://, sim://"):
+        open_camera("ip://10.0.0.9")
+    with pytest.raises(CameraDeviceError, match="not a folder"):
+        open_camera(f"dir://{tmp_path / 'absent'}")
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(tmp_path / "a.png")
+    (tmp_path / "b.jpg").write_bytes(b"\xff\xd8 this is not a jpeg")
+    camera = open_camera(f"dir://{tmp_path}")
+    frame = camera.read()
+    assert frame.size == (64, 48) and frame.pixels[0, 0].tolist() == [10, 200, 30]
+    with pytest.raises(CameraError, match="b.jpg: not a readable image"):
+        camera.read()
+    sim = open_camera("sim://?width=160&height=120")
+    assert sim.read().pixels.shape == (120, 160, 3)
+    assert sim.read().pixels.dtype == np.uint8
+
+
+async def test_the_daemon_greets_who_the_camera_sees(tmp_path: Path, central_settings) -> None:  # type: ignore[no-untyped-def]
+    config = load_config(KIOSK_SIM, overrides={
+        "kiosk.state_dir": str(tmp_path / "kiosk"), "devices.camera": "sim://",
+        "devices.base": "none://", "presence.interval_s": 0.05,
+    })
+    config = config.model_copy(update={"speech": None})
+    daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(central_settings)))
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        await asyncio.sleep(0.3)
+        assert daemon.camera is not None
+        daemon.camera.person_present = True  # type: ignore[attr-defined]
+        for _ in range(100):
+            if daemon.flow.visit.person_seen:
+                break
+            await asyncio.sleep(0.02)
+        assert daemon.flow.visit.person_seen
+        assert [r["event"]["type"] for r in daemon.transcript].count("PersonDetected") == 1
+    finally:
+        daemon.post(Shutdown())
+        await serving
