@@ -45,7 +45,8 @@ async def test_follow_me_to_the_counter_and_back_to_the_dock(robot: KioskDaemon)
     try:
         for target, value, state in [("start", None, "menu"),
                                      ("take_ticket", None, "choose_service"),
-                                     ("service", "tu-phap", "ticket_ready")]:
+                                     ("service", "tu-phap", "choose_priority"),
+                                     ("priority", "elderly", "ticket_ready")]:
             robot.post(Touch(target, value))
             await _until(robot, state)
         assert robot.issued[-1].counter_codes[0] == "Q1"
