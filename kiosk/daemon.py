@@ -34,6 +34,7 @@ from kiosk.events import (
     IssueFailed,
     KioskEvent,
     PersonDetected,
+    QRScanned,
     RedeemFailed,
     Shutdown,
     TicketReady,
@@ -42,7 +43,7 @@ from kiosk.events import (
     VoiceIntent,
     describe,
 )
-from kiosk import presence
+from kiosk import presence, qr_scan
 from kiosk.guiding import RobotGuide
 from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
@@ -112,6 +113,7 @@ class KioskDaemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.notifier = SystemdNotifier()
+        self._qr_scan: asyncio.Task[Any] | None = None
 
         state_dir = config.kiosk.state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -312,6 +314,8 @@ class KioskDaemon:
             return "ticket_issued", {"ticket": ticket}
         if isinstance(event, IssueFailed):
             return "issue_failed", {"message": "issue_failed"}
+        if isinstance(event, QRScanned):
+            return "scan_code", {"code": event.code}
         if isinstance(event, RedeemFailed):
             known = event.code if event.code in _REDEEM_MESSAGES else "redeem-failed"
             return "redeem_failed", {"message": known}
@@ -387,6 +391,11 @@ class KioskDaemon:
         """Show the screen for ``state``."""
         self.screen.configure(dpi=self.config.screen.dpi, time_left=self._time_left)
         self.screen.show(self.screen_model(state, visit))
+        if state == "booking" and self.camera is not None and self._qr_scan is None:
+            self._qr_scan = self._spawn(qr_scan.scan(
+                self.camera, post=self.post,
+                active=lambda: self.flow.current_state_id == "booking"))
+            self._qr_scan.add_done_callback(lambda _: setattr(self, "_qr_scan", None))
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
         """What the screen shows for ``state`` and ``visit``."""

@@ -31,6 +31,15 @@ class VoiceIntent:
 
 
 @dataclass(frozen=True)
+class QRScanned:
+    """The camera read a QR code: ``code`` is the booking code in it, or None if the QR
+    holds anything else (``text`` is what it held, cut short, for the log)."""
+
+    code: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class PersonDetected:
     """The camera saw somebody in front of the kiosk."""
 
@@ -98,6 +107,7 @@ KioskEvent = (
     Touch
     | VoiceIntent
     | PersonDetected
+    | QRScanned
     | Timeout
     | TicketReady
     | IssueFailed

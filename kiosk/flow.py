@@ -13,7 +13,8 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
                     (no priority categories configured: choose_service -> issue_ticket)
                                                    ticket_ready -> guiding -> returning -> idle
     idle | menu -> issue_ticket            (a voice request names the service directly)
-    menu -> booking -> redeeming -> ticket_ready        (a ticket booked online)
+    menu -> booking -> redeeming -> ticket_ready        (a ticket booked online: typed,
+                                                         or its QR code shown to the camera)
     menu -> rating -> rating_sent -> idle
     menu -> procedure_info | dossier_lookup             (only when the feature is on)
     any screen a citizen uses -- call_staff --> help
@@ -160,6 +161,10 @@ class VisitorFlow(StateMachine):
     book = menu.to(booking, cond="booking_enabled")
     type_key = booking.to.itself(on="_type_key", **_STAY)  # type: ignore[no-untyped-call]
     submit_code = booking.to(redeeming, cond="code_complete")
+    scan_code = (
+        booking.to(redeeming, cond="valid_booking_code", on="_take_scanned")
+        | booking.to.itself(internal=True, on="_reject_scanned")
+    )
     redeem_failed = redeeming.to(booking)
     rate = menu.to(rating, cond="rating_enabled")
     choose_score = rating.to.itself(  # type: ignore[no-untyped-call]
@@ -230,6 +235,17 @@ class VisitorFlow(StateMachine):
     def not_first_page(self) -> bool:
         """There is a page before this one."""
         return self.visit.page > 0
+
+    def valid_booking_code(self, code: str | None = None, **_: Any) -> bool:
+        """A scanned QR code that is a booking code (anything else is refused)."""
+        return (isinstance(code, str) and len(code) == BOOKING_CODE_LENGTH
+                and all(ch in BOOKING_ALPHABET for ch in code))
+
+    def _take_scanned(self, code: str | None = None, **_: Any) -> None:
+        self._update(booking_code=code or "", error=None)
+
+    def _reject_scanned(self, **_: Any) -> None:
+        self._update(error="not-a-booking-code")
 
     def code_complete(self) -> bool:
         """A booking code has all its characters."""

@@ -1,4 +1,5 @@
-"""``sim://`` camera: an empty lobby, and a person in front of the kiosk when told so.
+"""``sim://`` camera: an empty lobby, a person in front of the kiosk when told so, and
+whatever picture is held up to it (a phone showing a booking's QR code).
 
 The frames are drawn pixels (a floor, a wall and, when ``person_present`` is set, a
 standing figure close to the camera), so a presence detector works on them exactly as on
@@ -20,6 +21,8 @@ class SimCamera(Camera):
     def __init__(self, width: int = 320, height: int = 240, *, seed: int = 0) -> None:
         self.width, self.height = width, height
         self.person_present = False
+        #: a picture held up to the camera (e.g. a phone showing a QR code), RGB
+        self.held_up: np.ndarray | None = None
         self._rng = np.random.default_rng(seed)
         self._lobby = np.zeros((height, width, 3), dtype=np.uint8)
         self._lobby[: height * 2 // 3] = (200, 196, 188)  # wall
@@ -35,6 +38,10 @@ class SimCamera(Camera):
             yy, xx = np.ogrid[:h, :w]
             head = (yy - h // 6) ** 2 + (xx - cx) ** 2 <= (h // 8) ** 2
             frame[head] = (224, 172, 140)
+        if self.held_up is not None:
+            ph, pw = self.held_up.shape[:2]
+            top, left = max(0, (self.height - ph) // 2), max(0, (self.width - pw) // 2)
+            frame[top : top + ph, left : left + pw] = self.held_up[: self.height, : self.width]
         noise = self._rng.integers(-3, 4, size=frame.shape, dtype=np.int16)
         pixels = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
         return Frame(pixels, time.monotonic())

@@ -62,7 +62,8 @@ MESSAGES: dict[str, str] = {
     "issue_failed": N_("No number could be issued. Please ask the staff at the desk."),
     # booking
     "booking_title": N_("Enter your booking code"),
-    "booking_hint": N_("The 6 letters and digits of your online booking"),
+    "booking_hint": N_("The 6 letters and digits of your online booking, or show its QR "
+                       "code to the camera"),
     "erase": N_("Erase"),
     "confirm": N_("Confirm"),
     "redeeming": N_("Checking your booking…"),
@@ -72,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "central-unavailable": N_("Bookings cannot be checked right now. Please take a normal "
                               "number."),
     "redeem-failed": N_("The booking could not be checked. Please ask the staff."),
+    "not-a-booking-code": N_("This QR code is not a booking. Show the QR code of your "
+                             "booking, or type its code."),
     # rating
     "rating_title": N_("How was our service?"),
     "rating_reasons": N_("What stood out? (you may skip this)"),
