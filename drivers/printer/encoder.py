@@ -23,10 +23,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from drivers.printer.base import Cut, Feed, PrinterJobInvalid, PrintJob, QRCode, RasterImage, Text
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
+    from PIL import Image
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,6 +38,26 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_WIDTH_PX = 576
 #: python-escpos splits taller images into several GS v 0 blocks of this height
 FRAGMENT_HEIGHT = 960
+
+
+def raster_blocks(image: Image.Image) -> list[bytes]:
+    """``GS v 0`` blocks (at most FRAGMENT_HEIGHT rows each) for ``image``, black = dot.
+
+    The same bytes python-escpos's ``image(impl="bitImageRaster")`` writes for a mode "1"
+    image, built directly: python-escpos takes every image through RGBA, a pasted RGB
+    copy, grey, an inverted grey and "1" (about 15 ms for a 576 x 1100 ticket, a quarter of
+    the touch-to-ticket time); numpy packs the bits in about 1 ms. Grey images are
+    dithered to "1" first, as python-escpos does.
+    """
+    mono = image if image.mode == "1" else image.convert("L").convert("1")
+    dots = ~np.asarray(mono, dtype=bool)  # "1" mode: True is white paper
+    width_bytes = (mono.width + 7) // 8
+    blocks = []
+    for top in range(0, mono.height, FRAGMENT_HEIGHT):
+        rows = dots[top : top + FRAGMENT_HEIGHT]
+        header = b"\x1dv0\x00" + width_bytes.to_bytes(2, "little") + len(rows).to_bytes(2, "little")
+        blocks.append(header + np.packbits(rows, axis=1).tobytes())
+    return blocks
 
 
 def load_escpos() -> None:
@@ -124,16 +147,8 @@ def _encode_element(
         if align != element.align:
             # ESC a also places raster images on Epson printers (a full-width one starts at 0)
             printer.set(align=element.align)
-        # Split here rather than in python-escpos: it converts the whole image before
-        # splitting and then each fragment again (double the work on a long ticket).
-        for top in range(0, image.height, FRAGMENT_HEIGHT):
-            bottom = min(image.height, top + FRAGMENT_HEIGHT)
-            fragment = (
-                image
-                if (top, bottom) == (0, image.height)
-                else image.crop((0, top, image.width, bottom))
-            )
-            printer.image(fragment, impl="bitImageRaster", fragment_height=FRAGMENT_HEIGHT)
+        for block in raster_blocks(image):
+            printer._raw(block)
         return element.align
     if isinstance(element, Text):
         if not element.text.isascii() or not element.text.isprintable():

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
@@ -320,60 +321,66 @@ def _number_font(number: str, width: int, margin: int) -> ImageFont.FreeTypeFont
 
 
 def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
-    """Draw ``blocks`` top to bottom, centred, on a white ``width``-wide "L" image."""
+    """Draw ``blocks`` top to bottom, centred, on a white ``width``-wide "L" image.
+
+    Each block is drawn as its own strip. Strips of fixed text (the centre's name, the
+    captions, a service name, a counter list) come from a cache: a kiosk prints the same
+    few dozen of them all day, and drawing text is most of a ticket's render time.
+    """
+    gap = max(2, width // 96)
+    strips = [_strip(block, width) if not isinstance(block, _QR) else _qr_strip(block, width)
+              for block in blocks]
+    canvas = Image.new("L", (width, gap + sum(s.height for s in strips) + gap), 255)
+    top = gap
+    for strip in strips:
+        canvas.paste(strip, (0, top))
+        top += strip.height
+    return canvas
+
+
+@functools.lru_cache(maxsize=512)
+def _strip(block: _Rule | _Paragraph, width: int) -> Image.Image:
+    """One rule or paragraph, full width, with the spacing it takes on the ticket."""
     margin = max(4, width // 24)
     gap = max(2, width // 96)
-    ops: list[tuple[str, object, int]] = []  # (kind, payload, top)
-    y = gap
-    for block in blocks:
-        if isinstance(block, _Rule):
-            ops.append(("rule", None, y + gap))
-            y += 3 * gap
-        elif isinstance(block, _QR):
-            image = _qr_image(block.data, width // 2)
-            ops.append(("image", image, y + gap))
-            y += image.height + 2 * gap
-        else:
-            font = (
-                _number_font(block.text, width, margin)
-                if block.style == "number"
-                else _font_for(block.text, block.style, width)
-            )
-            if block.style == "number":
-                # only the ink: the font's ascent leaves room for diacritics an ASCII number lacks
-                _, top_f, _, bottom_f = font.getbbox(block.text)
-                ink_top, ink_bottom = int(top_f), int(bottom_f)
-                ops.append(("number", (block.text, font), y + 2 * gap - ink_top))
-                y += ink_bottom - ink_top + 4 * gap
-                continue
-            ascent, descent = font.getmetrics()
-            pad = gap if _STYLES[block.style][2] else 0  # room around an inverted bar
-            for line in _wrap(block.text, font, width - 2 * margin - 2 * gap):
-                ops.append((block.style, (line, font), y + pad))
-                y += ascent + descent + gap + 2 * pad
-    canvas = Image.new("L", (width, y + gap), 255)
-    draw = ImageDraw.Draw(canvas)
-    for kind, payload, top in ops:
-        if kind == "rule":
-            draw.line([(margin, top), (width - margin, top)], fill=0, width=max(2, width // 288))
-        elif kind == "image":
-            assert isinstance(payload, Image.Image)
-            canvas.paste(payload, ((width - payload.width) // 2, top))
-        else:
-            line, font = payload  # type: ignore[misc]
-            left = (width - font.getlength(line)) / 2
-            if _STYLES[kind][2]:  # inverted badge: white on a black bar
-                ascent, descent = font.getmetrics()
-                pad = max(2, width // 96)
-                draw.rectangle(
-                    [margin, top - pad, width - margin, top + ascent + descent + pad], fill=0
-                )
-                font.draw(draw, (left, top), line, 255)
-            elif isinstance(font, _RunFont):
-                font.draw(draw, (left, top), line, 0)
-            else:  # the number: ASCII in the Latin font, placed by its ink
-                draw.text((left, top), line, font=font, fill=0)
-    return canvas
+    if isinstance(block, _Rule):
+        strip = Image.new("L", (width, 3 * gap), 255)
+        ImageDraw.Draw(strip).line([(margin, gap), (width - margin, gap)], fill=0,
+                                   width=max(2, width // 288))
+        return strip
+    if block.style == "number":
+        font = _number_font(block.text, width, margin)
+        # only the ink: the font's ascent leaves room for diacritics an ASCII number lacks
+        _, top_f, _, bottom_f = font.getbbox(block.text)
+        ink_top, ink_bottom = int(top_f), int(bottom_f)
+        strip = Image.new("L", (width, ink_bottom - ink_top + 4 * gap), 255)
+        left = (width - font.getlength(block.text)) / 2
+        ImageDraw.Draw(strip).text((left, 2 * gap - ink_top), block.text, font=font, fill=0)
+        return strip
+    run_font = _font_for(block.text, block.style, width)
+    ascent, descent = run_font.getmetrics()
+    inverted = _STYLES[block.style][2]
+    pad = gap if inverted else 0  # room around an inverted bar
+    lines = _wrap(block.text, run_font, width - 2 * margin - 2 * gap)
+    line_h = ascent + descent + gap + 2 * pad
+    strip = Image.new("L", (width, line_h * len(lines)), 255)
+    draw = ImageDraw.Draw(strip)
+    for i, line in enumerate(lines):
+        top = i * line_h + pad
+        left = (width - run_font.getlength(line)) / 2
+        if inverted:  # a badge: white on a black bar
+            draw.rectangle([margin, top - pad, width - margin, top + ascent + descent + pad],
+                           fill=0)
+        run_font.draw(draw, (left, top), line, 255 if inverted else 0)
+    return strip
+
+
+def _qr_strip(block: _QR, width: int) -> Image.Image:
+    gap = max(2, width // 96)
+    image = _qr_image(block.data, width // 2)
+    strip = Image.new("L", (width, image.height + 2 * gap), 255)
+    strip.paste(image, ((width - image.width) // 2, gap))
+    return strip
 
 
 def _line_images(block: _Paragraph, width: int) -> list[Image.Image]:
@@ -403,10 +410,11 @@ def _qr_image(data: str, target: int) -> Image.Image:
     )
     symbol.add_data(data)
     symbol.make(fit=True)
+    modules = np.array(symbol.get_matrix(), dtype=bool)
     box = max(2, target // (symbol.modules_count + 4))
-    symbol.box_size = box
-    image: Image.Image = symbol.make_image().get_image().convert("L")
-    return image
+    # Scaled with numpy: qrcode's PIL factory draws one rectangle per module (~3 ms).
+    pixels = np.where(np.kron(modules, np.ones((box, box), dtype=bool)), 0, 255)
+    return Image.fromarray(pixels.astype(np.uint8), mode="L")
 
 
 def _threshold(image: Image.Image) -> Image.Image:

@@ -87,3 +87,24 @@ def test_unprintable_elements_are_refused_before_any_byte(element: object, fragm
     with pytest.raises(PrinterJobInvalid) as caught:
         encode_job(PrintJob((element,)), profile=None, width_px=576)  # type: ignore[arg-type]
     assert fragment in str(caught.value)
+
+
+def test_raster_blocks_equal_python_escpos_bytes() -> None:
+    """Our direct GS v 0 packing writes what python-escpos's image() writes, byte for byte."""
+    import random
+
+    from escpos.printer import Dummy
+    from PIL import Image
+
+    from drivers.printer.encoder import FRAGMENT_HEIGHT, raster_blocks
+
+    rng = random.Random(3)
+    for width, height in ((100, 37), (576, FRAGMENT_HEIGHT + 45), (384, 8)):
+        image = Image.new("1", (width, height), 1)
+        for _ in range(width * height // 7):
+            image.putpixel((rng.randrange(width), rng.randrange(height)), 0)
+        reference = Dummy()
+        for top in range(0, height, FRAGMENT_HEIGHT):
+            fragment = image.crop((0, top, width, min(height, top + FRAGMENT_HEIGHT)))
+            reference.image(fragment, impl="bitImageRaster", fragment_height=FRAGMENT_HEIGHT)
+        assert b"".join(raster_blocks(image)) == reference.output
