@@ -1,9 +1,12 @@
-"""Touch to ticket bytes at the printer, through the whole daemon, central on loopback.
+"""Touch to ticket bytes at the printer, through the whole daemon, central on loopback
+(`central serve` in its own process).
 
 For each ticket a scripted citizen taps the service button (a real pygame mouse event);
 the clock stops when the simulated printer has received the job's last byte. Runs:
   online   central up on 127.0.0.1 (uvicorn, SQLite): N tickets
-  offline  central stopped: the first ticket pays the budget, later ones hit the open circuit
+  hung     central frozen (SIGSTOP): the first ticket pays the 800 ms budget, later ones
+           find the circuit open and get offline numbers at once
+  down     central stopped (connection refused): offline numbers at once
 Prints one JSON object. Usage: python bench/touch_to_ticket.py [--tickets 500]
 """
 
@@ -14,9 +17,14 @@ import asyncio
 import json
 import os
 import platform
+import re
+import signal
+import subprocess
 import statistics
 import sys
 import tempfile
+
+import httpx
 import time
 from pathlib import Path
 
@@ -30,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from drivers.printer.sim import SimPrinter  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import KioskDaemon  # noqa: E402
-from kiosk.embedded_central import EmbeddedCentral  # noqa: E402
+from kiosk.embedded_central import free_port  # noqa: E402
 from kiosk.events import Shutdown  # noqa: E402
 
 
@@ -73,8 +81,41 @@ async def _one_ticket(daemon: KioskDaemon, printer: SimPrinter, service: str) ->
     return elapsed
 
 
+class CentralProcess:
+    """`central serve` in its own process on loopback, as a centre runs it (own CPU, own GIL)."""
+
+    def __init__(self, work: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        text = (ROOT / "config" / "central.sim.toml").read_text(encoding="utf-8")
+        self.config = work / "central.toml"
+        self.config.write_text(re.sub(r"(?m)^database_url = .*$",
+                                      f'database_url = "sqlite:///{work / "central.sqlite3"}"',
+                                      text), encoding="utf-8")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "central.cli", "--log-level", "WARNING", "serve",
+             "--config", str(self.config), "--port", str(self.port)], cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("central did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
 async def run(tickets: int, offline_tickets: int, work: Path) -> dict[str, object]:
-    central = EmbeddedCentral(ROOT / "config" / "central.sim.toml", work / "central.sqlite3")
+    central = CentralProcess(work)
     central.start()
     config = load_config(
         ROOT / "config" / "kiosk.sim.toml",
@@ -99,6 +140,11 @@ async def run(tickets: int, offline_tickets: int, work: Path) -> dict[str, objec
         for i in range(5):  # warm up connections, fonts, escpos profiles
             await _one_ticket(daemon, printer, services[i % 4])
         online = [await _one_ticket(daemon, printer, services[i % 4]) for i in range(tickets)]
+        # Hung: the process is frozen (SIGSTOP); connections are accepted, nobody answers.
+        assert central.proc is not None
+        central.proc.send_signal(signal.SIGSTOP)
+        hung = [await _one_ticket(daemon, printer, services[i % 4]) for i in range(5)]
+        central.proc.send_signal(signal.SIGCONT)
         central.stop()
         offline = [
             await _one_ticket(daemon, printer, services[i % 4]) for i in range(offline_tickets)
@@ -116,6 +162,10 @@ async def run(tickets: int, offline_tickets: int, work: Path) -> dict[str, objec
             "bytes_last_ticket": len(printer.printed[-1].data),
         },
         "online_loopback": _percentiles(online),
+        "central_hung": {
+            "first_ticket_ms": round(hung[0] * 1000, 2),
+            "later_ms": [round(h * 1000, 2) for h in hung[1:]],
+        },
         "central_down": {
             "first_ticket_ms": round(offline[0] * 1000, 2),
             "later": _percentiles(offline[1:]),

@@ -86,8 +86,9 @@ class CentralSection(BaseModel):
     """TCP connect timeout for every call to central."""
     offline_prefix: str = Field(pattern=r"^[A-Z0-9]{1,4}$")
     """Prefix of this kiosk's own numbers when central is down ("K1" gives "K1-A007")."""
-    breaker_failures: int = Field(default=2, ge=1, le=20)
-    """Failed calls in a row after which later citizens go straight to offline numbers."""
+    breaker_failures: int = Field(default=1, ge=1, le=20)
+    """Failed calls in a row after which later citizens go straight to offline numbers
+    (until the background sync finds central answering again)."""
     sync_interval_s: float = Field(default=5.0, ge=0.2, le=600)
     """How often offline tickets are replayed to central (and central is probed)."""
 
