@@ -424,7 +424,14 @@ class KioskDaemon:
             features=features.enabled(), page=visit.page, booking_code=visit.booking_code,
             score=visit.score, reasons=visit.reasons, rating_levels=features.rating_levels,
             large_text=visit.large_text, person_seen=visit.person_seen, faults=self._faults(),
+            can_talk=self._can_talk(lang),
         )
+
+    def _can_talk(self, language: str) -> bool:
+        """Show the microphone button: touch-to-talk voice that can listen now."""
+        voice = self.voice
+        return (voice is not None and voice.settings.listening_mode == "touch"
+                and listening_language(voice, language, self.config.kiosk.languages) is not None)
 
     def _faults(self) -> tuple[str, ...]:
         """Parts that are down, for the friendly note on the menu."""

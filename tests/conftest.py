@@ -14,9 +14,16 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
+
+from central.app import create_app
+from central.settings import CentralSettings, load_settings
+
+CENTRAL_SIM = Path(__file__).resolve().parents[1] / "config" / "central.sim.toml"
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -131,3 +138,17 @@ def fresh_postgres_url(postgres_url: str) -> str:
     """The PostgreSQL server with an empty schema for this test."""
     _reset_postgres(postgres_url)
     return postgres_url
+
+
+@pytest.fixture
+def central_settings(tmp_path: Path) -> CentralSettings:
+    """The simulated ward centre on a fresh SQLite file."""
+    return load_settings(CENTRAL_SIM).model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
+    )
+
+
+@pytest.fixture
+def asgi_transport(central_settings: CentralSettings) -> httpx.ASGITransport:
+    """The real central app, called in-process."""
+    return httpx.ASGITransport(app=create_app(central_settings))

@@ -71,6 +71,8 @@ def draw_header(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         ("read_aloud", "read_aloud", icons.speaker),
         ("large_text", "large_text", icons.letters),
     ]
+    if model.can_talk:
+        tools.append(("talk", "talk", icons.microphone))
     if "help" in model.features and model.state in HELP_STATES:
         tools.append(("help", "call_staff", icons.hand))
     languages = model.languages

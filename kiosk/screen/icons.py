@@ -185,6 +185,20 @@ def speaker(s: pygame.Surface, r: pygame.Rect, c: Colour) -> None:
         pygame.draw.arc(s, c, arc, -math.pi / 3, math.pi / 3, _w(r))
 
 
+def microphone(s: pygame.Surface, r: pygame.Rect, c: Colour) -> None:
+    """A microphone on a stand (speak to the kiosk)."""
+    w, h = r.width, r.height
+    head = pygame.Rect(0, 0, w // 4, h // 2)
+    head.midtop = (r.centerx, r.top + h // 10)
+    pygame.draw.rect(s, c, head, border_radius=w // 8)
+    cup = pygame.Rect(0, 0, w * 5 // 12, h * 5 // 8)
+    cup.midtop = (r.centerx, r.top + h // 5)
+    pygame.draw.arc(s, c, cup, math.pi, 2 * math.pi, _w(r))
+    pygame.draw.line(s, c, (r.centerx, cup.bottom), (r.centerx, r.bottom - h // 10), _w(r))
+    pygame.draw.line(s, c, (r.centerx - w // 6, r.bottom - h // 10),
+                     (r.centerx + w // 6, r.bottom - h // 10), _w(r))
+
+
 def hand(s: pygame.Surface, r: pygame.Rect, c: Colour) -> None:
     """A person raising a hand (call staff)."""
     w, h = r.width, r.height

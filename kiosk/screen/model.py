@@ -65,3 +65,5 @@ class ScreenModel:
     person_seen: bool = False
     #: parts that are down ("printer", "central"): a friendly note, the kiosk still serves
     faults: tuple[str, ...] = ()
+    #: a microphone button: voice can listen in this language (touch-to-talk mode)
+    can_talk: bool = False

@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     # always there
     "back": N_("Back"),
     "read_aloud": N_("Read aloud"),
+    "talk": N_("Speak"),
     "large_text": N_("Large text"),
     "done": N_("Done"),
     # services and priority

@@ -383,7 +383,8 @@ def _qr_strip(block: _QR, width: int) -> Image.Image:
     return strip
 
 
-def _line_images(block: _Paragraph, width: int) -> list[Image.Image]:
+@functools.lru_cache(maxsize=256)
+def _line_images(block: _Paragraph, width: int) -> tuple[Image.Image, ...]:
     """One tight image per wrapped line of ``block`` (width a multiple of 8 dots)."""
     margin = max(4, width // 24)
     gap = max(2, width // 96)
@@ -398,7 +399,7 @@ def _line_images(block: _Paragraph, width: int) -> list[Image.Image]:
         left = (line_width - font.getlength(line)) / 2
         font.draw(ImageDraw.Draw(image), (left, gap // 2), line, 255 if inverted else 0)
         images.append(image)
-    return images
+    return tuple(images)
 
 
 @functools.lru_cache(maxsize=16)

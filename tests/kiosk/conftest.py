@@ -11,8 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from central.app import create_app
-from central.settings import CentralSettings, load_settings
 from drivers.printer.sim import SimPrinter
 from kiosk.config import KioskConfig, load_config
 from kiosk.embedded_central import EmbeddedCentral
@@ -26,20 +24,6 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk_testkit import CENTRAL_SIM, KIOSK_SIM, TOKENS
-
-
-@pytest.fixture
-def central_settings(tmp_path: Path) -> CentralSettings:
-    """The simulated ward centre on a fresh SQLite file."""
-    return load_settings(CENTRAL_SIM).model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
-    )
-
-
-@pytest.fixture
-def asgi_transport(central_settings: CentralSettings) -> httpx.ASGITransport:
-    """The real central app, called in-process."""
-    return httpx.ASGITransport(app=create_app(central_settings))
 
 
 @pytest.fixture

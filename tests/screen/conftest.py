@@ -14,8 +14,6 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from central.app import create_app  # noqa: E402
-from central.settings import CentralSettings, load_settings  # noqa: E402
 from drivers.printer.sim import SimPrinter  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import KioskDaemon  # noqa: E402
@@ -25,20 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CENTRAL_SIM = ROOT / "config" / "central.sim.toml"
 KIOSK_SIM = ROOT / "config" / "kiosk.sim.toml"
 KIOSK_TOKEN = "sim-kiosk-K1-token-00000"
-
-
-@pytest.fixture
-def central_settings(tmp_path: Path) -> CentralSettings:
-    """The simulated ward centre on a fresh SQLite file."""
-    return load_settings(CENTRAL_SIM).model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
-    )
-
-
-@pytest.fixture
-def asgi_transport(central_settings: CentralSettings) -> httpx.ASGITransport:
-    """The real central app, called in-process."""
-    return httpx.ASGITransport(app=create_app(central_settings))
 
 
 @pytest.fixture

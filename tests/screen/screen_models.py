@@ -50,6 +50,7 @@ def model(state: str, language: str, **changes: object) -> ScreenModel:
         "booking_code": "AC3", "score": 4, "reasons": ("fast", "clear"),
         "faults": ("printer", "central") if state == "menu" else (),
         "error": "booking-wrong-day" if state == "booking" else None,
+        "can_talk": True,  # the fullest header: four tools
     }
     fields.update(changes)
     return ScreenModel(**fields)  # type: ignore[arg-type]
