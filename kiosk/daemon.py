@@ -18,12 +18,15 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from statemachine.exceptions import TransitionNotAllowed
 
-from drivers.camera import open_camera
+from drivers.audio.base import AudioError
+from drivers.base import BaseError
+from drivers.camera import CameraError, open_camera
+from drivers.url import DeviceURLError
 from drivers.printer import open_printer
 from drivers.printer.base import Printer
 from kiosk.config import KioskConfig
@@ -46,6 +49,8 @@ from kiosk.events import (
 from kiosk import presence, qr_scan
 from kiosk.guiding import RobotGuide
 from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
+from navigation.errors import NavigationError
+from speech.errors import SpeechError
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
 from kiosk.sd_notify import SystemdNotifier
 from kiosk.screen.touchscreen import (
@@ -139,20 +144,19 @@ class KioskDaemon:
             journal=self.journal, client=self.client, printer=self.printer,
             catalogue=self.catalogue, breaker=self.breaker,
         )
-        self.has_base = not config.devices.base.startswith("none:")
-        self.robot = (
-            RobotGuide(config.devices.base, config.navigation, post=self.post, say=self.say)
-            if self.has_base else None
-        )
-        self.camera = (
-            None if config.devices.camera.startswith("none:") else open_camera(config.devices.camera)
-        )
-        self.voice = (
-            VoiceFrontend(config.speech, audio_in_url=config.devices.audio_in,
-                          audio_out_url=config.devices.audio_out,
-                          catalogue_path=config.kiosk.catalogue, post=self.post)
-            if config.speech is not None else None
-        )
+        # The robot, the camera and voice are extras around the core job: a pulled cable or
+        # a missing model degrades the kiosk (the way is shown on screen, touch only), it
+        # never stops it from issuing numbers.
+        self.robot = _optional("robot base", config.devices.base, lambda: RobotGuide(
+            config.devices.base, config.navigation, post=self.post, say=self.say))
+        self.has_base = self.robot is not None
+        self.camera = _optional("camera", config.devices.camera,
+                                lambda: open_camera(config.devices.camera))
+        self.voice = None if config.speech is None else _optional(
+            "voice", config.devices.audio_out, lambda: VoiceFrontend(
+                config.speech, audio_in_url=config.devices.audio_in,  # type: ignore[arg-type]
+                audio_out_url=config.devices.audio_out, catalogue_path=config.kiosk.catalogue,
+                post=self.post))
         self.screen = TouchScreen(
             config.screen.width, config.screen.height,
             fullscreen=config.screen.fullscreen, post=self.post,
@@ -607,3 +611,21 @@ class KioskDaemon:
             _LOGGER.debug("say (%s, no voice): %s", language, text)
             return
         self.voice.say(text, language)
+
+
+_DEVICE_ERRORS = (DeviceURLError, BaseError, NavigationError, CameraError, AudioError,
+                  SpeechError, OSError)
+
+_T = TypeVar("_T")
+
+
+def _optional(part: str, url: str, open_part: Callable[[], _T]) -> _T | None:
+    """Open an optional part; on failure say what and why, and run without it."""
+    if url.startswith("none:"):
+        return None
+    try:
+        return open_part()
+    except _DEVICE_ERRORS as exc:
+        _LOGGER.error("TECHNICIAN: %s unavailable (%s: %s: %s); the kiosk runs without it",
+                      part, url, getattr(exc, "code", type(exc).__name__), exc)
+        return None

@@ -1,0 +1,45 @@
+"""A pulled cable or a missing file around the core job degrades the kiosk; it still
+issues numbers, and the journal says what to fix."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from kiosk_testkit import KIOSK_SIM
+
+from kiosk.config import load_config
+from kiosk.daemon import KioskDaemon
+from kiosk.events import Shutdown, Touch
+
+
+async def test_missing_base_camera_and_catalogue_still_issue_numbers(
+    tmp_path: Path, asgi_transport: httpx.ASGITransport, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(KIOSK_SIM, overrides={
+        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
+        "devices.base": f"serial://{tmp_path}/no-such-port?baud=115200",
+        "devices.camera": f"dir://{tmp_path}/no-such-folder",
+        "kiosk.catalogue": str(tmp_path / "no-catalogue.toml"),
+    })
+    daemon = KioskDaemon(config, transport=asgi_transport)
+    assert daemon.robot is None and not daemon.has_base
+    assert daemon.camera is None and daemon.voice is None
+    problems = [r.getMessage() for r in caplog.records if "TECHNICIAN" in r.getMessage()]
+    assert any("robot base unavailable" in p and "no-such-port" in p for p in problems)
+    assert any("camera unavailable" in p and "not a folder" in p for p in problems)
+    assert any("voice unavailable" in p and "no-catalogue.toml" in p for p in problems)
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        daemon.post(Touch("service", "tu-phap"))
+        for _ in range(500):
+            if daemon.flow.current_state_id == "ticket_ready":
+                break
+            await asyncio.sleep(0.01)
+        assert daemon.issued and daemon.issued[-1].number == "A001"
+        assert daemon.screen.target_centre("guide_me") is None  # the way is shown instead
+    finally:
+        daemon.post(Shutdown())
+        await serving
