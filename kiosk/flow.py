@@ -163,7 +163,7 @@ class VisitorFlow(StateMachine):
     submit_code = booking.to(redeeming, cond="code_complete")
     scan_code = (
         booking.to(redeeming, cond="valid_booking_code", on="_take_scanned")
-        | booking.to.itself(internal=True, on="_reject_scanned")
+        | booking.to.itself(internal=True, on="_reject_scanned")  # type: ignore[no-untyped-call]
     )
     redeem_failed = redeeming.to(booking)
     rate = menu.to(rating, cond="rating_enabled")

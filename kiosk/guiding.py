@@ -25,7 +25,8 @@ _LOGGER = logging.getLogger(__name__)
 ANNOUNCEMENTS: dict[str, dict[str, str]] = {
     "vi": {
         "follow-me": "Xin mời quý khách đi theo tôi đến {counter}.",
-        "arrived": "Đã đến {counter}. Xin mời quý khách chờ gọi số. Chúc quý khách một ngày tốt lành.",
+        "arrived": "Đã đến {counter}. Xin mời quý khách chờ gọi số. "
+        "Chúc quý khách một ngày tốt lành.",
         "make-way": "Xin vui lòng cho tôi đi nhờ.",
         "gave-up": "Xin lỗi, đường đang đông. Mời quý khách xem đường đến {counter} trên màn hình.",
         "low-battery": "Tôi sắp hết pin. Mời quý khách xem đường đến {counter} trên màn hình.",
@@ -60,8 +61,9 @@ def announcement(code: str, params: dict[str, Any], language: str) -> str:
     """The words for navigation's announcement ``code`` in ``language``."""
     table = ANNOUNCEMENTS.get(language, ANNOUNCEMENTS["vi"])
     template = table.get(code) or ANNOUNCEMENTS["vi"].get(code, code)
-    return template.format(counter=params.get("counter", ""), **{
-        k: v for k, v in params.items() if k != "counter"})
+    return template.format(
+        counter=params.get("counter", ""), **{k: v for k, v in params.items() if k != "counter"}
+    )
 
 
 class RobotGuide:

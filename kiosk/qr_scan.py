@@ -45,8 +45,8 @@ def decode_qr(pixels: npt.NDArray[np.uint8]) -> list[str]:
     """The texts of the QR codes in an RGB frame."""
     import zxingcpp  # only the kiosk with a camera needs it
 
-    results = zxingcpp.read_barcodes(pixels, formats=zxingcpp.BarcodeFormat.QRCode)
-    return [r.text for r in results if r.valid]
+    results = zxingcpp.read_barcodes(pixels)
+    return [r.text for r in results if r.valid and r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 async def scan(camera: Camera, *, active: Callable[[], bool],

@@ -17,5 +17,6 @@ def run(args: argparse.Namespace) -> int:
 
     from kiosk.flow import VisitorFlow
 
-    print(DotGraphMachine(VisitorFlow).get_graph().to_string())
+    graph = DotGraphMachine(VisitorFlow).get_graph()  # type: ignore[no-untyped-call]
+    print(graph.to_string())
     return 0

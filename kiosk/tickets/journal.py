@@ -132,7 +132,8 @@ class TicketJournal:
         """Central gave the number (first answer, or a replay of a pending row)."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE requests SET state = 'online', number = ?, ticket_json = ?, last_error = NULL"
+                "UPDATE requests SET state = 'online', number = ?, ticket_json = ?,"
+                " last_error = NULL"
                 " WHERE key = ? AND state = 'pending'",
                 (ticket["number"], json.dumps(ticket, ensure_ascii=False), key),
             )
@@ -184,7 +185,8 @@ class TicketJournal:
         """Count a failed replay so a technician can see stuck rows."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE requests SET sync_attempts = sync_attempts + 1, last_error = ? WHERE key = ?",
+                "UPDATE requests SET sync_attempts = sync_attempts + 1, last_error = ?"
+                " WHERE key = ?",
                 (error[:500], key),
             )
 
@@ -222,10 +224,19 @@ class TicketJournal:
             raise JournalError(f"{self.path}: {exc}") from exc
         return [
             JournalRow(
-                key=r[0], created_at=r[1], local_day=r[2], service=r[3], language=r[4],
-                priority=r[5], state=r[6], number=r[7], offline_number=r[8],
-                ticket=json.loads(r[9]) if r[9] else None, printed=bool(r[10]),
-                print_error=r[11], sync_attempts=r[12],
+                key=r[0],
+                created_at=r[1],
+                local_day=r[2],
+                service=r[3],
+                language=r[4],
+                priority=r[5],
+                state=r[6],
+                number=r[7],
+                offline_number=r[8],
+                ticket=json.loads(r[9]) if r[9] else None,
+                printed=bool(r[10]),
+                print_error=r[11],
+                sync_attempts=r[12],
             )
             for r in rows
         ]

@@ -212,7 +212,9 @@ def _blocks(view: TicketView) -> list[_Block]:
 
 
 def _is_hangul(char: str) -> bool:
-    return "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
+    return (
+        "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
+    )
 
 
 def _script(text: str) -> str:
@@ -256,7 +258,9 @@ class _RunFont:
         """The advance width of ``text`` drawn run by run."""
         return sum(self.fonts[script].getlength(run) for run, script in _runs(text))
 
-    def draw(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, fill: int) -> None:
+    def draw(
+        self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, fill: int
+    ) -> None:
         """Draw ``text`` with its top at ``xy``; all runs share one baseline."""
         x, top = xy
         for run, script in _runs(text):
@@ -328,8 +332,10 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
     few dozen of them all day, and drawing text is most of a ticket's render time.
     """
     gap = max(2, width // 96)
-    strips = [_strip(block, width) if not isinstance(block, _QR) else _qr_strip(block, width)
-              for block in blocks]
+    strips = [
+        _strip(block, width) if not isinstance(block, _QR) else _qr_strip(block, width)
+        for block in blocks
+    ]
     canvas = Image.new("L", (width, gap + sum(s.height for s in strips) + gap), 255)
     top = gap
     for strip in strips:
@@ -345,8 +351,9 @@ def _strip(block: _Rule | _Paragraph, width: int) -> Image.Image:
     gap = max(2, width // 96)
     if isinstance(block, _Rule):
         strip = Image.new("L", (width, 3 * gap), 255)
-        ImageDraw.Draw(strip).line([(margin, gap), (width - margin, gap)], fill=0,
-                                   width=max(2, width // 288))
+        ImageDraw.Draw(strip).line(
+            [(margin, gap), (width - margin, gap)], fill=0, width=max(2, width // 288)
+        )
         return strip
     if block.style == "number":
         font = _number_font(block.text, width, margin)
@@ -369,8 +376,9 @@ def _strip(block: _Rule | _Paragraph, width: int) -> Image.Image:
         top = i * line_h + pad
         left = (width - run_font.getlength(line)) / 2
         if inverted:  # a badge: white on a black bar
-            draw.rectangle([margin, top - pad, width - margin, top + ascent + descent + pad],
-                           fill=0)
+            draw.rectangle(
+                [margin, top - pad, width - margin, top + ascent + descent + pad], fill=0
+            )
         run_font.draw(draw, (left, top), line, 255 if inverted else 0)
     return strip
 
