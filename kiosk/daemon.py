@@ -11,34 +11,29 @@ loop never blocks on a device.
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from statemachine.exceptions import TransitionNotAllowed
 
-from drivers.audio.base import AudioError
-from drivers.base import BaseError
-from drivers.camera import CameraError, open_camera
+from drivers.camera import open_camera
 from drivers.printer import open_printer
 from drivers.printer.base import Printer
-from drivers.url import DeviceURLError
 from kiosk import presence, qr_scan
 from kiosk.config import KioskConfig
 from kiosk.events import (
     Docked,
-    EmergencyStop,
     GuideFinished,
     IssueFailed,
     KioskEvent,
     PersonDetected,
-    QRScanned,
     RedeemFailed,
     Shutdown,
     TicketReady,
@@ -47,57 +42,24 @@ from kiosk.events import (
     VoiceIntent,
     describe,
 )
-from kiosk.flow import FlowTimeouts, IssuedNumber, Visit, VisitorFlow
+from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.guiding import RobotGuide
+from kiosk.inputs import flow_event, voice_flow_event
 from kiosk.screen.touchscreen import (
-    PriorityButton,
     ScreenModel,
-    ServiceButton,
-    TicketPanel,
     TouchScreen,
 )
+from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
-from kiosk.tickets.breaker import CircuitBreaker
-from kiosk.tickets.catalogue import ServiceCatalogue
-from kiosk.tickets.client import CentralClient
-from kiosk.tickets.desk import DeskSettings, IssuedTicket, TicketDesk
+from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
-from kiosk.tickets.journal import TicketJournal
 from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
-from navigation.errors import NavigationError
-from speech.errors import SpeechError
+from kiosk.wiring import build_desk, open_optional
 
 _LOGGER = logging.getLogger(__name__)
 
-#: how often the screen is polled for touches (s)
-SCREEN_POLL_S = 1 / 120  # a touch waits at most 8 ms to be read; a poll costs ~10 µs
-
-# Touch targets that map one-to-one onto flow events.
-_TOUCH_EVENTS = {
-    "start": "start",
-    "take_ticket": "take_ticket",
-    "back": "back",
-    "done": "done",
-    "guide_me": "guide_me",
-    "staff_reset": "reset",
-}
-
-
-# Screen targets that become flow events; the value travels as the named argument.
-_SCREEN_EVENTS = {
-    "page_next": ("page_next", None),
-    "page_prev": ("page_prev", None),
-    "book": ("book", None),
-    "rate": ("rate", None),
-    "call_staff": ("call_staff", None),
-    "ask_procedure": ("ask_procedure", None),
-    "ask_dossier": ("ask_dossier", None),
-    "key": ("type_key", "char"),
-    "submit_code": ("submit_code", None),
-    "reason": ("toggle_reason", "reason"),
-    "submit_rating": ("submit_rating", None),
-}
-_REDEEM_MESSAGES = ("unknown-booking", "booking-used", "booking-wrong-day", "central-unavailable")
+#: touch polling: a touch waits at most 8 ms to be read; a poll costs ~10 µs
+SCREEN_POLL_S = 1 / 120
 
 
 class KioskDaemon:
@@ -125,43 +87,22 @@ class KioskDaemon:
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
         self.notifier = SystemdNotifier()
         self._qr_scan: asyncio.Task[Any] | None = None
+        #: ratings central accepted during this run (the demo and the tests read them)
+        self.ratings_sent: list[dict[str, Any]] = []
 
-        state_dir = config.kiosk.state_dir
-        state_dir.mkdir(parents=True, exist_ok=True)
         self.printer = printer or open_printer(
             config.devices.printer, timeout_s=config.devices.printer_timeout_s
         )
-        self.journal = TicketJournal(state_dir / "journal.sqlite3")
-        self.catalogue = ServiceCatalogue(state_dir / "services.json")
-        self.client = CentralClient(
-            config.central.url,
-            config.central.token,
-            connect_timeout_s=config.central.connect_timeout_s,
-            read_timeout_s=max(2.0, config.central.budget_ms / 1000 * 4),
-            transport=transport,
-        )
-        self.breaker = CircuitBreaker(config.central.breaker_failures)
-        self.desk = TicketDesk(
-            settings=DeskSettings(
-                kiosk_id=config.kiosk.id,
-                centre_name=config.kiosk.centre_name,
-                offline_prefix=config.central.offline_prefix,
-                budget_s=config.central.budget_ms / 1000,
-                public_url=config.central.public_url or config.central.url,
-                preview_dir=config.tickets.preview_dir,
-            ),
-            journal=self.journal,
-            client=self.client,
-            printer=self.printer,
-            catalogue=self.catalogue,
-            breaker=self.breaker,
-        )
+        self.desk = build_desk(config, self.printer, transport)
+        self.journal, self.client = self.desk.journal, self.desk.client
+        self.catalogue, self.breaker = self.desk.catalogue, self.desk.breaker
         # The robot, the camera and voice are extras around the core job: a pulled cable or
         # a missing model degrades the kiosk (the way is shown on screen, touch only), it
         # never stops it from issuing numbers.
-        self.robot = _optional(
+        self.robot = open_optional(
             "robot base",
             config.devices.base,
             lambda: RobotGuide(
@@ -169,13 +110,13 @@ class KioskDaemon:
             ),
         )
         self.has_base = self.robot is not None
-        self.camera = _optional(
+        self.camera = open_optional(
             "camera", config.devices.camera, lambda: open_camera(config.devices.camera)
         )
         self.voice = (
             None
             if (speech := config.speech) is None
-            else _optional(
+            else open_optional(
                 "voice",
                 config.devices.audio_out,
                 lambda: VoiceFrontend(
@@ -187,6 +128,7 @@ class KioskDaemon:
                 ),
             )
         )
+        self.view = ScreenView(config, self.catalogue)
         self.screen = TouchScreen(
             config.screen.width,
             config.screen.height,
@@ -205,20 +147,15 @@ class KioskDaemon:
 
     def post(self, event: KioskEvent) -> None:
         """Put ``event`` on the queue (safe from other threads once the loop runs)."""
-        loop = self._loop
-        if loop is not None and loop.is_running():
-            try:
-                running = asyncio.get_running_loop()
-            except RuntimeError:
-                running = None
-            if running is not loop:
-                loop.call_soon_threadsafe(self.queue.put_nowait, event)
-                return
-        self.queue.put_nowait(event)
+        if self._loop is not None and threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(self.queue.put_nowait, event)
+        else:
+            self.queue.put_nowait(event)
 
     async def run(self) -> None:
         """Serve citizens until a Shutdown event arrives."""
         self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         if not self.catalogue.services:
             await self.desk.refresh_services()
         else:
@@ -343,67 +280,25 @@ class KioskDaemon:
 
     def _flow_event(self, event: KioskEvent) -> tuple[str | None, dict[str, Any]]:
         """Translate an input event into a flow event name and its arguments."""
-        if isinstance(event, Touch):
-            if event.target == "service":
-                return "select_service", {"service": event.value}
-            if event.target == "priority":
-                return "select_priority", {
-                    "priority": None if event.value == "none" else event.value
-                }
-            if event.target == "score":
-                score = int(event.value) if event.value and event.value.isdigit() else None
-                return "choose_score", {"score": score}
-            if event.target in _SCREEN_EVENTS:
-                name, argument = _SCREEN_EVENTS[event.target]
-                return name, ({argument: event.value} if argument else {})
-            return _TOUCH_EVENTS.get(event.target), {}
         if isinstance(event, VoiceIntent):
             return self._voice_flow_event(event)
-        if isinstance(event, TicketReady):
-            ticket = IssuedNumber(event.number, event.offline, event.printed, event.print_error)
-            return "ticket_issued", {"ticket": ticket}
-        if isinstance(event, IssueFailed):
-            return "issue_failed", {"message": "issue_failed"}
-        if isinstance(event, QRScanned):
-            return "scan_code", {"code": event.code}
-        if isinstance(event, RedeemFailed):
-            known = event.code if event.code in _REDEEM_MESSAGES else "redeem-failed"
-            return "redeem_failed", {"message": known}
-        if isinstance(event, Timeout):
-            return ("timeout", {}) if event.generation == self._generation else (None, {})
-        if isinstance(event, GuideFinished):
-            return "arrived", {}
-        if isinstance(event, Docked):
-            return "docked", {}
-        if isinstance(event, EmergencyStop):
-            return "emergency_stop", {}
-        return None, {}
+        return flow_event(event, generation=self._generation)
 
     # -- voice ------------------------------------------------------------------------
 
     def _voice_flow_event(self, event: VoiceIntent) -> tuple[str | None, dict[str, Any]]:
-        """What a spoken intent means in the current state (each has a button too)."""
+        """What a spoken intent means here; language, repeat and slower act at once."""
         if event.language and event.language != self.flow.visit.language:
             self.flow.set_language(event.language)  # answer in the language it was asked in
-        state, slots = self.flow.current_state_id, event.slots
-        if event.name == "take_ticket":
-            if "service" in slots and state in ("idle", "menu", "choose_service"):
-                return "select_service", {"service": slots["service"]}
-            return ("start" if state == "idle" else "take_ticket"), {}
-        if event.name == "change_language" and slots.get("language"):
-            self.flow.set_language(slots["language"])
+        if event.name == "change_language" and event.slots.get("language"):
+            self.flow.set_language(event.slots["language"])
             return None, {}
         if event.name in ("repeat", "slower"):
-            if self.voice is not None:
-                self.voice.speaker.slow = self.voice.speaker.slow or event.name == "slower"
+            if self.voice is not None and event.name == "slower":
+                self.voice.speaker.slow = True
             self._screen_tool("read_aloud")
             return None, {}
-        if event.name == "no" and state == "choose_priority":
-            return "select_priority", {"priority": None}
-        if event.name in ("yes", "no") and state == "ticket_ready":
-            wants_guide = event.name == "yes" and self.has_base
-            return ("guide_me" if wants_guide else "done"), {}
-        return {"help": ("call_staff", {}), "back": ("back", {})}.get(event.name, (None, {}))
+        return voice_flow_event(event, self.flow.current_state_id, has_base=self.has_base)
 
     def _listen(self) -> None:
         """Listen once for what fits the current screen, in the visit's language."""
@@ -454,50 +349,13 @@ class KioskDaemon:
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
         """What the screen shows for ``state`` and ``visit``."""
-        lang = visit.language
-        panel = None
-        last = self.issued[-1] if self.issued else None
-        categories = self.catalogue.priority_categories
-        if visit.ticket is not None and last is not None and last.number == visit.ticket.number:
-            view = last.view
-            route = getattr(self, "route_picture", None)
-            panel = TicketPanel(
-                number=view.number,
-                service_name=view.service_name,
-                counters=view.counters,
-                people_ahead=view.people_ahead,
-                wait_min=view.estimated_wait_min,
-                printed=last.printed,
-                offline=last.offline,
-                status_url=view.status_url,
-                priority_name=view.priority_label,
-                route_png=route(last.counter_codes[0]) if route and last.counter_codes else None,
-            )
-        features = self.config.features
-        return ScreenModel(
-            state=state,
-            language=lang,
-            languages=self.config.kiosk.languages,
-            centre_name=self.config.kiosk.centre_name,
-            services=tuple(ServiceButton(s.code, s.name(lang)) for s in self.catalogue.services),
-            ticket=panel,
-            error=visit.error,
+        status = KioskStatus(
+            last_ticket=self.issued[-1] if self.issued else None,
             has_base=self.has_base,
-            priorities=tuple(
-                PriorityButton(c.code, c.names.get(lang) or c.names.get("vi") or c.code)
-                for c in categories
-            ),
-            features=features.enabled(),
-            page=visit.page,
-            booking_code=visit.booking_code,
-            score=visit.score,
-            reasons=visit.reasons,
-            rating_levels=features.rating_levels,
-            large_text=visit.large_text,
-            person_seen=visit.person_seen,
             faults=self._faults(),
-            can_talk=self._can_talk(lang),
+            can_talk=self._can_talk(visit.language),
         )
+        return self.view.model(state, visit, status)
 
     def _can_talk(self, language: str) -> bool:
         """Show the microphone button: touch-to-talk voice that can listen now."""
@@ -517,47 +375,6 @@ class KioskDaemon:
             faults.append("central")
         return tuple(faults)
 
-    _routes: dict[str, bytes | None] | None = None
-
-    def route_picture(self, counter_code: str) -> bytes | None:
-        """The lobby map with the way from the entrance to ``counter_code`` (PNG), for a
-        kiosk without a base; None (the screen draws a schematic) if there is no map."""
-        if self.has_base:
-            return None
-        if self._routes is None:
-            self._routes = {}
-        if counter_code not in self._routes:
-            self._routes[counter_code] = self._draw_route(counter_code)
-        return self._routes[counter_code]
-
-    def _draw_route(self, counter_code: str) -> bytes | None:
-        from navigation.errors import NavigationError
-        from navigation.lobby import load_lobby
-        from navigation.planner import Planner
-
-        settings = getattr(self.config, "navigation", None)
-        if settings is None:
-            return None
-        path = Path(settings.map_path)
-        if not path.is_absolute() and not path.exists():
-            path = Path(__file__).resolve().parents[1] / path
-        try:
-            lobby = load_lobby(path)
-            start = "entrance" if "entrance" in lobby.poses else "dock"
-            planner = Planner(
-                lobby, inflation_m=settings.robot_radius_m, plan_cell_m=settings.plan_cell_m
-            )
-            route = planner.route_between(start, counter_code)
-            image = lobby.render_route_png(start, counter_code, route, width_px=720)
-        except (NavigationError, OSError) as exc:
-            _LOGGER.warning(
-                "no lobby route to %s (%s): the screen draws a schematic", counter_code, exc
-            )
-            return None
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        return buffer.getvalue()
-
     def _time_left(self) -> float | None:
         """Seconds until the current state's timeout (the screen's idle countdown)."""
         if self._timer is None or self._timer.cancelled():
@@ -576,10 +393,7 @@ class KioskDaemon:
         if tool == "large_text":
             self.flow.toggle_large_text()
             return "handled"
-        say = getattr(self, "say", None)
-        if say is None:
-            return "ignored"
-        say(self.screen.spoken_text(), self.flow.visit.language)
+        self.say(self.screen.spoken_text(), self.flow.visit.language)
         return "handled"
 
     def start_redeeming(self, visit: Visit) -> None:
@@ -614,15 +428,6 @@ class KioskDaemon:
             "idempotency_key": uuid.uuid4().hex,
         }
         self._spawn(self._send_rating(body))
-
-    _ratings_sent: list[dict[str, Any]] | None = None
-
-    @property
-    def ratings_sent(self) -> list[dict[str, Any]]:
-        """Ratings central accepted during this run (the demo and the tests read them)."""
-        if self._ratings_sent is None:
-            self._ratings_sent = []
-        return self._ratings_sent
 
     async def _send_rating(self, body: dict[str, Any]) -> None:
         try:
@@ -666,19 +471,15 @@ class KioskDaemon:
         if self.robot is None or last is None or not last.counter_codes:
             self.post(GuideFinished("no-counter"))
             return
-        self.robot.guide_to(
-            last.counter_codes[0],
-            last.view.counters[0],
-            language=visit.language,
-            slow=visit.priority is not None,
-        )
+        self.robot.guide_to(last.counter_codes[0], last.view.counters[0],
+                            language=visit.language, slow=visit.priority is not None)
 
     def start_returning(self) -> None:
         """Drive back to the dock."""
         if self.robot is None:
             self.post(Docked("no-base"))
-            return
-        self.robot.return_to_dock()
+        else:
+            self.robot.return_to_dock()
 
     def stop_motion(self) -> None:
         """Stop the base now (latched until staff reset it)."""
@@ -693,35 +494,5 @@ class KioskDaemon:
         """Speak ``text`` (cutting off what was being said); logged when voice is off."""
         if self.voice is None:
             _LOGGER.debug("say (%s, no voice): %s", language, text)
-            return
-        self.voice.say(text, language)
-
-
-_DEVICE_ERRORS = (
-    DeviceURLError,
-    BaseError,
-    NavigationError,
-    CameraError,
-    AudioError,
-    SpeechError,
-    OSError,
-)
-
-_T = TypeVar("_T")
-
-
-def _optional(part: str, url: str, open_part: Callable[[], _T]) -> _T | None:
-    """Open an optional part; on failure say what and why, and run without it."""
-    if url.startswith("none:"):
-        return None
-    try:
-        return open_part()
-    except _DEVICE_ERRORS as exc:
-        _LOGGER.error(
-            "TECHNICIAN: %s unavailable (%s: %s: %s); the kiosk runs without it",
-            part,
-            url,
-            getattr(exc, "code", type(exc).__name__),
-            exc,
-        )
-        return None
+        else:
+            self.voice.say(text, language)
