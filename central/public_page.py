@@ -1,5 +1,10 @@
 """The public ticket page ``/t/{public_id}``: a small HTML page for the citizen's phone.
 
+``/t/key/{kiosk}/{key}`` is the QR code printed on a ticket the kiosk issued while central
+was unreachable: the kiosk knew only its own idempotency key. Once the ticket is synced
+the page redirects to the ticket's own page; until then it tells the citizen that the
+number is valid and kept in order, and refreshes itself.
+
 Plain HTML and a meta refresh (no JavaScript): it must work on any phone and over a
 weak connection. Every value is escaped with ``html.escape``; strings exist in vi, en
 and ko, and anything else falls back to Vietnamese.
@@ -12,10 +17,10 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from central.catalogue import Catalogue
-from central.tickets import get_by_public_id, ticket_view
+from central.tickets import find_by_key, get_by_public_id, ticket_view
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,6 +41,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "done": "Đã xong",
         "no_show": "Vắng mặt",
         "not_found": "Không tìm thấy phiếu",
+        "pending": "Số này được cấp khi hệ thống mất kết nối. Số vẫn hợp lệ và được phục vụ "
+        "theo thứ tự; trang này sẽ hiện lượt của quý khách khi kết nối trở lại.",
     },
     "en": {
         "title": "Ticket",
@@ -51,6 +58,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "done": "Done",
         "no_show": "Missed",
         "not_found": "Ticket not found",
+        "pending": "This number was issued while the system was offline. It is valid and "
+        "served in order; this page shows your turn as soon as the kiosk reconnects.",
     },
     "ko": {
         "title": "번호표",
@@ -66,6 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "done": "완료",
         "no_show": "부재",
         "not_found": "번호표를 찾을 수 없습니다",
+        "pending": "이 번호는 시스템 연결이 끊긴 동안 발급되었습니다. 번호는 유효하며 순서대로 "
+        "처리됩니다. 키오스크가 다시 연결되면 이 페이지에 순서가 표시됩니다.",
     },
 }
 
@@ -137,3 +148,30 @@ async def ticket_page(public_id: str, request: Request) -> HTMLResponse:
     if view is None:
         return HTMLResponse(render_not_found(), status_code=404)
     return HTMLResponse(render_ticket_page(cat, view))
+
+
+def render_pending() -> str:
+    """The page of an offline ticket central has not received yet (in vi, en and ko: the
+    kiosk's language choice is not known here)."""
+    notes = "".join(f'<p lang="{lang}">{html.escape(text["pending"])}</p>'
+                    for lang, text in STRINGS.items())
+    return (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<meta http-equiv="refresh" content="{REFRESH_S}">'
+        f"<title>{html.escape(STRINGS['vi']['title'])}</title><style>{_STYLE}</style></head>"
+        f"<body>{notes}</body></html>"
+    )
+
+
+@router.get("/t/key/{kiosk_id}/{key}", response_class=HTMLResponse)
+async def offline_ticket_page(kiosk_id: str, key: str, request: Request) -> Response:
+    """An offline ticket's QR code: its page once synced, a reassuring note before."""
+    if not (len(kiosk_id) <= 16 and len(key) <= 64 and kiosk_id.isascii() and key.isascii()):
+        return HTMLResponse(render_not_found(), status_code=404)
+    row = await request.app.state.store.run(
+        lambda conn: find_by_key(conn, kiosk_id, key), read_only=True
+    )
+    if row is None:
+        return HTMLResponse(render_pending())
+    return RedirectResponse(f"/t/{row.public_id}", status_code=303)

@@ -167,3 +167,28 @@ async def test_kiosk_against_central_on_postgresql(make_desk, central_settings, 
         assert ticket is not None and ticket["number"] in numbers
     finally:
         app.state.store.close()
+
+
+async def test_offline_ticket_qr_page_before_and_after_sync(make_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    central = EmbeddedCentral(Path("config/central.sim.toml"), tmp_path / "c.sqlite3")
+    central.start()
+    desk = make_desk(url=central.url)
+    await desk.refresh_services()
+    central.stop()
+    issued = await desk.issue("dat-dai", "ko", None)
+    assert issued.offline
+    path = issued.view.status_url.removeprefix("http://central.example")
+    assert path == f"/t/key/K1/{issued.key}"
+    central.start()
+    async with httpx.AsyncClient(base_url=central.url, timeout=5) as phone:
+        before = await phone.get(path)
+        assert before.status_code == 200
+        assert "valid and served in order" in before.text and "번호는 유효하며" in before.text
+        assert (await desk.sync_once())["synced"] == 1
+        after = await phone.get(path)
+        assert after.status_code == 303
+        page = await phone.get(after.headers["location"])
+        assert page.status_code == 200 and issued.number in page.text
+        hostile = await phone.get("/t/key/K1/" + "x" * 500)
+        assert hostile.status_code == 404
+    central.stop()
