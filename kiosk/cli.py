@@ -16,7 +16,9 @@ import sys
 # pygame greets on import; the journal is no place for it.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-_COMMANDS = ("run", "check_config", "demo", "flow_diagram", "config_reference", "ask", "models")
+_COMMANDS = (
+    "run", "check_config", "doctor", "demo", "flow_diagram", "config_reference", "ask", "models",
+)
 
 _SYSLOG_PREFIX = {
     logging.DEBUG: "<7>", logging.INFO: "<6>", logging.WARNING: "<4>",

@@ -1,0 +1,211 @@
+"""`kiosk doctor`: check every part a kiosk needs and say what to fix, one line each.
+
+For the technician at the machine: it opens each device named in the config the way the
+daemon would (printer status, the base's serial timeout and battery, a camera frame, the
+audio devices), asks central for its health and for this kiosk's services with its token,
+looks at the journal for tickets that never reached central, and checks that the lobby map
+has a pose for every counter central names. Nothing is printed on paper and nothing moves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drivers.audio import open_audio_in, open_audio_out
+from drivers.audio.base import AudioError
+from drivers.base import BaseError, open_base
+from drivers.camera import CameraError, open_camera
+from drivers.printer import open_printer
+from drivers.printer.base import Paper, PrinterError
+from drivers.url import DeviceURLError
+from kiosk.config import KioskConfig
+from kiosk.tickets.client import CentralClient
+from kiosk.tickets.errors import CentralError, CentralRejected, JournalError
+from kiosk.tickets.journal import TicketJournal
+from kiosk.tickets.wire import ServicesBody
+from navigation.errors import NavigationError
+from navigation.lobby import load_lobby
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Verdict(enum.Enum):
+    """How a check came out."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "FAIL"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One checked part: verdict, what was found, and what to do about it."""
+
+    part: str
+    verdict: Verdict
+    found: str
+    fix: str = ""
+
+    def line(self) -> str:
+        """``ok printer: ...`` / ``FAIL central: ...; fix: ...``."""
+        text = f"{self.verdict.value:4} {self.part}: {self.found}"
+        return f"{text}; fix: {self.fix}" if self.fix else text
+
+
+def check(config: KioskConfig) -> list[Finding]:
+    """Run every check; never raises for a broken part (that is a finding)."""
+    findings = [_journal(config)]
+    services = asyncio.run(_central(config, findings))
+    findings += [_printer(config), _base(config), _camera(config), *_audio(config)]
+    findings.append(_lobby(config, services))
+    return findings
+
+
+def _journal(config: KioskConfig) -> Finding:
+    path = config.kiosk.state_dir / "journal.sqlite3"
+    try:
+        journal = TicketJournal(path)
+        try:
+            stuck = [r for r in journal.unsynced() if r.sync_attempts > 0]
+            counts = journal.counts()
+        finally:
+            journal.close()
+    except (JournalError, OSError) as exc:
+        return Finding("journal", Verdict.FAIL, str(exc),
+                       f"make {config.kiosk.state_dir} writable by the kiosk user")
+    if stuck:
+        numbers = ", ".join(r.number or r.key for r in stuck[:5])
+        return Finding("journal", Verdict.WARN, f"{len(stuck)} tickets central refused: {numbers}",
+                       "see the TECHNICIAN lines in the journal; the citizens hold valid numbers")
+    return Finding("journal", Verdict.OK, f"{path} {counts or 'empty'}")
+
+
+async def _central(config: KioskConfig, findings: list[Finding]) -> ServicesBody | None:
+    client = CentralClient(config.central.url, config.central.token,
+                           connect_timeout_s=config.central.connect_timeout_s, read_timeout_s=5)
+    try:
+        health = await client.health()
+        services = await client.services()
+    except CentralRejected as exc:
+        fix = ("use this kiosk's token from central's [[kiosks]]" if exc.status in (401, 403)
+               else "compare the kiosk and central versions")
+        findings.append(Finding("central", Verdict.FAIL, str(exc), fix))
+        return None
+    except CentralError as exc:
+        findings.append(Finding("central", Verdict.WARN, f"{config.central.url}: {exc}",
+                                "check the network and `systemctl status central`; tickets "
+                                "are issued offline meanwhile"))
+        return None
+    finally:
+        await client.close()
+    findings.append(Finding("central", Verdict.OK, f"{config.central.url}: local day "
+                            f"{health.get('local_day')}, {len(services.services)} services"))
+    return services
+
+
+def _printer(config: KioskConfig) -> Finding:
+    url = config.devices.printer
+    try:
+        printer = open_printer(url, timeout_s=config.devices.printer_timeout_s)
+        try:
+            status = printer.status()
+        finally:
+            printer.close()
+    except (DeviceURLError, PrinterError, OSError) as exc:
+        return Finding("printer", Verdict.FAIL, f"{url}: {exc}", "check the cable and power")
+    if not status.online:
+        return Finding("printer", Verdict.FAIL, f"{url}: no answer to a status request",
+                       "check the cable, the power and the printer's interface settings")
+    if status.cover_open:
+        return Finding("printer", Verdict.FAIL, f"{url}: cover open", "close the cover")
+    if status.paper in (Paper.OUT, Paper.NEAR_END):
+        verdict = Verdict.FAIL if status.paper is Paper.OUT else Verdict.WARN
+        return Finding("printer", verdict, f"{url}: paper {status.paper.value}",
+                       "put in a new roll")
+    return Finding("printer", Verdict.OK, f"{url}: online, paper {status.paper.value}, "
+                   f"{printer.width_px} dots wide")
+
+
+def _base(config: KioskConfig) -> Finding:
+    url = config.devices.base
+    if url.startswith("none:"):
+        return Finding("base", Verdict.OK, "none (a fixed kiosk shows the way on screen)")
+    try:
+        base = open_base(url)  # sets the controller's serial timeout and reads it back
+        try:
+            state = base.read_state(battery=True)
+        finally:
+            base.close()
+    except (DeviceURLError, BaseError, OSError) as exc:
+        return Finding("base", Verdict.FAIL, f"{url}: {exc}",
+                       "check the serial cable and the controller's power and address")
+    battery = state.battery_v
+    if battery is not None and battery < config.navigation.low_battery_v:
+        return Finding("base", Verdict.WARN, f"{url}: battery {battery:.1f} V",
+                       "put the robot on its charger")
+    return Finding("base", Verdict.OK, f"{url}: answering, serial timeout set, battery "
+                   f"{'?' if battery is None else f'{battery:.1f} V'}")
+
+
+def _camera(config: KioskConfig) -> Finding:
+    url = config.devices.camera
+    if url.startswith("none:"):
+        return Finding("camera", Verdict.OK, "none")
+    try:
+        camera = open_camera(url)
+        try:
+            width, height = camera.read(2.0).size
+        finally:
+            camera.close()
+    except (DeviceURLError, CameraError, OSError) as exc:
+        return Finding("camera", Verdict.WARN, f"{url}: {exc}",
+                       "check the USB cable; the kiosk works without the camera")
+    return Finding("camera", Verdict.OK, f"{url}: a {width}x{height} frame")
+
+
+def _audio(config: KioskConfig) -> list[Finding]:
+    findings = []
+    for part, url, opener in (("microphone", config.devices.audio_in, open_audio_in),
+                              ("speaker", config.devices.audio_out, open_audio_out)):
+        if url.startswith("none:"):
+            findings.append(Finding(part, Verdict.OK, "none"))
+            continue
+        findings.append(_try_open(part, url, opener))
+    for code, language in (config.speech.languages.items() if config.speech else ()):
+        path = language.model_path
+        if path is not None and not Path(path).is_dir():
+            findings.append(Finding(f"voice {code}", Verdict.WARN, f"no model at {path}",
+                                    f"kiosk models install {code} --from ... --sha256 ..."))
+    return findings
+
+
+def _try_open(part: str, url: str, opener: Callable[[str], object]) -> Finding:
+    try:
+        device = opener(url)
+    except (DeviceURLError, AudioError, OSError) as exc:
+        return Finding(part, Verdict.WARN, f"{url}: {exc}", "voice is off; touch still works")
+    close = getattr(device, "close", None)
+    if callable(close):
+        close()
+    return Finding(part, Verdict.OK, url)
+
+
+def _lobby(config: KioskConfig, services: ServicesBody | None) -> Finding:
+    try:
+        lobby = load_lobby(config.navigation.map_path)
+    except NavigationError as exc:
+        return Finding("lobby map", Verdict.WARN, str(exc),
+                       "fix [navigation] map_path; the way to counters cannot be shown")
+    counters = {c.code for s in (services.services if services else []) for c in s.counters}
+    missing = sorted(c for c in counters if c not in lobby.poses)
+    if missing:
+        return Finding("lobby map", Verdict.FAIL,
+                       f"no pose for counters {', '.join(missing)}",
+                       "add them to the map's poses (named as central's counter codes)")
+    return Finding("lobby map", Verdict.OK, f"{len(lobby.poses)} poses"
+                   + (f", every one of central's {len(counters)} counters" if counters else ""))

@@ -1,0 +1,62 @@
+"""`kiosk doctor` on simulated devices and a real central over loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk_testkit import KIOSK_SIM, ROOT
+
+from kiosk.config import load_config
+from kiosk.doctor import Verdict, check
+from kiosk.embedded_central import EmbeddedCentral
+
+
+def _config(tmp_path: Path, central: EmbeddedCentral, **overrides: object):  # type: ignore[no-untyped-def]
+    return load_config(KIOSK_SIM, overrides={
+        "central.url": central.url, "kiosk.state_dir": str(tmp_path / "kiosk"), **overrides})
+
+
+def test_a_healthy_sim_kiosk(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
+    findings = {f.part: f for f in check(_config(tmp_path, loopback_central))}
+    assert {p: f.verdict for p, f in findings.items() if f.verdict is not Verdict.OK} == {}
+    assert "8 services" in findings["central"].found
+    assert "online, paper ok, 576 dots wide" in findings["printer"].found
+    assert "serial timeout set, battery 25.2 V" in findings["base"].found
+    assert "every one of central's 12 counters" in findings["lobby map"].found
+
+
+def test_what_to_fix_is_named(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
+    findings = {f.part: f for f in check(_config(
+        tmp_path, loopback_central, **{
+            "central.token": "not-this-kiosks-token",
+            "devices.printer": "sim://?paper=out",
+            "devices.camera": f"dir://{tmp_path}/nothing-here",
+            "devices.base": "sim://?battery=21.0",
+        }))}
+    assert findings["central"].verdict is Verdict.FAIL
+    assert "401" in findings["central"].found and "token" in findings["central"].fix
+    assert findings["printer"].verdict is Verdict.FAIL
+    assert findings["printer"].fix == "put in a new roll"
+    assert findings["camera"].verdict is Verdict.WARN and "not a folder" in findings["camera"].found
+    assert findings["base"].verdict is Verdict.WARN and "charger" in findings["base"].fix
+
+
+def test_doctor_command_exit_codes(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
+    config = (ROOT / "config" / "kiosk.sim.toml").read_text(encoding="utf-8")
+    config = config.replace('url = "http://127.0.0.1:8700"', f'url = "{loopback_central.url}"')
+    config = config.replace('state_dir = "var/kiosk-sim"', f'state_dir = "{tmp_path / "state"}"')
+    good = tmp_path / "kiosk.toml"
+    good.write_text(config, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(good)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("\n") >= 7 and "FAIL" not in result.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text(config.replace('printer = "sim://"', 'printer = "sim://?cover=open"'),
+                   encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(bad)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 1
+    assert "FAIL printer: sim://?cover=open: cover open; fix: close the cover" in result.stdout
