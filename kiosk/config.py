@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from drivers.url import DeviceURLError, parse_device_url
+from kiosk.health import HealthSettings
 from kiosk.presence import PresenceSettings
 from navigation.settings import NavigationSettings
 from speech.settings import SpeechSettings
@@ -210,6 +211,7 @@ class KioskConfig(BaseModel):
     tickets: TicketsSection = TicketsSection()
     navigation: NavigationSettings = NavigationSettings()
     presence: PresenceSettings = PresenceSettings()
+    health: HealthSettings = HealthSettings()
     speech: SpeechSettings | None = None
     """Voice in and out; leave the section out for a kiosk without voice."""
     features: FeaturesSection = FeaturesSection()

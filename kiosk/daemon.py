@@ -23,7 +23,6 @@ from typing import Any
 import httpx
 from statemachine.exceptions import TransitionNotAllowed
 
-from drivers.camera import open_camera
 from drivers.printer import open_printer
 from drivers.printer.base import Printer
 from kiosk import presence, qr_scan
@@ -43,7 +42,7 @@ from kiosk.events import (
     describe,
 )
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
-from kiosk.guiding import RobotGuide
+from kiosk.health import serve_health
 from kiosk.inputs import flow_event, voice_flow_event
 from kiosk.screen.touchscreen import (
     ScreenModel,
@@ -53,8 +52,8 @@ from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
 from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
-from kiosk.voice import VoiceFrontend, listening_language, ticket_speech
-from kiosk.wiring import build_desk, open_optional
+from kiosk.voice import listening_language, ticket_speech
+from kiosk.wiring import build_desk, open_extras
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,35 +98,8 @@ class KioskDaemon:
         self.desk = build_desk(config, self.printer, transport)
         self.journal, self.client = self.desk.journal, self.desk.client
         self.catalogue, self.breaker = self.desk.catalogue, self.desk.breaker
-        # The robot, the camera and voice are extras around the core job: a pulled cable or
-        # a missing model degrades the kiosk (the way is shown on screen, touch only), it
-        # never stops it from issuing numbers.
-        self.robot = open_optional(
-            "robot base",
-            config.devices.base,
-            lambda: RobotGuide(
-                config.devices.base, config.navigation, post=self.post, say=self.say
-            ),
-        )
+        self.robot, self.camera, self.voice = open_extras(config, post=self.post, say=self.say)
         self.has_base = self.robot is not None
-        self.camera = open_optional(
-            "camera", config.devices.camera, lambda: open_camera(config.devices.camera)
-        )
-        self.voice = (
-            None
-            if (speech := config.speech) is None
-            else open_optional(
-                "voice",
-                config.devices.audio_out,
-                lambda: VoiceFrontend(
-                    speech,
-                    audio_in_url=config.devices.audio_in,
-                    audio_out_url=config.devices.audio_out,
-                    catalogue_path=config.kiosk.catalogue,
-                    post=self.post,
-                ),
-            )
-        )
         self.view = ScreenView(config, self.catalogue)
         self.screen = TouchScreen(
             config.screen.width,
@@ -163,6 +135,8 @@ class KioskDaemon:
         self._refresh_flow_services()
         self._spawn(self.desk.run_sync(self.config.central.sync_interval_s))
         self._spawn(self._pump_screen())
+        if self.config.health.port:
+            self._spawn(serve_health(self.health_snapshot, self.config.health.port))
         if self.camera is not None:
             self._spawn(presence.watch(self.camera, self.config.presence, self.post))
         if self.voice is not None and self.voice.settings.listening_mode == "always":
@@ -208,6 +182,14 @@ class KioskDaemon:
         self.screen.close()
         if self._transcript_file:
             self._transcript_file.close()
+
+    def health_snapshot(self) -> dict[str, Any]:
+        """The numbers /health and /metrics report (no I/O: read from memory and SQLite)."""
+        not_printed = sum(1 for t in self.issued if not t.printed)
+        return {"kiosk": self.config.kiosk.id, "state": self.flow.current_state_id,
+                "central_circuit_open": self.breaker.is_open, "faults": list(self._faults()),
+                "journal": self.journal.counts(), "tickets_issued": len(self.issued),
+                "tickets_not_printed": not_printed, "transitions": len(self.transcript)}
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task: asyncio.Task[Any] = asyncio.ensure_future(coro)

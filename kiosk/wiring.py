@@ -16,15 +16,18 @@ import httpx
 
 from drivers.audio.base import AudioError
 from drivers.base import BaseError
-from drivers.camera import CameraError
+from drivers.camera import Camera, CameraError, open_camera
 from drivers.printer.base import Printer
 from drivers.url import DeviceURLError
 from kiosk.config import KioskConfig
+from kiosk.events import KioskEvent
+from kiosk.guiding import RobotGuide
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.client import CentralClient
 from kiosk.tickets.desk import DeskSettings, TicketDesk
 from kiosk.tickets.journal import TicketJournal
+from kiosk.voice import VoiceFrontend
 from navigation.errors import NavigationError
 from speech.errors import SpeechError
 
@@ -89,3 +92,20 @@ def open_optional(part: str, url: str, open_part: Callable[[], _T]) -> _T | None
             exc,
         )
         return None
+
+
+def open_extras(
+    config: KioskConfig, *, post: Callable[[KioskEvent], None], say: Callable[[str, str], None]
+) -> tuple[RobotGuide | None, Camera | None, VoiceFrontend | None]:
+    """The robot base with navigation, the camera and voice, each None when not configured
+    or not working (the daemon then shows the way on screen, greets by touch, is silent)."""
+    devices = config.devices
+    robot = open_optional("robot base", devices.base, lambda: RobotGuide(
+        devices.base, config.navigation, post=post, say=say))
+    camera = open_optional("camera", devices.camera, lambda: open_camera(devices.camera))
+    speech = config.speech
+    voice = None if speech is None else open_optional(
+        "voice", devices.audio_out, lambda: VoiceFrontend(
+            speech, audio_in_url=devices.audio_in, audio_out_url=devices.audio_out,
+            catalogue_path=config.kiosk.catalogue, post=post))
+    return robot, camera, voice

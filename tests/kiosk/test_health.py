@@ -1,0 +1,63 @@
+"""The localhost health and metrics endpoint of a running daemon."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+from kiosk_testkit import KIOSK_SIM
+
+from drivers.printer.base import Paper
+from drivers.printer.sim import SimPrinter
+from kiosk.config import load_config
+from kiosk.daemon import KioskDaemon
+from kiosk.embedded_central import free_port
+from kiosk.events import Shutdown, Touch
+
+
+async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITransport) -> None:
+    port = free_port()
+    config = load_config(KIOSK_SIM, overrides={
+        "kiosk.state_dir": str(tmp_path / "kiosk"), "devices.base": "none://",
+        "health.port": port})
+    printer = SimPrinter()
+    printer.paper = Paper.OUT
+    daemon = KioskDaemon(config.model_copy(update={"speech": None}), transport=asgi_transport,
+                         printer=printer)
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        daemon.post(Touch("service", "tu-phap"))
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            for _ in range(300):
+                try:
+                    answer = await http.get("/health")
+                except httpx.TransportError:
+                    answer = None
+                health = answer.json() if answer is not None and answer.status_code == 200 else {}
+                if health.get("tickets_issued") == 1:
+                    break
+                await asyncio.sleep(0.02)
+            assert health["kiosk"] == "K1" and health["state"] == "ticket_ready"
+            assert health["status"] == "degraded" and health["faults"] == ["printer"]
+            assert health["journal"] == {"online": 1} and health["tickets_not_printed"] == 1
+            metrics = (await http.get("/metrics")).text
+            assert 'kiosk_journal_tickets{state="online"} 1' in metrics
+            assert "kiosk_tickets_not_printed_total 1" in metrics
+        # Bound to 127.0.0.1 only: the lobby network cannot reach it.
+        assert ("127.0.0.1", port) in _listening_addresses(port)
+    finally:
+        daemon.post(Shutdown())
+        await serving
+
+
+def _listening_addresses(port: int) -> set[tuple[str, int]]:
+    """The local addresses with a TCP listener on ``port`` (from /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A = LISTEN
+            octets = [str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)]
+            found.add((".".join(octets), port))
+    return found
