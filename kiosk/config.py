@@ -238,10 +238,38 @@ def load_config(path: Path | str, *, overrides: dict[str, Any] | None = None) ->
         raise ConfigError([f"{path}: TOML syntax: {exc}"]) from None
     for dotted, value in (overrides or {}).items():
         _set_dotted(raw, dotted, value)
+    _anchor_paths(raw, path.resolve().parent)
     try:
         return KioskConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError([_problem_line(path, err) for err in exc.errors()]) from None
+
+
+#: where the defaults that name files in this project (the lobby map, the catalogue) live
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_PATH_KEYS = ("kiosk.state_dir", "kiosk.catalogue", "tickets.preview_dir", "navigation.map_path")
+_PROJECT_DEFAULTS = {"kiosk.catalogue": "config/catalogue.toml",
+                     "navigation.map_path": "config/lobby/lobby.yaml"}
+
+
+def _anchor_paths(raw: dict[str, Any], config_dir: Path) -> None:
+    """Relative paths in the file are relative to the file's folder, and the defaults that
+    name project files to the project, so the daemon finds them whatever its working
+    directory (systemd starts it in /)."""
+    for dotted in _PATH_KEYS:
+        *parents, leaf = dotted.split(".")
+        node: Any = raw
+        for key in parents:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get(leaf), str):
+            node[leaf] = str(config_dir / Path(node[leaf]).expanduser())
+        elif dotted in _PROJECT_DEFAULTS and (node is None or isinstance(node, dict)):
+            _set_dotted(raw, dotted, str(PROJECT_ROOT / _PROJECT_DEFAULTS[dotted]))
+    languages = raw.get("speech", {}).get("languages", {}) if isinstance(raw.get("speech"), dict) \
+        else {}
+    for language in languages.values() if isinstance(languages, dict) else ():
+        if isinstance(language, dict) and isinstance(language.get("model_path"), str):
+            language["model_path"] = str(config_dir / Path(language["model_path"]).expanduser())
 
 
 def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:

@@ -164,6 +164,7 @@ class KioskDaemon:
 
     async def close(self) -> None:
         """Stop background work and release devices."""
+        _LOGGER.info("kiosk %s stopping: journal %s", self.config.kiosk.id, self.journal.counts())
         self.notifier.stopping()
         for task in list(self._tasks):
             task.cancel()

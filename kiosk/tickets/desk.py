@@ -88,6 +88,7 @@ class TicketDesk:
         self._in_flight: set[str] = set()
         self._print_lock = asyncio.Lock()
         self._issued_count = 0
+        self._refresh_failing = False
 
     async def issue(self, service_code: str, language: str, priority: str | None) -> IssuedTicket:
         """Issue, journal and print a ticket for ``service_code``; always returns a number.
@@ -258,8 +259,12 @@ class TicketDesk:
         try:
             body = await self.client.services()
         except CentralError as exc:
-            _LOGGER.warning("could not refresh services from central: %s", exc)
+            # once per outage at warning level: the sync loop retries every few seconds
+            log = _LOGGER.debug if self._refresh_failing else _LOGGER.warning
+            log("could not refresh services from central: %s", exc)
+            self._refresh_failing = True
             return False
+        self._refresh_failing = False
         self.catalogue.update(body)
         return True
 

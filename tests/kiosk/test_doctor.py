@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_what_to_fix_is_named(tmp_path: Path, loopback_central: EmbeddedCentral)
 def test_doctor_command_exit_codes(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
     config = (ROOT / "config" / "kiosk.sim.toml").read_text(encoding="utf-8")
     config = config.replace('url = "http://127.0.0.1:8700"', f'url = "{loopback_central.url}"')
-    config = config.replace('state_dir = "var/kiosk-sim"', f'state_dir = "{tmp_path / "state"}"')
+    config = re.sub(r'(?m)^state_dir = .*$', f'state_dir = "{tmp_path / "state"}"', config)
     good = tmp_path / "kiosk.toml"
     good.write_text(config, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(good)],
