@@ -14,6 +14,7 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || nee
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
+ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)  # alsa:// mics
 if [ "$profile" = dev ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi

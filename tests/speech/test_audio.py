@@ -78,3 +78,12 @@ async def test_pygame_out_plays_and_stops() -> None:
         assert not out.playing
     finally:
         out.close()
+
+
+async def test_alsa_microphone_that_is_not_there_is_a_clear_error() -> None:
+    """The real PortAudio backend (no sound card on CI): the device is named in the error."""
+    from drivers.audio.base import AudioDeviceError
+
+    with pytest.raises(AudioDeviceError, match="alsa://no-such-microphone: cannot open"):
+        microphone = open_audio_in("alsa://no-such-microphone")
+        await microphone.read_frame(1.0)
