@@ -308,6 +308,8 @@ def run_demo(args: Any) -> int:
     }
     if args.headless:
         overrides.update(_demo_voice(out))
+    else:
+        overrides["devices.audio_out"] = "pygame://"  # you at the window hear the kiosk
     config = load_config(args.config, overrides=overrides)
     try:
         return asyncio.run(_main(config, central, out, args))
