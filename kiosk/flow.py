@@ -12,6 +12,7 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
     idle -> menu -> choose_service -> choose_priority -> issue_ticket -> ticket_ready -> idle
                     (no priority categories configured: choose_service -> issue_ticket)
                                                    ticket_ready -> guiding -> returning -> idle
+    guiding -- could_not_guide --> ticket_ready (the way on the map; the robot drives home)
     idle | menu -> issue_ticket            (a voice request names the service directly)
     menu -> booking -> redeeming -> ticket_ready        (a ticket booked online: typed,
                                                          or its QR code shown to the camera)
@@ -67,6 +68,8 @@ class Visit:
     reasons: tuple[str, ...] = ()
     large_text: bool = False
     person_seen: bool = False
+    #: the robot could not lead the citizen (blocked way, low battery): show the way instead
+    show_way: bool = False
 
 
 class FlowEffects(Protocol):
@@ -181,6 +184,7 @@ class VisitorFlow(StateMachine):
     guide_me = ticket_ready.to(guiding, cond="has_base")
     done = ticket_ready.to(idle) | rating_sent.to(idle) | help.to(idle)
     arrived = guiding.to(returning)
+    could_not_guide = guiding.to(ticket_ready, on="_show_the_way")
     docked = returning.to(idle)
     back = (
         choose_priority.to(choose_service) | choose_service.to(menu) | menu.to(idle)
@@ -389,6 +393,12 @@ class VisitorFlow(StateMachine):
 
     def on_call_staff(self, source: State) -> None:
         self._visit_effects().call_staff(str(source.id))
+
+    def _show_the_way(self) -> None:
+        # The robot gave up (crowd, battery): the ticket screen shows the map instead, and
+        # the robot goes home on its own.
+        self._update(show_way=True)
+        self.effects.start_returning()
 
     def on_enter_guiding(self) -> None:
         self.effects.start_guiding(self.visit)

@@ -83,7 +83,7 @@ def flow_event(event: KioskEvent, *, generation: int) -> tuple[str | None, dict[
     if isinstance(event, Timeout):
         return ("timeout", {}) if event.generation == generation else (None, {})
     if isinstance(event, GuideFinished):
-        return "arrived", {}
+        return ("arrived" if event.result == "arrived" else "could_not_guide"), {}
     if isinstance(event, Docked):
         return "docked", {}
     if isinstance(event, EmergencyStop):

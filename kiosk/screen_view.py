@@ -53,7 +53,7 @@ class ScreenView:
             view = last.view
             route = (
                 self.route_picture(last.counter_codes[0])
-                if last.counter_codes and not status.has_base
+                if last.counter_codes and (not status.has_base or visit.show_way)
                 else None
             )
             panel = TicketPanel(
@@ -77,7 +77,7 @@ class ScreenView:
             services=tuple(ServiceButton(s.code, s.name(lang)) for s in self.catalogue.services),
             ticket=panel,
             error=visit.error,
-            has_base=status.has_base,
+            has_base=status.has_base and not visit.show_way,  # no second "follow me"
             priorities=tuple(
                 PriorityButton(c.code, c.names.get(lang) or c.names.get("vi") or c.code)
                 for c in self.catalogue.priority_categories

@@ -147,8 +147,16 @@ class Speaker:
         self._stop_event = stop_event = asyncio.Event()
         synthesis = asyncio.ensure_future(self.synthesise(text, lang))
         stopped = asyncio.ensure_future(stop_event.wait())
-        await asyncio.wait({synthesis, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
+        try:
+            await asyncio.wait({synthesis, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # the caller is going away (shutdown): end the synthesis and swallow its outcome
+            # so no "exception was never retrieved" is left behind
+            synthesis.add_done_callback(lambda task: task.cancelled() or task.exception())
+            synthesis.cancel()
+            raise
+        finally:
+            stopped.cancel()
         if generation != self._generation or not synthesis.done():
             # abandoned: let synthesis finish in the background and drop its audio
             synthesis.add_done_callback(lambda task: task.cancelled() or task.exception())

@@ -81,3 +81,30 @@ async def test_emergency_stop_latches_until_staff_reset(robot: KioskDaemon) -> N
     finally:
         robot.post(Shutdown())
         await serving
+
+
+async def test_low_battery_shows_the_way_on_screen_and_drives_home(tmp_path: Path) -> None:
+    settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"})
+    config = load_config(ROOT / "config" / "kiosk.sim.toml", overrides={
+        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
+        "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708&battery=21.0",
+    })
+    robot = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
+    serving = asyncio.ensure_future(robot.run())
+    try:
+        robot.post(Touch("service", "dat-dai"))
+        await _until(robot, "ticket_ready")
+        assert robot.screen.target_centre("guide_me") is not None
+        robot.post(Touch("guide_me"))
+        await _until(robot, "guiding")
+        await _until(robot, "ticket_ready")  # the robot cannot go: the screen shows the way
+        assert robot.flow.visit.show_way
+        assert robot.screen.target_centre("guide_me") is None  # no second "follow me"
+        model = robot.screen_model("ticket_ready", robot.flow.visit)
+        assert model.ticket is not None and model.ticket.route_png  # the lobby map with the way
+        transitions = [r["transition"] for r in robot.transcript if r["outcome"] == "handled"]
+        assert transitions[-2:] == ["guide_me", "could_not_guide"]
+    finally:
+        robot.post(Shutdown())
+        await serving
