@@ -38,6 +38,7 @@ async def main(url: str, state: Path, total: int) -> None:
     while done < total:
         await desk.issue(SERVICES[done % len(SERVICES)], "vi", None)
         done += 1
+        print("issued", done, flush=True)  # the test kills after a random number of these
     await desk.sync_once()
     print("finished", done, flush=True)
 
