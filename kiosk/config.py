@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -292,3 +293,14 @@ def _problem_line(path: Path, err: Any) -> str:
         if "input" in err and kind not in ("value_error",) and not isinstance(err["input"], dict):
             reason += f" (got {err['input']!r})"
     return f"{path}: {key}: {reason}"
+
+
+def load_config_or_report(path: Path | str) -> KioskConfig | None:
+    """The config, or None after printing one line per problem to stderr (the commands
+    then exit 2: a config error does not fix itself by restarting)."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return None

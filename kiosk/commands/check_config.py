@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import load_config_or_report
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,11 +16,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per problem and exit 2, or say it is fine and exit 0."""
-    try:
-        load_config(args.file)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
+    if load_config_or_report(args.file) is None:
         return 2
     print(f"{args.file}: ok")
     return 0

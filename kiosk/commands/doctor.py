@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import load_config_or_report
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,11 +16,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     """One line per part; exit 1 when any part fails, 2 for a bad config."""
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
+    config = load_config_or_report(args.config)
+    if config is None:
         return 2
     from kiosk.doctor import Verdict, check
 

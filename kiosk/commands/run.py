@@ -6,9 +6,8 @@ import argparse
 import asyncio
 import logging
 import signal
-import sys
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import load_config_or_report
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -22,11 +21,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     """Validate the config, then serve until SIGTERM/SIGINT."""
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
+    config = load_config_or_report(args.config)
+    if config is None:
         return 2
     from kiosk.daemon import KioskDaemon  # devices and pygame only after the config is good
 
