@@ -11,6 +11,9 @@ if [ "$src" != /opt/kiosk ]; then
 fi
 /opt/kiosk/scripts/setup.sh runtime
 [ -f /etc/kiosk/kiosk.toml ] || install -m 0640 -g kiosk /opt/kiosk/config/kiosk.example.toml /etc/kiosk/kiosk.toml
+# central runs once per centre: its config is copied for the machine that will run it
+# (`systemctl enable --now central` there), never started here by itself.
+[ -f /etc/kiosk/central.toml ] || install -m 0640 -g kiosk /opt/kiosk/config/central.example.toml /etc/kiosk/central.toml
 install -m 0644 /opt/kiosk/systemd/kiosk.service /opt/kiosk/systemd/central.service /etc/systemd/system/
 install -m 0644 /opt/kiosk/systemd/99-kiosk.rules /etc/udev/rules.d/
 udevadm control --reload-rules && udevadm trigger || true
