@@ -50,6 +50,7 @@ from kiosk.screen.touchscreen import (
 )
 from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
+from kiosk.tickets.catalogue import services_from_voice_catalogue
 from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
 from kiosk.voice import listening_language, ticket_speech
@@ -128,10 +129,10 @@ class KioskDaemon:
         """Serve citizens until a Shutdown event arrives."""
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
-        if not self.catalogue.services:
-            await self.desk.refresh_services()
-        else:
-            self._spawn(self.desk.refresh_services())
+        if self.catalogue.services:
+            self._spawn(self.desk.refresh_services())  # the cached list now, a fresh one soon
+        elif not await self.desk.refresh_services():
+            self._fall_back_to_own_services()
         self._refresh_flow_services()
         self._spawn(self.desk.run_sync(self.config.central.sync_interval_s))
         self._spawn(self._pump_screen())
@@ -161,6 +162,16 @@ class KioskDaemon:
                 self.handle(event)
         finally:
             await self.close()
+
+    def _fall_back_to_own_services(self) -> None:
+        """Central never reached and nothing cached: offer the services of the kiosk's own
+        catalogue (with central's prefixes) so citizens still get offline numbers."""
+        fallback = services_from_voice_catalogue(self.config.kiosk.catalogue)
+        if fallback is not None:
+            self.catalogue.use_fallback(fallback)
+            _LOGGER.error("TECHNICIAN: central never reached and no cached service list: "
+                          "offering the %d services of %s, offline numbers until it answers",
+                          len(fallback.services), self.config.kiosk.catalogue)
 
     async def close(self) -> None:
         """Stop background work and release devices."""

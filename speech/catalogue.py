@@ -43,6 +43,9 @@ class Service:
     code: str
     names: Phrases
     procedures: tuple[Procedure, ...]
+    prefix: str | None = None
+    """The letter(s) central puts before this service's numbers ("A" for A012); lets the
+    kiosk issue offline numbers even before it first reached central."""
 
     def name(self, lang: str) -> str:
         """Display name in ``lang`` (falls back to the code)."""
@@ -111,7 +114,7 @@ def parse_catalogue(data: Mapping[str, Any], source: str = "<catalogue>") -> Cat
         where = f"{source}: services.{code}"
         if not isinstance(body, dict) or "names" not in body:
             raise CatalogueError(f"{where}: needs a names table")
-        extra = set(body) - {"names", "procedures"}
+        extra = set(body) - {"names", "procedures", "prefix"}
         if extra:
             raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         procedures = tuple(
@@ -120,9 +123,16 @@ def parse_catalogue(data: Mapping[str, Any], source: str = "<catalogue>") -> Cat
             )
             for pcode, pbody in body.get("procedures", {}).items()
         )
+        prefix = body.get("prefix")
+        if prefix is not None and not (
+            isinstance(prefix, str) and 1 <= len(prefix) <= 3 and prefix.isascii()
+            and prefix.isalpha() and prefix.isupper()
+        ):
+            raise CatalogueError(f"{where}.prefix: {prefix!r} is not 1-3 capital letters")
         services.append(
             Service(
-                code=code, names=_phrases(body["names"], f"{where}.names"), procedures=procedures
+                code=code, names=_phrases(body["names"], f"{where}.names"), procedures=procedures,
+                prefix=prefix,
             )
         )
     return Catalogue(

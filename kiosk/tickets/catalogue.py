@@ -25,6 +25,8 @@ class ServiceCatalogue:
     def __init__(self, cache_path: Path) -> None:
         self._cache_path = cache_path
         self._body = ServicesBody(services=[], priority_categories=[])
+        #: True once the list came from central (now or in the cache), False for a fallback
+        self.from_central = False
         self._load_cache()
 
     @property
@@ -48,6 +50,7 @@ class ServiceCatalogue:
     def update(self, body: ServicesBody) -> None:
         """Take central's answer and write it to the cache atomically."""
         self._body = body
+        self.from_central = True
         tmp = self._cache_path.with_suffix(".tmp")
         self._cache_path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(body.model_dump_json(indent=1), encoding="utf-8")
@@ -60,5 +63,31 @@ class ServiceCatalogue:
             return
         try:
             self._body = ServicesBody.model_validate(json.loads(raw))
+            self.from_central = True
         except (json.JSONDecodeError, ValidationError) as exc:
             _LOGGER.error("%s: service cache unreadable, ignoring it: %s", self._cache_path, exc)
+
+    def use_fallback(self, body: ServicesBody) -> None:
+        """Offer ``body`` until central answers (not cached: it did not come from central)."""
+        self._body = body
+        self.from_central = False
+
+
+def services_from_voice_catalogue(path: Path) -> ServicesBody | None:
+    """The services the kiosk's own catalogue names, with central's prefixes, for a kiosk
+    that has never reached central: citizens still get (offline) numbers. Services without
+    a prefix are left out; counters are unknown until central answers."""
+    from speech.catalogue import load_catalogue
+    from speech.errors import CatalogueError
+
+    try:
+        catalogue = load_catalogue(path)
+    except CatalogueError as exc:
+        _LOGGER.error("no fallback service list: %s", exc)
+        return None
+    services = [
+        ServiceInfo(code=s.code, prefix=s.prefix,
+                    names={lang: names[0] for lang, names in s.names.items() if names})
+        for s in catalogue.services if s.prefix
+    ]
+    return ServicesBody(services=services, priority_categories=[]) if services else None

@@ -305,7 +305,7 @@ class TicketDesk:
         """The background loop: refresh the catalogue when empty, replay the journal."""
         while True:
             try:
-                if not self.catalogue.services:
+                if not self.catalogue.from_central:
                     await self.refresh_services()
                 if self.journal.unsynced(limit=1):
                     await self.sync_once()

@@ -43,3 +43,43 @@ async def test_missing_base_camera_and_catalogue_still_issue_numbers(
     finally:
         daemon.post(Shutdown())
         await serving
+
+
+async def test_first_start_without_central_still_issues_numbers(tmp_path: Path) -> None:
+    """A new kiosk that has never reached central (no cached service list) offers the
+    services of its own catalogue and issues offline numbers that central accepts later."""
+    from kiosk.embedded_central import EmbeddedCentral, free_port
+
+    port = free_port()
+    config = load_config(KIOSK_SIM, overrides={
+        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
+        "devices.base": "none://", "central.url": f"http://127.0.0.1:{port}",
+        "central.sync_interval_s": 0.2,
+    })
+    daemon = KioskDaemon(config.model_copy(update={"speech": None}))
+    serving = asyncio.ensure_future(daemon.run())
+    central = EmbeddedCentral(Path(KIOSK_SIM).with_name("central.sim.toml"),
+                              tmp_path / "central.sqlite3", port=port)
+    try:
+        for _ in range(200):
+            if daemon.catalogue.services:
+                break
+            await asyncio.sleep(0.02)
+        assert not daemon.catalogue.from_central and len(daemon.catalogue.services) == 8
+        daemon.post(Touch("service", "dat-dai"))
+        for _ in range(500):
+            if daemon.issued:
+                break
+            await asyncio.sleep(0.01)
+        assert daemon.issued[-1].number == "K1-D001" and daemon.issued[-1].offline
+        central.start()  # central comes up: the list is confirmed and the ticket synced
+        for _ in range(500):
+            if daemon.catalogue.from_central and not daemon.journal.unsynced():
+                break
+            await asyncio.sleep(0.02)
+        assert daemon.catalogue.from_central
+        assert daemon.journal.all_rows()[0].state == "synced"
+    finally:
+        daemon.post(Shutdown())
+        await serving
+        central.stop()
