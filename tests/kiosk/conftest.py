@@ -38,10 +38,13 @@ def loopback_central(tmp_path: Path) -> Iterator[EmbeddedCentral]:
 @pytest.fixture
 def kiosk_config(tmp_path: Path) -> KioskConfig:
     """The sim kiosk config with its state in the test's folder."""
-    return load_config(KIOSK_SIM, overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"),
-        "tickets.preview_dir": str(tmp_path / "previews"),
-    })
+    return load_config(
+        KIOSK_SIM,
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "tickets.preview_dir": str(tmp_path / "previews"),
+        },
+    )
 
 
 DeskFactory = Callable[..., TicketDesk]
@@ -52,19 +55,34 @@ async def make_desk(tmp_path: Path) -> AsyncIterator[DeskFactory]:
     """Build ticket desks wired like the daemon's; closes them at the end."""
     made: list[TicketDesk] = []
 
-    def factory(*, transport: httpx.AsyncBaseTransport | None = None, url: str = "http://central",
-                kiosk: str = "K1", budget_s: float = 0.8, printer: SimPrinter | None = None,
-                state: Path | None = None, **desk: Any) -> TicketDesk:
+    def factory(
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        url: str = "http://central",
+        kiosk: str = "K1",
+        budget_s: float = 0.8,
+        printer: SimPrinter | None = None,
+        state: Path | None = None,
+        **desk: Any,
+    ) -> TicketDesk:
         state = state or tmp_path / f"desk-{kiosk}-{len(made)}"
         state.mkdir(parents=True, exist_ok=True)
-        client = CentralClient(url, TOKENS[kiosk], connect_timeout_s=0.5, read_timeout_s=5.0,
-                               transport=transport)
+        client = CentralClient(
+            url, TOKENS[kiosk], connect_timeout_s=0.5, read_timeout_s=5.0, transport=transport
+        )
         built = TicketDesk(
-            settings=DeskSettings(kiosk_id=kiosk, centre_name="Trung tâm thử nghiệm",
-                                  offline_prefix=kiosk, budget_s=budget_s,
-                                  public_url="http://central.example", **desk),
-            journal=TicketJournal(state / "journal.sqlite3"), client=client,
-            printer=printer or SimPrinter(), catalogue=ServiceCatalogue(state / "services.json"),
+            settings=DeskSettings(
+                kiosk_id=kiosk,
+                centre_name="Trung tâm thử nghiệm",
+                offline_prefix=kiosk,
+                budget_s=budget_s,
+                public_url="http://central.example",
+                **desk,
+            ),
+            journal=TicketJournal(state / "journal.sqlite3"),
+            client=client,
+            printer=printer or SimPrinter(),
+            catalogue=ServiceCatalogue(state / "services.json"),
             breaker=CircuitBreaker(2),
         )
         made.append(built)

@@ -23,8 +23,13 @@ SERVICES = ("tu-phap", "giao-thong-van-tai", "xuat-nhap-canh")
 async def main(url: str, state: Path, total: int) -> None:
     state.mkdir(parents=True, exist_ok=True)
     desk = TicketDesk(
-        settings=DeskSettings(kiosk_id="K1", centre_name="Crash test", offline_prefix="K1",
-                              budget_s=0.8, public_url=url),
+        settings=DeskSettings(
+            kiosk_id="K1",
+            centre_name="Crash test",
+            offline_prefix="K1",
+            budget_s=0.8,
+            public_url=url,
+        ),
         journal=TicketJournal(state / "journal.sqlite3"),
         client=CentralClient(url, "sim-kiosk-K1-token-00000"),
         printer=open_printer(f"file://{state / 'printer.bin'}"),

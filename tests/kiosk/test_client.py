@@ -7,15 +7,21 @@ import uuid
 
 import httpx
 import pytest
+from kiosk_testkit import TOKENS
 
 from kiosk.tickets.client import CentralClient
 from kiosk.tickets.errors import CentralProtocolError, CentralRejected, CentralUnavailable
-from kiosk_testkit import TOKENS
 
 
 def _body(service: str = "tu-phap", key: str | None = None, **extra: object) -> dict[str, object]:
-    return {"idempotency_key": key or uuid.uuid4().hex, "service": service, "language": "vi",
-            "priority": None, "offline": None, **extra}
+    return {
+        "idempotency_key": key or uuid.uuid4().hex,
+        "service": service,
+        "language": "vi",
+        "priority": None,
+        "offline": None,
+        **extra,
+    }
 
 
 async def test_services_and_tickets_in_process(asgi_transport: httpx.ASGITransport) -> None:
@@ -63,23 +69,30 @@ async def test_over_loopback(loopback_central) -> None:  # type: ignore[no-untyp
 def _server(status: int, content: bytes, delay_s: float = 0.0) -> httpx.MockTransport:
     async def answer(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(delay_s)
-        return httpx.Response(status, content=content,
-                              headers={"content-type": "application/json"})
+        return httpx.Response(status, content=content, headers={"content-type": "application/json"})
+
     return httpx.MockTransport(answer)
 
 
-@pytest.mark.parametrize(("status", "content", "error"), [
-    (200, b"\x00\xff garbage", CentralProtocolError),
-    (200, b'{"number": 12}', CentralProtocolError),
-    (200, b'{"id": "x", "public_id": "abcdefgh", "number": "A 1; rm -rf", "service": "s",'
-          b' "status": "waiting", "people_ahead": 0, "estimated_wait_s": 0,'
-          b' "issued_at": "2026-11-23T08:00:00+07:00", "local_day": "2026-11-23",'
-          b' "status_url": "http://x"}', CentralProtocolError),
-    (502, b"<html>Bad gateway</html>", CentralUnavailable),
-    (503, b"", CentralUnavailable),
-    (404, b"<html>not found</html>", CentralProtocolError),
-    (418, b'{"detail": "teapot"}', CentralProtocolError),
-])
+@pytest.mark.parametrize(
+    ("status", "content", "error"),
+    [
+        (200, b"\x00\xff garbage", CentralProtocolError),
+        (200, b'{"number": 12}', CentralProtocolError),
+        (
+            200,
+            b'{"id": "x", "public_id": "abcdefgh", "number": "A 1; rm -rf", "service": "s",'
+            b' "status": "waiting", "people_ahead": 0, "estimated_wait_s": 0,'
+            b' "issued_at": "2026-11-23T08:00:00+07:00", "local_day": "2026-11-23",'
+            b' "status_url": "http://x"}',
+            CentralProtocolError,
+        ),
+        (502, b"<html>Bad gateway</html>", CentralUnavailable),
+        (503, b"", CentralUnavailable),
+        (404, b"<html>not found</html>", CentralProtocolError),
+        (418, b'{"detail": "teapot"}', CentralProtocolError),
+    ],
+)
 async def test_garbage_from_central_is_a_clear_error(
     status: int, content: bytes, error: type[Exception]
 ) -> None:

@@ -9,8 +9,9 @@ from kiosk.embedded_central import EmbeddedCentral
 
 async def test_twenty_kiosks_at_once(make_desk, loopback_central: EmbeddedCentral) -> None:  # type: ignore[no-untyped-def]
     # A generous budget: this test is about central's numbering, not the offline path.
-    desks = [make_desk(url=loopback_central.url, kiosk=f"K{1 + i % 3}", budget_s=10)
-             for i in range(20)]
+    desks = [
+        make_desk(url=loopback_central.url, kiosk=f"K{1 + i % 3}", budget_s=10) for i in range(20)
+    ]
     for desk in desks:
         await desk.refresh_services()
 

@@ -29,9 +29,11 @@ def test_shipped_configs_are_valid(name: str) -> None:
 
 
 def test_every_problem_is_one_line_with_file_key_and_reason(tmp_path: Path) -> None:
-    bad = (GOOD.replace("budget_ms = 800", "budget_ms = 5")
-               .replace('printer = "sim://"', 'printer = "lpt://1"')
-               .replace("[flow]", "[flow]\nidle_timout_s = 30"))
+    bad = (
+        GOOD.replace("budget_ms = 800", "budget_ms = 5")
+        .replace('printer = "sim://"', 'printer = "lpt://1"')
+        .replace("[flow]", "[flow]\nidle_timout_s = 30")
+    )
     path = _write(tmp_path, bad)
     with pytest.raises(ConfigError) as caught:
         load_config(path)
@@ -69,24 +71,41 @@ def test_bad_language_code_and_offline_prefix(tmp_path: Path) -> None:
 
 
 def test_check_config_command(tmp_path: Path) -> None:
-    good = subprocess.run([sys.executable, "-m", "kiosk.cli", "check-config",
-                           str(ROOT / "config" / "kiosk.sim.toml")],
-                          capture_output=True, text=True, timeout=60)
+    good = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli",
+            "check-config",
+            str(ROOT / "config" / "kiosk.sim.toml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert good.returncode == 0, good.stderr
     path = _write(tmp_path, GOOD.replace("[screen]", "[screen]\ncolour = 3"))
-    bad = subprocess.run([sys.executable, "-m", "kiosk.cli", "check-config", str(path)],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "check-config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip() == f"{path}: screen.colour: unknown key (typo?)"
 
 
 def test_run_refuses_a_bad_config_before_starting_anything(tmp_path: Path) -> None:
-    bad = re.sub(r'(?m)^base = .*$', 'base = "can://0"', GOOD)
-    bad = re.sub(r'(?m)^state_dir = .*$', f'state_dir = "{tmp_path / "state"}"', bad)
+    bad = re.sub(r"(?m)^base = .*$", 'base = "can://0"', GOOD)
+    bad = re.sub(r"(?m)^state_dir = .*$", f'state_dir = "{tmp_path / "state"}"', bad)
     assert bad.count("can://0") == 1 and str(tmp_path / "state") in bad
     path = _write(tmp_path, bad)
-    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--config", str(path)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "run", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "devices.base: can://0: unknown scheme 'can'" in result.stderr
     assert not (tmp_path / "state").exists()  # nothing was started or created

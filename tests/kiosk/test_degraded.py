@@ -18,12 +18,16 @@ from kiosk.events import Shutdown, Touch
 async def test_missing_base_camera_and_catalogue_still_issue_numbers(
     tmp_path: Path, asgi_transport: httpx.ASGITransport, caplog: pytest.LogCaptureFixture
 ) -> None:
-    config = load_config(KIOSK_SIM, overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
-        "devices.base": f"serial://{tmp_path}/no-such-port?baud=115200",
-        "devices.camera": f"dir://{tmp_path}/no-such-folder",
-        "kiosk.catalogue": str(tmp_path / "no-catalogue.toml"),
-    })
+    config = load_config(
+        KIOSK_SIM,
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "tickets.preview_dir": None,
+            "devices.base": f"serial://{tmp_path}/no-such-port?baud=115200",
+            "devices.camera": f"dir://{tmp_path}/no-such-folder",
+            "kiosk.catalogue": str(tmp_path / "no-catalogue.toml"),
+        },
+    )
     daemon = KioskDaemon(config, transport=asgi_transport)
     assert daemon.robot is None and not daemon.has_base
     assert daemon.camera is None and daemon.voice is None
@@ -51,15 +55,21 @@ async def test_first_start_without_central_still_issues_numbers(tmp_path: Path) 
     from kiosk.embedded_central import EmbeddedCentral, free_port
 
     port = free_port()
-    config = load_config(KIOSK_SIM, overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "tickets.preview_dir": None,
-        "devices.base": "none://", "central.url": f"http://127.0.0.1:{port}",
-        "central.sync_interval_s": 0.2,
-    })
+    config = load_config(
+        KIOSK_SIM,
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "tickets.preview_dir": None,
+            "devices.base": "none://",
+            "central.url": f"http://127.0.0.1:{port}",
+            "central.sync_interval_s": 0.2,
+        },
+    )
     daemon = KioskDaemon(config.model_copy(update={"speech": None}))
     serving = asyncio.ensure_future(daemon.run())
-    central = EmbeddedCentral(Path(KIOSK_SIM).with_name("central.sim.toml"),
-                              tmp_path / "central.sqlite3", port=port)
+    central = EmbeddedCentral(
+        Path(KIOSK_SIM).with_name("central.sim.toml"), tmp_path / "central.sqlite3", port=port
+    )
     try:
         for _ in range(200):
             if daemon.catalogue.services:

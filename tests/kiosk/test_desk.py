@@ -45,7 +45,9 @@ class SlowTransport(httpx.AsyncBaseTransport):
 
 def _central_tickets(db: Path) -> list[tuple[str, str | None, str]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT number, offline_number, idempotency_key FROM tickets").fetchall()
+        return conn.execute(
+            "SELECT number, offline_number, idempotency_key FROM tickets"
+        ).fetchall()
 
 
 async def test_online_ticket_prints_real_escpos_bytes(make_desk, asgi_transport) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +124,9 @@ async def test_outage_of_50_tickets_syncs_exactly_once(make_desk, tmp_path: Path
     central.stop()
 
 
-async def test_late_answer_is_not_a_second_ticket(make_desk, central_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_late_answer_is_not_a_second_ticket(
+    make_desk, central_settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     from central.app import create_app
 
     real = httpx.ASGITransport(app=create_app(central_settings))
@@ -141,7 +145,9 @@ async def test_late_answer_is_not_a_second_ticket(make_desk, central_settings, t
 
 
 @pytest.mark.parametrize("service", ["xyz", "../../etc", ""])
-async def test_unknown_service_is_refused_before_journaling(make_desk, asgi_transport, service: str) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_service_is_refused_before_journaling(
+    make_desk, asgi_transport, service: str
+) -> None:  # type: ignore[no-untyped-def]
     desk = make_desk(transport=asgi_transport)
     await desk.refresh_services()
     with pytest.raises(KeyError):
@@ -150,7 +156,9 @@ async def test_unknown_service_is_refused_before_journaling(make_desk, asgi_tran
 
 
 @pytest.mark.postgres
-async def test_kiosk_against_central_on_postgresql(make_desk, central_settings, fresh_postgres_url: str) -> None:  # type: ignore[no-untyped-def]
+async def test_kiosk_against_central_on_postgresql(
+    make_desk, central_settings, fresh_postgres_url: str
+) -> None:  # type: ignore[no-untyped-def]
     from central.app import create_app
 
     settings = central_settings.model_copy(update={"database_url": fresh_postgres_url})
@@ -160,8 +168,12 @@ async def test_kiosk_against_central_on_postgresql(make_desk, central_settings, 
         second = make_desk(transport=httpx.ASGITransport(app=app), kiosk="K2")
         await first.refresh_services()
         await second.refresh_services()
-        numbers = [t.number for t in await asyncio.gather(
-            *(desk.issue("xuat-nhap-canh", "vi", None) for desk in (first, second) * 5))]
+        numbers = [
+            t.number
+            for t in await asyncio.gather(
+                *(desk.issue("xuat-nhap-canh", "vi", None) for desk in (first, second) * 5)
+            )
+        ]
         assert sorted(numbers) == [f"C{i:03d}" for i in range(1, 11)]
         ticket = first.journal.all_rows()[0].ticket
         assert ticket is not None and ticket["number"] in numbers

@@ -15,8 +15,14 @@ from kiosk.embedded_central import EmbeddedCentral
 
 
 def _config(tmp_path: Path, central: EmbeddedCentral, **overrides: object):  # type: ignore[no-untyped-def]
-    return load_config(KIOSK_SIM, overrides={
-        "central.url": central.url, "kiosk.state_dir": str(tmp_path / "kiosk"), **overrides})
+    return load_config(
+        KIOSK_SIM,
+        overrides={
+            "central.url": central.url,
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            **overrides,
+        },
+    )
 
 
 def test_a_healthy_sim_kiosk(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
@@ -29,13 +35,21 @@ def test_a_healthy_sim_kiosk(tmp_path: Path, loopback_central: EmbeddedCentral) 
 
 
 def test_what_to_fix_is_named(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
-    findings = {f.part: f for f in check(_config(
-        tmp_path, loopback_central, **{
-            "central.token": "not-this-kiosks-token",
-            "devices.printer": "sim://?paper=out",
-            "devices.camera": f"dir://{tmp_path}/nothing-here",
-            "devices.base": "sim://?battery=21.0",
-        }))}
+    findings = {
+        f.part: f
+        for f in check(
+            _config(
+                tmp_path,
+                loopback_central,
+                **{
+                    "central.token": "not-this-kiosks-token",
+                    "devices.printer": "sim://?paper=out",
+                    "devices.camera": f"dir://{tmp_path}/nothing-here",
+                    "devices.base": "sim://?battery=21.0",
+                },
+            )
+        )
+    }
     assert findings["central"].verdict is Verdict.FAIL
     assert "401" in findings["central"].found and "token" in findings["central"].fix
     assert findings["printer"].verdict is Verdict.FAIL
@@ -47,17 +61,28 @@ def test_what_to_fix_is_named(tmp_path: Path, loopback_central: EmbeddedCentral)
 def test_doctor_command_exit_codes(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
     config = (ROOT / "config" / "kiosk.sim.toml").read_text(encoding="utf-8")
     config = config.replace('url = "http://127.0.0.1:8700"', f'url = "{loopback_central.url}"')
-    config = re.sub(r'(?m)^state_dir = .*$', f'state_dir = "{tmp_path / "state"}"', config)
+    config = re.sub(r"(?m)^state_dir = .*$", f'state_dir = "{tmp_path / "state"}"', config)
     good = tmp_path / "kiosk.toml"
     good.write_text(config, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(good)],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(good)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("\n") >= 7 and "FAIL" not in result.stdout
     bad = tmp_path / "bad.toml"
-    bad.write_text(config.replace('printer = "sim://"', 'printer = "sim://?cover=open"'),
-                   encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(bad)],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    bad.write_text(
+        config.replace('printer = "sim://"', 'printer = "sim://?cover=open"'), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     assert "FAIL printer: sim://?cover=open: cover open; fix: close the cover" in result.stdout

@@ -44,9 +44,13 @@ class Recorder:
 
 def _flow(has_base: bool = False) -> tuple[VisitorFlow, Recorder]:
     recorder = Recorder()
-    flow = VisitorFlow(recorder, services=frozenset({"tu-phap", "dat-dai"}),
-                       languages=("vi", "en", "ko"), timeouts=FlowTimeouts(45, 20),
-                       has_base=has_base)
+    flow = VisitorFlow(
+        recorder,
+        services=frozenset({"tu-phap", "dat-dai"}),
+        languages=("vi", "en", "ko"),
+        timeouts=FlowTimeouts(45, 20),
+        has_base=has_base,
+    )
     return flow, recorder
 
 

@@ -18,13 +18,19 @@ from kiosk.events import Shutdown, Touch
 
 async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITransport) -> None:
     port = free_port()
-    config = load_config(KIOSK_SIM, overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "devices.base": "none://",
-        "health.port": port})
+    config = load_config(
+        KIOSK_SIM,
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "devices.base": "none://",
+            "health.port": port,
+        },
+    )
     printer = SimPrinter()
     printer.paper = Paper.OUT
-    daemon = KioskDaemon(config.model_copy(update={"speech": None}), transport=asgi_transport,
-                         printer=printer)
+    daemon = KioskDaemon(
+        config.model_copy(update={"speech": None}), transport=asgi_transport, printer=printer
+    )
     serving = asyncio.ensure_future(daemon.run())
     try:
         daemon.post(Touch("service", "tu-phap"))
@@ -58,6 +64,6 @@ def _listening_addresses(port: int) -> set[tuple[str, int]]:
         local, state = line.split()[1], line.split()[3]
         address, hex_port = local.split(":")
         if state == "0A" and int(hex_port, 16) == port:  # 0A = LISTEN
-            octets = [str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)]
+            octets = [str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)]
             found.add((".".join(octets), port))
     return found

@@ -15,7 +15,9 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=HCM)
 
 
-def _begin(journal: TicketJournal, key: str, service: str = "tu-phap", day: str = "2026-11-23") -> None:
+def _begin(
+    journal: TicketJournal, key: str, service: str = "tu-phap", day: str = "2026-11-23"
+) -> None:
     journal.begin(key, created_at=NOW, local_day=day, service=service, language="vi", priority=None)
 
 

@@ -53,10 +53,15 @@ def test_camera_urls_and_bad_files(tmp_path: Path) -> None:
 
 
 async def test_the_daemon_greets_who_the_camera_sees(tmp_path: Path, central_settings) -> None:  # type: ignore[no-untyped-def]
-    config = load_config(KIOSK_SIM, overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "devices.camera": "sim://",
-        "devices.base": "none://", "presence.interval_s": 0.05,
-    })
+    config = load_config(
+        KIOSK_SIM,
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "devices.camera": "sim://",
+            "devices.base": "none://",
+            "presence.interval_s": 0.05,
+        },
+    )
     config = config.model_copy(update={"speech": None})
     daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(central_settings)))
     serving = asyncio.ensure_future(daemon.run())

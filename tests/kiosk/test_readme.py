@@ -11,4 +11,5 @@ def test_readme_documents_every_config_key() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = readme.index(BEGIN), readme.index(END) + len(END)
     assert readme[start:end] == markdown_reference(), (
-        "README.md is out of date: run `kiosk config-reference` and paste it in")
+        "README.md is out of date: run `kiosk config-reference` and paste it in"
+    )

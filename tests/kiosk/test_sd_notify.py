@@ -17,7 +17,8 @@ def test_ready_status_and_watchdog_reach_the_socket(tmp_path: Path) -> None:
         assert notifier.enabled and notifier.watchdog_interval_s == 15
         assert notifier.ready("kiosk K1: 8 lĩnh vực, central online")
         assert systemd.recv(4096).decode("utf-8") == (
-            "READY=1\nSTATUS=kiosk K1: 8 lĩnh vực, central online")
+            "READY=1\nSTATUS=kiosk K1: 8 lĩnh vực, central online"
+        )
         assert notifier.watchdog()
         assert systemd.recv(4096) == b"WATCHDOG=1"
 
