@@ -18,18 +18,23 @@ import os
 import shutil
 import wave
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
+import qrcode
 
 from drivers.audio.wav_in import WavAudioIn
+from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown
+from kiosk.tickets.desk import LOCAL_TZ
 from kiosk.tickets.journal import JournalRow, TicketJournal
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,6 +51,8 @@ class Citizen:
     walks_away: bool = False
     speaks: str | None = None
     """Takes the ticket by voice alone: what the citizen says (in ``language``)."""
+    booked: bool = False
+    """Booked online this morning and shows the booking's QR code to the camera."""
 
 
 # A morning at a ward centre: the two most frequent procedures dominate.
@@ -65,6 +72,10 @@ def script(count: int) -> list[Citizen]:
     # One citizen speaks Korean to the kiosk and never touches it ("토지": land, a word
     # the Korean model hears reliably in espeak-ng's synthetic voice).
     citizens[min(2, len(citizens) - 1)] = Citizen("dat-dai", "ko", speaks="토지")
+    # One (the first plain one after the voice citizen) booked online this morning.
+    plain = [i for i, c in enumerate(citizens) if i > 2 and not c.walks_away and not c.speaks]
+    if plain:
+        citizens[plain[0]] = Citizen("tu-phap", "vi", booked=True)
     return citizens
 
 
@@ -123,6 +134,21 @@ class HeadlessDemo:
                 _LOGGER.warning("demo: central is back")
                 self.central.start()
             await self._wait_state("idle")
+            self._walk_up(False)  # the last citizen has left the camera's view
+            await asyncio.sleep(0.3)
+            self._walk_up(True)  # the camera sees somebody: the attract screen greets them
+            if citizen.booked and await self._show_booking(citizen.service):
+                await self._wait_state("ticket_ready", timeout_s=30)
+                issued = self.daemon.issued[-1]
+                self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}-booked.png")
+                self.results.append({
+                    "citizen": i, "language": citizen.language, "service": citizen.service,
+                    "number": issued.number, "offline": issued.offline,
+                    "printed": issued.printed, "print_error": issued.print_error,
+                    "booked": True, "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
+                })
+                await self._tap("done")
+                continue
             if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
                 await self._wait_state("ticket_ready", timeout_s=60)
                 issued = self.daemon.issued[-1]
@@ -169,6 +195,35 @@ class HeadlessDemo:
         if not self.central.running:
             self.central.start()
         await self._wait_synced()
+
+    def _walk_up(self, present: bool) -> None:
+        camera = self.daemon.camera
+        if isinstance(camera, SimCamera):
+            camera.person_present = present
+            if not present:
+                camera.held_up = None
+
+    async def _show_booking(self, service: str) -> bool:
+        """Book online (central's API, as the portal does), then show the QR at the kiosk."""
+        camera = self.daemon.camera
+        if not isinstance(camera, SimCamera) or not self.central.running:
+            return False
+        today = datetime.now(LOCAL_TZ).date().isoformat()
+        token = self.daemon.config.central.token
+        async with httpx.AsyncClient(base_url=self.central.url, timeout=5.0,
+                                     headers={"Authorization": f"Bearer {token}"}) as portal:
+            answer = await portal.post("/api/v1/bookings", json={
+                "service": service, "date": today, "language": "vi",
+                "idempotency_key": f"demo-booking-{len(self.results)}"})
+        code = answer.json()["code"]
+        await self._tap("start")
+        await self._wait_state("menu")
+        await self._tap("book")
+        await self._wait_state("booking")
+        qr = qrcode.make(f"https://dichvucong.example.gov.vn/b/{code}", border=2)
+        camera.held_up = np.asarray(qr.get_image().convert("RGB").resize((150, 150)))
+        _LOGGER.info("demo: a citizen shows booking %s to the camera", code)
+        return True
 
     async def _speak(self, words: str, language: str) -> bool:
         """Put ``words``, spoken by the TTS voice, into the simulated microphone."""

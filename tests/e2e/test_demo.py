@@ -45,6 +45,8 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     by_voice = [r for r in summary["results"] if r.get("by_voice")]
     assert len(by_voice) == 1 and by_voice[0]["number"].endswith("D001")
     assert any(r.get("guided") for r in summary["results"]), "the sim robot led someone"
+    booked = [r for r in summary["results"] if r.get("booked")]
+    assert len(booked) == 1 and booked[0]["number"].startswith("A")  # by QR to the camera
     # Every citizen's ticket has a PNG; the unprinted one is marked as such.
     pngs = sorted((out / "tickets").glob("*.png"))
     assert len(pngs) == 20
