@@ -120,7 +120,6 @@ class HeadlessDemo:
 
     async def run(self, citizens: list[Citizen]) -> None:
         """Serve every citizen, injecting faults on the way."""
-        shots = self.out / "screens"
         outage = range(len(citizens) // 2, len(citizens) // 2 + 4)
         for i, citizen in enumerate(citizens):
             if i == 5:
@@ -138,28 +137,11 @@ class HeadlessDemo:
             await asyncio.sleep(0.3)
             self._walk_up(True)  # the camera sees somebody: the attract screen greets them
             if citizen.booked and await self._show_booking(citizen.service):
-                await self._wait_state("ticket_ready", timeout_s=30)
-                issued = self.daemon.issued[-1]
-                self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}-booked.png")
-                self.results.append({
-                    "citizen": i, "language": citizen.language, "service": citizen.service,
-                    "number": issued.number, "offline": issued.offline,
-                    "printed": issued.printed, "print_error": issued.print_error,
-                    "booked": True, "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
-                })
+                await self._ticket_taken(i, citizen, "booked", booked=True)
                 await self._tap("done")
                 continue
             if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
-                await self._wait_state("ticket_ready", timeout_s=60)
-                issued = self.daemon.issued[-1]
-                self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}-voice.png")
-                self.results.append({
-                    "citizen": i, "language": citizen.language, "service": citizen.service,
-                    "number": issued.number, "offline": issued.offline,
-                    "printed": issued.printed, "print_error": issued.print_error,
-                    "by_voice": citizen.speaks,
-                    "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
-                })
+                await self._ticket_taken(i, citizen, "voice", by_voice=citizen.speaks)
                 await self._tap("done")
                 continue
             await self._tap("start")
@@ -177,15 +159,7 @@ class HeadlessDemo:
             if self.daemon.flow.current_state_id == "choose_priority":
                 # every seventh citizen is elderly: the ticket carries the category to central
                 await self._tap("priority", "elderly" if i % 7 == 6 else "none")
-            await self._wait_state("ticket_ready")
-            issued = self.daemon.issued[-1]
-            self.daemon.screen.screenshot(shots / f"{i:02d}-ticket-{issued.number}.png")
-            self.results.append({
-                "citizen": i, "language": citizen.language, "service": citizen.service,
-                "number": issued.number, "offline": issued.offline, "printed": issued.printed,
-                "print_error": issued.print_error,
-                "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1),
-            })
+            await self._ticket_taken(i, citizen)
             if self.daemon.has_base and i % 3 == 0:
                 await self._tap("guide_me")  # follow the robot to the counter
                 await self._wait_state("idle", timeout_s=120)
@@ -195,6 +169,20 @@ class HeadlessDemo:
         if not self.central.running:
             self.central.start()
         await self._wait_synced()
+
+    async def _ticket_taken(self, i: int, citizen: Citizen, how: str = "", **extra: Any) -> None:
+        """Wait for the ticket screen, take its screenshot and record the citizen's ticket."""
+        await self._wait_state("ticket_ready", timeout_s=60)
+        issued = self.daemon.issued[-1]
+        suffix = f"-{how}" if how else ""
+        self.daemon.screen.screenshot(
+            self.out / "screens" / f"{i:02d}-ticket-{issued.number}{suffix}.png")
+        self.results.append({
+            "citizen": i, "language": citizen.language, "service": citizen.service,
+            "number": issued.number, "offline": issued.offline, "printed": issued.printed,
+            "print_error": issued.print_error,
+            "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1), **extra,
+        })
 
     def _walk_up(self, present: bool) -> None:
         camera = self.daemon.camera
