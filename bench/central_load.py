@@ -22,9 +22,7 @@ import itertools
 import json
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,10 @@ from sqlalchemy import create_engine
 _LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from central.process import CentralProcess, with_database  # noqa: E402
+
 KIOSKS = 50
 REQUEST_TIMEOUT_S = 10.0
 
@@ -50,50 +52,7 @@ def _config(database_url: str) -> str:
         f'[[kiosks]]\nid = "B{i}"\ntoken = "bench-kiosk-token-{i:04d}"\noffline_prefix = "B{i}"\n\n'
         for i in range(KIOSKS)
     )
-    head = head.replace('"sqlite:///central-sim.db"', json.dumps(database_url))
-    return head + kiosks + tail
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_server(workdir: str, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    config = os.path.join(workdir, "central.toml")
-    Path(config).write_text(_config(database_url), encoding="utf-8")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "central.cli",
-            "--log-level",
-            "WARNING",
-            "serve",
-            "--config",
-            config,
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"central exited: {process.communicate()[1][-800:]!r}")
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("central did not answer /api/v1/health within 30 s")
+    return with_database(head, database_url) + kiosks + tail
 
 
 SERVICES = [
@@ -312,13 +271,11 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="central-bench-") as workdir:
         database_url = args.database_url or f"sqlite:///{workdir}/central.db"
-        process, base = _start_server(workdir, database_url)
-        try:
-            closed = _measured(process.pid, closed_loop(base, args.seconds, numbers))
-            opened = _measured(process.pid, open_loop(base, args.rate, args.seconds, numbers))
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+        with CentralProcess(_config(database_url), Path(workdir)) as central:
+            assert central.process is not None
+            pid, base = central.process.pid, central.url
+            closed = _measured(pid, closed_loop(base, args.seconds, numbers))
+            opened = _measured(pid, open_loop(base, args.rate, args.seconds, numbers))
         check = duplicates(database_url, numbers)
     result = {
         "bench": "central_load",

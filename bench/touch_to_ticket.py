@@ -17,16 +17,12 @@ import asyncio
 import json
 import os
 import platform
-import re
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import httpx
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -35,10 +31,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from central.process import CentralProcess  # noqa: E402
 from drivers.printer.sim import SimPrinter  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import KioskDaemon  # noqa: E402
-from kiosk.embedded_central import free_port  # noqa: E402
 from kiosk.events import Shutdown  # noqa: E402
 
 
@@ -81,41 +77,8 @@ async def _one_ticket(daemon: KioskDaemon, printer: SimPrinter, service: str) ->
     return elapsed
 
 
-class CentralProcess:
-    """`central serve` in its own process on loopback, as a centre runs it (own CPU, own GIL)."""
-
-    def __init__(self, work: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        text = (ROOT / "config" / "central.sim.toml").read_text(encoding="utf-8")
-        self.config = work / "central.toml"
-        self.config.write_text(re.sub(r"(?m)^database_url = .*$",
-                                      f'database_url = "sqlite:///{work / "central.sqlite3"}"',
-                                      text), encoding="utf-8")
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "central.cli", "--log-level", "WARNING", "serve",
-             "--config", str(self.config), "--port", str(self.port)], cwd=ROOT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("central did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(10)
-            self.proc = None
-
-
 async def run(tickets: int, offline_tickets: int, work: Path) -> dict[str, object]:
-    central = CentralProcess(work)
+    central = CentralProcess.sim(work)
     central.start()
     config = load_config(
         ROOT / "config" / "kiosk.sim.toml",
@@ -141,10 +104,10 @@ async def run(tickets: int, offline_tickets: int, work: Path) -> dict[str, objec
             await _one_ticket(daemon, printer, services[i % 4])
         online = [await _one_ticket(daemon, printer, services[i % 4]) for i in range(tickets)]
         # Hung: the process is frozen (SIGSTOP); connections are accepted, nobody answers.
-        assert central.proc is not None
-        central.proc.send_signal(signal.SIGSTOP)
+        assert central.process is not None
+        central.process.send_signal(signal.SIGSTOP)
         hung = [await _one_ticket(daemon, printer, services[i % 4]) for i in range(5)]
-        central.proc.send_signal(signal.SIGCONT)
+        central.process.send_signal(signal.SIGCONT)
         central.stop()
         offline = [
             await _one_ticket(daemon, printer, services[i % 4]) for i in range(offline_tickets)

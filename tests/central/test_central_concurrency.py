@@ -3,12 +3,7 @@ server on SQLite, and with concurrent transactions straight on each database."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +13,7 @@ from central_testkit import settings_dict
 
 from central.catalogue import Catalogue
 from central.db import create_schema, make_engine
+from central.process import CentralProcess
 from central.schemas import TicketRequest
 from central.settings import CentralSettings
 from central.store import Store
@@ -29,57 +25,11 @@ PER_CLIENT = 15
 SIM_KIOSK_TOKEN = "sim-kiosk-K1-token-00000"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``central serve`` on the simulation config with a fresh SQLite file."""
-    sim = (ROOT / "config" / "central.sim.toml").read_text(encoding="utf-8")
-    config = tmp_path / "central.toml"
-    config.write_text(
-        sim.replace('"sqlite:///central-sim.db"', f'"sqlite:///{tmp_path}/central.db"'),
-        encoding="utf-8",
-    )
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "central.cli",
-            "--log-level",
-            "WARNING",
-            "serve",
-            "--config",
-            str(config),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"central did not start: {process.communicate()[1][-500:]!r}")
-        time.sleep(0.1)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with CentralProcess.sim(tmp_path) as central:
+        yield central.url
 
 
 def _run_clients(work: Callable[[int], list[str]]) -> list[str]:
