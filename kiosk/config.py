@@ -15,7 +15,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from drivers.url import DeviceURLError, parse_device_url
 from kiosk.health import HealthSettings
@@ -114,30 +121,13 @@ class DevicesSection(BaseModel):
     base: str = "none://"
     """Robot base: serial:///dev/kiosk-base?baud=115200, sim://, none:// for a fixed kiosk."""
 
-    @field_validator("printer")
+    @field_validator("printer", "camera", "audio_in", "audio_out", "base")
     @classmethod
-    def _printer(cls, value: str) -> str:
-        return _check_url(value, PRINTER_SCHEMES)
-
-    @field_validator("camera")
-    @classmethod
-    def _camera(cls, value: str) -> str:
-        return _check_url(value, CAMERA_SCHEMES)
-
-    @field_validator("audio_in")
-    @classmethod
-    def _audio_in(cls, value: str) -> str:
-        return _check_url(value, AUDIO_IN_SCHEMES)
-
-    @field_validator("audio_out")
-    @classmethod
-    def _audio_out(cls, value: str) -> str:
-        return _check_url(value, AUDIO_OUT_SCHEMES)
-
-    @field_validator("base")
-    @classmethod
-    def _base(cls, value: str) -> str:
-        return _check_url(value, BASE_SCHEMES)
+    def _device_url(cls, value: str, info: ValidationInfo) -> str:
+        schemes = {"printer": PRINTER_SCHEMES, "camera": CAMERA_SCHEMES,
+                   "audio_in": AUDIO_IN_SCHEMES, "audio_out": AUDIO_OUT_SCHEMES,
+                   "base": BASE_SCHEMES}[str(info.field_name)]
+        return _check_url(value, schemes)
 
 
 class FlowSection(BaseModel):
