@@ -7,18 +7,14 @@ virtual clock, so the trip across the lobby takes simulated minutes but real sec
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+from collections.abc import Callable
 
-import httpx
 import pytest
 
-from central.app import create_app
-from central.settings import load_settings
-from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.events import EmergencyStop, Shutdown, Touch
 
-ROOT = Path(__file__).resolve().parents[2]
+KioskFactory = Callable[..., KioskDaemon]  # the make_kiosk fixture (tests/e2e/conftest.py)
 
 
 async def _until(daemon: KioskDaemon, state: str, timeout_s: float = 120) -> None:
@@ -29,20 +25,12 @@ async def _until(daemon: KioskDaemon, state: str, timeout_s: float = 120) -> Non
         await asyncio.sleep(0.01)
 
 
+AT_THE_DOCK = "sim://?clock=virtual&x=20&y=1.5&theta=1.5708"
+
+
 @pytest.fixture
-def robot(tmp_path: Path) -> KioskDaemon:
-    settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
-    )
-    config = load_config(
-        ROOT / "config" / "kiosk.sim.toml",
-        overrides={
-            "kiosk.state_dir": str(tmp_path / "kiosk"),
-            "tickets.preview_dir": None,
-            "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708",  # at the dock
-        },
-    )
-    return KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
+def robot(make_kiosk: KioskFactory) -> KioskDaemon:
+    return make_kiosk(**{"devices.base": AT_THE_DOCK})
 
 
 async def test_follow_me_to_the_counter_and_back_to_the_dock(robot: KioskDaemon) -> None:
@@ -90,19 +78,10 @@ async def test_emergency_stop_latches_until_staff_reset(robot: KioskDaemon) -> N
         await serving
 
 
-async def test_low_battery_shows_the_way_on_screen_and_drives_home(tmp_path: Path) -> None:
-    settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
-    )
-    config = load_config(
-        ROOT / "config" / "kiosk.sim.toml",
-        overrides={
-            "kiosk.state_dir": str(tmp_path / "kiosk"),
-            "tickets.preview_dir": None,
-            "devices.base": "sim://?clock=virtual&x=20&y=1.5&theta=1.5708&battery=21.0",
-        },
-    )
-    robot = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
+async def test_low_battery_shows_the_way_on_screen_and_drives_home(
+    make_kiosk: KioskFactory,
+) -> None:
+    robot = make_kiosk(**{"devices.base": AT_THE_DOCK + "&battery=21.0"})
     serving = asyncio.ensure_future(robot.run())
     try:
         robot.post(Touch("service", "dat-dai"))

