@@ -107,6 +107,7 @@ class KioskDaemon:
             config.screen.height,
             fullscreen=config.screen.fullscreen,
             post=self.post,
+            dpi=config.screen.dpi,
         )
         self.flow = VisitorFlow(
             self,
@@ -114,7 +115,10 @@ class KioskDaemon:
             languages=config.kiosk.languages,
             timeouts=FlowTimeouts(config.flow.idle_timeout_s, config.flow.ticket_ready_s),
             has_base=self.has_base,
+            features=config.features.enabled(),
+            rating_levels=config.features.rating_levels,
         )
+        self.screen.configure(time_left=self._time_left)
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -221,7 +225,9 @@ class KioskDaemon:
             await asyncio.sleep(SCREEN_POLL_S)
 
     def _refresh_flow_services(self) -> None:
+        """Give the flow what central offers now (the list can change with every sync)."""
         self.flow.services = self.catalogue.codes()
+        self.flow.priorities = frozenset(c.code for c in self.catalogue.priority_categories)
 
     # -- deciding -------------------------------------------------------------------------
 
@@ -265,7 +271,6 @@ class KioskDaemon:
         if name is None:
             return None, "ignored"
         self._refresh_flow_services()
-        self._configure_flow()
         try:
             self.flow.send(name, **kwargs)
         except TransitionNotAllowed:
@@ -329,7 +334,6 @@ class KioskDaemon:
 
     def render(self, state: str, visit: Visit) -> None:
         """Show the screen for ``state``."""
-        self.screen.configure(dpi=self.config.screen.dpi, time_left=self._time_left)
         self.screen.show(self.screen_model(state, visit))
         if state == "booking" and self.camera is not None and self._qr_scan is None:
             self._qr_scan = self._spawn(
@@ -375,12 +379,6 @@ class KioskDaemon:
             return None
         loop = self._loop or asyncio.get_event_loop()
         return self._timer.when() - loop.time()
-
-    def _configure_flow(self) -> None:
-        """Give the flow central's priority categories and the configured features."""
-        self.flow.priorities = frozenset(c.code for c in self.catalogue.priority_categories)
-        self.flow.features = self.config.features.enabled()
-        self.flow.rating_levels = self.config.features.rating_levels
 
     def _screen_tool(self, tool: str) -> str:
         """Large text and read aloud: not flow events, they change how, not what."""

@@ -135,14 +135,12 @@ class TouchScreen:
             )
             frames.banner(self.canvas, box, text(model.language, model.error))
         self._greeting = result if isinstance(result, pygame.Rect) else None
-        self._frame = frame
         # Only the regions the animation redraws are kept, not the whole screen: a full
         # copy of 1080x1920 costs 2 ms of every page turn.
         self._static = self.surface.subsurface(self._greeting).copy() if self._greeting else None
         self._countdown_at = frames.countdown_rect(self.canvas, frame)
         self._under_countdown = self.surface.subsurface(self._countdown_at).copy()
         self._static_texts = len(self.canvas.texts)
-        self._static_targets = len(self.canvas.targets)
         self._shown_at = time.monotonic()
         self._countdown = None
         self.tick(force=True)

@@ -217,10 +217,6 @@ def _is_hangul(char: str) -> bool:
     )
 
 
-def _script(text: str) -> str:
-    return "hangul" if any(_is_hangul(char) for char in text) else "latin"
-
-
 def _runs(line: str) -> list[tuple[str, str]]:
     """Split ``line`` into Hangul and other runs (spaces join the run before them).
 
