@@ -21,6 +21,8 @@ class SimCamera(Camera):
     def __init__(self, width: int = 320, height: int = 240, *, seed: int = 0) -> None:
         self.width, self.height = width, height
         self.person_present = False
+        #: frames taken so far (tests wait for the empty lobby to have been seen)
+        self.frames_read = 0
         #: a picture held up to the camera (e.g. a phone showing a QR code), RGB
         self.held_up: np.ndarray | None = None
         self._rng = np.random.default_rng(seed)
@@ -30,6 +32,7 @@ class SimCamera(Camera):
 
     def read(self, timeout_s: float = 1.0) -> Frame:
         """A frame of the lobby (with the person when present)."""
+        self.frames_read += 1
         frame = self._lobby.copy()
         if self.person_present:
             w, h = self.width, self.height

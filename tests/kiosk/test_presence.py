@@ -66,10 +66,14 @@ async def test_the_daemon_greets_who_the_camera_sees(tmp_path: Path, central_set
     daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(central_settings)))
     serving = asyncio.ensure_future(daemon.run())
     try:
-        await asyncio.sleep(0.3)
-        assert daemon.camera is not None
-        daemon.camera.person_present = True  # type: ignore[attr-defined]
-        for _ in range(100):
+        camera = daemon.camera
+        assert isinstance(camera, SimCamera)
+        for _ in range(500):  # the detector must have seen the empty lobby first
+            if camera.frames_read >= 3:
+                break
+            await asyncio.sleep(0.01)
+        camera.person_present = True
+        for _ in range(500):
             if daemon.flow.visit.person_seen:
                 break
             await asyncio.sleep(0.02)
