@@ -37,6 +37,7 @@ from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import SCREEN_POLL_S, KioskDaemon  # noqa: E402
 from kiosk.screen.model import ScreenModel, ServiceButton  # noqa: E402
 from kiosk.screen.touchscreen import TouchScreen  # noqa: E402
+from kiosk.wiring import open_parts  # noqa: E402
 
 FRAMES = 600
 
@@ -82,8 +83,8 @@ async def bench_touch(tmp: Path) -> dict[str, dict[str, float]]:
         "central.url": "http://central", "kiosk.state_dir": str(tmp / "kiosk"),
         "tickets.preview_dir": None, "devices.base": "none://", "screen.fullscreen": False,
     })
-    daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(settings)),
-                         printer=SimPrinter())
+    transport = httpx.ASGITransport(app=create_app(settings))
+    daemon = KioskDaemon(config, open_parts(config, transport=transport, printer=SimPrinter()))
     await daemon.desk.refresh_services()
     daemon.render(daemon.flow.current_state_id, daemon.flow.visit)
     route = [("start", None), ("take_ticket", None), ("page_next", None), ("back", None),

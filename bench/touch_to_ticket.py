@@ -36,6 +36,7 @@ from drivers.printer.sim import SimPrinter  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import KioskDaemon  # noqa: E402
 from kiosk.events import Shutdown  # noqa: E402
+from kiosk.wiring import open_parts  # noqa: E402
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -69,7 +70,7 @@ async def _one_ticket(daemon: KioskDaemon, printer: SimPrinter, service: str) ->
     await _until(lambda: flow.current_state_id == "choose_priority")
     before = len(printer.printed)
     started = time.perf_counter()  # the last touch: "no priority"
-    daemon.screen.tap("priority", "none")
+    daemon.screen.tap("priority", None)
     await _until(lambda: len(printer.printed) > before)
     elapsed = time.perf_counter() - started
     await _until(lambda: flow.current_state_id == "ticket_ready")
@@ -95,7 +96,7 @@ async def run(tickets: int, offline_tickets: int, work: Path) -> dict[str, objec
     # previous ticket's speech, which no citizen ever sees.
     config = config.model_copy(update={"speech": None})
     printer = SimPrinter()
-    daemon = KioskDaemon(config, printer=printer)
+    daemon = KioskDaemon(config, open_parts(config, printer=printer))
     serving = asyncio.ensure_future(daemon.run())
     services = ["tu-phap", "giao-thong-van-tai", "xuat-nhap-canh", "dat-dai"]
     try:

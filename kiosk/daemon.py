@@ -1,11 +1,26 @@
 """The kiosk daemon: one asyncio loop, one event queue, one visitor flow.
 
-Devices, voice, screen, central and timers put small typed events on the queue; the
-daemon feeds each to the :class:`~kiosk.flow.VisitorFlow`, logs the transition it caused
-(so a day can be replayed from the journal), and carries out what the flow asks through
-:class:`~kiosk.flow.FlowEffects`: render a screen, issue a ticket, arm a timer. Long work
-(issuing, printing, guiding) runs as tasks that post their outcome back as events, so the
-loop never blocks on a device.
+Devices, voice, screen, central and timers put small typed events (kiosk/events.py) on
+one :class:`~kiosk.tasks.Inbox`; the daemon takes each off, lets
+:func:`kiosk.inputs.apply_event` carry it out on the :class:`~kiosk.flow.VisitorFlow`,
+records the transition in the transcript (``transcript.jsonl``: ``kiosk replay`` drives a
+fresh flow through it and checks it reaches the same states), and carries out what the
+flow asks through :class:`~kiosk.flow.FlowEffects`: render a screen, issue a ticket, arm
+a timer. Long work (issuing, printing, guiding, sending a rating) runs as tasks that post
+their outcome back as events; a task that dies unexpectedly posts
+:class:`~kiosk.events.TaskFailed` (kiosk/tasks.py), so the flow never waits for ever.
+
+The daemon's shape, for code that builds or extends it::
+
+    parts = open_parts(config, transport=..., printer=...)   # kiosk/wiring.py: KioskParts
+    daemon = KioskDaemon(config, parts, transcript_path=...)  # parts injected, or opened
+    await daemon.run()                                        # until a Shutdown event
+
+- what an input *means* lives only in kiosk/inputs.py (touch and voice tables);
+- what the flow *decides* lives only in kiosk/flow.py;
+- the daemon owns the loop, the timer, the tasks, the bounded in-memory records
+  (``transcript``, ``issued``, ``ratings_sent`` keep the latest few; ``counters`` count
+  the whole run) and the FlowEffects that reach the parts.
 """
 
 from __future__ import annotations
@@ -13,18 +28,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
 import time
-import uuid
+from collections import deque
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-from statemachine.exceptions import TransitionNotAllowed
-
-from drivers.printer import open_printer
-from drivers.printer.base import Printer
 from kiosk import presence, qr_scan
 from kiosk.config import KioskConfig
 from kiosk.events import (
@@ -32,9 +42,9 @@ from kiosk.events import (
     GuideFinished,
     IssueFailed,
     KioskEvent,
-    PersonDetected,
     RedeemFailed,
     Shutdown,
+    TaskFailed,
     TicketReady,
     Timeout,
     Touch,
@@ -43,41 +53,63 @@ from kiosk.events import (
 )
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.health import serve_health
-from kiosk.inputs import flow_event, voice_flow_event
-from kiosk.screen.touchscreen import (
-    ScreenModel,
-    TouchScreen,
-)
+from kiosk.inputs import apply_event
+from kiosk.ratings import rating_body
+from kiosk.replay import services_record, start_record
+from kiosk.screen.touchscreen import ScreenModel
 from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
+from kiosk.tasks import spawn
 from kiosk.tickets.catalogue import services_from_voice_catalogue
 from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
 from kiosk.voice import listening_language, ticket_speech
-from kiosk.wiring import build_desk, open_extras
+from kiosk.wiring import KioskParts, open_parts
+from navigation.guide import GuideResult
 
 _LOGGER = logging.getLogger(__name__)
 
 #: touch polling: a touch waits at most 8 ms to be read; a poll costs ~10 µs
 SCREEN_POLL_S = 1 / 120
+#: transitions kept in memory (the transcript file has the whole day)
+TRANSCRIPT_KEPT = 1000
+#: tickets and ratings kept in memory (the journal and central have them all)
+ISSUED_KEPT = 32
+RATINGS_KEPT = 32
+
+
+@dataclass
+class DaemonCounters:
+    """What the daemon counts over its whole run (the health endpoint reports them)."""
+
+    transitions: int = 0
+    tickets_issued: int = 0
+    tickets_not_printed: int = 0
+    ratings_sent: int = 0
+    tasks_failed: int = 0
 
 
 class KioskDaemon:
-    """Owns the devices, the flow and the queue of one kiosk."""
+    """Runs the flow of one kiosk over the parts it is given (see the module docstring)."""
 
     def __init__(
         self,
         config: KioskConfig,
+        parts: KioskParts | None = None,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        printer: Printer | None = None,
         transcript_path: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
-        self.queue: asyncio.Queue[KioskEvent] = asyncio.Queue()
-        self.transcript: list[dict[str, Any]] = []
-        self.issued: list[IssuedTicket] = []
+        self.parts = parts if parts is not None else open_parts(config)
+        self.inbox = self.parts.inbox
+        self.counters = DaemonCounters()
+        #: the latest transitions, newest last (``counters.transitions`` counts them all)
+        self.transcript: deque[dict[str, Any]] = deque(maxlen=TRANSCRIPT_KEPT)
+        #: the latest tickets handed over, newest last
+        self.issued: deque[IssuedTicket] = deque(maxlen=ISSUED_KEPT)
+        #: the latest ratings central accepted (the demo and the tests read them)
+        self.ratings_sent: deque[dict[str, Any]] = deque(maxlen=RATINGS_KEPT)
         self._transcript_file = (
             transcript_path.open("a", encoding="utf-8") if transcript_path else None
         )
@@ -86,29 +118,17 @@ class KioskDaemon:
         self._generation = 0
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread = 0
+        self._failed_tasks: set[str] = set()
         self.notifier = SystemdNotifier()
         self._qr_scan: asyncio.Task[Any] | None = None
-        #: ratings central accepted during this run (the demo and the tests read them)
-        self.ratings_sent: list[dict[str, Any]] = []
 
-        self.printer = printer or open_printer(
-            config.devices.printer, timeout_s=config.devices.printer_timeout_s
-        )
-        self.desk = build_desk(config, self.printer, transport)
+        parts = self.parts
+        self.printer, self.desk, self.screen = parts.printer, parts.desk, parts.screen
         self.journal, self.client = self.desk.journal, self.desk.client
         self.catalogue, self.breaker = self.desk.catalogue, self.desk.breaker
-        self.robot, self.camera, self.voice = open_extras(config, post=self.post, say=self.say)
+        self.robot, self.camera, self.voice = parts.robot, parts.camera, parts.voice
         self.has_base = self.robot is not None
         self.view = ScreenView(config, self.catalogue)
-        self.screen = TouchScreen(
-            config.screen.width,
-            config.screen.height,
-            fullscreen=config.screen.fullscreen,
-            post=self.post,
-            dpi=config.screen.dpi,
-        )
         self.flow = VisitorFlow(
             self,
             services=self.catalogue.codes(),
@@ -124,28 +144,25 @@ class KioskDaemon:
 
     def post(self, event: KioskEvent) -> None:
         """Put ``event`` on the queue (safe from other threads once the loop runs)."""
-        if self._loop is not None and threading.get_ident() != self._loop_thread:
-            self._loop.call_soon_threadsafe(self.queue.put_nowait, event)
-        else:
-            self.queue.put_nowait(event)
+        self.inbox.post(event)
 
     async def run(self) -> None:
         """Serve citizens until a Shutdown event arrives."""
-        self._loop = asyncio.get_running_loop()
-        self._loop_thread = threading.get_ident()
+        self.inbox.bind()
+        self._write_transcript(start_record(self.flow))
         if self.catalogue.services:
-            self._spawn(self.desk.refresh_services())  # the cached list now, a fresh one soon
+            self._spawn(self.desk.refresh_services(), "sync")  # cached now, fresh soon
         elif not await self.desk.refresh_services():
             self._fall_back_to_own_services()
         self._refresh_flow_services()
-        self._spawn(self.desk.run_sync(self.config.central.sync_interval_s))
-        self._spawn(self._pump_screen())
+        self._spawn(self.desk.run_sync(self.config.central.sync_interval_s), "sync")
+        self._spawn(self._pump_screen(), "screen")
         if self.config.health.port:
-            self._spawn(serve_health(self.health_snapshot, self.config.health.port))
+            self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
         if self.camera is not None:
-            self._spawn(presence.watch(self.camera, self.config.presence, self.post))
+            self._spawn(presence.watch(self.camera, self.config.presence, self.post), "presence")
         if self.voice is not None and self.voice.settings.listening_mode == "always":
-            self._spawn(self._listen_always())
+            self._spawn(self._listen_always(), "voice")
         _LOGGER.info(
             "kiosk %s ready: %d services, journal %s",
             self.config.kiosk.id,
@@ -157,10 +174,10 @@ class KioskDaemon:
             f"lĩnh vực, central {'offline' if self.breaker.is_open else 'online'}"
         )
         if self.notifier.watchdog_interval_s:
-            self._spawn(self._watchdog(self.notifier.watchdog_interval_s))
+            self._spawn(self._watchdog(self.notifier.watchdog_interval_s), "watchdog")
         try:
             while True:
-                event = await self.queue.get()
+                event = await self.inbox.get()
                 if isinstance(event, Shutdown):
                     break
                 self.handle(event)
@@ -200,15 +217,17 @@ class KioskDaemon:
             self._transcript_file.close()
 
     def health_snapshot(self) -> dict[str, Any]:
-        """The numbers /health and /metrics report (no I/O: read from memory and SQLite)."""
-        not_printed = sum(1 for t in self.issued if not t.printed)
+        """The numbers /health and /metrics report (no I/O: counters in memory, SQLite)."""
+        counts = self.counters
         return {"kiosk": self.config.kiosk.id, "state": self.flow.current_state_id,
                 "central_circuit_open": self.breaker.is_open, "faults": list(self._faults()),
-                "journal": self.journal.counts(), "tickets_issued": len(self.issued),
-                "tickets_not_printed": not_printed, "transitions": len(self.transcript)}
+                "journal": self.journal.counts(), "tickets_issued": counts.tickets_issued,
+                "tickets_not_printed": counts.tickets_not_printed,
+                "transitions": counts.transitions, "tasks_failed": counts.tasks_failed}
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run ``coro`` as a task whose failure is posted to the flow as TaskFailed."""
+        task = spawn(coro, name, self.post)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
@@ -226,21 +245,41 @@ class KioskDaemon:
 
     def _refresh_flow_services(self) -> None:
         """Give the flow what central offers now (the list can change with every sync)."""
-        self.flow.services = self.catalogue.codes()
-        self.flow.priorities = frozenset(c.code for c in self.catalogue.priority_categories)
+        services = self.catalogue.codes()
+        priorities = frozenset(c.code for c in self.catalogue.priority_categories)
+        if services != self.flow.services or priorities != self.flow.priorities:
+            self.flow.services, self.flow.priorities = services, priorities
+            self._write_transcript(services_record(self.flow))
+
+    def _write_transcript(self, line: dict[str, Any]) -> None:
+        if self._transcript_file:
+            self._transcript_file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+            self._transcript_file.flush()
 
     # -- deciding -------------------------------------------------------------------------
 
     def handle(self, event: KioskEvent) -> None:
-        """Feed one event to the flow and log what it did."""
+        """Feed one event to the flow and record what it did."""
         before = self.flow.current_state_id
+        generation = self._generation  # what a Timeout is compared with (kiosk replay too)
         if isinstance(event, (Touch, VoiceIntent)) and self._armed_for is not None:
             self.arm_timer(self._armed_for)  # any input from the citizen restarts the clock
         if isinstance(event, Touch) and self.voice is not None:
             self.voice.stop_speaking()  # a touch cuts the kiosk off at once
             if event.target == "talk":
                 self._listen()
-        name, outcome = self._apply(event)
+        if isinstance(event, TaskFailed):
+            self.counters.tasks_failed += 1
+            self._failed_tasks.add(event.task)
+        self._refresh_flow_services()
+        name: str | None = None
+        outcome: str
+        try:
+            name, outcome = apply_event(self.flow, event, generation=generation,
+                                        has_base=self.has_base, tools=self)
+        except Exception:  # noqa: BLE001 - one bad event must not stop the kiosk
+            _LOGGER.exception("TECHNICIAN: event %s failed in state %s", describe(event), before)
+            outcome = "failed"
         after = self.flow.current_state_id
         record = {
             "t": round(self._clock() - self._started, 3),
@@ -249,55 +288,24 @@ class KioskDaemon:
             "to": after,
             "transition": name,
             "outcome": outcome,
+            "timer": generation,
         }
+        self.counters.transitions += 1
         self.transcript.append(record)
-        if self._transcript_file:
-            self._transcript_file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            self._transcript_file.flush()
+        self._write_transcript(record)
         log = _LOGGER.info if outcome == "handled" else _LOGGER.debug
         log("%s --%s--> %s  (event %s, %s)", before, name, after, describe(event), outcome)
 
-    def _apply(self, event: KioskEvent) -> tuple[str | None, str]:
-        """Carry ``event`` out on the flow; returns the flow event and handled/ignored."""
-        if isinstance(event, Touch) and event.target == "language" and event.value:
-            return None, "handled" if self.flow.set_language(event.value) else "ignored"
-        if isinstance(event, Touch) and event.target in ("large_text", "read_aloud"):
-            return None, self._screen_tool(event.target)
-        if isinstance(event, PersonDetected):
-            return None, "handled" if self.flow.person_detected() else "ignored"
-        if isinstance(event, Touch) and event.target == "start" and event.value:
-            self.flow.set_language(event.value)  # a big language button on the attract screen
-        name, kwargs = self._flow_event(event)
-        if name is None:
-            return None, "ignored"
-        self._refresh_flow_services()
-        try:
-            self.flow.send(name, **kwargs)
-        except TransitionNotAllowed:
-            return name, "ignored"
-        return name, "handled"
+    # -- voice and the screen tools (kiosk.inputs.InputTools) ---------------------------
 
-    def _flow_event(self, event: KioskEvent) -> tuple[str | None, dict[str, Any]]:
-        """Translate an input event into a flow event name and its arguments."""
-        if isinstance(event, VoiceIntent):
-            return self._voice_flow_event(event)
-        return flow_event(event, generation=self._generation)
+    def read_aloud(self) -> None:
+        """Say what the screen shows, in the visit's language."""
+        self.say(self.screen.spoken_text(), self.flow.visit.language)
 
-    # -- voice ------------------------------------------------------------------------
-
-    def _voice_flow_event(self, event: VoiceIntent) -> tuple[str | None, dict[str, Any]]:
-        """What a spoken intent means here; language, repeat and slower act at once."""
-        if event.language and event.language != self.flow.visit.language:
-            self.flow.set_language(event.language)  # answer in the language it was asked in
-        if event.name == "change_language" and event.slots.get("language"):
-            self.flow.set_language(event.slots["language"])
-            return None, {}
-        if event.name in ("repeat", "slower"):
-            if self.voice is not None and event.name == "slower":
-                self.voice.speaker.slow = True
-            self._screen_tool("read_aloud")
-            return None, {}
-        return voice_flow_event(event, self.flow.current_state_id, has_base=self.has_base)
+    def speak_slower(self) -> None:
+        """The citizen asked the kiosk to speak more slowly (for the rest of the run)."""
+        if self.voice is not None:
+            self.voice.speaker.slow = True
 
     def _listen(self) -> None:
         """Listen once for what fits the current screen, in the visit's language."""
@@ -335,15 +343,20 @@ class KioskDaemon:
     def render(self, state: str, visit: Visit) -> None:
         """Show the screen for ``state``."""
         self.screen.show(self.screen_model(state, visit))
-        if state == "booking" and self.camera is not None and self._qr_scan is None:
-            self._qr_scan = self._spawn(
-                qr_scan.scan(
-                    self.camera,
-                    post=self.post,
-                    active=lambda: self.flow.current_state_id == "booking",
-                )
-            )
-            self._qr_scan.add_done_callback(lambda _: setattr(self, "_qr_scan", None))
+
+    def start_scanning(self) -> None:
+        """The booking screen is up: read QR codes from the camera while it stays up."""
+        if self.camera is None or self._qr_scan is not None:
+            return
+        self._qr_scan = self._spawn(
+            qr_scan.scan(
+                self.camera,
+                post=self.post,
+                active=lambda: self.flow.current_state_id == "booking",
+            ),
+            "scan",
+        )
+        self._qr_scan.add_done_callback(lambda _: setattr(self, "_qr_scan", None))
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
         """What the screen shows for ``state`` and ``visit``."""
@@ -371,26 +384,19 @@ class KioskDaemon:
             faults.append("printer")
         if self.breaker.is_open:
             faults.append("central")
+        faults.extend(f"task:{name}" for name in sorted(self._failed_tasks))
         return tuple(faults)
 
     def _time_left(self) -> float | None:
         """Seconds until the current state's timeout (the screen's idle countdown)."""
         if self._timer is None or self._timer.cancelled():
             return None
-        loop = self._loop or asyncio.get_event_loop()
+        loop = self.inbox.loop or asyncio.get_event_loop()
         return self._timer.when() - loop.time()
-
-    def _screen_tool(self, tool: str) -> str:
-        """Large text and read aloud: not flow events, they change how, not what."""
-        if tool == "large_text":
-            self.flow.toggle_large_text()
-            return "handled"
-        self.say(self.screen.spoken_text(), self.flow.visit.language)
-        return "handled"
 
     def start_redeeming(self, visit: Visit) -> None:
         """Redeem the typed booking code and print it; post TicketReady or RedeemFailed."""
-        self._spawn(self._redeem(visit.booking_code, visit.language))
+        self._spawn(self._redeem(visit.booking_code, visit.language), "redeem")
 
     async def _redeem(self, code: str, language: str) -> None:
         try:
@@ -409,17 +415,8 @@ class KioskDaemon:
         """Send the citizen's rating to central in the background."""
         if visit.score is None:
             return
-        levels = self.config.features.rating_levels
-        # central takes 1..5: spread a 3- or 4-level scale over it
-        score = round(1 + (visit.score - 1) * 4 / (levels - 1))
-        body = {
-            "ticket_id": None,
-            "counter": None,
-            "score": score,
-            "reasons": list(visit.reasons),
-            "idempotency_key": uuid.uuid4().hex,
-        }
-        self._spawn(self._send_rating(body))
+        body = rating_body(visit.score, visit.reasons, self.config.features.rating_levels)
+        self._spawn(self._send_rating(body), "rating")
 
     async def _send_rating(self, body: dict[str, Any]) -> None:
         try:
@@ -428,6 +425,7 @@ class KioskDaemon:
             _LOGGER.warning("rating %s not sent to central: %s", body["score"], exc)
             return
         self.ratings_sent.append(body)
+        self.counters.ratings_sent += 1
 
     def call_staff(self, state: str) -> None:
         """A citizen pressed "call staff": the floor staff watch for STAFF lines."""
@@ -437,21 +435,23 @@ class KioskDaemon:
 
     def start_issuing(self, visit: Visit) -> None:
         """Issue and print in a task; post the outcome."""
-        self._spawn(self._issue(visit))
+        self._spawn(self._issue(visit), "issue")
 
     async def _issue(self, visit: Visit) -> None:
         assert visit.service is not None
         try:
             issued = await self.desk.issue(visit.service, visit.language, visit.priority)
-        except (KeyError, TicketingError) as exc:
+        except TicketingError as exc:
             _LOGGER.error("TECHNICIAN: could not issue a ticket for %s: %s", visit.service, exc)
-            self.post(IssueFailed(getattr(exc, "code", "unknown-service"), str(exc)))
+            self.post(IssueFailed(exc.code, str(exc)))
             return
         self._hand_over(issued, visit.language)
 
     def _hand_over(self, issued: IssuedTicket, language: str) -> None:
         """The number exists: show it (via the flow) and say it."""
         self.issued.append(issued)
+        self.counters.tickets_issued += 1
+        self.counters.tickets_not_printed += not issued.printed
         self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
         self.say(
             ticket_speech(issued.number, issued.view.counters, issued.printed, language), language
@@ -461,7 +461,7 @@ class KioskDaemon:
         """Lead the citizen to the first counter of their ticket (slower for priority)."""
         last = self.issued[-1] if self.issued else None
         if self.robot is None or last is None or not last.counter_codes:
-            self.post(GuideFinished("no-counter"))
+            self.post(GuideFinished(GuideResult.UNKNOWN_POSE, "the ticket names no counter"))
             return
         self.robot.guide_to(last.counter_codes[0], last.view.counters[0],
                             language=visit.language, slow=visit.priority is not None)
@@ -469,7 +469,7 @@ class KioskDaemon:
     def start_returning(self) -> None:
         """Drive back to the dock."""
         if self.robot is None:
-            self.post(Docked("no-base"))
+            self.post(Docked(None))
         else:
             self.robot.return_to_dock()
 
@@ -484,7 +484,4 @@ class KioskDaemon:
 
     def say(self, text: str, language: str) -> None:
         """Speak ``text`` (cutting off what was being said); logged when voice is off."""
-        if self.voice is None:
-            _LOGGER.debug("say (%s, no voice): %s", language, text)
-        else:
-            self.voice.say(text, language)
+        self.parts.say(text, language)

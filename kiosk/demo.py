@@ -33,9 +33,10 @@ from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.embedded_central import EmbeddedCentral
-from kiosk.events import Shutdown
+from kiosk.events import Shutdown, TouchValue
 from kiosk.tickets.desk import LOCAL_TZ
 from kiosk.tickets.journal import JournalRow, TicketJournal
+from kiosk.wiring import open_parts
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class HeadlessDemo:
                                    f"expected {state}")
             await asyncio.sleep(0.01)
 
-    async def _tap(self, target: str, value: str | None = None) -> None:
+    async def _tap(self, target: str, value: TouchValue = None) -> None:
         if not self.daemon.screen.tap(target, value):
             raise RuntimeError(f"{target}={value} is not on screen "
                                f"({self.daemon.flow.current_state_id})")
@@ -158,7 +159,7 @@ class HeadlessDemo:
             await self._tap_service(citizen.service)
             if self.daemon.flow.current_state_id == "choose_priority":
                 # every seventh citizen is elderly: the ticket carries the category to central
-                await self._tap("priority", "elderly" if i % 7 == 6 else "none")
+                await self._tap("priority", "elderly" if i % 7 == 6 else None)
             await self._ticket_taken(i, citizen)
             if self.daemon.has_base and i % 3 == 0:
                 await self._tap("guide_me")  # follow the robot to the counter
@@ -285,7 +286,7 @@ class ScreenTour:
             await demo._tap_service(first)
             if flow.current_state_id == "choose_priority":
                 self._shot(language, "priority")
-                await demo._tap("priority", "none")
+                await demo._tap("priority", None)
             await demo._wait_state("ticket_ready")
             self._shot(language, "ticket")
             await demo._tap("done")
@@ -307,7 +308,7 @@ class ScreenTour:
             if flow.rating_enabled():
                 await demo._tap("rate")
                 await demo._wait_state("rating")
-                await demo._tap("score", "4")
+                await demo._tap("score", 4)
                 await demo._tap("reason", "fast")
                 self._shot(language, "rating")
                 await demo._tap("submit_rating")
@@ -377,7 +378,7 @@ def _demo_voice(out: Path) -> dict[str, Any]:
 
 
 async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> int:
-    daemon = KioskDaemon(config, transcript_path=out / "transcript.jsonl")
+    daemon = KioskDaemon(config, open_parts(config), transcript_path=out / "transcript.jsonl")
     if not args.headless:
         await daemon.run()
         return 0

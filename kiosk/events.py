@@ -1,14 +1,26 @@
 """The small typed events that arrive on the daemon's one asyncio queue.
 
 Screens, voice, devices, central and timers only ever *send* these; the visitor flow is
-the one place that decides what they mean. Each event is a frozen dataclass so the
-transcript of a day is a plain list that tests compare and a technician can replay.
+the one place that decides what they mean. Each event is a frozen dataclass with typed
+fields, so the transcript of a day is a plain list that tests compare, and
+:func:`event_from_record` reads each line of ``transcript.jsonl`` back into the event it
+was (``kiosk replay`` drives a fresh flow through a recorded day with them). pydantic
+validates the fields on the way back in: a hand-edited or truncated transcript is refused
+with the line's type and field named, never half-read.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import TypeAdapter, ValidationError
+
+from navigation.guide import GuideResult
+
+#: what a touch target carries: a service or language code, a score, or nothing (the
+#: "no priority" button carries None, a rating face its score as an int)
+TouchValue = str | int | None
 
 
 @dataclass(frozen=True)
@@ -16,7 +28,7 @@ class Touch:
     """The citizen touched a target on screen (``target`` is its stable id)."""
 
     target: str
-    value: str | None = None
+    value: TouchValue = None
 
 
 @dataclass(frozen=True)
@@ -79,16 +91,31 @@ class RedeemFailed:
 
 @dataclass(frozen=True)
 class GuideFinished:
-    """The robot reached the counter (or gave up)."""
+    """The robot reached the counter (or gave up: ``detail`` says why, for the log)."""
 
-    result: str
+    result: GuideResult
+    detail: str = ""
 
 
 @dataclass(frozen=True)
 class Docked:
-    """The robot is back at its dock."""
+    """The robot is back at its dock (``result`` None: a kiosk without a base)."""
 
-    result: str
+    result: GuideResult | None = None
+
+
+@dataclass(frozen=True)
+class TaskFailed:
+    """A task the daemon started (``task``: issue, redeem, rating, guide, return, scan,
+    presence, sync, screen, voice, health) died of an exception nobody expected.
+
+    The flow leaves the state that waited for it (inputs.py says where), so no citizen is
+    left in front of a screen that never changes; ``error`` names the exception for the
+    log and the transcript.
+    """
+
+    task: str
+    error: str
 
 
 @dataclass(frozen=True)
@@ -115,10 +142,45 @@ KioskEvent = (
     | GuideFinished
     | Docked
     | EmergencyStop
+    | TaskFailed
     | Shutdown
 )
+
+#: every event class by its name, as ``describe`` writes it
+EVENT_TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in get_args(KioskEvent)}
+
+
+class EventRecordError(ValueError):
+    """A transcript record that is not an event this kiosk knows (type or fields)."""
 
 
 def describe(event: KioskEvent) -> dict[str, Any]:
     """A JSON-ready dict of ``event`` for the transcript: its type name and fields."""
     return {"type": type(event).__name__, **asdict(event)}
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(name: str, cls: type[Any]) -> TypeAdapter[Any]:
+    if name not in _ADAPTERS:
+        _ADAPTERS[name] = TypeAdapter(cls)
+    return _ADAPTERS[name]
+
+
+def event_from_record(record: dict[str, Any]) -> KioskEvent:
+    """The event ``describe`` wrote as ``record`` (the inverse of :func:`describe`).
+
+    Raises :class:`EventRecordError` naming the type or the field that is wrong.
+    """
+    fields = dict(record)
+    name = fields.pop("type", None)
+    cls = EVENT_TYPES.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise EventRecordError(f"unknown event type {name!r}")
+    try:
+        event: KioskEvent = _adapter(name, cls).validate_python(fields)
+    except ValidationError as exc:
+        raise EventRecordError(f"{name}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") \
+            from exc
+    return event

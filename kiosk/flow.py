@@ -109,6 +109,9 @@ class VisitEffects(FlowEffects, Protocol):
     def call_staff(self, state: str) -> None:
         """Tell the staff that a citizen needs help at this kiosk."""
 
+    def start_scanning(self) -> None:
+        """The booking screen is up: read booking QR codes (post QRScanned) while it is."""
+
 
 @dataclass(frozen=True)
 class FlowTimeouts:
@@ -384,6 +387,9 @@ class VisitorFlow(StateMachine):
 
     def on_enter_issue_ticket(self) -> None:
         self.effects.start_issuing(self.visit)
+
+    def on_enter_booking(self) -> None:
+        self._visit_effects().start_scanning()
 
     def on_enter_redeeming(self) -> None:
         self._visit_effects().start_redeeming(self.visit)

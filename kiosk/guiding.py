@@ -2,7 +2,9 @@
 
 :class:`navigation.guide.Guide` does the driving and the safety; this module opens the base
 from its URL, loads the lobby map, runs trips as tasks that post their outcome to the
-daemon's queue, and turns navigation's announcement codes into words in the citizen's
+daemon's queue (a trip that dies of an unexpected exception posts
+:class:`~kiosk.events.TaskFailed`: the flow shows the way, or stops the robot for staff),
+and turns navigation's announcement codes into words in the citizen's
 language (spoken, and logged for the journal). A kiosk without a base has none of this:
 it shows the way on screen instead.
 """
@@ -14,8 +16,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from drivers.base import open_base
+from drivers.base import RobotBase, open_base
 from kiosk.events import Docked, EmergencyStop, GuideFinished, KioskEvent
+from kiosk.tasks import spawn
 from navigation.guide import Guide, GuideResult
 from navigation.lobby import load_lobby
 from navigation.settings import NavigationSettings
@@ -76,14 +79,15 @@ class RobotGuide:
         *,
         post: Callable[[KioskEvent], None],
         say: Callable[[str, str], None],
+        base: RobotBase | None = None,
     ) -> None:
-        self.base = open_base(base_url)
+        self.base = base if base is not None else open_base(base_url)
         self.lobby = load_lobby(settings.map_path)
         self.language = "vi"
         self._post = post
         self._say = say
         self.guide = Guide(self.base, self.lobby, settings, self._announce)
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[Any] | None = None
         self._counter_names: dict[str, str] = {}
 
     def _announce(self, code: str, params: dict[str, Any]) -> None:
@@ -97,7 +101,7 @@ class RobotGuide:
         """Start leading the citizen to ``counter_code``; posts GuideFinished."""
         self.language = language
         self._counter_names = {counter_code: counter_name}
-        self._task = asyncio.ensure_future(self._guide(counter_code, slow))
+        self._task = spawn(self._guide(counter_code, slow), "guide", self._post)
 
     async def _guide(self, counter_code: str, slow: bool) -> None:
         result = await self.guide.guide_to(counter_code, slow=slow)
@@ -105,19 +109,19 @@ class RobotGuide:
         if result is GuideResult.STOPPED_SAFETY:
             self._post(EmergencyStop(self.guide.status.stop_reason or "safety"))
         else:
-            self._post(GuideFinished(result.value))
+            self._post(GuideFinished(result))
 
     def return_to_dock(self) -> None:
         """Drive back to the dock; posts Docked (or EmergencyStop)."""
         self.language = "vi"
-        self._task = asyncio.ensure_future(self._return())
+        self._task = spawn(self._return(), "return", self._post)
 
     async def _return(self) -> None:
         result = await self.guide.return_to_dock()
         if result is GuideResult.STOPPED_SAFETY:
             self._post(EmergencyStop(self.guide.status.stop_reason or "safety"))
         else:
-            self._post(Docked(result.value))
+            self._post(Docked(result))
 
     def stop(self) -> None:
         """Stop now; the stop is latched until a person resets it."""

@@ -1,13 +1,22 @@
-"""What each input means to the visitor flow: touches, devices, central and timers.
+"""What each input means to the visitor flow: touches, voice, devices, central, timers, tasks.
 
 The screen names its targets ("service", "key", "submit_code", ...); this module is the one
-table from those names (and from the other typed events) to the flow's declared events, so
-the daemon stays a loop and the mapping can be read and tested on its own.
+place that turns them (and every other typed event) into the flow's declared events, so the
+daemon stays a loop and the meaning of an input can be read and tested on its own. The
+daemon calls :func:`apply_event` for every event it takes off its queue; ``kiosk replay``
+calls the same function on a fresh flow, so a recorded day means the same thing twice.
+
+A few inputs change how the kiosk speaks or shows, not where the visit is (language,
+large text, read aloud, "slower", "repeat"): they act on the flow's visit or on the
+:class:`InputTools` and are not flow events. Everything else goes through the tables
+below; tests/kiosk/test_inputs.py checks every name in them is an event of the flow.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, Protocol
+
+from statemachine.exceptions import TransitionNotAllowed
 
 from kiosk.events import (
     Docked,
@@ -15,61 +24,83 @@ from kiosk.events import (
     GuideFinished,
     IssueFailed,
     KioskEvent,
+    PersonDetected,
     QRScanned,
     RedeemFailed,
+    TaskFailed,
     TicketReady,
     Timeout,
     Touch,
     VoiceIntent,
 )
-from kiosk.flow import IssuedNumber
+from kiosk.flow import IssuedNumber, VisitorFlow
+from navigation.guide import GuideResult
 
-# Touch targets that map one-to-one onto flow events.
-TOUCH_EVENTS = {
-    "start": "start",
-    "take_ticket": "take_ticket",
-    "back": "back",
-    "done": "done",
-    "guide_me": "guide_me",
-    "staff_reset": "reset",
-}
+Outcome = Literal["handled", "ignored"]
+FlowEvent = tuple[str | None, dict[str, Any]]
 
-
-# Screen targets that become flow events; the value travels as the named argument.
-SCREEN_EVENTS = {
+#: touch targets that become flow events: (flow event, the argument the touch's value
+#: travels as, or None when the value means nothing to the flow)
+TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
+    "start": ("start", None),
+    "take_ticket": ("take_ticket", None),
+    "back": ("back", None),
+    "done": ("done", None),
+    "guide_me": ("guide_me", None),
+    "staff_reset": ("reset", None),
+    "service": ("select_service", "service"),
+    "priority": ("select_priority", "priority"),  # None: the "no priority" button
     "page_next": ("page_next", None),
     "page_prev": ("page_prev", None),
     "book": ("book", None),
+    "key": ("type_key", "char"),
+    "submit_code": ("submit_code", None),
     "rate": ("rate", None),
+    "score": ("choose_score", "score"),  # an int on the configured scale
+    "reason": ("toggle_reason", "reason"),
+    "submit_rating": ("submit_rating", None),
     "call_staff": ("call_staff", None),
     "ask_procedure": ("ask_procedure", None),
     "ask_dossier": ("ask_dossier", None),
-    "key": ("type_key", "char"),
-    "submit_code": ("submit_code", None),
-    "reason": ("toggle_reason", "reason"),
-    "submit_rating": ("submit_rating", None),
 }
+
+#: spoken intents that mean the same on every screen (each has a button too)
+VOICE_EVENTS: dict[str, str] = {"help": "call_staff", "back": "back"}
+
+#: a task that died unexpectedly: the flow event that leaves the state waiting for it.
+#: Issuing and redeeming go back to a screen that says so; a guide trip shows the way on
+#: screen; a trip home that died stops the robot until staff reset it (safe_stop).
+TASK_FAILURES: dict[str, FlowEvent] = {
+    "issue": ("issue_failed", {"message": "issue_failed"}),
+    "redeem": ("redeem_failed", {"message": "redeem-failed"}),
+    "guide": ("could_not_guide", {}),
+    "return": ("emergency_stop", {}),
+}
+
 REDEEM_MESSAGES = ("unknown-booking", "booking-used", "booking-wrong-day", "central-unavailable")
 
 
-def flow_event(event: KioskEvent, *, generation: int) -> tuple[str | None, dict[str, Any]]:
+class InputTools(Protocol):
+    """What a few inputs do besides the flow (the daemon speaks; a replay does nothing)."""
+
+    def read_aloud(self) -> None:
+        """Say what the screen shows, in the visit's language."""
+
+    def speak_slower(self) -> None:
+        """Speak more slowly from now on."""
+
+
+def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
     """The flow event (name and arguments) that ``event`` means, or (None, {}).
 
     ``generation`` is the current timer's: an older Timeout is stale and means nothing.
-    Spoken intents depend on the screen and are translated by the daemon.
+    Spoken intents depend on the screen: see :func:`voice_flow_event`.
     """
     if isinstance(event, Touch):
-        if event.target == "service":
-            return "select_service", {"service": event.value}
-        if event.target == "priority":
-            return "select_priority", {"priority": None if event.value == "none" else event.value}
-        if event.target == "score":
-            score = int(event.value) if event.value and event.value.isdigit() else None
-            return "choose_score", {"score": score}
-        if event.target in SCREEN_EVENTS:
-            name, argument = SCREEN_EVENTS[event.target]
-            return name, ({argument: event.value} if argument else {})
-        return TOUCH_EVENTS.get(event.target), {}
+        if event.target not in TOUCH_EVENTS:
+            return None, {}
+        name, argument = TOUCH_EVENTS[event.target]
+        return name, ({argument: event.value} if argument else {})
     if isinstance(event, TicketReady):
         ticket = IssuedNumber(event.number, event.offline, event.printed, event.print_error)
         return "ticket_issued", {"ticket": ticket}
@@ -83,17 +114,17 @@ def flow_event(event: KioskEvent, *, generation: int) -> tuple[str | None, dict[
     if isinstance(event, Timeout):
         return ("timeout", {}) if event.generation == generation else (None, {})
     if isinstance(event, GuideFinished):
-        return ("arrived" if event.result == "arrived" else "could_not_guide"), {}
+        return ("arrived" if event.result is GuideResult.ARRIVED else "could_not_guide"), {}
     if isinstance(event, Docked):
         return "docked", {}
     if isinstance(event, EmergencyStop):
         return "emergency_stop", {}
+    if isinstance(event, TaskFailed):
+        return TASK_FAILURES.get(event.task, (None, {}))
     return None, {}
 
 
-def voice_flow_event(
-    event: VoiceIntent, state: str, *, has_base: bool
-) -> tuple[str | None, dict[str, Any]]:
+def voice_flow_event(event: VoiceIntent, state: str, *, has_base: bool) -> FlowEvent:
     """The flow event a spoken intent means in ``state`` (every one has a button too)."""
     slots = event.slots
     if event.name == "take_ticket":
@@ -104,4 +135,47 @@ def voice_flow_event(
         return "select_priority", {"priority": None}
     if event.name in ("yes", "no") and state == "ticket_ready":
         return ("guide_me" if event.name == "yes" and has_base else "done"), {}
-    return {"help": ("call_staff", {}), "back": ("back", {})}.get(event.name, (None, {}))
+    name = VOICE_EVENTS.get(event.name)
+    return (name, {}) if name else (None, {})
+
+
+def apply_event(
+    flow: VisitorFlow, event: KioskEvent, *, generation: int, has_base: bool, tools: InputTools
+) -> tuple[str | None, Outcome]:
+    """Carry ``event`` out on ``flow``; returns the flow event sent (or None) and whether
+    the flow took it ("ignored": no transition from this state, or a stale timer)."""
+    if isinstance(event, Touch):
+        if event.target == "language":
+            ok = isinstance(event.value, str) and flow.set_language(event.value)
+            return None, "handled" if ok else "ignored"
+        if event.target == "large_text":
+            flow.toggle_large_text()
+            return None, "handled"
+        if event.target == "read_aloud":
+            tools.read_aloud()
+            return None, "handled"
+        if event.target == "start" and isinstance(event.value, str):
+            flow.set_language(event.value)  # a big language button on the attract screen
+    if isinstance(event, PersonDetected):
+        return None, "handled" if flow.person_detected() else "ignored"
+    if isinstance(event, VoiceIntent):
+        if event.language and event.language != flow.visit.language:
+            flow.set_language(event.language)  # answer in the language it was asked in
+        if event.name == "change_language" and event.slots.get("language"):
+            ok = flow.set_language(event.slots["language"])
+            return None, "handled" if ok else "ignored"
+        if event.name in ("repeat", "slower"):
+            if event.name == "slower":
+                tools.speak_slower()
+            tools.read_aloud()
+            return None, "handled"
+        name, kwargs = voice_flow_event(event, flow.current_state_id, has_base=has_base)
+    else:
+        name, kwargs = flow_event(event, generation=generation)
+    if name is None:
+        return None, "ignored"
+    try:
+        flow.send(name, **kwargs)
+    except TransitionNotAllowed:
+        return name, "ignored"
+    return name, "handled"

@@ -15,10 +15,12 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from drivers.audio import open_audio_in, open_audio_out
 from drivers.audio.base import AudioError, AudioIn
 from kiosk.events import KioskEvent, VoiceIntent
+from kiosk.tasks import spawn
 from speech.catalogue import load_catalogue
 from speech.errors import SpeechError
 from speech.intents import IntentParser
@@ -63,8 +65,8 @@ class VoiceFrontend:
         self.speaker = Speaker(settings, open_audio_out(audio_out_url))
         self.recognizer = Recognizer(settings, guard=self.speaker.guard)
         self.parser = IntentParser(load_catalogue(catalogue_path), cutoff=settings.snap_cutoff)
-        self._saying: asyncio.Task[bool] | None = None
-        self._listening: asyncio.Task[None] | None = None
+        self._saying: asyncio.Task[Any] | None = None
+        self._listening: asyncio.Task[Any] | None = None
 
     @property
     def busy(self) -> bool:
@@ -84,7 +86,7 @@ class VoiceFrontend:
         if language not in self.settings.languages:
             language = self.settings.default_language
         self.speaker.stop()
-        self._saying = asyncio.ensure_future(self._say(text, language))
+        self._saying = spawn(self._say(text, language), "voice", self._post)
 
     async def _say(self, text: str, language: str) -> bool:
         try:
@@ -105,7 +107,7 @@ class VoiceFrontend:
             return
         if self._listening is not None and not self._listening.done():
             return
-        self._listening = asyncio.ensure_future(self._listen(state, language))
+        self._listening = spawn(self._listen(state, language), "voice", self._post)
 
     async def _listen(self, state: str, language: str) -> None:
         assert self.audio_in is not None

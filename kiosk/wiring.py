@@ -1,5 +1,10 @@
 """Building the kiosk's parts from its config: the ticket desk, and the optional devices.
 
+:func:`open_parts` builds a :class:`KioskParts` (the inbox, printer, ticket desk,
+screen, and the optional robot, camera and voice) from a config; the daemon is given one.
+A test or a bench builds the same object and swaps any part (a printer with no paper, a
+base whose cable is pulled) without the daemon knowing.
+
 The ticket desk is the core job and must come up (a broken journal is fatal and says so).
 The robot base, the camera and voice are extras around it: a pulled cable, a missing model
 or a bad map degrades the kiosk (the way is shown on screen, touch only) with one clear
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
@@ -17,11 +23,14 @@ import httpx
 from drivers.audio.base import AudioError
 from drivers.base import BaseError
 from drivers.camera import Camera, CameraError, open_camera
+from drivers.printer import open_printer
 from drivers.printer.base import Printer
 from drivers.url import DeviceURLError
 from kiosk.config import KioskConfig
 from kiosk.events import KioskEvent
 from kiosk.guiding import RobotGuide
+from kiosk.screen.touchscreen import TouchScreen
+from kiosk.tasks import Inbox
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.client import CentralClient
@@ -109,3 +118,52 @@ def open_extras(
             speech, audio_in_url=devices.audio_in, audio_out_url=devices.audio_out,
             catalogue_path=config.kiosk.catalogue, post=post))
     return robot, camera, voice
+
+
+@dataclass
+class KioskParts:
+    """Everything a :class:`~kiosk.daemon.KioskDaemon` drives.
+
+    ``inbox`` is the one queue all parts post to (the screen's touches, voice, the robot's
+    trips); ``robot``, ``camera`` and ``voice`` are None on a kiosk without them.
+    """
+
+    inbox: Inbox
+    printer: Printer
+    desk: TicketDesk
+    screen: TouchScreen
+    robot: RobotGuide | None = None
+    camera: Camera | None = None
+    voice: VoiceFrontend | None = None
+
+    def say(self, text: str, language: str) -> None:
+        """Speak ``text`` (cutting off what was being said); logged when voice is off."""
+        if self.voice is None:
+            _LOGGER.debug("say (%s, no voice): %s", language, text)
+        else:
+            self.voice.say(text, language)
+
+
+def open_parts(
+    config: KioskConfig,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    printer: Printer | None = None,
+) -> KioskParts:
+    """Open every part ``config`` names (``transport`` and ``printer`` replace central's
+    network and the configured printer: tests and the demo use them)."""
+    inbox = Inbox()
+    printer = printer or open_printer(
+        config.devices.printer, timeout_s=config.devices.printer_timeout_s
+    )
+    desk = build_desk(config, printer, transport)
+    screen = TouchScreen(
+        config.screen.width,
+        config.screen.height,
+        fullscreen=config.screen.fullscreen,
+        post=inbox.post,
+        dpi=config.screen.dpi,
+    )
+    parts = KioskParts(inbox, printer, desk, screen)
+    parts.robot, parts.camera, parts.voice = open_extras(config, post=inbox.post, say=parts.say)
+    return parts

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     async def serve() -> None:
         from kiosk.events import Shutdown
 
-        daemon = KioskDaemon(config)
+        daemon = KioskDaemon(config)  # opens every part the config names
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, daemon.post, Shutdown())

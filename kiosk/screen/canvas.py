@@ -17,10 +17,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
 from kiosk.screen.theme import Colour, Metrics
+
+if TYPE_CHECKING:
+    from kiosk.events import TouchValue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,7 +51,7 @@ class Target:
 
     rect: pygame.Rect
     target: str
-    value: str | None
+    value: TouchValue
 
 
 def is_hangul(ch: str) -> bool:
@@ -178,11 +182,11 @@ class Canvas:
         self._layouts[key] = (px, lines, fits)
         return px, lines, fits
 
-    def target(self, rect: pygame.Rect, target: str, value: str | None = None) -> None:
+    def target(self, rect: pygame.Rect, target: str, value: TouchValue = None) -> None:
         """Record a touch target without drawing it."""
         self.targets.append(Target(pygame.Rect(rect), target, value))
 
-    def button(self, rect: pygame.Rect, label: str, target: str, value: str | None = None, *,
+    def button(self, rect: pygame.Rect, label: str, target: str, value: TouchValue = None, *,
                colour: Colour, ink: Colour = (255, 255, 255), size: float = 4.5,
                icon_side: int = 0, speak: bool = True) -> pygame.Rect:
         """A rounded button with ``label``; leaves ``icon_side`` px free on the left for an

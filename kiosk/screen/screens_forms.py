@@ -83,7 +83,7 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
             rect.bottom - face.bottom - m.px(0.5),
         )
         canvas.text(label, text(lang, score_key(score, levels)), 2.6, ON_DARK, bold=True)
-        canvas.target(rect, "score", str(score))
+        canvas.target(rect, "score", score)
     y += face_h + gap
     box = pygame.Rect(c.left, y, c.width, m.px(7 if m.portrait else 5))
     canvas.text(box, text(lang, "rating_reasons"), 3.2, ON_DARK)

@@ -184,7 +184,7 @@ def draw_choose_priority(canvas: Canvas, model: ScreenModel, frame: Frame) -> No
     m, c = canvas.metrics, frame.content
     y = title(canvas, model, frame, "choose_priority", c.top)
     rect = pygame.Rect(c.left, y, c.width, m.target(18 if m.portrait else 12))
-    icon = canvas.button(rect, text(model.language, "no_priority"), "priority", "none",
+    icon = canvas.button(rect, text(model.language, "no_priority"), "priority", None,
                          colour=GO, size=5, icon_side=rect.height * 2 // 3)
     icons.ticket(canvas.surface, icon, ON_DARK)
     hint = pygame.Rect(c.left, rect.bottom + frame.gap, c.width, m.px(7 if m.portrait else 5))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.events import KioskEvent, Shutdown, Touch
+from kiosk.events import KioskEvent, Shutdown, Touch, TouchValue
 from kiosk.screen import frame as frames
 from kiosk.screen import screens_forms, screens_main, screens_ticket
 from kiosk.screen.canvas import Canvas, DrawnText, Target
@@ -217,7 +217,7 @@ class TouchScreen:
                 return
         self._post(Touch("screen"))
 
-    def target_centre(self, target: str, value: str | None = None) -> tuple[int, int] | None:
+    def target_centre(self, target: str, value: TouchValue = None) -> tuple[int, int] | None:
         """Where ``target`` is drawn now (scripted citizens tap there)."""
         # An exact value first: tap("start") means the start button, not a language's.
         for exact in (True, False):
@@ -228,7 +228,7 @@ class TouchScreen:
                     return drawn.rect.center
         return None
 
-    def tap(self, target: str, value: str | None = None) -> bool:
+    def tap(self, target: str, value: TouchValue = None) -> bool:
         """Post a real mouse press at ``target``'s centre; False if it is not on screen."""
         pos = self.target_centre(target, value)
         if pos is None:

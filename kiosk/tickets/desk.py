@@ -7,6 +7,9 @@
    accepts each key exactly once.
 4. The ticket is rendered and printed. A printer failure is journaled and logged for the
    technician; the citizen still gets the number on screen (the flow shows it large).
+   Once a number exists nothing can take it away: a ticket that cannot even be rendered
+   (a bug, a body central should not have sent) is journaled as not printed
+   (``render-failed``) and the number is still handed over.
 
 Nothing here decides what the screen shows; the flow gets an :class:`IssuedTicket`.
 """
@@ -28,10 +31,15 @@ from drivers.printer.base import Printer, PrinterError
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.client import CentralClient
-from kiosk.tickets.errors import CentralError, CentralRejected, CentralUnavailable
+from kiosk.tickets.errors import (
+    CentralError,
+    CentralRejected,
+    CentralUnavailable,
+    UnknownService,
+)
 from kiosk.tickets.journal import TicketJournal
 from kiosk.tickets.render import TicketLabels, TicketView, build_print_job, render_preview_png
-from kiosk.tickets.wire import ServiceInfo, TicketBody
+from kiosk.tickets.wire import CounterInfo, ServiceInfo, TicketBody
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -93,13 +101,14 @@ class TicketDesk:
     async def issue(self, service_code: str, language: str, priority: str | None) -> IssuedTicket:
         """Issue, journal and print a ticket for ``service_code``; always returns a number.
 
-        Raises :class:`KeyError` for a service the catalogue does not have, and
-        :class:`~kiosk.tickets.errors.JournalError` if the local disk fails.
+        Raises :class:`~kiosk.tickets.errors.UnknownService` for a service the catalogue
+        does not have, and :class:`~kiosk.tickets.errors.JournalError` if the local disk
+        fails; both before any number exists.
         """
         started = time.perf_counter()
         service = self.catalogue.get(service_code)
         if service is None:
-            raise KeyError(f"unknown service {service_code!r}")
+            raise UnknownService(f"unknown service {service_code!r}")
         key = uuid.uuid4().hex
         now = self._clock().astimezone(LOCAL_TZ)
         self.journal.begin(
@@ -121,13 +130,8 @@ class TicketDesk:
         finally:
             self._in_flight.discard(key)
         view = self._view(service, language, priority, number, now, ticket, key)
-        error = await self._print(view)
-        bytes_s = time.perf_counter() - started
-        self.journal.mark_printed(key, error)
-        await self._preview(view, error)
-        counters = ticket.counters if ticket else service.counters
-        return IssuedTicket(key, number, offline, error is None, error, view, bytes_s,
-                            tuple(c.code for c in counters))
+        return await self._finish(key, view, ticket.counters if ticket else service.counters,
+                                  offline=offline, started=started)
 
     async def redeem(self, code: str, language: str) -> IssuedTicket:
         """Turn an online booking into a ticket, journal it and print it like any other.
@@ -163,13 +167,21 @@ class TicketDesk:
                            service=ticket.service, language=language, priority=ticket.priority)
         self.journal.mark_online(key, ticket.model_dump(mode="json"))
         view = self._view(service, language, ticket.priority, ticket.number, now, ticket, key)
+        _LOGGER.info("booking %s redeemed as ticket %s", code, ticket.number)
+        return await self._finish(key, view, ticket.counters, offline=False, started=started)
+
+    async def _finish(self, key: str, view: TicketView, counters: list[CounterInfo], *,
+                      offline: bool, started: float) -> IssuedTicket:
+        """The number is journaled: print it, record the outcome, hand it over."""
         error = await self._print(view)
         bytes_s = time.perf_counter() - started
         self.journal.mark_printed(key, error)
-        await self._preview(view, error)
-        _LOGGER.info("booking %s redeemed as ticket %s", code, ticket.number)
-        return IssuedTicket(key, ticket.number, False, error is None, error, view, bytes_s,
-                            tuple(c.code for c in ticket.counters))
+        try:
+            await self._preview(view, error)
+        except Exception:  # noqa: BLE001 - a preview image must never cost the number
+            _LOGGER.exception("ticket %s: preview image not written", view.number)
+        return IssuedTicket(key, view.number, offline, error is None, error, view, bytes_s,
+                            tuple(c.code for c in counters))
 
     async def _ask_central(
         self, key: str, service: str, language: str, priority: str | None
@@ -191,6 +203,11 @@ class TicketDesk:
             return None
         except CentralError as exc:
             self.breaker.record_failure(str(exc))
+            return None
+        except Exception:  # noqa: BLE001 - whatever went wrong, the citizen gets a number
+            _LOGGER.exception("TECHNICIAN: asking central for ticket %s failed unexpectedly; "
+                              "issuing it offline", key)
+            self.breaker.record_failure("unexpected error")
             return None
         self.breaker.record_success()
         return ticket
@@ -229,8 +246,16 @@ class TicketDesk:
         return f"{self.settings.public_url.rstrip('/')}/t/key/{self.settings.kiosk_id}/{key}"
 
     async def _print(self, view: TicketView) -> str | None:
-        """Print ``view``; returns None, or the printer error's code for the journal."""
-        job = build_print_job(view, self.printer.width_px, self.printer.slow_link)
+        """Print ``view``; returns None, or the printer error's code for the journal
+        (``render-failed`` when the ticket could not even be drawn, ``printer-failed``
+        when the printer's library raised something it does not document)."""
+        # The number exists: whatever fails here, it must still reach the screen.
+        try:
+            job = build_print_job(view, self.printer.width_px, self.printer.slow_link)
+        except Exception:  # noqa: BLE001
+            _LOGGER.exception("TECHNICIAN: ticket %s could not be rendered; number shown on "
+                              "screen", view.number)
+            return "render-failed"
         async with self._print_lock:
             try:
                 await asyncio.to_thread(self.printer.print_job, job)
@@ -240,6 +265,10 @@ class TicketDesk:
                     view.number, exc.code, exc,
                 )
                 return exc.code
+            except Exception:  # noqa: BLE001
+                _LOGGER.exception("TECHNICIAN: ticket %s did not print; number shown on screen",
+                                  view.number)
+                return "printer-failed"
         return None
 
     async def _preview(self, view: TicketView, error: str | None) -> None:

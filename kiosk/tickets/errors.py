@@ -8,6 +8,7 @@
     |   +-- CentralProtocolError      a body that does not match the wire API
     |   +-- CentralRejected           a 4xx with central's error code (unknown service...)
     +-- JournalError                  the local journal failed (disk full, corrupt file)
+    +-- UnknownService                a service this kiosk's catalogue does not have
 
 httpx and sqlite3 errors are converted at the boundary with ``raise ... from exc``.
 """
@@ -52,3 +53,9 @@ class JournalError(TicketingError):
     """The local ticket journal failed."""
 
     code = "journal-error"
+
+
+class UnknownService(TicketingError):
+    """A ticket was asked for a service the kiosk's catalogue does not have."""
+
+    code = "unknown-service"

@@ -4,6 +4,10 @@ The kiosk parses what central sends with its own models instead of importing cen
 the kiosk must work against any server that speaks the API, and a body that does not
 match is refused here, at the boundary, as :class:`~kiosk.tickets.errors.CentralProtocolError`.
 Unknown extra fields are ignored so central can grow without breaking deployed kiosks.
+Every field the kiosk renders (on screen, on paper, in the ticket's QR code) is checked
+here for what the renderer needs: a ticket whose ``status_url`` is empty or not a web
+address is refused as a protocol error (the citizen gets an offline number) instead of
+reaching the QR encoder and failing after the number was journaled.
 """
 
 from __future__ import annotations
@@ -73,8 +77,8 @@ class TicketBody(BaseModel):
     people_ahead: int = Field(ge=0)
     estimated_wait_s: int = Field(ge=0)
     issued_at: datetime
-    local_day: str
-    status_url: str = Field(max_length=400)
+    local_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    status_url: str = Field(min_length=10, max_length=400, pattern=r"^https?://[^\s/]+/\S*$")
     offline_number: str | None = None
 
 

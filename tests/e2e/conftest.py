@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
+from kiosk.wiring import open_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +31,6 @@ def make_kiosk(tmp_path: Path, asgi_transport: httpx.ASGITransport) -> KioskFact
                 **overrides,
             },
         )
-        return KioskDaemon(config, transport=asgi_transport)
+        return KioskDaemon(config, open_parts(config, transport=asgi_transport))
 
     return build

@@ -58,8 +58,16 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
         json.loads(line)
         for line in (out / "transcript.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    handled = [r for r in records if r["outcome"] == "handled" and r["transition"]]
+    events = [r for r in records if "event" in r]  # besides the start and services lines
+    handled = [r for r in events if r["outcome"] == "handled" and r["transition"]]
     assert sum(r["transition"] == "ticket_issued" for r in handled) == 20
     assert any(r["transition"] == "timeout" and r["to"] == "idle" for r in handled)
+    # `kiosk replay` drives a fresh flow through the recorded day to the same states.
+    replayed = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "replay", str(out / "transcript.jsonl")],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    report = json.loads(replayed.stdout)
+    assert report["same_states"] and report["events"] == len(events) and report["runs"] == 1
     # The journald-friendly log names the technician's problem.
     assert "TECHNICIAN: ticket" in result.stderr and "printer-paper-out" in result.stderr

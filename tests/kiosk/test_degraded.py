@@ -13,6 +13,7 @@ from kiosk_testkit import KIOSK_SIM
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown, Touch
+from kiosk.wiring import open_parts
 
 
 async def test_missing_base_camera_and_catalogue_still_issue_numbers(
@@ -28,7 +29,7 @@ async def test_missing_base_camera_and_catalogue_still_issue_numbers(
             "kiosk.catalogue": str(tmp_path / "no-catalogue.toml"),
         },
     )
-    daemon = KioskDaemon(config, transport=asgi_transport)
+    daemon = KioskDaemon(config, open_parts(config, transport=asgi_transport))
     assert daemon.robot is None and not daemon.has_base
     assert daemon.camera is None and daemon.voice is None
     problems = [r.getMessage() for r in caplog.records if "TECHNICIAN" in r.getMessage()]

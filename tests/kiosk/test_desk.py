@@ -14,6 +14,7 @@ from drivers.printer.base import Paper
 from drivers.printer.escpos_decode import TextLine
 from drivers.printer.sim import SimPrinter
 from kiosk.embedded_central import EmbeddedCentral, free_port
+from kiosk.tickets.errors import UnknownService
 from kiosk.tickets.render import render_ticket
 
 
@@ -150,7 +151,7 @@ async def test_unknown_service_is_refused_before_journaling(
 ) -> None:  # type: ignore[no-untyped-def]
     desk = make_desk(transport=asgi_transport)
     await desk.refresh_services()
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownService):
         await desk.issue(service, "vi", None)
     assert desk.journal.all_rows() == []
 

@@ -14,6 +14,7 @@ from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.embedded_central import free_port
 from kiosk.events import Shutdown, Touch
+from kiosk.wiring import open_parts
 
 
 async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITransport) -> None:
@@ -28,9 +29,8 @@ async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITran
     )
     printer = SimPrinter()
     printer.paper = Paper.OUT
-    daemon = KioskDaemon(
-        config.model_copy(update={"speech": None}), transport=asgi_transport, printer=printer
-    )
+    config = config.model_copy(update={"speech": None})
+    daemon = KioskDaemon(config, open_parts(config, transport=asgi_transport, printer=printer))
     serving = asyncio.ensure_future(daemon.run())
     try:
         daemon.post(Touch("service", "tu-phap"))

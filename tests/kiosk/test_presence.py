@@ -19,6 +19,7 @@ from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown
 from kiosk.presence import PresenceDetector, PresenceSettings
+from kiosk.wiring import open_parts
 
 
 def test_a_person_is_greeted_once_per_visit() -> None:
@@ -63,7 +64,8 @@ async def test_the_daemon_greets_who_the_camera_sees(tmp_path: Path, central_set
         },
     )
     config = config.model_copy(update={"speech": None})
-    daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(central_settings)))
+    transport = httpx.ASGITransport(app=create_app(central_settings))
+    daemon = KioskDaemon(config, open_parts(config, transport=transport))
     serving = asyncio.ensure_future(daemon.run())
     try:
         camera = daemon.camera

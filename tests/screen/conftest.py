@@ -18,6 +18,7 @@ from drivers.printer.sim import SimPrinter  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import KioskDaemon  # noqa: E402
 from kiosk.events import Shutdown  # noqa: E402
+from kiosk.wiring import open_parts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CENTRAL_SIM = ROOT / "config" / "central.sim.toml"
@@ -45,7 +46,7 @@ async def daemon(tmp_path: Path, asgi_transport: httpx.ASGITransport
         "devices.base": "none://",
         "screen.fullscreen": False,
     })
-    kiosk = KioskDaemon(config, transport=asgi_transport, printer=SimPrinter())
+    kiosk = KioskDaemon(config, open_parts(config, transport=asgi_transport, printer=SimPrinter()))
     serving = asyncio.ensure_future(kiosk.run())
     await until(lambda: bool(kiosk.catalogue.services) and kiosk.screen.model is not None)
     yield kiosk

@@ -16,12 +16,12 @@ import pytest
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
 from kiosk.daemon import KioskDaemon
-from kiosk.events import PersonDetected, Timeout
+from kiosk.events import PersonDetected, Timeout, TouchValue
 
 from .conftest import until
 
 
-async def tap(daemon: KioskDaemon, target: str, value: str | None = None) -> None:
+async def tap(daemon: KioskDaemon, target: str, value: TouchValue = None) -> None:
     """Press ``target`` with a real mouse event and wait until the daemon handled it."""
     handled = len(daemon.transcript)
     assert daemon.screen.tap(target, value), (
@@ -64,7 +64,7 @@ async def test_no_priority_is_the_default_button(daemon: KioskDaemon) -> None:
     await tap(daemon, "take_ticket")
     await tap(daemon, "service", "dat-dai")
     await at(daemon, "choose_priority")
-    await tap(daemon, "priority", "none")
+    await tap(daemon, "priority", None)
     await at(daemon, "ticket_ready")
     row = daemon.journal.get(daemon.issued[-1].key)
     assert row is not None and row.priority is None
@@ -118,7 +118,7 @@ async def test_rate_the_service(daemon: KioskDaemon, central_settings) -> None: 
     await tap(daemon, "rate")
     await at(daemon, "rating")
     assert daemon.screen.target_centre("submit_rating") is None  # a score first
-    await tap(daemon, "score", "4")
+    await tap(daemon, "score", 4)
     await tap(daemon, "reason", "fast")
     await tap(daemon, "reason", "slow")
     await tap(daemon, "reason", "slow")  # changed their mind
@@ -191,7 +191,7 @@ async def test_printer_fault_is_shown_kindly_and_numbers_still_come(daemon: Kios
     await tap(daemon, "start")
     await tap(daemon, "take_ticket")
     await tap(daemon, "service", "tu-phap")
-    await tap(daemon, "priority", "none")
+    await tap(daemon, "priority", None)
     await at(daemon, "ticket_ready")
     assert not daemon.issued[-1].printed
     assert daemon.issued[-1].number in on_screen(daemon)
@@ -224,7 +224,7 @@ async def test_fixed_kiosk_shows_the_way_on_the_lobby_map(daemon: KioskDaemon,
     await tap(daemon, "start")
     await tap(daemon, "take_ticket")
     await tap(daemon, "service", "dat-dai")
-    await tap(daemon, "priority", "none")
+    await tap(daemon, "priority", None)
     await at(daemon, "ticket_ready")
     model = daemon.screen.model
     assert model is not None and model.ticket is not None
