@@ -16,12 +16,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central import public_page, routes_counter, routes_kiosk
+from central import pages, public_page, routes_counter, routes_help, routes_kiosk
 from central.catalogue import Catalogue, Clock
 from central.db import create_schema, make_engine
 from central.deps import JsonResponse
 from central.errors import CentralError
 from central.settings import CentralSettings
+from central.sse import FloorFeed
 from central.store import Store
 
 _LOGGER = logging.getLogger(__name__)
@@ -69,10 +70,12 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     engine = make_engine(settings.database_url)
     create_schema(engine)
     store = Store(engine, sqlite_in_event_loop=settings.sqlite_in_event_loop)
+    floor = FloorFeed(store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await floor.close()
         store.close()
 
     app = FastAPI(
@@ -83,8 +86,11 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     )
     app.state.catalogue = catalogue
     app.state.store = store
+    app.state.floor = floor
     _install_error_handlers(app)
     app.include_router(routes_kiosk.router)
     app.include_router(routes_counter.router)
+    app.include_router(routes_help.router)
     app.include_router(public_page.router)
+    pages.install(app)
     return app

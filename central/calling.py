@@ -5,6 +5,7 @@ Transitions (anything else is ``409 invalid-state``)::
     waiting --call-next--> called --start--> serving --complete--> done
                            called --no-show--> no_show
                            called --recall--> called
+    called or serving --transfer--> waiting (in another service, same number and place)
 
 Call order follows the priority policy: ``strict`` takes the earliest priority ticket
 first; ``interleaved`` keeps, per service and day, how many regular tickets were called
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, select, update
 
 from central.catalogue import Catalogue, to_micros
 from central.db import day_counters, tickets
-from central.errors import Conflict, NotFound
+from central.errors import BadInput, Conflict, NotFound
 from central.tickets import dialect_insert, get_ticket
 
 _LOGGER = logging.getLogger(__name__)
@@ -156,4 +157,41 @@ def transition(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, a
     if action == "complete":
         cat.mean_service_cache.pop(row.service, None)  # the next estimate sees this one
     _LOGGER.info("counter %s: %s %s -> %s", counter, row.number, source, target)
+    return get_ticket(conn, ticket_id)
+
+
+def transfer(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, service: str) -> Any:
+    """Send a ticket called or served at ``counter`` to the queue of another ``service``.
+
+    The citizen keeps the number on their paper and their place (the original queue
+    time), so being sent to the wrong field first costs them no waiting again. ``seq`` is
+    cleared: it numbers the old service's sequence and would clash in the new one.
+    """
+    if service not in cat.services:
+        raise BadInput("unknown-service", f"no service {service!r}")
+    row = get_ticket(conn, ticket_id)
+    if row.status not in ("called", "serving") or row.called_counter != counter:
+        raise Conflict(
+            "invalid-state",
+            f"cannot transfer ticket {row.number}: it is {row.status} at {row.called_counter}",
+        )
+    if row.service == service:
+        raise Conflict("invalid-state", f"ticket {row.number} is already in {service}")
+    done = conn.execute(
+        update(tickets)
+        .where(tickets.c.row_id == row.row_id, tickets.c.status == row.status)
+        .values(
+            service=service,
+            seq=None,
+            status="waiting",
+            called_counter=None,
+            called_us=None,
+            started_us=None,
+        )
+    ).rowcount
+    if done != 1:
+        raise Conflict("invalid-state", f"ticket {row.number} changed meanwhile")
+    _LOGGER.info(
+        "counter %s transferred %s from %s to %s", counter, row.number, row.service, service
+    )
     return get_ticket(conn, ticket_id)

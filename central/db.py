@@ -182,5 +182,7 @@ def sqlite_file(engine: Engine) -> str | None:
 
 def create_schema(engine: Engine) -> None:
     """Create all tables and indexes that do not exist yet."""
+    import central.db_staff  # noqa: F401  (registers the counter side's tables)
+
     metadata.create_all(engine)
     _LOGGER.info("schema ready on %s", engine.url.render_as_string(hide_password=True))

@@ -1,21 +1,21 @@
-"""Counter-facing endpoints: call-next, recall, start, complete, no-show."""
+"""Counter-facing endpoints: call-next, recall, start, complete, no-show, transfer."""
 
 from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from sqlalchemy import Connection
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from central import deps
-from central.calling import call_next, recall, transition
 from central.catalogue import Catalogue
+from central.counter_actions import ticket_action
 from central.deps import JsonResponse
 from central.errors import AuthError
 from central.schemas import ErrorBody, Ticket
+from central.sse import feed_of
 from central.store import Store
-from central.tickets import ticket_view
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,49 +30,77 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 
 
+class TransferRequest(BaseModel):
+    """Body of ``POST /api/v1/tickets/{id}/transfer``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(min_length=1, max_length=32)
+    """The service (field) whose queue the ticket joins."""
+
+
 def _own(counter: str, code: str) -> None:
     if code != counter:
         raise AuthError(403, "forbidden", f"this token belongs to counter {counter}, not {code}")
 
 
 @router.post("/counters/{code}/call-next", response_model=Ticket)
-async def call_next_endpoint(code: str, cat: Cat, db: Db, counter: Counter) -> JsonResponse:
+async def call_next_endpoint(
+    code: str, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
     """Call the next ticket by the priority policy; 404 no-ticket-waiting if none."""
     _own(counter, code)
-    view = await db.run(lambda conn: ticket_view(conn, cat, call_next(conn, cat, code)))
-    return JsonResponse(view)
+    return JsonResponse(await ticket_action(db, cat, feed_of(request), code, "call-next"))
 
 
 @router.post("/counters/{code}/recall", response_model=Ticket)
-async def recall_endpoint(code: str, cat: Cat, db: Db, counter: Counter) -> JsonResponse:
-    """Call the last called ticket again."""
-    _own(counter, code)
-    view = await db.run(lambda conn: ticket_view(conn, cat, recall(conn, cat, code)))
-    return JsonResponse(view)
-
-
-async def _transition(
-    cat: Catalogue, db: Store, counter: str, ticket_id: str, action: str
+async def recall_endpoint(
+    code: str, request: Request, cat: Cat, db: Db, counter: Counter
 ) -> JsonResponse:
-    def work(conn: Connection) -> dict[str, Any]:
-        return ticket_view(conn, cat, transition(conn, cat, counter, ticket_id, action))
-
-    return JsonResponse(await db.run(work))
+    """Call the last called ticket again (the hall display announces it again)."""
+    _own(counter, code)
+    return JsonResponse(await ticket_action(db, cat, feed_of(request), code, "recall"))
 
 
 @router.post("/tickets/{ticket_id}/start", response_model=Ticket)
-async def start(ticket_id: str, cat: Cat, db: Db, counter: Counter) -> JsonResponse:
+async def start(
+    ticket_id: str, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
     """The citizen arrived at the counter: called -> serving."""
-    return await _transition(cat, db, counter, ticket_id, "start")
+    feed = feed_of(request)
+    return JsonResponse(await ticket_action(db, cat, feed, counter, "start", ticket_id=ticket_id))
 
 
 @router.post("/tickets/{ticket_id}/complete", response_model=Ticket)
-async def complete(ticket_id: str, cat: Cat, db: Db, counter: Counter) -> JsonResponse:
+async def complete(
+    ticket_id: str, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
     """Service finished: serving -> done (its duration feeds the wait estimate)."""
-    return await _transition(cat, db, counter, ticket_id, "complete")
+    feed = feed_of(request)
+    view = await ticket_action(db, cat, feed, counter, "complete", ticket_id=ticket_id)
+    return JsonResponse(view)
 
 
 @router.post("/tickets/{ticket_id}/no-show", response_model=Ticket)
-async def no_show(ticket_id: str, cat: Cat, db: Db, counter: Counter) -> JsonResponse:
+async def no_show(
+    ticket_id: str, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
     """The citizen did not come: called -> no_show."""
-    return await _transition(cat, db, counter, ticket_id, "no-show")
+    feed = feed_of(request)
+    view = await ticket_action(db, cat, feed, counter, "no-show", ticket_id=ticket_id)
+    return JsonResponse(view)
+
+
+@router.post(
+    "/tickets/{ticket_id}/transfer", response_model=Ticket, responses={422: {"model": ErrorBody}}
+)
+async def transfer_endpoint(
+    ticket_id: str, req: TransferRequest, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
+    """Send a ticket called or served here to another service's queue (same number, same
+    place in line): called/serving -> waiting."""
+    feed = feed_of(request)
+    view = await ticket_action(
+        db, cat, feed, counter, "transfer", ticket_id=ticket_id, service=req.service
+    )
+    return JsonResponse(view)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from central.errors import ConfigError
+from central.pages_settings import PagesSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ class CounterSettings(BaseModel):
     """Codes of the services this counter calls tickets for."""
     token: str = Field(min_length=16, max_length=256)
     """Bearer token of the counter's terminal."""
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4,12}$")
+    """PIN an officer may type to sign in on ``/counter/`` (the token works too)."""
 
 
 class KioskSettings(BaseModel):
@@ -127,6 +130,8 @@ class CentralSettings(BaseModel):
     """Priority categories a ticket may carry."""
     priority: PriorityPolicy = PriorityPolicy()
     """Priority ordering policy."""
+    pages: PagesSettings = PagesSettings()
+    """The counter, display, rating and report pages."""
 
     @field_validator("public_base_url")
     @classmethod

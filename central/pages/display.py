@@ -1,0 +1,92 @@
+"""The hall display ``/display/?token=...``: numbers being called, the last calls, the
+waiting counts per field, and every call and recall announced (chime, then speech made
+on central). Updates arrive as server-sent events (``/display/stream``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from central.announce import Announcer, SpeechError, chime_wav
+from central.pages.common import cat_of, display_token_ok, refuse, render, store_of
+from central.pages.floor_state import counter_name, display_state
+from central.sse import sse_message, stream
+
+_LOGGER = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+_CHIME = chime_wav()
+ANNOUNCED = ("call", "recall")
+_NUMBER = re.compile(r"[A-Z0-9]{1,4}(-[A-Z0-9]{1,8})?")
+
+
+def _announcer(request: Request) -> Announcer:
+    announcer: Announcer | None = getattr(request.app.state, "announcer", None)
+    if announcer is None:
+        announcer = request.app.state.announcer = Announcer()
+    return announcer
+
+
+@router.get("/display/")
+async def display_page(request: Request) -> Response:
+    """The full-screen hall display."""
+    if not display_token_ok(request):
+        return refuse(request, "error_display_token", 403)
+    return render(request, "display.html", {"token": request.query_params["token"]})
+
+
+@router.get("/display/stream")
+async def display_stream(request: Request) -> Response:
+    """Server-sent ``state`` events: the whole display plus the calls to announce."""
+    if not display_token_ok(request):
+        return refuse(request, "error_display_token", 403)
+    cat, store = cat_of(request), store_of(request)
+    recent = cat.settings.pages.recent_calls
+
+    async def snapshot(events: list[dict[str, Any]]) -> bytes | None:
+        state = await store.run(lambda conn: display_state(conn, cat, recent), read_only=True)
+        state["announce"] = [
+            {
+                "id": e["id"],
+                "number": e["number"],
+                "counter": e["counter"],
+                "counter_name": counter_name(cat, e["counter"]),
+                "language": e["language"],
+                "kind": e["kind"],
+            }
+            for e in events
+            if e["kind"] in ANNOUNCED
+        ]
+        state["last_id"] = request.app.state.floor.last_id
+        return sse_message("state", state, state["last_id"])
+
+    return stream(request, snapshot)
+
+
+@router.get("/display/chime.wav")
+async def chime() -> Response:
+    """The chime played before each announcement."""
+    return Response(_CHIME, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("/display/speech.wav")
+async def speech(request: Request) -> Response:
+    """The spoken call of ``number`` to ``counter`` (plus ``language`` if not Vietnamese)."""
+    if not display_token_ok(request):
+        return refuse(request, "error_display_token", 403)
+    cat = cat_of(request)
+    number = request.query_params.get("number", "")
+    counter = request.query_params.get("counter", "")
+    language = request.query_params.get("language", "vi")
+    if counter not in cat.counters or not _NUMBER.fullmatch(number):
+        return Response(status_code=404)
+    try:
+        audio = await _announcer(request).call_wav(number, counter_name(cat, counter), language)
+    except SpeechError as exc:
+        _LOGGER.error("cannot speak the call of %s: %s", number, exc)
+        return Response(status_code=503)
+    return Response(audio, media_type="audio/wav", headers={"Cache-Control": "max-age=3600"})
