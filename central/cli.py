@@ -71,6 +71,8 @@ def _serve(settings: CentralSettings, host: str, port: int) -> None:
         http="auto",
         log_level="warning",
         timeout_keep_alive=30,
+        # open display pages (server-sent events) never end by themselves: stop waiting
+        timeout_graceful_shutdown=3,
     )
 
 

@@ -153,8 +153,9 @@ async def ticket_page(public_id: str, request: Request) -> HTMLResponse:
 def render_pending() -> str:
     """The page of an offline ticket central has not received yet (in vi, en and ko: the
     kiosk's language choice is not known here)."""
-    notes = "".join(f'<p lang="{lang}">{html.escape(text["pending"])}</p>'
-                    for lang, text in STRINGS.items())
+    notes = "".join(
+        f'<p lang="{lang}">{html.escape(text["pending"])}</p>' for lang, text in STRINGS.items()
+    )
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'

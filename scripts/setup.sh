@@ -17,6 +17,8 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)  # alsa:// mics
 if [ "$profile" = dev ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  # the browser tests of central's pages drive Debian's chromium (never Playwright's download)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}" >&2

@@ -12,6 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from central.announce import Announcer, SpeechError, chime_wav
+from central.catalogue import to_micros
+from central.floor import events_after
 from central.pages.common import cat_of, display_token_ok, refuse, render, store_of
 from central.pages.floor_state import counter_name, display_state
 from central.sse import sse_message, stream
@@ -21,6 +23,8 @@ _LOGGER = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 _CHIME = chime_wav()
 ANNOUNCED = ("call", "recall")
+MISSED_WINDOW_S = 120
+"""A page that was disconnected still announces the calls of the last two minutes."""
 _NUMBER = re.compile(r"[A-Z0-9]{1,4}(-[A-Z0-9]{1,8})?")
 
 
@@ -46,8 +50,18 @@ async def display_stream(request: Request) -> Response:
         return refuse(request, "error_display_token", 403)
     cat, store = cat_of(request), store_of(request)
     recent = cat.settings.pages.recent_calls
+    missed = _missed_since(request)
 
     async def snapshot(events: list[dict[str, Any]]) -> bytes | None:
+        nonlocal missed
+        if missed is not None:  # a page coming back: announce what it missed, if recent
+            after, missed = missed, None
+            since = to_micros(cat.now()) - MISSED_WINDOW_S * 1_000_000
+            events = [
+                e
+                for e in await store.run(lambda conn: events_after(conn, after), read_only=True)
+                if e["created_us"] >= since
+            ]
         state = await store.run(lambda conn: display_state(conn, cat, recent), read_only=True)
         state["announce"] = [
             {
@@ -65,6 +79,12 @@ async def display_stream(request: Request) -> Response:
         return sse_message("state", state, state["last_id"])
 
     return stream(request, snapshot)
+
+
+def _missed_since(request: Request) -> int | None:
+    """The last event a reconnecting page saw (``Last-Event-ID``, or ``?after=``)."""
+    given = request.headers.get("last-event-id") or request.query_params.get("after") or ""
+    return int(given) if given.isdigit() and len(given) < 19 else None
 
 
 @router.get("/display/chime.wav")

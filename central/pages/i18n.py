@@ -51,12 +51,10 @@ def check_catalogues() -> list[str]:
 
 
 def page_language(request: Request) -> str:
-    """``?lang=``, then the language cookie, then Accept-Language, then Vietnamese."""
+    """``?lang=``, then the language cookie, else Vietnamese.
+
+    The browser's Accept-Language is not used: the centre's machines are set up in any
+    language, and a hall display or counter must speak Vietnamese unless told otherwise.
+    """
     asked = request.query_params.get("lang") or request.cookies.get(COOKIE) or ""
-    if asked in LANGUAGES:
-        return asked
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return "vi"
+    return asked if asked in LANGUAGES else "vi"

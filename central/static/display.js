@@ -81,7 +81,8 @@
   }
   function connect() {
     if (source) source.close();
-    source = new EventSource("/display/stream?token=" + token);
+    var after = lastAnnounced === null ? "" : "&after=" + lastAnnounced;
+    source = new EventSource("/display/stream?token=" + token + after);
     source.addEventListener("state", function (event) {
       var state = JSON.parse(event.data);
       setLive(true); alive();
