@@ -40,7 +40,11 @@ async def display_page(request: Request) -> Response:
     """The full-screen hall display."""
     if not display_token_ok(request):
         return refuse(request, "error_display_token", 403)
-    return render(request, "display.html", {"token": request.query_params["token"]})
+    context = {
+        "token": request.query_params["token"],
+        "timezone": cat_of(request).settings.timezone,
+    }
+    return render(request, "display.html", context)
 
 
 @router.get("/display/stream")

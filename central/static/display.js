@@ -104,10 +104,10 @@
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
     };
   }
+  var clockFormat = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: config.timezone });
   function tick() {
-    var now = new Date();
-    document.getElementById("clock").textContent =
-      String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+    // the centre's time, whatever the zone the display machine was set up in
+    document.getElementById("clock").textContent = clockFormat.format(new Date());
   }
   tick(); setInterval(tick, 10000);
   connect();

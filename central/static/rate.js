@@ -8,6 +8,7 @@
   var thanks = document.getElementById("thanks"), conn = document.getElementById("conn");
   var current = null, thanksUntil = 0;
 
+  var heading = document.getElementById("rate-heading"), pageTitle = heading.textContent;
   function texts(lang) { return config.texts[lang] || config.texts.vi; }
   function show(section) {
     [idle, ask, thanks].forEach(function (s) { s.hidden = s !== section; });
@@ -15,8 +16,10 @@
   function update(pending) {
     current = pending;
     if (Date.now() < thanksUntil && !pending) return;
-    if (!pending) { show(idle); return; }
+    if (!pending) { heading.textContent = pageTitle; heading.lang = ""; show(idle); return; }
     var words = texts(pending.language);
+    heading.textContent = words.title;  // the citizen's language, not the tablet's
+    heading.lang = pending.language;
     document.getElementById("ask-question").textContent = words.question
       .replace("{counter}", pending.counter_name).replace("{number}", pending.number);
     document.querySelectorAll(".face").forEach(function (button, index) {

@@ -49,7 +49,9 @@ def test_the_officers_day(central: CentralProcess, browser: Any) -> None:
 
     speech_requests: list[str] = []
     display = browser.new_page(viewport={"width": 1366, "height": 768})
-    display.on("request", lambda r: speech_requests.append(r.url) if "speech.wav" in r.url else None)
+    display.on(
+        "request", lambda r: speech_requests.append(r.url) if "speech.wav" in r.url else None
+    )
     display.goto(f"{central.url}/display/?token={DISPLAY_TOKEN}")
     display.wait_for_selector("#conn:not(.stale)", timeout=WAIT_MS)
     display.wait_for_function("document.body.dataset.lastId !== undefined", timeout=WAIT_MS)
@@ -99,9 +101,12 @@ def test_the_officers_day(central: CentralProcess, browser: Any) -> None:
     _announced(display, ["A002@Q1"])
     officer.keyboard.press("x")
     officer.wait_for_selector("#message:has-text('A002')", timeout=WAIT_MS)
-    assert http.get(
-        f"/api/v1/tickets/{second['id']}", headers={"Authorization": f"Bearer {KIOSK_TOKEN}"}
-    ).json()["status"] == "no_show"
+    assert (
+        http.get(
+            f"/api/v1/tickets/{second['id']}", headers={"Authorization": f"Bearer {KIOSK_TOKEN}"}
+        ).json()["status"]
+        == "no_show"
+    )
 
     # the Korean citizen came to the wrong field: transfer to transport (Quầy 3 serves it)
     officer.keyboard.press("n")

@@ -10,7 +10,9 @@ KIOSK2 = {"Authorization": f"Bearer {KIOSK2_TOKEN}"}
 Q = {code: {"Authorization": f"Bearer {token}"} for code, token in COUNTER_TOKENS.items()}
 
 
-async def _help(client: httpx.AsyncClient, key: str = "help-key-0001", **body: object) -> httpx.Response:
+async def _help(
+    client: httpx.AsyncClient, key: str = "help-key-0001", **body: object
+) -> httpx.Response:
     return await client.post(
         "/api/v1/help-requests", json={"idempotency_key": key, **body}, headers=KIOSK
     )
@@ -56,28 +58,43 @@ async def test_replay_conflict_and_who_may_see_a_request(client: httpx.AsyncClie
     assert clash.status_code == 409 and clash.json()["error"]["code"] == "idempotency-conflict"
 
     request_id = first.json()["id"]
-    assert (await client.get(f"/api/v1/help-requests/{request_id}", headers=KIOSK2)).status_code == 404
-    assert (await client.get(f"/api/v1/help-requests/{request_id}", headers=Q["Q3"])).status_code == 200
+    assert (
+        await client.get(f"/api/v1/help-requests/{request_id}", headers=KIOSK2)
+    ).status_code == 404
+    assert (
+        await client.get(f"/api/v1/help-requests/{request_id}", headers=Q["Q3"])
+    ).status_code == 200
     assert (await client.get("/api/v1/help-requests", headers=KIOSK)).status_code == 403
-    assert (await client.post(f"/api/v1/help-requests/{request_id}/take", headers=KIOSK)).status_code == 403
-    assert (await client.post("/api/v1/help-requests", json={"idempotency_key": "x"}, headers=Q["Q1"])).status_code in (403, 422)
+    assert (
+        await client.post(f"/api/v1/help-requests/{request_id}/take", headers=KIOSK)
+    ).status_code == 403
+    assert (
+        await client.post("/api/v1/help-requests", json={"idempotency_key": "x"}, headers=Q["Q1"])
+    ).status_code in (403, 422)
     missing = await client.post("/api/v1/help-requests/nope/take", headers=Q["Q1"])
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown-help-request"
 
 
 async def test_garbage_help_requests_are_refused_cleanly(client: httpx.AsyncClient) -> None:
-    for body in (b"\xff\xfe", b"[]", b'{"idempotency_key": "short"}',
-                 b'{"idempotency_key": "help-key-0009", "screen": "<script>"}',
-                 b'{"idempotency_key": "help-key-0009", "extra": 1}'):
+    for body in (
+        b"\xff\xfe",
+        b"[]",
+        b'{"idempotency_key": "short"}',
+        b'{"idempotency_key": "help-key-0009", "screen": "<script>"}',
+        b'{"idempotency_key": "help-key-0009", "extra": 1}',
+    ):
         answer = await client.post(
-            "/api/v1/help-requests", content=body,
+            "/api/v1/help-requests",
+            content=body,
             headers={**KIOSK, "content-type": "application/json"},
         )
         assert answer.status_code == 422, body
         assert answer.json()["error"]["code"] == "bad-request"
 
 
-async def _ticket(client: httpx.AsyncClient, key: str, service: str = "tu-phap") -> dict[str, object]:
+async def _ticket(
+    client: httpx.AsyncClient, key: str, service: str = "tu-phap"
+) -> dict[str, object]:
     answer = await client.post(
         "/api/v1/tickets", json={"idempotency_key": key, "service": service}, headers=KIOSK
     )
