@@ -29,7 +29,16 @@ from central.sse import feed_of, sse_message, stream
 _LOGGER = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
-GUARD = sessions.SignInGuard()
+
+
+def guard_of(request: Request) -> sessions.SignInGuard:
+    """The app's sign-in guard (wrong secrets counted per counter, and for managers)."""
+    guard: sessions.SignInGuard | None = getattr(request.app.state, "sign_in_guard", None)
+    if guard is None:
+        guard = request.app.state.sign_in_guard = sessions.SignInGuard()
+    return guard
+
+
 _ACTIONS = ("call-next", "recall", "start", "complete", "no-show", "transfer")
 
 
@@ -130,16 +139,16 @@ async def sign_in(request: Request) -> Response:
     problem = ""
     if code not in cat.counters:
         problem = "error_unknown_counter"
-    elif GUARD.locked(code):
+    elif guard_of(request).locked(code):
         problem = "error_locked"
     elif not sessions.counter_secret_ok(cat, code, form.get("secret", "").strip()):
-        GUARD.failed(code)
+        guard_of(request).failed(code)
         _LOGGER.warning("wrong PIN or token for counter %s", code)
         problem = "error_wrong_secret"
     if problem:
         context = {"counters": cat.settings.counters, "error": problem, "chosen": code}
         return render(request, "counter_signin.html", {**context, "lang": lang}, 401)
-    GUARD.succeeded(code)
+    guard_of(request).succeeded(code)
     secret = await store_of(request).run(
         lambda conn: sessions.open_session(conn, cat, "counter", code, lang)
     )

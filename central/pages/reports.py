@@ -16,7 +16,7 @@ from central.catalogue import Catalogue, to_micros
 from central.db import ratings, tickets
 from central.pages import sessions
 from central.pages.common import cat_of, read_form, render, store_of
-from central.pages.counter import GUARD
+from central.pages.counter import guard_of
 from central.pages.i18n import page_language
 
 _LOGGER = logging.getLogger(__name__)
@@ -93,13 +93,13 @@ async def reports_sign_in(request: Request) -> Response:
     """Sign in with a manager token."""
     form = await read_form(request)
     cat = cat_of(request)
-    if GUARD.locked("manager") or not sessions.manager_secret_ok(
+    if guard_of(request).locked("manager") or not sessions.manager_secret_ok(
         cat, form.get("secret", "").strip()
     ):
-        GUARD.failed("manager")
+        guard_of(request).failed("manager")
         _LOGGER.warning("wrong manager token on /reports")
         return render(request, "reports_signin.html", {"error": "error_wrong_secret"}, 401)
-    GUARD.succeeded("manager")
+    guard_of(request).succeeded("manager")
     lang = page_language(request)
     secret = await store_of(request).run(
         lambda conn: sessions.open_session(conn, cat, "manager", None, lang)
