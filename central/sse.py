@@ -119,11 +119,14 @@ def sse_message(event: str, data: Any, event_id: int | None = None) -> bytes:
 Snapshot = Callable[[list[dict[str, Any]]], Awaitable[bytes | None]]
 
 
-def stream(request: Request, snapshot: Snapshot, *, ping_s: float = PING_S) -> StreamingResponse:
+def stream(
+    request: Request, snapshot: Snapshot, *, ping_s: float = PING_S, refresh_when_idle: bool = False
+) -> StreamingResponse:
     """An SSE response: ``snapshot([])`` at once, then ``snapshot(new_events)`` on changes.
 
     ``snapshot`` returns the bytes to send, or None when the events do not concern this
-    page. The browser is told to retry after one second when the connection drops.
+    page. The browser is told to retry after one second when the connection drops. An idle
+    stream sends a ``ping`` every ``ping_s`` (or ``snapshot([])`` if ``refresh_when_idle``).
     """
     feed = feed_of(request)
 
@@ -138,7 +141,8 @@ def stream(request: Request, snapshot: Snapshot, *, ping_s: float = PING_S) -> S
                 try:
                     await asyncio.wait_for(waiter.wait(), ping_s)
                 except TimeoutError:
-                    yield sse_message("ping", {"last_id": feed.last_id})
+                    refreshed = await snapshot([]) if refresh_when_idle else None
+                    yield refreshed or sse_message("ping", {"last_id": feed.last_id})
                     continue
                 waiter.clear()
                 new = feed.events_since(seen) or []

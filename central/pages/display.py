@@ -4,19 +4,22 @@ on central). Updates arrive as server-sent events (``/display/stream``)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from central.announce import Announcer, SpeechError, chime_wav
-from central.catalogue import to_micros
+from central.catalogue import Catalogue, to_micros
 from central.floor import events_after
 from central.pages.common import cat_of, display_token_ok, refuse, render, store_of
 from central.pages.floor_state import counter_name, display_state
-from central.sse import sse_message, stream
+from central.sse import feed_of, sse_message, stream
+from central.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ async def display_stream(request: Request) -> Response:
     cat, store = cat_of(request), store_of(request)
     recent = cat.settings.pages.recent_calls
     missed = _missed_since(request)
+    feed = feed_of(request)
 
     async def snapshot(events: list[dict[str, Any]]) -> bytes | None:
         nonlocal missed
@@ -66,7 +70,7 @@ async def display_stream(request: Request) -> Response:
                 for e in await store.run(lambda conn: events_after(conn, after), read_only=True)
                 if e["created_us"] >= since
             ]
-        state = await store.run(lambda conn: display_state(conn, cat, recent), read_only=True)
+        state = dict(await _board(request).get(store, cat, recent, feed.last_id))
         state["announce"] = [
             {
                 "id": e["id"],
@@ -79,10 +83,43 @@ async def display_stream(request: Request) -> Response:
             for e in events
             if e["kind"] in ANNOUNCED
         ]
-        state["last_id"] = request.app.state.floor.last_id
+        state["last_id"] = feed.last_id
         return sse_message("state", state, state["last_id"])
 
-    return stream(request, snapshot)
+    # idle pages get a fresh state instead of a bare ping: the waiting counts also change
+    # when kiosks issue tickets, which are not floor events
+    return stream(request, snapshot, refresh_when_idle=True)
+
+
+class Board:
+    """The display state at one point of the floor log, computed once for every open
+    display (twenty displays cost one set of queries per change, not twenty)."""
+
+    MAX_AGE_S = 2.0
+
+    def __init__(self) -> None:
+        self._at = -1
+        self._made = 0.0
+        self._state: dict[str, Any] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, store: Store, cat: Catalogue, recent: int, last_id: int) -> dict[str, Any]:
+        """The state as of ``last_id`` (recomputed when older than ``MAX_AGE_S``)."""
+        async with self._lock:
+            fresh = time.monotonic() - self._made < self.MAX_AGE_S
+            if self._at != last_id or not fresh:
+                self._state = await store.run(
+                    lambda conn: display_state(conn, cat, recent), read_only=True
+                )
+                self._at, self._made = last_id, time.monotonic()
+            return self._state
+
+
+def _board(request: Request) -> Board:
+    board: Board | None = getattr(request.app.state, "display_board", None)
+    if board is None:
+        board = request.app.state.display_board = Board()
+    return board
 
 
 def _missed_since(request: Request) -> int | None:
