@@ -30,7 +30,7 @@ _LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from central.browser import CHROMIUM_ARGS, CHROMIUM  # noqa: E402
+from central.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from central.process import CentralProcess, with_database  # noqa: E402
 
 DISPLAY = "sim-display-token-00000"
