@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
+from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown, TouchValue
 from kiosk.tickets.desk import LOCAL_TZ
@@ -88,6 +90,8 @@ class HeadlessDemo:
         self.central = central
         self.out = out
         self.results: list[dict[str, Any]] = []
+        self.on_ticket: Callable[[], None] = lambda: None
+        """Called when a citizen got a number (the demo's counters start calling)."""
 
     async def _wait_state(self, state: str, timeout_s: float = 30.0) -> None:
         loop = asyncio.get_running_loop()
@@ -184,6 +188,7 @@ class HeadlessDemo:
             "print_error": issued.print_error,
             "touch_to_bytes_ms": round(issued.touch_to_bytes_s * 1000, 1), **extra,
         })
+        self.on_ticket()
 
     def _walk_up(self, present: bool) -> None:
         camera = self.daemon.camera
@@ -380,6 +385,8 @@ def _demo_voice(out: Path) -> dict[str, Any]:
 async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> int:
     daemon = KioskDaemon(config, open_parts(config), transcript_path=out / "transcript.jsonl")
     if not args.headless:
+        # you are the officer: call the numbers you take from the counter page
+        print("\n".join(page_addresses(central.url, central.settings)), flush=True)
         await daemon.run()
         return 0
     demo = HeadlessDemo(daemon, central, out)
@@ -392,15 +399,27 @@ async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> 
             await serving
         print(json.dumps({"screenshots": len(saved), "folder": str(Path(args.screenshots))}))
         return 0
+    counters = DemoCounters(central.url, {c.code: c.token for c in central.settings.counters})
+    counters.start()
+    demo.on_ticket = counters.nudge
     try:
         await demo.run(script(args.citizens))
+        taken = sum(1 for r in demo.results if "number" in r)
+
+        async def someone_waits() -> bool:
+            return len(counters.log.served) + len(counters.log.no_shows) < taken
+
+        await counters.drain(someone_waits)
     finally:
+        await counters.stop()
         daemon.post(Shutdown())
         await serving
-    return _report(demo, central, out)
+    return _report(demo, central, out, counters.log)
 
 
-def _report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path) -> int:
+def _report(
+    demo: HeadlessDemo, central: EmbeddedCentral, out: Path, counter_log: CounterLog
+) -> int:
     served = [r for r in demo.results if "number" in r]
     numbers = [r["number"] for r in served]
     journal = TicketJournal(out / "state" / "journal.sqlite3")
@@ -418,6 +437,7 @@ def _report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path) -> int:
         "unique_numbers": len(set(numbers)) == len(numbers),
         "journal_states": _count(r.state for r in rows),
         "central_agrees": in_central,
+        "counters": counter_log.summary(),
         "central_url": central.url,
         "results": demo.results,
     }

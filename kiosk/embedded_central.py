@@ -45,7 +45,7 @@ class EmbeddedCentral:
         """Start serving; returns once the port accepts connections."""
         app = create_app(self.settings)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on")
+                                lifespan="on", timeout_graceful_shutdown=2)  # open displays
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="central", daemon=True)
         self._thread.start()

@@ -20,7 +20,7 @@ from kiosk.tickets.errors import (
     CentralRejected,
     CentralUnavailable,
 )
-from kiosk.tickets.wire import ErrorBody, ServicesBody, TicketBody
+from kiosk.tickets.wire import ErrorBody, HelpRequestBody, ServicesBody, TicketBody
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,6 +86,16 @@ class CentralClient:
         """``POST /api/v1/bookings/{code}/redeem``: the booked citizen's ticket."""
         raw = await self._request("POST", f"/api/v1/bookings/{code}/redeem", body)
         return self._parse(TicketBody, raw)
+
+    async def create_help_request(self, body: dict[str, Any]) -> HelpRequestBody:
+        """``POST /api/v1/help-requests``: a citizen asks for staff (replays are safe)."""
+        raw = await self._request("POST", "/api/v1/help-requests", body)
+        return self._parse(HelpRequestBody, raw)
+
+    async def get_help_request(self, request_id: str) -> HelpRequestBody:
+        """The state of this kiosk's help request (open, taken by a counter, closed)."""
+        raw = await self._request("GET", f"/api/v1/help-requests/{request_id}")
+        return self._parse(HelpRequestBody, raw)
 
     async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         try:

@@ -13,6 +13,7 @@ reaching the QR encoder and failing after the number was journaled.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -80,6 +81,17 @@ class TicketBody(BaseModel):
     local_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     status_url: str = Field(min_length=10, max_length=400, pattern=r"^https?://[^\s/]+/\S*$")
     offline_number: str | None = None
+
+
+class HelpRequestBody(BaseModel):
+    """A help request (``POST``/``GET /api/v1/help-requests``): has staff taken it yet?"""
+
+    model_config = _LENIENT
+
+    id: str = Field(min_length=1, max_length=64)
+    status: Literal["open", "taken", "closed"]
+    taken_by: str | None = Field(default=None, max_length=32)
+    taken_by_name: str | None = Field(default=None, max_length=80)
 
 
 class ErrorDetail(BaseModel):

@@ -41,6 +41,11 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert summary["offline"] >= 1, "the demo's central outage issues offline numbers"
     assert summary["not_printed"] == 1, "the demo's empty paper roll fails one print"
     assert set(summary["journal_states"]) <= {"online", "synced"}
+    # the demo's counters called every ticket (offline ones once synced) through central
+    counters = summary["counters"]
+    assert counters["served"] + counters["no_shows"] == summary["tickets"]
+    assert counters["served"] >= 15 and counters["wait_s_p50"] > 0
+    assert len(counters["served_per_counter"]) >= 5  # many counters, not one doing it all
     # One citizen spoke Korean and never touched the screen (real vosk model, WAV mic).
     by_voice = [r for r in summary["results"] if r.get("by_voice")]
     assert len(by_voice) == 1 and by_voice[0]["number"].endswith("D001")
