@@ -114,16 +114,33 @@ class DemoCounters:
         wait_s = (now - datetime.fromisoformat(ticket["issued_at"])).total_seconds()
         if self._random.random() < 0.1:
             await asyncio.sleep(0.5)
-            (await http.post(f"/api/v1/tickets/{ticket['id']}/no-show")).raise_for_status()
+            await self._act(http, ticket, "no-show")
             self.log.no_shows.append(ticket["number"])
             return
-        (await http.post(f"/api/v1/tickets/{ticket['id']}/start")).raise_for_status()
+        await self._act(http, ticket, "start")
         await asyncio.sleep(self._random.uniform(*SERVICE_S))
-        (await http.post(f"/api/v1/tickets/{ticket['id']}/complete")).raise_for_status()
+        await self._act(http, ticket, "complete")
         self.log.served.append(
             {"number": ticket["number"], "counter": code, "wait_s": round(max(wait_s, 0.0), 2)}
         )
         _LOGGER.info("demo counter %s served %s after %.1f s", code, ticket["number"], wait_s)
+
+
+    async def _act(self, http: httpx.AsyncClient, ticket: dict[str, Any], action: str) -> None:
+        """One step on a called ticket, repeated while central is unreachable: the officer
+        does not abandon the citizen in front of them because of an outage."""
+        while True:
+            try:
+                answer = await http.post(f"/api/v1/tickets/{ticket['id']}/{action}")
+            except httpx.HTTPError as exc:
+                self.log.errors += 1
+                _LOGGER.info("demo counter: %s %s: %s", action, ticket["number"], exc)
+                await asyncio.sleep(1.0)
+                continue
+            if answer.status_code < 500:
+                answer.raise_for_status()
+                return
+            await asyncio.sleep(1.0)
 
 
 def page_addresses(url: str, settings: Any) -> list[str]:
