@@ -53,6 +53,7 @@ from kiosk.events import (
 )
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.health import serve_health
+from kiosk.help_call import HelpCall, HelpStatus
 from kiosk.inputs import apply_event
 from kiosk.ratings import rating_body
 from kiosk.replay import services_record, start_record
@@ -121,6 +122,8 @@ class KioskDaemon:
         self._failed_tasks: set[str] = set()
         self.notifier = SystemdNotifier()
         self._qr_scan: asyncio.Task[Any] | None = None
+        #: where the citizen's call for help stands (the help screen shows it)
+        self.help_status: HelpStatus | None = None
 
         parts = self.parts
         self.printer, self.desk, self.screen = parts.printer, parts.desk, parts.screen
@@ -365,6 +368,7 @@ class KioskDaemon:
             has_base=self.has_base,
             faults=self._faults(),
             can_talk=self._can_talk(visit.language),
+            help=self.help_status,
         )
         return self.view.model(state, visit, status)
 
@@ -428,10 +432,24 @@ class KioskDaemon:
         self.counters.ratings_sent += 1
 
     def call_staff(self, state: str) -> None:
-        """A citizen pressed "call staff": the floor staff watch for STAFF lines."""
+        """A citizen pressed "call staff": a help request to central's counters (followed
+        until an officer takes it; kiosk/help_call.py), and a STAFF line in the journal."""
         _LOGGER.warning(
             "STAFF: a citizen at kiosk %s asks for help (on screen %s)", self.config.kiosk.id, state
         )
+        self.help_status = HelpStatus("sending")
+        call = HelpCall(self.client, self._help_changed)
+        here = lambda: self.flow.current_state_id == "help"  # noqa: E731
+        self._spawn(call.run(state, self.flow.visit.language, None, here), "help")
+
+    def _help_changed(self, status: HelpStatus) -> None:
+        """Central answered about the help request: the help screen says where it stands."""
+        self.help_status = status
+        if status.state == "taken":
+            _LOGGER.warning("STAFF: %s is coming to kiosk %s", status.counter_name,
+                            self.config.kiosk.id)
+        if self.flow.current_state_id == "help":
+            self.render("help", self.flow.visit)
 
     def start_issuing(self, visit: Visit) -> None:
         """Issue and print in a task; post the outcome."""

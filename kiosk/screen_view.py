@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kiosk.config import KioskConfig
 from kiosk.flow import Visit
+from kiosk.help_call import HelpStatus
 from kiosk.screen.touchscreen import PriorityButton, ScreenModel, ServiceButton, TicketPanel
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.desk import IssuedTicket
@@ -34,6 +35,8 @@ class KioskStatus:
     has_base: bool
     faults: tuple[str, ...]
     can_talk: bool
+    #: the citizen's call for help, once they pressed "call staff"
+    help: HelpStatus | None = None
 
 
 class ScreenView:
@@ -92,6 +95,8 @@ class ScreenView:
             person_seen=visit.person_seen,
             faults=status.faults,
             can_talk=status.can_talk,
+            help_state=status.help.state if status.help else "",
+            help_counter=status.help.counter_name if status.help else None,
         )
 
     def route_picture(self, counter_code: str) -> bytes | None:

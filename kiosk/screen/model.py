@@ -67,3 +67,6 @@ class ScreenModel:
     faults: tuple[str, ...] = ()
     #: a microphone button: voice can listen in this language (touch-to-talk mode)
     can_talk: bool = False
+    #: the call for help: "" (none), sending, sent, taken (by ``help_counter``), failed
+    help_state: str = ""
+    help_counter: str | None = None

@@ -209,8 +209,10 @@ def draw_choose_priority(canvas: Canvas, model: ScreenModel, frame: Frame) -> No
 
 
 def draw_message(canvas: Canvas, model: ScreenModel, frame: Frame, key: str | None = None,
-                 painter: icons.Painter | None = None) -> pygame.Rect:
-    """A single message (issuing, guiding, help, coming soon, ...)."""
+                 painter: icons.Painter | None = None,
+                 values: dict[str, str] | None = None) -> pygame.Rect:
+    """A single message (issuing, guiding, help, coming soon, ...); ``values`` fill its
+    ``{placeholders}``."""
     m, c = canvas.metrics, frame.content
     y = c.top + c.height // 10
     if painter is not None:
@@ -218,17 +220,29 @@ def draw_message(canvas: Canvas, model: ScreenModel, frame: Frame, key: str | No
         painter(canvas.surface, pygame.Rect(c.centerx - side // 2, y, side, side), ON_DARK)
         y += side + frame.gap * 2
     box = pygame.Rect(c.left, y, c.width, min(m.px(30), c.height // 4))
-    canvas.text(box, text(model.language, key or model.state), 6, ON_DARK, bold=True)
+    words = text(model.language, key or model.state)
+    canvas.text(box, words.format(**values) if values else words, 6, ON_DARK, bold=True)
     draw_back(canvas, model, frame)
     return box
 
 
+_HELP_TEXTS = {
+    "sending": ("help_sending", "staff_wait"),
+    "sent": ("help_sent", "staff_wait"),
+    "taken": ("help_taken", "staff_wait"),
+    "failed": ("help_failed", "help_failed_where"),
+}
+
+
 def draw_help(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
-    """Staff have been called."""
+    """The call for help, as it stands: being sent, received, taken by a counter, or not
+    delivered (then where to ask instead). Never "staff are coming" before they are."""
     m, c = canvas.metrics, frame.content
-    above = draw_message(canvas, model, frame, "staff_coming", icons.people)
+    title, line = _HELP_TEXTS.get(model.help_state, _HELP_TEXTS["sending"])
+    counter = {"counter": model.help_counter or ""}
+    above = draw_message(canvas, model, frame, title, icons.people, values=counter)
     box = pygame.Rect(c.left, above.bottom + frame.gap, c.width, min(m.px(12), c.height // 6))
-    canvas.text(box, text(model.language, "staff_wait"), 4.5, ON_DARK)
+    canvas.text(box, text(model.language, line), 4.5, ON_DARK)
 
 
 def draw_coming_soon(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:

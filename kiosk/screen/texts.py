@@ -93,8 +93,12 @@ MESSAGES: dict[str, str] = {
     "reason_unclear": N_("Hard to understand"),
     "reason_crowded": N_("Too crowded"),
     # help, faults, timeout, later features
-    "staff_coming": N_("Staff are coming to help you."),
     "staff_wait": N_("Please wait here."),
+    "help_sending": N_("Calling a staff member..."),
+    "help_sent": N_("Staff have been told. Please wait a moment."),
+    "help_taken": N_("A staff member from {counter} is coming to help you."),
+    "help_failed": N_("We could not reach the staff."),
+    "help_failed_where": N_("Please ask at the information desk."),
     "fault_printer": N_("The printer is not working: you still get a number on the screen."),
     "fault_central": N_("The queue system is offline: numbers are still valid and in order."),
     "timeout_warning": N_("Back to the start in {seconds} s"),

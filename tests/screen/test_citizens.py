@@ -134,7 +134,7 @@ async def test_rate_the_service(daemon: KioskDaemon, central_settings) -> None: 
     await at(daemon, "idle")
 
 
-async def test_call_staff_from_any_screen(daemon: KioskDaemon,
+async def test_call_staff_from_any_screen(daemon: KioskDaemon, central_http: httpx.AsyncClient,
                                           caplog: pytest.LogCaptureFixture) -> None:
     await tap(daemon, "start")
     await tap(daemon, "take_ticket")
@@ -144,7 +144,17 @@ async def test_call_staff_from_any_screen(daemon: KioskDaemon,
         await at(daemon, "help")
     assert any("STAFF:" in r.getMessage() and "choose_service" in r.getMessage()
                for r in caplog.records)
-    assert "Nhân viên đang đến hỗ trợ quý khách." in on_screen(daemon)
+    # central has the request: the screen says staff were told, not that they are coming
+    await until(lambda: "Đã báo nhân viên, xin quý khách chờ trong giây lát" in on_screen(daemon))
+    assert "đang đến" not in on_screen(daemon)
+    officer = {"Authorization": "Bearer sim-counter-Q3-token-0000"}
+    listed = (await central_http.get("/api/v1/help-requests", headers=officer)).json()
+    request = listed["help_requests"][0]
+    assert (request["kiosk_id"], request["screen"]) == ("K1", "choose_service")
+    taken = await central_http.post(f"/api/v1/help-requests/{request['id']}/take",
+                                    headers=officer)
+    assert taken.status_code == 200
+    await until(lambda: "Nhân viên Quầy 3 đang đến hỗ trợ quý khách." in on_screen(daemon))
     await tap(daemon, "back")
     await at(daemon, "menu")
 
