@@ -51,6 +51,9 @@ def model(state: str, language: str, **changes: object) -> ScreenModel:
         "faults": ("printer", "central") if state == "menu" else (),
         "error": "booking-wrong-day" if state == "booking" else None,
         "can_talk": True,  # the fullest header: four tools
+        # the longest help text: an officer of a named counter is coming
+        "help_state": "taken" if state == "help" else "",
+        "help_counter": "Quầy 12",
     }
     fields.update(changes)
     return ScreenModel(**fields)  # type: ignore[arg-type]
