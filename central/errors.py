@@ -5,7 +5,7 @@ Error tree::
     CentralError (code, status)            -> {"error": {"code", "message"}} on the wire
      +-- ConfigError                       bad settings file (one line per problem)
      +-- NotFound (404)                    unknown-ticket, unknown-booking, no-ticket-waiting,
-     |                                     not-found
+     |                                     unknown-help-request, not-found
      +-- Conflict (409)                    idempotency-conflict, invalid-state, booking-used,
      |                                     booking-wrong-day, duplicate-number
      +-- BadInput (422)                    unknown-service, unknown-priority, unknown-counter,
