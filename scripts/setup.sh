@@ -19,6 +19,7 @@ if [ "$profile" = dev ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   # the browser tests of central's pages drive Debian's chromium (never Playwright's download)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the accessibility test
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}" >&2
@@ -37,4 +38,15 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[$extras]"
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# The accessibility test of central's pages runs axe-core (Deque's engine, from npm) in
+# the browser: one file, kept in the venv.
+if [ "$profile" = dev ] && [ ! -f .venv/share/axe-core/axe.min.js ]; then
+  echo "setup: fetching axe-core from npm" >&2
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack -q axe-core@4 >/dev/null && tar xzf axe-core-*.tgz)
+  mkdir -p .venv/share/axe-core
+  cp "$tmp/package/axe.min.js" "$tmp/package/LICENSE" .venv/share/axe-core/
+  rm -rf "$tmp"
 fi
