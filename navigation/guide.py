@@ -32,6 +32,7 @@ from navigation.errors import NoPathError, UnknownPoseError
 from navigation.follower import Odometry, PurePursuit
 from navigation.lobby import LobbyMap
 from navigation.planner import Planner, Point
+from navigation.safety_thread import SafetyMonitor
 from navigation.settings import NavigationSettings
 from navigation.supervisor import Announce, SafetySupervisor, StopReason
 
@@ -86,6 +87,14 @@ class Guide:
             lobby, inflation_m=settings.inflation_m, plan_cell_m=settings.plan_cell_m
         )
         self.supervisor = SafetySupervisor(base, lobby, settings, announce, self.clock)
+        #: the safety thread, on a wall clock only (virtual time has no real latency)
+        self.monitor: SafetyMonitor | None = None
+        if self.clock.realtime:
+            self.monitor = SafetyMonitor(
+                self.supervisor,
+                poll_hz=settings.safety_poll_hz,
+                realtime=settings.safety_realtime,
+            )
         start = lobby.pose(start_pose)
         self.odometry = Odometry(start.x, start.y, start.theta, base.track_m)
         self._activity = "idle"
@@ -157,7 +166,19 @@ class Guide:
 
     # --- the trip ------------------------------------------------------------------
 
+    def start_monitor(self) -> None:
+        """Start the safety thread (idempotent; needs the running event loop)."""
+        self.supervisor.bind_loop(asyncio.get_running_loop())
+        if self.monitor is not None:
+            self.monitor.start()
+
+    def close(self) -> None:
+        """Stop the safety thread (the base is closed by its owner)."""
+        if self.monitor is not None:
+            self.monitor.stop()
+
     async def _prepare(self) -> None:
+        self.start_monitor()
         if abs(self.base.serial_timeout_s - self.settings.serial_timeout_s) > 0.05:
             await asyncio.to_thread(self.base.set_serial_timeout, self.settings.serial_timeout_s)
         self.supervisor.request_battery()  # a fresh voltage before deciding to go

@@ -64,6 +64,12 @@ class SpeedZone(BaseModel):
         """True when (x, y) lies inside the rectangle."""
         return self.x_min <= x <= self.x_max and self.y_min <= y <= self.y_max
 
+    def touches(self, x: float, y: float, radius: float) -> bool:
+        """True when a disc of ``radius`` around (x, y) overlaps the rectangle."""
+        dx = max(self.x_min - x, 0.0, x - self.x_max)
+        dy = max(self.y_min - y, 0.0, y - self.y_max)
+        return dx * dx + dy * dy <= radius * radius
+
 
 class LobbyFile(BaseModel):
     """The YAML file as written by a technician."""
@@ -131,6 +137,11 @@ class LobbyMap:
     def speed_limit_at(self, x: float, y: float) -> float | None:
         """The lowest zone limit covering (x, y), or None outside every zone."""
         limits = [z.max_speed_mps for z in self.speed_zones if z.contains(x, y)]
+        return min(limits) if limits else None
+
+    def speed_limit_over(self, x: float, y: float, radius: float) -> float | None:
+        """The lowest limit of any zone the robot's footprint (a disc) touches, or None."""
+        limits = [z.max_speed_mps for z in self.speed_zones if z.touches(x, y, radius)]
         return min(limits) if limits else None
 
     def render_route_png(

@@ -41,7 +41,13 @@ class NavigationSettings(BaseModel):
     link_failures_to_stop: int = Field(default=3, ge=1, le=20)
     """Consecutive failed exchanges after which the link counts as lost."""
     stale_odometry_s: float = Field(default=0.3, ge=0.05, le=2.0)
-    """Stop when the last good reading is older than this, seconds."""
+    """While moving, the stop is on the wire before the last good reading is this old,
+    seconds (below serial_timeout_s)."""
+    safety_poll_hz: float = Field(default=200.0, ge=20.0, le=1000.0)
+    """Rate at which the safety thread reads the e-stop and bumpers while moving (wall
+    clock only; bumper-to-stop latency)."""
+    safety_realtime: bool = True
+    """Ask for SCHED_FIFO priority for the safety thread (falls back to nice, then normal)."""
     battery_check_s: float = Field(default=5.0, ge=0.5, le=60.0)
     """How often the battery voltage is read, seconds."""
     low_battery_v: float = Field(default=22.0, ge=0.0, le=60.0)
@@ -67,6 +73,10 @@ class NavigationSettings(BaseModel):
             raise ValueError("slow_speed_mps must be below guide_speed_mps")
         if self.guide_speed_mps > self.max_speed_mps:
             raise ValueError("guide_speed_mps must not exceed max_speed_mps")
+        if self.stale_odometry_s >= self.serial_timeout_s:
+            raise ValueError(
+                "stale_odometry_s must be below serial_timeout_s (our stop must come first)"
+            )
         return self
 
     @property

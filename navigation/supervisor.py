@@ -1,13 +1,26 @@
 """The motion safety supervisor: the only path from navigation to the motors.
 
-It reads the base every control tick and stops it at once on an emergency stop (S3), a
-bumper (S4/S5), a lost or silent serial link, or odometry that has gone stale. These
-stops latch: nothing moves again until :meth:`SafetySupervisor.reset` is called by a
-person (ISO 3691-4 practice: no automatic restart after an emergency stop or a bumper
-hit). Every velocity passes through :meth:`SafetySupervisor.drive`, which clips it to the
-global limit, the speed zone at and just ahead of the robot, and the slow mode, for both
-wheels. After a stop longer than ``long_stop_s`` it announces ``resume-warning`` and
-holds still for ``resume_warning_s`` before the first motion.
+It stops the base at once on an emergency stop (S3), a bumper (S4/S5), a lost port, a
+silent or garbled serial link, or odometry that has gone stale. These stops latch:
+nothing moves again until :meth:`SafetySupervisor.reset` is called by a person (ISO 3691-4
+practice: no automatic restart after an emergency stop, a bumper hit or power loss). The
+controller latches its own e-stop too, so a press shorter than one poll is still seen;
+``reset`` clears it on the controller (command 200) once the button is released. Every
+velocity passes through :meth:`SafetySupervisor.drive`, which clips it to the global
+limit, the speed zones the robot's footprint touches here and a braking distance ahead,
+and the slow mode, for both wheels. After a stop longer than ``long_stop_s`` it announces
+``resume-warning`` and holds still for ``resume_warning_s`` before the first motion.
+
+Two watchers feed the stops:
+
+- the control loop's :meth:`SafetySupervisor.read` (encoders, status, battery), each tick;
+- on a wall clock, :class:`navigation.safety_thread.SafetyMonitor`, a thread (real-time
+  priority when the system allows) that polls only the status word at ``safety_poll_hz``
+  and sends the stop itself, without waiting for the event loop (the stop-latency path).
+
+Stale odometry is enforced ahead of time: while the robot is commanded to move, once the
+next exchange could no longer finish before ``last good reading + stale_odometry_s``, the
+stop goes out (so the stop is on the wire within the bound, not after it).
 
 Announcements are codes with parameters (``safety-stop`` {"reason": ...},
 ``resume-warning`` {}); the kiosk turns them into speech and screen text.
@@ -19,6 +32,7 @@ import asyncio
 import enum
 import logging
 import math
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +53,7 @@ class StopReason(enum.StrEnum):
     BUMPER = "bumper"
     LINK_LOST = "link-lost"
     STALE_ODOMETRY = "stale-odometry"
+    PROTECTIVE_FIELD = "protective-field"
 
 
 class SafetySupervisor:
@@ -60,14 +75,18 @@ class SafetySupervisor:
         self.stop_reason: StopReason | None = None
         self.last_state: BaseState | None = None
         self.battery_v: float | None = None
+        #: (clock time, reason) of every trip, for logs and tests
+        self.trips: list[tuple[float, str]] = []
         self._failures = 0
         self._last_good = clock.now()
         self._last_battery = -math.inf
         self._moving = False
         self._stopped_since = -math.inf  # idle since boot counts as a long stop
         self._warning_since: float | None = None
-        self._last_sent: tuple[float, float] | None = None
+        self._last_sent: tuple[float, float] = (0.0, 0.0)
         self._last_sent_at = -math.inf
+        self._motion_lock = threading.RLock()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- latching stops ------------------------------------------------------------
 
@@ -76,13 +95,40 @@ class SafetySupervisor:
         """True while a stop is latched (motion refused until reset)."""
         return self.stop_reason is not None
 
+    @property
+    def commanded_moving(self) -> bool:
+        """True when the last command sent asked the wheels to turn."""
+        return self._last_sent != (0.0, 0.0)
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Announcements from other threads are handed to this loop."""
+        self._loop = loop
+
     def trip(self, reason: StopReason) -> None:
-        """Latch a stop and send zero speed now, from the calling thread."""
-        if self.stop_reason is None:
-            self.stop_reason = reason
+        """Latch a stop and send zero speed now, from the calling thread (any thread)."""
+        with self._motion_lock:
+            first = self.stop_reason is None
+            if first:
+                self.stop_reason = reason
+                self.trips.append((self.clock.now(), reason.value))
+            self._send_stop()
+        if first:
             _LOGGER.warning("safety stop: %s", reason.value)
-            self.announce("safety-stop", {"reason": reason.value})
-        self._send_stop()
+            self._announce("safety-stop", {"reason": reason.value})
+
+    def _announce(self, code: str, params: dict[str, Any]) -> None:
+        loop = self._loop
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is not None and running is not loop:
+            try:
+                loop.call_soon_threadsafe(self.announce, code, params)
+                return
+            except RuntimeError:  # loop closed: say it here
+                pass
+        self.announce(code, params)
 
     def _send_stop(self) -> None:
         self._mark_stopped()
@@ -94,17 +140,57 @@ class SafetySupervisor:
             _LOGGER.error("stop command failed (%s); relying on the serial timeout", exc.code)
 
     def reset(self) -> bool:
-        """Clear a latched stop if the switches are released; return True when cleared."""
-        state = self.last_state
-        if state is not None and (state.estop or state.bumper_front or state.bumper_rear):
+        """Clear a latched stop if the link is up and the switches are released.
+
+        A latched e-stop is cleared on the controller (command 200) and read back.
+        """
+        if not self.base.connected:
+            _LOGGER.warning("reset refused: the robot base is not connected")
+            return False
+        try:
+            status_estop = self.last_state is not None and self.last_state.estop
+            if status_estop:
+                self.base.reset_estop()
+            state = self.base.read_state()
+        except BaseError as exc:
+            _LOGGER.warning("reset refused: the base does not answer (%s)", exc.code)
+            return False
+        self.last_state = state
+        if state.estop or state.bumper_front or state.bumper_rear:
             _LOGGER.warning("reset refused: emergency stop or bumper still active")
             return False
-        if self.stop_reason is not None:
-            _LOGGER.info("safety stop %s reset by operator", self.stop_reason.value)
-        self.stop_reason = None
-        self._failures = 0
-        self._last_good = self.clock.now()
+        with self._motion_lock:
+            if self.stop_reason is not None:
+                _LOGGER.info("safety stop %s reset by operator", self.stop_reason.value)
+            self.stop_reason = None
+            self._failures = 0
+            self._last_good = self.clock.now()
         return True
+
+    # --- checks shared by the control loop and the safety thread -----------------------
+
+    def check_switches(self, estop: bool, bumper: bool) -> None:
+        """Trip on a pressed e-stop or bumper (status word just read)."""
+        if estop:
+            self.trip(StopReason.EMERGENCY_STOP)
+        elif bumper:
+            self.trip(StopReason.BUMPER)
+
+    def odometry_deadline_passed(self) -> bool:
+        """True when the next exchange could not finish before odometry goes stale."""
+        if not self.commanded_moving:
+            return False
+        now = self.clock.now()
+        return now + self.base.worst_exchange_s >= self._last_good + self.settings.stale_odometry_s
+
+    def link_failed(self, exc: BaseError) -> None:
+        """React to a failed exchange: a gone port stops at once, others count."""
+        self._failures += 1
+        _LOGGER.warning("base exchange failed (%s, %d in a row)", exc.code, self._failures)
+        if exc.code == "base-port" or self._failures >= self.settings.link_failures_to_stop:
+            self.trip(StopReason.LINK_LOST)
+        elif self.odometry_deadline_passed():
+            self.trip(StopReason.STALE_ODOMETRY)
 
     # --- reading -------------------------------------------------------------------
 
@@ -113,38 +199,36 @@ class SafetySupervisor:
         self._last_battery = -math.inf
 
     async def read(self) -> BaseState | None:
-        """Read the base once, check it and return it (None when the read failed)."""
+        """Read the base once, check it and return it (None when the read failed).
+
+        No retries: a failed read is retried by the next tick, and stale odometry is
+        judged by time, not by a count of attempts.
+        """
         now = self.clock.now()
         want_battery = now - self._last_battery >= self.settings.battery_check_s
         try:
-            state = await asyncio.to_thread(self.base.read_state, battery=want_battery)
+            state = await asyncio.to_thread(self.base.read_state, battery=want_battery, retries=0)
         except BaseError as exc:
-            self._failures += 1
-            _LOGGER.warning("base read failed (%s, %d in a row)", exc.code, self._failures)
-            if self._failures >= self.settings.link_failures_to_stop:
-                self.trip(StopReason.LINK_LOST)
-            elif now - self._last_good > self.settings.stale_odometry_s:
-                self.trip(StopReason.STALE_ODOMETRY)
+            self.link_failed(exc)
             return None
         self._failures = 0
-        self._last_good = now
+        self._last_good = state.stamp
         if state.battery_v is not None:
             self.battery_v, self._last_battery = state.battery_v, now
         self.last_state = state
-        if state.estop:
-            self.trip(StopReason.EMERGENCY_STOP)
-        elif state.bumper_front or state.bumper_rear:
-            self.trip(StopReason.BUMPER)
+        self.check_switches(state.estop, state.bumper_front or state.bumper_rear)
         return state
 
     # --- driving -------------------------------------------------------------------
 
     def speed_limit(self, x: float, y: float, theta: float, pace_mps: float) -> float:
-        """Lowest of the pace, the global limit and the zones here and a braking distance ahead."""
+        """Lowest of the pace, the global limit and the zones the footprint touches here
+        and along a braking distance ahead."""
         limit = min(pace_mps, self.settings.max_speed_mps)
-        for ahead in (0.0, 0.5, 1.0):
-            zone = self.lobby.speed_limit_at(
-                x + ahead * math.cos(theta), y + ahead * math.sin(theta)
+        radius = self.settings.robot_radius_m
+        for ahead in (0.0, 0.25, 0.5, 0.75, 1.0):
+            zone = self.lobby.speed_limit_over(
+                x + ahead * math.cos(theta), y + ahead * math.sin(theta), radius
             )
             if zone is not None:
                 limit = min(limit, zone)
@@ -167,12 +251,22 @@ class SafetySupervisor:
             self._stopped_since = self.clock.now()
         self._warning_since = None
 
+    def _send_velocity(self, command: tuple[float, float], now: float) -> None:
+        # under the motion lock: a trip from the safety thread cannot be overtaken by a
+        # velocity command that was decided before it
+        with self._motion_lock:
+            if self.tripped:
+                self._send_stop()
+                return
+            self.base.set_velocity(*command)
+            self._last_sent, self._last_sent_at = command, now
+
     async def drive(
         self, linear: float, angular: float, pose: tuple[float, float, float], pace_mps: float
     ) -> None:
         """Send a clipped velocity, or zero when tripped or while the resume warning runs."""
         if self.tripped:
-            await asyncio.to_thread(self._send_stop)
+            await asyncio.to_thread(self._send_velocity, (0.0, 0.0), self.clock.now())
             return
         now = self.clock.now()
         if linear == 0.0 and angular == 0.0:
@@ -194,11 +288,9 @@ class SafetySupervisor:
         urgent = command == (0.0, 0.0) and self._last_sent != (0.0, 0.0)
         if not urgent and now - self._last_sent_at < period * 0.999:
             return
+        if command != (0.0, 0.0) and not self.commanded_moving:
+            self._last_good = max(self._last_good, now)  # staleness counts from the start
         try:
-            await asyncio.to_thread(self.base.set_velocity, *command)
-            self._last_sent, self._last_sent_at = command, now
+            await asyncio.to_thread(self._send_velocity, command, now)
         except BaseError as exc:
-            self._failures += 1
-            _LOGGER.warning("velocity command failed (%s)", exc.code)
-            if self._failures >= self.settings.link_failures_to_stop:
-                self.trip(StopReason.LINK_LOST)
+            self.link_failed(exc)

@@ -105,6 +105,9 @@ def open_base(url: str) -> RobotBase:
         controller.noise = parsed.option_float("noise", 0.0, low=0.0, high=1.0)
         base = SimulatedBase(controller, **options)
     try:
+        # a controller left moving (a killed process, a timeout stop that resumes on the
+        # next valid packet) gets zero speed before anything else
+        base.stop()
         base.set_serial_timeout(serial_timeout)
     except BaseError:
         base.close()

@@ -8,8 +8,9 @@ Errors::
     |   +-- BaseReplyError        a reply came but was short, garbage or failed its CRC
     +-- BaseSetupError            the controller did not take a setting (e.g. serial timeout)
 
-Every error carries a short machine-readable ``code`` (``base-link``, ``base-silent``,
-``base-reply-short``, ``base-reply-crc``, ``base-reply-garbage``, ``base-setup``) that the
+Every error carries a short machine-readable ``code`` (``base-link``, ``base-port`` for a
+port that is gone, ``base-write-timeout``, ``base-silent``, ``base-reply-short``,
+``base-reply-crc``, ``base-reply-garbage``, ``base-setup``) that the
 safety supervisor and the kiosk's logs use. No reply of any kind raises anything else.
 """
 
@@ -104,8 +105,30 @@ class RobotBase(abc.ABC):
         """Command both wheels to zero speed now."""
 
     @abc.abstractmethod
-    def read_state(self, *, battery: bool = False) -> BaseState:
-        """Read encoders and status (and the battery when ``battery``)."""
+    def read_state(self, *, battery: bool = False, retries: int | None = None) -> BaseState:
+        """Read encoders and status (and the battery when ``battery``).
+
+        ``retries`` overrides the backend's retries of a failed exchange for this call
+        (the safety supervisor reads with none: the next tick is the retry).
+        """
+
+    @abc.abstractmethod
+    def read_status(self, *, retries: int | None = None) -> int:
+        """Read only the 32-bit status word (e-stop and bumpers): the fastest safety read."""
+
+    @abc.abstractmethod
+    def reset_estop(self) -> None:
+        """Clear the controller's latched emergency stop (refused while still pressed)."""
+
+    @property
+    def connected(self) -> bool:
+        """False while the link is down (cable pulled); the backend reconnects by itself."""
+        return True
+
+    @property
+    def worst_exchange_s(self) -> float:
+        """Longest one exchange can hold the link, seconds (bounds a stop's wait)."""
+        return 0.0
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the device."""

@@ -17,6 +17,9 @@ from typing import Protocol
 class Clock(Protocol):
     """Time as seen by the base and its drivers."""
 
+    #: True when the clock is wall time (a safety thread can watch it); False when virtual
+    realtime: bool
+
     def now(self) -> float:
         """Seconds on this clock (only differences matter)."""
 
@@ -26,6 +29,8 @@ class Clock(Protocol):
 
 class MonotonicClock:
     """Wall time (time.monotonic) and asyncio.sleep: the clock of real hardware."""
+
+    realtime = True
 
     def now(self) -> float:
         """Seconds from time.monotonic()."""
@@ -41,6 +46,8 @@ class VirtualClock:
 
     Thread-safe: the simulator's thread reads ``now()`` while the event loop sleeps.
     """
+
+    realtime = False
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = start

@@ -1,12 +1,14 @@
 """RoboClaw packet serial framing (Basicmicro user manual, "Packet Serial").
 
-A request is ``[address][command][data...][CRC16 hi][CRC16 lo]`` with big-endian data.
-The CRC is CRC-16/XMODEM (polynomial 0x1021, initial value 0), which is
-``binascii.crc_hqx(data, 0)``. A write is acknowledged with one 0xFF byte; a read answers
-``[data...][CRC16]`` where the CRC covers the address and command sent plus the data
-received. A bad packet is not answered, and a gap of more than 10 ms between bytes makes
-the controller drop a partial packet, so after any failure the host waits >10 ms and
-flushes its input before the next request.
+A write is ``[address][command][data...][CRC16 hi][CRC16 lo]`` with big-endian data and
+is acknowledged with one 0xFF byte. A read is ``[address][command]`` alone, with no CRC,
+and is answered ``[data...][CRC16]`` where the CRC covers the address and command sent
+plus the data received (the manual's framing, and exactly what the vendor's ``basicmicro``
+library sends; two extra CRC bytes after a read would start a new packet on a real
+controller). The CRC is CRC-16/XMODEM (polynomial 0x1021, initial value 0), which is
+``binascii.crc_hqx(data, 0)``. A bad packet is not answered, and a gap of more than 10 ms
+between bytes makes the controller drop a partial packet, so after any failure the host
+waits >10 ms and flushes its input before the next request.
 
 Only the commands the kiosk needs are described here, each with whether it is safe to
 repeat: a velocity command or a read can be sent again after a lost reply, a buffered
@@ -47,6 +49,16 @@ class Command:
     #: True when sending it twice does no harm (velocity, reads)
     idempotent: bool
 
+    @property
+    def is_read(self) -> bool:
+        """A read: sent as address and command alone, answered with data and a CRC."""
+        return self.reply_len is not None
+
+    @property
+    def packet_len(self) -> int:
+        """Bytes of the request on the wire."""
+        return 2 if self.is_read else 2 + self.request_len + 2
+
 
 SET_SERIAL_TIMEOUT = Command(14, "set-serial-timeout", 1, None, True)
 GET_SERIAL_TIMEOUT = Command(15, "get-serial-timeout", 0, 1, True)
@@ -56,6 +68,7 @@ MIXED_SPEED = Command(37, "mixed-speed", 8, None, True)
 MIXED_SPEED_DISTANCE = Command(43, "mixed-speed-distance", 17, None, False)
 READ_ENCODERS = Command(78, "read-encoders", 0, 8, True)
 READ_STATUS = Command(90, "read-status", 0, 4, True)
+RESET_ESTOP = Command(200, "reset-estop", 0, None, True)
 
 COMMANDS: dict[int, Command] = {
     c.code: c
@@ -68,6 +81,7 @@ COMMANDS: dict[int, Command] = {
         MIXED_SPEED_DISTANCE,
         READ_ENCODERS,
         READ_STATUS,
+        RESET_ESTOP,
     )
 }
 
@@ -78,10 +92,12 @@ def crc16(data: bytes) -> int:
 
 
 def frame(address: int, command: Command, data: bytes = b"") -> bytes:
-    """Build a request packet with its CRC."""
+    """Build a request packet: a write with its CRC, a read as address and command alone."""
     if len(data) != command.request_len:
         raise ValueError(f"{command.name} takes {command.request_len} data bytes, got {len(data)}")
     body = bytes((address, command.code)) + data
+    if command.is_read:
+        return body
     return body + crc16(body).to_bytes(2, "big")
 
 

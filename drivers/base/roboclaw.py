@@ -10,13 +10,24 @@ failures as ``(False, 0)`` tuples rather than errors. The framing is small (see
 
 Every request is bounded: the whole reply must arrive within ``reply_timeout_s``
 (pyserial's read timeout), writes within ``write_timeout_s``. A failed exchange waits
-out the 10 ms resync gap and flushes the input before anything else is sent.
+out the 10 ms resync gap and flushes the input before anything else is sent. The port
+lock is held for one attempt at a time, so a stop from the safety thread never waits
+behind a string of retries (at most :attr:`RoboClawBase.worst_exchange_s`).
+
+A pulled cable (pyserial's ``SerialException``, ``OSError`` or ``termios.error`` from any
+port call) closes the port and raises ``BaseLinkError`` with code ``base-port``; a
+``TECHNICIAN:`` line names the port. Every later exchange tries to reopen the same path
+(the udev name stays when the cable comes back) at most every ``reopen_interval_s``; once
+open, zero speed and the serial timeout are sent again before anything else. A write that
+times out is a ``base-write-timeout`` (a slow or stuck line), not a dead port.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import struct
+import termios
 import threading
 import time
 from typing import Any
@@ -52,37 +63,124 @@ class RoboClawBase(RobotBase):
         retries: int = 2,
         spy: bool = False,
         clock: Clock | None = None,
+        reopen_interval_s: float = 0.5,
     ) -> None:
         import serial  # the serial backend stays inside the backend that needs it
 
         self.port_name = port
+        self.baud = baud
         self.address = address
         self.counts_per_m = counts_per_m
         self.track_m = track_m
         self.max_wheel_mps = max_wheel_mps
+        self.reply_timeout_s = reply_timeout_s
+        self.write_timeout_s = write_timeout_s
         self.retries = retries
         self.spy = spy
         self.clock = clock or MonotonicClock()
-        self._serial_exception: type[Exception] = serial.SerialException
+        self.reopen_interval_s = reopen_interval_s
+        self._serial = serial
+        self._write_timeout: type[Exception] = serial.SerialTimeoutException
+        self._port_errors: tuple[type[BaseException], ...] = (
+            serial.SerialException,
+            OSError,
+            termios.error,
+        )
         self._lock = threading.Lock()
         self._timeout_s = 0.0
+        self._last_reopen = -1e9
+        #: times the port was lost and reopened (for the health page)
+        self.disconnects = 0
+        self.reconnects = 0
         try:
-            self._port: Any = serial.Serial(
-                port, baudrate=baud, timeout=reply_timeout_s, write_timeout=write_timeout_s
-            )
+            self._port: Any = self._open_port()
         except (serial.SerialException, OSError, ValueError) as exc:
             raise BaseLinkError(f"cannot open {port}: {exc}", code="base-port") from exc
 
+    def _open_port(self) -> Any:
+        return self._serial.Serial(
+            self.port_name,
+            baudrate=self.baud,
+            timeout=self.reply_timeout_s,
+            write_timeout=self.write_timeout_s,
+        )
+
+    @property
+    def connected(self) -> bool:
+        """True while the port is open (False between a pulled cable and its return)."""
+        return self._port is not None
+
+    @property
+    def worst_exchange_s(self) -> float:
+        """Longest one attempt holds the port: reply timeout, resync gap and a write."""
+        return self.reply_timeout_s + p.RESYNC_GAP_S * 1.5 + 0.002
+
+    # --- the port ----------------------------------------------------------------------
+
+    def _port_lost(self, exc: BaseException) -> BaseLinkError:
+        port, self._port = self._port, None
+        self.disconnects += 1
+        self._last_reopen = time.monotonic()
+        _LOGGER.error(
+            "TECHNICIAN: robot base port %s lost (%s: %s); the robot is stopped, "
+            "reconnecting when the device comes back",
+            self.port_name, type(exc).__name__, exc,
+        )  # fmt: skip
+        try:
+            port.close()
+        except Exception:  # noqa: BLE001 - a vanished device may fail to close in any way
+            _LOGGER.debug("closing the lost port failed", exc_info=True)
+        return BaseLinkError(f"{self.port_name}: {exc}", code="base-port")
+
+    def _ensure_port(self) -> Any:
+        """The open port, reopening a lost one (at most every reopen_interval_s)."""
+        if self._port is not None:
+            return self._port
+        now = time.monotonic()
+        if now - self._last_reopen < self.reopen_interval_s:
+            raise BaseLinkError(f"{self.port_name}: port lost, not back yet", code="base-port")
+        self._last_reopen = now
+        if not os.path.exists(self.port_name):
+            raise BaseLinkError(f"{self.port_name}: device node is gone", code="base-port")
+        try:
+            port = self._open_port()
+        except (*self._port_errors, ValueError) as exc:
+            raise BaseLinkError(
+                f"{self.port_name}: reopen failed: {exc}", code="base-port"
+            ) from exc
+        self._port = port
+        try:
+            # whatever the controller was doing while we were away: zero speed first
+            self._exchange_once(p.MIXED_SPEED, p.pack_mixed_speed(0, 0))
+            if self._timeout_s:
+                tenths = round(self._timeout_s * 10)
+                self._exchange_once(p.SET_SERIAL_TIMEOUT, bytes((tenths,)))
+        except BaseLinkError:
+            if self._port is not None:
+                self._resync()
+            raise
+        self.reconnects += 1
+        _LOGGER.warning("TECHNICIAN: robot base port %s is back; zero speed sent", self.port_name)
+        return port
+
     # --- framing -------------------------------------------------------------------
+
+    def _read_reply(self, port: Any, want: int) -> bytes:
+        return bytes(port.read(want))
 
     def _exchange_once(self, command: p.Command, data: bytes) -> bytes:
         packet = p.frame(self.address, command, data)
         want = 1 if command.reply_len is None else command.reply_len + 2
+        port = self._ensure_port()
         try:
-            self._port.write(packet)
-            reply = bytes(self._port.read(want))
-        except (self._serial_exception, OSError) as exc:
-            raise BaseLinkError(f"{self.port_name}: {exc}", code="base-port") from exc
+            port.write(packet)
+            reply = self._read_reply(port, want)
+        except self._write_timeout as exc:
+            raise BaseLinkError(
+                f"{command.name}: write timed out ({exc})", code="base-write-timeout"
+            ) from exc
+        except self._port_errors as exc:
+            raise self._port_lost(exc) from exc
         if self.spy:
             _LOGGER.info("base tx %s rx %s", packet.hex(" "), reply.hex(" ") or "-")
         if not reply:
@@ -108,21 +206,32 @@ class RoboClawBase(RobotBase):
         # the controller drops a partial packet after a 10 ms gap; wait it out, then drop
         # whatever late bytes arrived so the next reply is read from its start
         time.sleep(p.RESYNC_GAP_S * 1.5)
+        port = self._port
+        if port is None:
+            return
         try:
-            self._port.reset_input_buffer()
-        except (self._serial_exception, OSError) as exc:
-            raise BaseLinkError(f"{self.port_name}: {exc}", code="base-port") from exc
+            port.reset_input_buffer()
+        except self._port_errors as exc:
+            raise self._port_lost(exc) from exc
 
-    def exchange(self, command: p.Command, data: bytes = b"") -> bytes:
-        """Send one command and return its reply data; retried only when idempotent."""
-        attempts = 1 + (self.retries if command.idempotent else 0)
-        with self._lock:
-            for attempt in range(attempts):
+    def exchange(
+        self, command: p.Command, data: bytes = b"", *, retries: int | None = None
+    ) -> bytes:
+        """Send one command and return its reply data; retried only when idempotent.
+
+        ``retries`` overrides the driver's default for this call. The port lock is
+        released between attempts, so an urgent stop can go out between them.
+        """
+        allowed = self.retries if retries is None else retries
+        attempts = 1 + (allowed if command.idempotent else 0)
+        for attempt in range(attempts):
+            with self._lock:
                 try:
                     return self._exchange_once(command, data)
                 except BaseLinkError as exc:
                     _LOGGER.debug("%s attempt %d failed: %s", command.name, attempt + 1, exc)
-                    self._resync()
+                    if exc.code != "base-port":
+                        self._resync()
                     if exc.code == "base-port" or attempt + 1 == attempts:
                         raise
         raise AssertionError("unreachable")  # pragma: no cover
@@ -162,8 +271,12 @@ class RoboClawBase(RobotBase):
         self.exchange(p.MIXED_SPEED, data)
 
     def stop(self) -> None:
-        """Zero speed on both wheels (command 37 with zeros)."""
-        self.exchange(p.MIXED_SPEED, p.pack_mixed_speed(0, 0))
+        """Zero speed on both wheels (command 37 with zeros), one attempt then one retry."""
+        self.exchange(p.MIXED_SPEED, p.pack_mixed_speed(0, 0), retries=1)
+
+    def reset_estop(self) -> None:
+        """Clear the controller's latched emergency stop (command 200)."""
+        self.exchange(p.RESET_ESTOP)
 
     def drive_distance(self, left_m: float, right_m: float, speed_mps: float) -> None:
         """Buffered distance move (command 43); never retried, as a repeat would add up."""
@@ -177,14 +290,21 @@ class RoboClawBase(RobotBase):
         )
         self.exchange(p.MIXED_SPEED_DISTANCE, data)
 
-    def read_state(self, *, battery: bool = False) -> BaseState:
+    def read_status(self, *, retries: int | None = None) -> int:
+        """The 32-bit status word (command 90): e-stop, bumpers, warnings."""
+        (status,) = struct.unpack(">I", self.exchange(p.READ_STATUS, retries=retries))
+        return int(status)
+
+    def read_state(self, *, battery: bool = False, retries: int | None = None) -> BaseState:
         """Status (90), encoders (78) and, when asked, main battery (24)."""
         # status first: a pressed bumper reaches the supervisor one exchange sooner
-        (status,) = struct.unpack(">I", self.exchange(p.READ_STATUS))
-        left_counts, right_counts = struct.unpack(">ii", self.exchange(p.READ_ENCODERS))
+        status = self.read_status(retries=retries)
+        left_counts, right_counts = struct.unpack(
+            ">ii", self.exchange(p.READ_ENCODERS, retries=retries)
+        )
         volts = None
         if battery:
-            (tenths,) = struct.unpack(">H", self.exchange(p.READ_MAIN_BATTERY))
+            (tenths,) = struct.unpack(">H", self.exchange(p.READ_MAIN_BATTERY, retries=retries))
             volts = tenths / 10
         return BaseState(
             left_m=left_counts / self.counts_per_m,
@@ -199,7 +319,10 @@ class RoboClawBase(RobotBase):
 
     def close(self) -> None:
         """Close the port (the controller's serial timeout then stops the motors)."""
+        port, self._port = self._port, None
+        if port is None:
+            return
         try:
-            self._port.close()
-        except (self._serial_exception, OSError):
+            port.close()
+        except self._port_errors:
             _LOGGER.warning("closing %s failed", self.port_name, exc_info=True)

@@ -1,10 +1,16 @@
 """A simulated RoboClaw driving a differential base: it speaks the packet-serial bytes.
 
 :class:`SimController` is the controller and the robot in one: it parses requests exactly
-as the controller does (address, command, data, CRC; a bad packet gets no answer; a gap
-over 10 ms drops a partial packet), keeps encoders, wheel speeds with an acceleration
-limit and the robot's true pose, and honours the serial timeout (command 14): when no
-valid packet arrived for that long, both motors stop by themselves. Tests can press the
+as the controller does (a write is address, command, data, CRC; a read is address and
+command alone, answered with data and a CRC over address, command and data; a bad
+packet gets no answer; a gap over 10 ms drops a partial packet), keeps encoders, wheel
+speeds with an acceleration limit and the robot's true pose, and honours the serial
+timeout (command 14): when no valid packet arrived for that long, both motors stop by
+themselves. Like the worst firmware, it resumes the last commanded speed on the next
+valid packet of any kind after such a timeout stop (so a driver must send zero speed
+first when it opens the port). The e-stop input (S3) latches and cuts the motors until it
+is released and reset (command 200); the bumpers (S4/S5, "safe stop") cut the motors
+while pressed. Tests can press the
 bumpers, press the emergency stop, drain the battery, inject line noise and broken
 replies, and read back every command and every simulated wheel speed.
 
@@ -56,6 +62,8 @@ class SimLog:
     distance_commands: int = 0
     #: packets dropped for a bad CRC or an unknown command
     dropped_packets: int = 0
+    #: every valid packet received, raw bytes as on the wire (the vendor-oracle tests compare them)
+    packets: list[bytes] = field(default_factory=list)
 
 
 class SimController:
@@ -81,7 +89,10 @@ class SimController:
         self.accel_mps2 = accel_mps2
         self.step_s = step_s
         self.battery_v = battery_v
-        self.estop = False
+        #: braking of the motors cut by the e-stop or a safe-stop input, m/s^2
+        self.brake_mps2 = 4.0
+        self._estop_pressed = False
+        self._estop_latched = False
         self.bumper_front = False
         self.bumper_rear = False
         #: how replies are broken: none, silent (no reply), short, corrupt (bad CRC), garbage
@@ -108,6 +119,34 @@ class SimController:
         self._buffer = bytearray()
         self._last_byte_wall = -1.0
 
+    # --- safety inputs ---------------------------------------------------------------
+
+    @property
+    def estop(self) -> bool:
+        """The emergency-stop input (S3) as the controller reports it: latched once pressed."""
+        return self._estop_pressed or self._estop_latched
+
+    @estop.setter
+    def estop(self, pressed: bool) -> None:
+        # pressing latches (the controller's latching e-stop mode): the status bit stays set
+        # and the motors stay cut after release, until a reset-estop command (200)
+        with self._lock:
+            self._advance()
+            self._estop_pressed = pressed
+            if pressed and not self._estop_latched:
+                self._estop_latched = True
+                self._cut("emergency-stop")
+
+    @property
+    def safe_stop(self) -> bool:
+        """S4/S5 (bumpers, "safe stop" inputs) pressed: motors cut while pressed."""
+        return self.bumper_front or self.bumper_rear
+
+    def _cut(self, reason: str) -> None:
+        self._cmd_left = self._cmd_right = 0.0  # a cut drops the command, it does not pause it
+        self._dist_left = self._dist_right = None
+        self.log.stops.append((self.clock.now(), reason))
+
     # --- physics -------------------------------------------------------------------
 
     def _target(self, t: float) -> tuple[float, float]:
@@ -115,7 +154,9 @@ class SimController:
         if timed_out and not self._timed_out:
             self.log.stops.append((self._last_valid + self.serial_timeout_s, "serial-timeout"))
         self._timed_out = timed_out
-        if timed_out or self.estop:
+        if self.safe_stop and (self._cmd_left or self._cmd_right):
+            self._cut("safe-stop")
+        if timed_out or self._estop_latched or self.safe_stop:
             return 0.0, 0.0
         left, right = self._cmd_left, self._cmd_right
         if self._dist_left is not None and self._dist_left <= 0:
@@ -130,7 +171,8 @@ class SimController:
             dt = self.step_s
             self._t += dt
             tl, tr = self._target(self._t)
-            dv = self.accel_mps2 * dt
+            cut = self._estop_latched or self.safe_stop
+            dv = (self.brake_mps2 if cut else self.accel_mps2) * dt
             self._left += max(-dv, min(dv, tl - self._left))
             self._right += max(-dv, min(dv, tr - self._right))
             self._enc_left += self._left * dt
@@ -163,6 +205,13 @@ class SimController:
             self._advance()
             return self._left, self._right
 
+    def set_encoders(self, left_counts: int, right_counts: int) -> None:
+        """Set both encoder counters (as a test would find them after a long day)."""
+        with self._lock:
+            self._advance()
+            self._enc_left = left_counts / self.counts_per_m
+            self._enc_right = right_counts / self.counts_per_m
+
     # --- bytes ---------------------------------------------------------------------
 
     def receive(self, data: bytes, wall_time: float) -> bytes:
@@ -184,17 +233,21 @@ class SimController:
                     self.log.dropped_packets += 1
                     self._buffer.clear()
                     break
-                size = 2 + command.request_len + 2
+                size = command.packet_len
                 if len(self._buffer) < size:
                     break
                 packet = bytes(self._buffer[:size])
                 del self._buffer[:size]
-                if p.crc16(packet[:-2]) != int.from_bytes(packet[-2:], "big"):
+                if not command.is_read and p.crc16(packet[:-2]) != int.from_bytes(
+                    packet[-2:], "big"
+                ):
                     self.log.dropped_packets += 1
                     continue
+                self.log.packets.append(packet)
                 self._advance()
                 self._last_valid = self.clock.now()
-                out += self._break(self._execute(command, packet[2:-2]))
+                data = packet[2:] if command.is_read else packet[2:-2]
+                out += self._break(self._execute(command, data))
             return bytes(out)
 
     def _break(self, reply: bytes) -> bytes:
@@ -227,6 +280,10 @@ class SimController:
             return ack
         if command is p.GET_SERIAL_TIMEOUT:
             return p.read_reply(self.address, command, bytes((round(self.serial_timeout_s * 10),)))
+        if command is p.RESET_ESTOP:
+            if not self._estop_pressed:
+                self._estop_latched = False
+            return ack
         if command is p.RESET_ENCODERS:
             self._enc_left = self._enc_right = 0.0
             return ack
@@ -258,7 +315,9 @@ class SimController:
         raise AssertionError(f"command {command.name} has no simulation")  # pragma: no cover
 
     def _set_speed(self, m1: int, m2: int, dist1: float | None, dist2: float | None) -> None:
+        self.log.commands.append((self.clock.now(), m1 / self.counts_per_m, m2 / self.counts_per_m))
+        if self._estop_latched or self.safe_stop:
+            return  # acknowledged, but the motors stay cut
         self._cmd_left = m1 / self.counts_per_m
         self._cmd_right = m2 / self.counts_per_m
         self._dist_left, self._dist_right = dist1, dist2
-        self.log.commands.append((self.clock.now(), self._cmd_left, self._cmd_right))

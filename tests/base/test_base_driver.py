@@ -157,11 +157,11 @@ def test_simulator_parser_survives_random_bytes() -> None:
 
 def test_simulator_drops_a_packet_split_by_a_gap() -> None:
     sim = SimController(VirtualClock())
-    packet = p.frame(128, p.READ_STATUS)
+    packet = p.frame(128, p.MIXED_SPEED, p.pack_mixed_speed(0, 0))
     assert sim.receive(packet[:2], wall_time=1.000) == b""
     assert sim.receive(packet[2:], wall_time=1.015) == b""  # 15 ms gap: resynchronised
     assert sim.receive(packet[:2], wall_time=2.000) == b""
-    assert sim.receive(packet[2:], wall_time=2.005) != b""  # 5 ms: same packet
+    assert sim.receive(packet[2:], wall_time=2.005) == b"\xff"  # 5 ms: same packet
 
 
 def test_a_serial_timeout_not_kept_is_a_setup_error() -> None:

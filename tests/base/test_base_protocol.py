@@ -57,6 +57,13 @@ def test_read_reply_crc_covers_address_and_command() -> None:
     assert not p.reply_crc_ok(128, p.READ_ENCODERS, reply)
 
 
+def test_reads_carry_no_crc_writes_do() -> None:
+    assert p.frame(128, p.READ_STATUS) == b"\x80\x5a"
+    assert p.frame(128, p.READ_ENCODERS) == b"\x80\x4e"  # not 80 4e b2 92
+    assert all(len(p.frame(128, c)) == 2 for c in p.COMMANDS.values() if c.is_read)
+    assert len(p.frame(128, p.RESET_ENCODERS)) == 4
+
+
 def test_frame_refuses_wrong_data_length() -> None:
     with pytest.raises(ValueError, match="takes 8 data bytes"):
         p.frame(128, p.MIXED_SPEED, b"\x00")
