@@ -144,14 +144,11 @@ class SafetySupervisor:
 
         A latched e-stop is cleared on the controller (command 200) and read back.
         """
-        if not self.base.connected:
-            _LOGGER.warning("reset refused: the robot base is not connected")
-            return False
         try:
-            status_estop = self.last_state is not None and self.last_state.estop
-            if status_estop:
+            state = self.base.read_state()  # also reopens a port that came back
+            if state.estop:
                 self.base.reset_estop()
-            state = self.base.read_state()
+                state = self.base.read_state()
         except BaseError as exc:
             _LOGGER.warning("reset refused: the base does not answer (%s)", exc.code)
             return False

@@ -144,7 +144,7 @@ class RoboClawBase(RobotBase):
             raise BaseLinkError(f"{self.port_name}: device node is gone", code="base-port")
         try:
             port = self._open_port()
-        except (*self._port_errors, ValueError) as exc:
+        except (self._serial.SerialException, OSError, termios.error, ValueError) as exc:
             raise BaseLinkError(
                 f"{self.port_name}: reopen failed: {exc}", code="base-port"
             ) from exc

@@ -23,40 +23,86 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class SimPtyServer:
-    """A thread answering packet-serial bytes on a pty; ``path`` is the device to open."""
+    """A thread answering packet-serial bytes on a pty; ``path`` is the device to open.
 
-    def __init__(self, controller: SimController) -> None:
+    With ``link`` (a path such as the udev name ``/dev/kiosk-base``), a symlink to the
+    pty is kept there, and :meth:`unplug` / :meth:`replug` act out a pulled and a
+    replugged USB cable: the pty disappears (the driver's next call fails as on a real
+    vanished device), then a new pty appears under the same link.
+    """
+
+    def __init__(self, controller: SimController, *, link: str | None = None) -> None:
         self.controller = controller
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._slave)  # no echo, no line discipline: bytes pass as they are
-        self.path = os.ttyname(self._slave)
+        self.link = link
+        self._lock = threading.Lock()
+        self._master = self._slave = -1
+        self.path = ""
+        self._plug()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="sim-base-pty", daemon=True)
         self._thread.start()
 
+    def _plug(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(slave)  # no echo, no line discipline: bytes pass as they are
+        with self._lock:
+            self._master, self._slave = master, slave
+            self.path = os.ttyname(slave)
+        if self.link is not None:
+            tmp = f"{self.link}.new"
+            os.symlink(self.path, tmp)
+            os.replace(tmp, self.link)
+
+    def unplug(self) -> None:
+        """Pull the cable: the pty closes and the device node (the link) vanishes."""
+        if self.link is not None and os.path.lexists(self.link):
+            os.unlink(self.link)
+        with self._lock:
+            fds, self._master, self._slave = (self._master, self._slave), -1, -1
+        for fd in fds:
+            _close(fd)
+
+    def replug(self) -> None:
+        """Plug the cable back: a new pty under the same link (the controller kept power)."""
+        self._plug()
+
     def _serve(self) -> None:
         while not self._stopping.is_set():
-            ready, _, _ = select.select([self._master], [], [], 0.05)
-            if not ready:
+            master = self._master
+            if master < 0:
+                time.sleep(0.01)
                 continue
             try:
-                data = os.read(self._master, 4096)
-            except OSError:
-                _LOGGER.warning("sim pty read failed", exc_info=True)
-                return
+                ready, _, _ = select.select([master], [], [], 0.05)
+                if not ready:
+                    continue
+                data = os.read(master, 4096)
+            except (OSError, ValueError):
+                if self._master == master and not self._stopping.is_set():
+                    _LOGGER.warning("sim pty read failed", exc_info=True)
+                    time.sleep(0.01)
+                continue
             reply = self.controller.receive(data, time.monotonic())
             if reply:
-                os.write(self._master, reply)
+                try:
+                    os.write(master, reply)
+                except OSError:
+                    _LOGGER.debug("sim pty write failed (unplugged?)", exc_info=True)
 
     def close(self) -> None:
         """Stop the thread and close both sides of the pty."""
         self._stopping.set()
         self._thread.join(timeout=1.0)
-        for fd in (self._master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.unplug()
+
+
+def _close(fd: int) -> None:
+    if fd < 0:
+        return
+    try:
+        os.close(fd)
+    except OSError:
+        pass
 
 
 class SimulatedBase(RoboClawBase):

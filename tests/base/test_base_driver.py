@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import random
+import termios
 
 import pytest
+import serial
 
 from drivers.base import (
     BaseLinkError,
@@ -174,3 +176,45 @@ def test_a_serial_timeout_not_kept_is_a_setup_error() -> None:
         assert caught.value.code == "base-setup"
     finally:
         base.close()
+
+
+def test_termios_error_from_a_vanished_usb_port_is_a_lost_port(
+    sim_base: SimulatedBase, caplog: pytest.LogCaptureFixture
+) -> None:
+    # a real USB adapter pulled out makes tcflush fail with EIO (a pty does not): pyserial's
+    # reset_input_buffer then raises termios.error, which is not an OSError
+    def vanished() -> None:
+        raise termios.error(5, "Input/output error")
+
+    sim_base._port.reset_input_buffer = vanished
+    sim_base.sim.reply_fault = "corrupt"  # a failed exchange makes the driver resync
+    with pytest.raises(BaseLinkError) as caught:
+        sim_base.read_state()
+    assert caught.value.code == "base-port"
+    assert not sim_base.connected
+    assert "TECHNICIAN: robot base port" in caplog.text
+    sim_base.sim.reply_fault = "none"
+    sim_base.reopen_interval_s = 0.0
+    assert sim_base.read_state().estop is False  # same path, reopened by itself
+    assert sim_base.connected and sim_base.reconnects == 1
+
+
+def test_write_timeout_is_not_a_dead_port(sim_base: SimulatedBase) -> None:
+    port = sim_base._port
+    real_write = port.write
+    calls = {"n": 0}
+
+    def slow_write(data: bytes) -> int | None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise serial.SerialTimeoutException("Write timeout")
+        return real_write(data)  # type: ignore[no-any-return]
+
+    port.write = slow_write
+    sim_base.set_velocity(0.2, 0.0)  # the retry goes through
+    assert calls["n"] == 2 and sim_base.connected and sim_base._port is port
+    calls["n"] = 0
+    with pytest.raises(BaseLinkError) as caught:
+        sim_base.drive_distance(1.0, 1.0, 0.3)  # never retried
+    assert caught.value.code == "base-write-timeout"
+    assert sim_base.connected and sim_base.disconnects == 0

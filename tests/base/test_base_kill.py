@@ -64,3 +64,50 @@ def test_kill_9_of_the_driving_process_stops_the_motors() -> None:
             child.kill()
             child.wait(timeout=10)
         server.close()
+
+
+OPENER = """
+import sys, time
+from drivers.base import open_base
+base = open_base(sys.argv[1])
+print("opened", flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_new_process_opening_a_moving_base_stops_it_first() -> None:
+    # the simulator resumes the last speed on any valid packet after a timeout stop (the
+    # worst firmware); a process that only opens the base must not set the wheels going
+    sim = SimController(MonotonicClock())
+    server = SimPtyServer(sim)
+    url = f"serial://{server.path}?timeout=0.5&reply_timeout=0.1"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        for script, word in ((DRIVER, b"ready"), (OPENER, b"opened")):
+            child = subprocess.Popen(
+                [sys.executable, "-c", script, url], cwd=ROOT, stdout=subprocess.PIPE, env=env
+            )
+            children.append(child)
+            assert child.stdout is not None
+            ready, _, _ = select.select([child.stdout], [], [], 20.0)
+            assert ready and child.stdout.readline().strip() == word
+            if script is DRIVER:
+                assert _wait_for(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
+                os.kill(child.pid, signal.SIGKILL)
+                child.wait(timeout=10)
+                assert _wait_for(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
+                stopped_at = sim.log.stops[-1][0]
+        time.sleep(1.0)  # the opener sits idle: nothing it sent may move the robot
+        assert sim.wheel_speeds == (0.0, 0.0)
+        assert all(w.left_mps <= 0.3 and w.right_mps <= 0.3 for w in sim.log.wheels)
+        moved_after = [w for w in sim.log.wheels if w.t > stopped_at + 0.3]
+        assert moved_after == [], moved_after[:3]
+        opener_packets = [c for c in sim.log.commands if c[0] > stopped_at]
+        assert opener_packets[0][1:] == (0.0, 0.0)  # zero speed was its first command
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait(timeout=10)
+        server.close()
