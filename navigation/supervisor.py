@@ -255,7 +255,11 @@ class SafetySupervisor:
             if self.tripped:
                 self._send_stop()
                 return
-            self.base.set_velocity(*command)
+            if self.odometry_deadline_passed():
+                self.trip(StopReason.STALE_ODOMETRY)
+                return
+            # no retries: the next period re-sends it, and a retry would hold the link
+            self.base.set_velocity(*command, retries=0)
             self._last_sent, self._last_sent_at = command, now
 
     async def drive(

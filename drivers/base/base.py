@@ -97,8 +97,11 @@ class RobotBase(abc.ABC):
         """The serial timeout the controller confirmed (read back), seconds."""
 
     @abc.abstractmethod
-    def set_velocity(self, linear_mps: float, angular_radps: float) -> None:
-        """Command body speeds (safe to repeat, so retried on a bad reply)."""
+    def set_velocity(
+        self, linear_mps: float, angular_radps: float, *, retries: int | None = None
+    ) -> None:
+        """Command body speeds (safe to repeat, so retried on a bad reply; ``retries``
+        overrides the backend's count for this call)."""
 
     @abc.abstractmethod
     def stop(self) -> None:

@@ -264,11 +264,13 @@ class RoboClawBase(RobotBase):
         scale = max(abs(left), abs(right), self.max_wheel_mps) / self.max_wheel_mps
         return left / scale, right / scale
 
-    def set_velocity(self, linear_mps: float, angular_radps: float) -> None:
+    def set_velocity(
+        self, linear_mps: float, angular_radps: float, *, retries: int | None = None
+    ) -> None:
         """Command 37 (mixed speed) in counts per second."""
         left, right = self.wheel_speeds(linear_mps, angular_radps)
         data = p.pack_mixed_speed(round(left * self.counts_per_m), round(right * self.counts_per_m))
-        self.exchange(p.MIXED_SPEED, data)
+        self.exchange(p.MIXED_SPEED, data, retries=retries)
 
     def stop(self) -> None:
         """Zero speed on both wheels (command 37 with zeros), one attempt then one retry."""

@@ -16,6 +16,8 @@ import time
 import tty
 from typing import Any
 
+from drivers.base import protocol as p
+from drivers.base.clock import VirtualClock
 from drivers.base.roboclaw import RoboClawBase
 from drivers.base.sim import SimController
 
@@ -116,6 +118,18 @@ class SimulatedBase(RoboClawBase):
         except Exception:
             self.server.close()
             raise
+
+    def _read_reply(self, port: Any, want: int) -> bytes:
+        reply = super()._read_reply(port, want)
+        if len(reply) < want and isinstance(self.clock, VirtualClock):
+            # in virtual time a reply that never came still costs its timeout
+            self.clock.advance(self.reply_timeout_s)
+        return reply
+
+    def _resync(self) -> None:
+        if isinstance(self.clock, VirtualClock):
+            self.clock.advance(p.RESYNC_GAP_S * 1.5)
+        super()._resync()
 
     def close(self) -> None:
         """Close the driver, then the simulator's pty."""
