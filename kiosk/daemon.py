@@ -222,11 +222,15 @@ class KioskDaemon:
     def health_snapshot(self) -> dict[str, Any]:
         """The numbers /health and /metrics report (no I/O: counters in memory, SQLite)."""
         counts = self.counters
+        faults = list(self._faults())
+        if self.robot is not None and not self.robot.base.connected:
+            faults.append("robot")  # a pulled base cable: the technician's fault, not the screen's
         return {"kiosk": self.config.kiosk.id, "state": self.flow.current_state_id,
-                "central_circuit_open": self.breaker.is_open, "faults": list(self._faults()),
+                "central_circuit_open": self.breaker.is_open, "faults": faults,
                 "journal": self.journal.counts(), "tickets_issued": counts.tickets_issued,
                 "tickets_not_printed": counts.tickets_not_printed,
-                "transitions": counts.transitions, "tasks_failed": counts.tasks_failed}
+                "transitions": counts.transitions, "tasks_failed": counts.tasks_failed,
+                "robot": self.robot.health() if self.robot is not None else None}
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run ``coro`` as a task whose failure is posted to the flow as TaskFailed."""

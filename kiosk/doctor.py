@@ -145,11 +145,16 @@ def _base(config: KioskConfig) -> Finding:
         return Finding("base", Verdict.FAIL, f"{url}: {exc}",
                        "check the serial cable and the controller's power and address")
     battery = state.battery_v
-    if battery is not None and battery < config.navigation.low_battery_v:
+    if state.estop:
+        return Finding("base", Verdict.WARN, f"{url}: emergency stop pressed or latched",
+                       "release the button; the staff screen's reset clears the latch")
+    nav = config.navigation
+    if battery is not None and battery < nav.low_battery_v:
         return Finding("base", Verdict.WARN, f"{url}: battery {battery:.1f} V",
                        "put the robot on its charger")
     return Finding("base", Verdict.OK, f"{url}: answering, serial timeout set, battery "
-                   f"{'?' if battery is None else f'{battery:.1f} V'}")
+                   f"{'?' if battery is None else f'{battery:.1f} V'}; stops when odometry is "
+                   f"{nav.stale_odometry_s:.2f} s old, safety poll {nav.safety_poll_hz:.0f} Hz")
 
 
 def _camera(config: KioskConfig) -> Finding:

@@ -123,6 +123,21 @@ class RobotGuide:
         else:
             self._post(Docked(result))
 
+    def health(self) -> dict[str, Any]:
+        """The robot's part of /health: link, latched stop, safety thread (no I/O)."""
+        status = self.guide.status
+        monitor = self.guide.monitor
+        return {
+            "connected": self.base.connected,
+            "disconnects": getattr(self.base, "disconnects", 0),
+            "reconnects": getattr(self.base, "reconnects", 0),
+            "activity": status.activity,
+            "stop_reason": status.stop_reason,
+            "needs_reset": status.needs_reset,
+            "battery_v": status.battery_v,
+            "safety_thread": monitor.priority if monitor is not None else "off (virtual clock)",
+        }
+
     def stop(self) -> None:
         """Stop now; the stop is latched until a person resets it."""
         self.guide.emergency_stop()
@@ -136,4 +151,5 @@ class RobotGuide:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        self.guide.close()
         self.base.close()

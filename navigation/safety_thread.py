@@ -61,6 +61,10 @@ class SafetyMonitor:
         #: the priority the thread got ("SCHED_FIFO 50", "nice -15", "normal")
         self.priority = "not started"
         self.polls = 0
+        #: the slowest polls (seconds), and the largest gap between two poll starts
+        self.slowest_poll_s = 0.0
+        self.largest_gap_s = 0.0
+        self.failed_polls = 0
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -85,6 +89,7 @@ class SafetyMonitor:
         try:
             status_state = supervisor.base.read_status(retries=0)
         except BaseError as exc:
+            self.failed_polls += 1
             if exc.code == "base-port" and supervisor.commanded_moving:
                 supervisor.trip(StopReason.LINK_LOST)
             return  # silence is judged by staleness, not by counting here
@@ -98,12 +103,18 @@ class SafetyMonitor:
             self.priority = "normal"
         _LOGGER.info("safety monitor running at %s priority", self.priority)
         next_at = time.monotonic()
+        last_start = None
         while not self._stopping.is_set():
+            started = time.monotonic()
+            moving = self.supervisor.commanded_moving
+            if moving and last_start is not None:
+                self.largest_gap_s = max(self.largest_gap_s, started - last_start)
+            last_start = started if moving else None
             try:
                 self.poll_once()
             except Exception:  # noqa: BLE001 - the safety thread must never die silently
                 _LOGGER.exception("safety monitor poll failed")
-            moving = self.supervisor.commanded_moving
+            self.slowest_poll_s = max(self.slowest_poll_s, time.monotonic() - started)
             next_at += self.period_s if moving else self.idle_period_s
             now = time.monotonic()
             if next_at < now:

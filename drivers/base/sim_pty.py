@@ -14,6 +14,7 @@ import select
 import threading
 import time
 import tty
+from collections.abc import Callable
 from typing import Any
 
 from drivers.base import protocol as p
@@ -41,8 +42,13 @@ class SimPtyServer:
         self.path = ""
         self._plug()
         self._stopping = threading.Event()
+        self._on_start: list[Callable[[], object]] = []
         self._thread = threading.Thread(target=self._serve, name="sim-base-pty", daemon=True)
         self._thread.start()
+
+    def on_start(self, hook: Callable[[], object]) -> None:
+        """Run ``hook`` in the server's thread (e.g. to raise its priority in a benchmark)."""
+        self._on_start.append(hook)
 
     def _plug(self) -> None:
         master, slave = os.openpty()
@@ -70,6 +76,8 @@ class SimPtyServer:
 
     def _serve(self) -> None:
         while not self._stopping.is_set():
+            while self._on_start:
+                self._on_start.pop()()
             master = self._master
             if master < 0:
                 time.sleep(0.01)

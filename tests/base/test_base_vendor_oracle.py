@@ -8,8 +8,12 @@ own framing (a CRC after a read command, as before) fails every read here.
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from basicmicro import Basicmicro
@@ -126,3 +130,32 @@ def test_writes_are_byte_identical_to_the_vendor_library(
     # the vendor library sees every write acknowledged, and the controller did them
     assert vendor.SpeedM1M2(ADDRESS, 400, 400) is True
     assert sim.log.commands[-1][1:] == (0.1, 0.1)
+
+
+def test_kiosk_sim_base_prints_its_pty_and_the_vendor_library_talks_to_it() -> None:
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "sim", "base", "--x", "2.5"],
+        cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        path = child.stdout.readline().strip()
+        assert path.startswith("/dev/pts/")
+        vendor = Basicmicro(path, 115200, timeout=0.01, retries=3)
+        assert vendor.Open()
+        try:
+            assert vendor.ReadMainBatteryVoltage(ADDRESS) == (True, 252)
+            assert vendor.SetTimeout(ADDRESS, 2.0) and vendor.GetTimeout(ADDRESS)[1] == 2.0
+            child.stdin.write("press bumper_rear\nstate\n")
+            child.stdin.flush()
+            assert child.stdout.readline().strip() == "ok"
+            assert '"x": 2.5' in child.stdout.readline()
+            ok, status = vendor.ReadError(ADDRESS)
+            assert ok and status == p.STATUS_S5
+        finally:
+            vendor.close()
+    finally:
+        child.terminate()
+        assert child.wait(timeout=10) == 0
