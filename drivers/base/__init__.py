@@ -8,7 +8,8 @@ the same code and the same bytes. Options (all optional):
 - ``counts_per_m`` encoder counts per metre of wheel travel, ``track`` wheel separation (m)
 - ``max_wheel`` fastest wheel speed the driver will command (m/s)
 - ``timeout`` the controller's serial timeout set at start and read back (s, default 0.5)
-- ``reply_timeout`` how long to wait for a reply (s; 0.02 on serial, 0.1 on sim), ``retries``
+- ``reply_timeout`` how long to wait for a reply (s; 0.02 on serial, 0.1 on sim, 0.5 on a
+  virtual-clock sim, where a withheld reply costs 0.02 s of virtual time), ``retries``
   for commands safe to repeat (default 2)
 - ``spy=1`` logs every exchange in hex
 - sim only: ``clock=virtual`` (time moves only when the driving code sleeps), ``x``, ``y``,
@@ -50,8 +51,11 @@ SCHEMES = ("serial", "sim")
 
 
 def _driver_options(url: DeviceURL) -> dict[str, Any]:
-    # the simulator is a thread on a shared CPU, not a microcontroller: give it longer to answer
-    reply_timeout = 0.1 if url.scheme == "sim" else 0.02
+    # the simulator is a thread on a shared CPU, not a microcontroller: give it longer to
+    # answer; in virtual time waiting costs nothing (a withheld reply costs 0.02 s there)
+    reply_timeout = 0.02
+    if url.scheme == "sim":
+        reply_timeout = 0.5 if url.options.get("clock") == "virtual" else 0.1
     return {
         "address": url.option_int("address", 128, low=128, high=135),
         "counts_per_m": url.option_float("counts_per_m", 4000.0, low=10.0, high=1e6),

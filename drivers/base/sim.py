@@ -62,6 +62,8 @@ class SimLog:
     distance_commands: int = 0
     #: packets dropped for a bad CRC or an unknown command
     dropped_packets: int = 0
+    #: replies withheld or broken on purpose (drop_replies, reply_fault, noise)
+    withheld_replies: int = 0
     #: base-clock time of the last reply sent whole and intact (no injected fault)
     last_intact_reply: float = -1.0
     #: every valid packet received, raw bytes as on the wire (the vendor-oracle tests compare them)
@@ -255,10 +257,13 @@ class SimController:
     def _break(self, reply: bytes) -> bytes:
         if self.drop_replies > 0:
             self.drop_replies -= 1
+            self.log.withheld_replies += 1
             return b""
         fault = self.reply_fault
         if fault == "none" and not self.noise:
             self.log.last_intact_reply = self.clock.now()
+        else:
+            self.log.withheld_replies += 1
         if fault == "silent":
             return b""
         if fault == "short":

@@ -24,6 +24,9 @@ from drivers.base.sim import SimController
 
 _LOGGER = logging.getLogger(__name__)
 
+#: in virtual time, a withheld reply costs what it would on a real controller's link
+VIRTUAL_REPLY_TIMEOUT_S = 0.02
+
 
 class SimPtyServer:
     """A thread answering packet-serial bytes on a pty; ``path`` is the device to open.
@@ -128,11 +131,24 @@ class SimulatedBase(RoboClawBase):
             raise
 
     def _read_reply(self, port: Any, want: int) -> bytes:
+        withheld = self.sim.log.withheld_replies
         reply = super()._read_reply(port, want)
-        if len(reply) < want and isinstance(self.clock, VirtualClock):
-            # in virtual time a reply that never came still costs its timeout
-            self.clock.advance(self.reply_timeout_s)
+        if (
+            len(reply) < want
+            and isinstance(self.clock, VirtualClock)
+            and self.sim.log.withheld_replies != withheld
+        ):
+            # in virtual time a reply the controller withheld still costs a real
+            # controller's reply timeout; one merely late on a busy host costs nothing
+            self.clock.advance(VIRTUAL_REPLY_TIMEOUT_S)
         return reply
+
+    @property
+    def worst_exchange_s(self) -> float:
+        """On a virtual clock, what a withheld reply costs there; else the real bound."""
+        if isinstance(self.clock, VirtualClock):
+            return VIRTUAL_REPLY_TIMEOUT_S + p.RESYNC_GAP_S * 1.5 + 0.002
+        return super().worst_exchange_s
 
     def _resync(self) -> None:
         if isinstance(self.clock, VirtualClock):

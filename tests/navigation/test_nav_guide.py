@@ -144,8 +144,8 @@ async def test_silent_link_stops_the_trip(
     await until(lambda: not near(sim_base, lobby, "dock", 1.0))
     sim_base.sim.reply_fault = "silent"
     assert await trip is GuideResult.STOPPED_SAFETY
-    # silence costs reply timeouts: odometry goes stale before three failures are counted
-    assert guide.status.stop_reason == "stale-odometry"
+    # whichever comes first: three failed exchanges, or odometry about to go stale
+    assert guide.status.stop_reason in ("link-lost", "stale-odometry")
     # the controller's own serial timeout stops the wheels we could no longer reach
     sim_base.clock.advance(1.5)  # type: ignore[attr-defined]
     assert sim_base.sim.wheel_speeds == (0.0, 0.0)
