@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import select
+import shutil
+import tempfile
 import threading
 import time
 import tty
@@ -119,15 +121,22 @@ def _close(fd: int) -> None:
 
 
 class SimulatedBase(RoboClawBase):
-    """The real RoboClaw driver talking to an in-process simulator over a pty."""
+    """The real RoboClaw driver talking to an in-process simulator over a pty.
+
+    The driver opens a symlink to the pty (like the udev name of a real base), so
+    ``base.server.unplug()`` / ``replug()`` act out a pulled and replugged cable.
+    """
 
     def __init__(self, controller: SimController, **driver_options: Any) -> None:
         self.sim = controller
-        self.server = SimPtyServer(controller)
+        self._link_dir = tempfile.mkdtemp(prefix="kiosk-sim-base-")
+        self.server = SimPtyServer(controller, link=os.path.join(self._link_dir, "kiosk-base"))
         try:
-            super().__init__(self.server.path, clock=controller.clock, **driver_options)
+            assert self.server.link is not None
+            super().__init__(self.server.link, clock=controller.clock, **driver_options)
         except Exception:
             self.server.close()
+            shutil.rmtree(self._link_dir, ignore_errors=True)
             raise
 
     def _read_reply(self, port: Any, want: int) -> bytes:
@@ -159,3 +168,4 @@ class SimulatedBase(RoboClawBase):
         """Close the driver, then the simulator's pty."""
         super().close()
         self.server.close()
+        shutil.rmtree(self._link_dir, ignore_errors=True)

@@ -102,3 +102,34 @@ async def test_low_battery_shows_the_way_on_screen_and_drives_home(
     finally:
         robot.post(Shutdown())
         await serving
+
+
+async def test_a_pulled_base_cable_stops_tells_and_comes_back(robot: KioskDaemon) -> None:
+    serving = asyncio.ensure_future(robot.run())
+    try:
+        assert robot.robot is not None
+        base = robot.robot.base
+        robot.post(Touch("service", "dat-dai"))
+        await _until(robot, "ticket_ready")
+        robot.post(Touch("guide_me"))
+        await _until(robot, "guiding")
+        while max(base.sim.wheel_speeds) < 0.2:  # type: ignore[attr-defined]
+            await asyncio.sleep(0.005)
+        base.server.unplug()  # type: ignore[attr-defined]
+        await _until(robot, "safe_stop")  # the flow was told
+        health = robot.health_snapshot()
+        assert health["robot"]["connected"] is False and "robot" in health["faults"]
+        assert health["robot"]["stop_reason"] == "link-lost"
+        robot.post(Touch("staff_reset"))  # refused: nothing to reset against
+        await asyncio.sleep(0.3)
+        assert robot.flow.current_state_id == "safe_stop"
+        base.server.replug()  # type: ignore[attr-defined]
+        await asyncio.sleep(0.6)  # the driver retries the port every 0.5 s
+        robot.post(Touch("staff_reset"))
+        await _until(robot, "idle")  # reset, back to the dock, ready again
+        health = robot.health_snapshot()
+        assert health["robot"]["connected"] and health["robot"]["reconnects"] == 1
+        assert "robot" not in health["faults"]
+    finally:
+        robot.post(Shutdown())
+        await serving
