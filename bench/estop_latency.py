@@ -86,14 +86,15 @@ async def run(trials: int, thread: bool, seed: int) -> dict[str, object]:
     latencies: list[float] = []
     skipped = 0
     other_stops: Counter[str] = Counter()
+    no_stop_command = 0
 
     def speed() -> float:
         state = sim.ask("state")
         return max(abs(state["left"]), abs(state["right"]))
 
     try:
-        while len(latencies) < trials:
-            trial = len(latencies)
+        while len(latencies) + no_stop_command < trials:
+            trial = len(latencies) + no_stop_command
             if trial % 25 == 24:
                 await guide.return_to_dock()
             trip = asyncio.create_task(guide.guide_to(rng.choice(COUNTERS)))
@@ -121,7 +122,10 @@ async def run(trials: int, thread: bool, seed: int) -> dict[str, object]:
                 guide.reset_after_stop()
                 continue
             latency = (await asyncio.to_thread(sim.ask, "latency"))["stop_ms"]
-            latencies.append(latency)
+            if latency is None:
+                no_stop_command += 1  # tripped, but our stop never reached the wire
+            else:
+                latencies.append(latency)
             for _ in range(50):
                 if guide.reset_after_stop():
                     break
@@ -138,6 +142,7 @@ async def run(trials: int, thread: bool, seed: int) -> dict[str, object]:
         "trials": len(latencies),
         "skipped_trips_ended_before_press": skipped,
         "stops_before_press": dict(other_stops),
+        "tripped_without_stop_on_wire": no_stop_command,
         "safety_thread": thread,
         "safety_thread_priority": guide.monitor.priority if guide.monitor else None,
         "safety_poll_hz": settings.safety_poll_hz,

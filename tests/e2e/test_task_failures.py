@@ -63,16 +63,32 @@ class BuggyBase(RobotBase):
     def serial_timeout_s(self) -> float:
         return self.inner.serial_timeout_s
 
-    def set_velocity(self, linear_mps: float, angular_radps: float) -> None:
+    def set_velocity(
+        self, linear_mps: float, angular_radps: float, *, retries: int | None = None
+    ) -> None:
         if self.broken:
             raise ZeroDivisionError("float division by zero (wheel speed scaling)")
-        self.inner.set_velocity(linear_mps, angular_radps)
+        self.inner.set_velocity(linear_mps, angular_radps, retries=retries)
 
     def stop(self) -> None:
         self.inner.stop()
 
-    def read_state(self, *, battery: bool = False) -> BaseState:
-        return self.inner.read_state(battery=battery)
+    def read_state(self, *, battery: bool = False, retries: int | None = None) -> BaseState:
+        return self.inner.read_state(battery=battery, retries=retries)
+
+    def read_status(self, *, retries: int | None = None) -> int:
+        return self.inner.read_status(retries=retries)
+
+    def reset_estop(self) -> None:
+        self.inner.reset_estop()
+
+    @property
+    def connected(self) -> bool:
+        return self.inner.connected
+
+    @property
+    def worst_exchange_s(self) -> float:
+        return self.inner.worst_exchange_s
 
     def close(self) -> None:
         self.inner.close()
