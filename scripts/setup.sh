@@ -29,13 +29,16 @@ fi
 
 # The virtual environment, reinstalled only when pyproject.toml changed.
 [ -x .venv/bin/python ] || python3 -m venv .venv
-extras=voice
-[ "$profile" = dev ] && extras=voice,dev
+extras=voice,faces
+[ "$profile" = dev ] && extras=voice,faces,dev
 stamp=".venv/.installed-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages ($extras)" >&2
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[$extras]"
+  # face_recognition's metadata asks for the source dlib (a ten-minute compile); dlib-bin
+  # (the faces extra) provides the same module, so it goes in without its dependencies.
+  .venv/bin/python -m pip install -q --no-deps "face-recognition==1.3.0"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
