@@ -1,0 +1,67 @@
+"""Helpers of the face tests: the shared test photos, and central settings with faces on.
+
+The photos are ../shared/faces (public figures, from the face_recognition project's
+tests): two photos each of four people, one of a fifth, and one with two faces.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from drivers.camera.photos import load_photo
+
+FACES = Path(__file__).resolve().parents[3] / "shared" / "faces"
+if not FACES.is_dir():  # worktrees sit one level deeper than a clone
+    FACES = Path("/work/shared/faces")
+
+#: person -> photos of them (two_people.jpg is apart)
+PEOPLE = {
+    "obama": ["obama_1.jpg", "obama_2.jpg"],
+    "biden": ["biden_1.jpg", "biden_2.jpg"],
+    "kit": ["kit_harington_1.jpg", "kit_harington_2.jpg"],
+    "rose": ["rose_leslie_1.jpg", "rose_leslie_2.jpg"],
+    "alex": ["alex_lacamoire_1.jpg"],
+}
+
+KIOSK_TOKEN = "faces-kiosk-K1-token-0"
+KIOSK2_TOKEN = "faces-kiosk-K2-token-0"
+COUNTER_TOKEN = "faces-counter-Q1-token"
+TEST_KEY = bytes(range(32))
+
+
+def photo(name: str) -> npt.NDArray[np.uint8]:
+    """One test photo as RGB pixels."""
+    return load_photo(FACES / name)
+
+
+def write_key(folder: Path, key: bytes = TEST_KEY) -> Path:
+    """A key file as ``central faces-key`` writes it."""
+    path = folder / "face.key"
+    path.write_text(base64.b64encode(key).decode() + "\n", encoding="ascii")
+    return path
+
+
+def central_dict(database_url: str, key_file: Path | None, **faces: Any) -> dict[str, Any]:
+    """A one-service centre with two kiosks, one counter, and faces on."""
+    face_cfg: dict[str, Any] = {"enabled": key_file is not None, **faces}
+    if key_file is not None:
+        face_cfg["key_file"] = str(key_file)
+    return {
+        "database_url": database_url,
+        "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
+        "counters": [{"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"],
+                      "token": COUNTER_TOKEN}],
+        "kiosks": [{"id": "K1", "token": KIOSK_TOKEN, "offline_prefix": "K1"},
+                   {"id": "K2", "token": KIOSK2_TOKEN, "offline_prefix": "K2"}],
+        "faces": face_cfg,
+    }
+
+
+def auth(token: str) -> dict[str, str]:
+    """Bearer header."""
+    return {"Authorization": f"Bearer {token}"}
