@@ -16,8 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central import pages, public_page, routes_counter, routes_help, routes_kiosk
-from central.catalogue import Catalogue, Clock
+from central import faces, pages, public_page, routes_counter, routes_faces, routes_help, routes_kiosk
+from central.catalogue import Catalogue, Clock, to_micros
 from central.db import create_schema, make_engine
 from central.deps import JsonResponse
 from central.errors import CentralError
@@ -71,6 +71,9 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     create_schema(engine)
     store = Store(engine, sqlite_in_event_loop=settings.sqlite_in_event_loop)
     floor = FloorFeed(store)
+    face_store = faces.open_faces(settings.faces)
+    if face_store is not None:  # templates whose time ran out while central was down
+        store.run_sync(lambda conn: faces.purge_expired(conn, to_micros(catalogue.now())))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -87,10 +90,12 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     app.state.catalogue = catalogue
     app.state.store = store
     app.state.floor = floor
+    app.state.faces = face_store
     _install_error_handlers(app)
     app.include_router(routes_kiosk.router)
     app.include_router(routes_counter.router)
     app.include_router(routes_help.router)
     app.include_router(public_page.router)
     pages.install(app)
+    app.include_router(routes_faces.router)
     return app

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from central.errors import ConfigError
 from central.pages_settings import PagesSettings
+from central.face_settings import FaceSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ class CentralSettings(BaseModel):
     """Priority ordering policy."""
     pages: PagesSettings = PagesSettings()
     """The counter, display, rating and report pages."""
+    faces: FaceSettings = FaceSettings()
+    """Face-based dossier lookup: key, retention, limits (off by default)."""
 
     @field_validator("public_base_url")
     @classmethod

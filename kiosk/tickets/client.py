@@ -56,6 +56,10 @@ class CentralClient:
         """Close the connection pool."""
         await self._http.aclose()
 
+    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Any other endpoint (the face lookup's): the JSON body, or a CentralError."""
+        return await self._request(method, path, body)
+
     async def health(self) -> dict[str, Any]:
         """``GET /api/v1/health``: raises CentralError unless central answers ok."""
         data = await self._request("GET", "/api/v1/health")
