@@ -72,8 +72,8 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     store = Store(engine, sqlite_in_event_loop=settings.sqlite_in_event_loop)
     floor = FloorFeed(store)
     face_store = faces.open_faces(settings.faces)
-    if face_store is not None:  # templates whose time ran out while central was down
-        store.run_sync(lambda conn: faces.purge_expired(conn, to_micros(catalogue.now())))
+    if face_store is not None:
+        store.run_sync(lambda conn: faces.start(conn, face_store, to_micros(catalogue.now())))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

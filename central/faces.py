@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 
 from central.db import metadata
-from central.errors import BadInput, Conflict, NotFound
+from central.errors import BadInput, CentralError, Conflict, NotFound
 from central.face_settings import FaceSettings
 from central.face_vault import FaceVault, load_key
 
@@ -106,6 +106,16 @@ class RateLimited(Conflict):
     status = 429
 
 
+def refusal(answer: dict[str, Any]) -> CentralError | None:
+    """The error to answer with once the transaction (and its audit line) is committed:
+    a refusal must not roll its own audit line back."""
+    if answer.get("outcome") == "rate-limited":
+        return RateLimited("rate-limited", "too many face lookups from this kiosk; wait a minute")
+    if answer.get("outcome") == "bad-candidate":
+        return BadInput("bad-candidate", "the candidate was not offered for this lookup")
+    return None
+
+
 @dataclass(frozen=True)
 class Faces:
     """What the repository functions need besides the connection."""
@@ -123,6 +133,17 @@ def open_faces(settings: FaceSettings) -> Faces | None:
     _LOGGER.info("faces enabled: key %s, templates expire %d days after the last dossier "
                  "closed", vault.key_id, settings.retention_days_after_close)
     return Faces(vault, settings)
+
+
+def start(conn: Connection, faces: Faces, now_us: int) -> None:
+    """At start-up: purge what expired while central was down; warn about templates
+    sealed with another key (they can no longer be found, and expire in time)."""
+    purge_expired(conn, now_us)
+    stale = conn.execute(select(func.count()).select_from(face_templates)
+                         .where(face_templates.c.key_id != faces.vault.key_id)).scalar_one()
+    if stale:
+        _LOGGER.error("TECHNICIAN: %d face template(s) sealed with another key: restore the "
+                      "old key file, or let them expire", stale)
 
 
 def check_factor(kind: str, value: str) -> str:
@@ -172,7 +193,7 @@ def enrol(conn: Connection, faces: Faces, *, actor: str, dossiers: list[str],
     blob = pack(encoding)
     factor_mac = vault.mac(factor[0], check_factor(*factor))
     macs = {vault.mac("dossier", code): code for code in dossiers}
-    old = conn.execute(select(face_links.c.template_id.distinct())
+    old = conn.execute(select(face_links.c.template_id).distinct()
                        .where(face_links.c.dossier_mac.in_(list(macs)))).scalars().all()
     for template_id in old:
         _delete(conn, template_id)
@@ -203,8 +224,8 @@ def candidates(conn: Connection, faces: Faces, *, kiosk: str, factor: tuple[str,
         face_audit.c.outcome != "rate-limited",
         face_audit.c.at_us >= now_us - 60_000_000)).scalar_one()
     if recent >= cfg.lookups_per_minute:
-        audit(conn, now_us, actor, "lookup", "rate-limited")
-        raise RateLimited("rate-limited", "too many face lookups from this kiosk; wait a minute")
+        audit(conn, now_us, actor, "lookup", "rate-limited")  # kept: the caller raises after
+        return {"lookup": None, "outcome": "rate-limited", "candidates": []}
     factor_mac = vault.mac(factor[0], check_factor(*factor))
     rows = conn.execute(select(face_templates.c.id, face_templates.c.template)
                         .where(face_templates.c.factor_mac == factor_mac,
@@ -213,13 +234,16 @@ def candidates(conn: Connection, faces: Faces, *, kiosk: str, factor: tuple[str,
     if len(rows) > cfg.max_candidates:
         audit(conn, now_us, actor, "lookup", "too-many", None, f">{cfg.max_candidates}")
         return {"lookup": None, "outcome": "too-many", "candidates": []}
+    if not rows:
+        audit(conn, now_us, actor, "lookup", "no-candidates")
+        return {"lookup": None, "outcome": "no-candidates", "candidates": []}
     lookup_id = secrets.token_hex(16)
     conn.execute(insert(face_lookups).values(id=lookup_id, kiosk_id=kiosk, created_us=now_us,
                                              candidates=json.dumps([r.id for r in rows])))
     audit(conn, now_us, actor, "lookup", "candidates", None, f"{len(rows)} candidate(s)")
     return {
         "lookup": lookup_id,
-        "outcome": "candidates" if rows else "no-candidates",
+        "outcome": "candidates",
         "candidates": [{"id": r.id, "encoding": unpack(vault.open(r.template, r.id))}
                        for r in rows],
     }
@@ -240,8 +264,8 @@ def resolve(conn: Connection, faces: Faces, *, kiosk: str, lookup_id: str, outco
         audit(conn, now_us, actor, "result", outcome, None, detail)
         return {"outcome": outcome, "dossiers": []}
     if candidate is None or candidate not in json.loads(row.candidates):
-        audit(conn, now_us, actor, "result", "bad-candidate")
-        raise BadInput("bad-candidate", "the candidate was not offered for this lookup")
+        audit(conn, now_us, actor, "result", "bad-candidate")  # the lookup is used up too
+        return {"outcome": "bad-candidate", "dossiers": []}
     links = conn.execute(select(face_links.c.dossier_mac, face_links.c.dossier)
                          .where(face_links.c.template_id == candidate)).all()
     codes = sorted(faces.vault.open(link.dossier, candidate + link.dossier_mac).decode()
@@ -254,7 +278,7 @@ def forget_dossier(conn: Connection, faces: Faces, *, actor: str, dossier: str,
                    now_us: int) -> int:
     """Delete every template linked to ``dossier`` ("forget my face"); how many."""
     mac = faces.vault.mac("dossier", dossier)
-    ids = conn.execute(select(face_links.c.template_id.distinct())
+    ids = conn.execute(select(face_links.c.template_id).distinct()
                        .where(face_links.c.dossier_mac == mac)).scalars().all()
     for template_id in ids:
         _delete(conn, template_id)
@@ -281,7 +305,7 @@ def dossier_closed(conn: Connection, faces: Faces, *, actor: str, dossier: str,
     conn.execute(update(face_links).where(face_links.c.dossier_mac == mac,
                                           face_links.c.closed_us.is_(None))
                  .values(closed_us=closed_us))
-    ids = conn.execute(select(face_links.c.template_id.distinct())
+    ids = conn.execute(select(face_links.c.template_id).distinct()
                        .where(face_links.c.dossier_mac == mac)).scalars().all()
     keep = faces.settings.retention_days_after_close * DAY_US
     for template_id in ids:

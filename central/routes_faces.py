@@ -123,7 +123,7 @@ async def candidates(body: CandidatesRequest, fc: Faces, cat: Cat, db: Db,
         return faces.candidates(conn, fc, kiosk=kiosk,
                                 factor=(body.factor.kind, body.factor.value), now_us=now)
 
-    return JsonResponse(await db.run(work))
+    return _answer(await db.run(work))
 
 
 @router.post("/lookups/{lookup_id}/result")
@@ -131,9 +131,16 @@ async def result(lookup_id: str, body: ResultRequest, fc: Faces, cat: Cat, db: D
                  kiosk: Kiosk) -> JsonResponse:
     """Close the lookup; on a match, the codes of the citizen's dossiers."""
     now = to_micros(cat.now())
-    return JsonResponse(await db.run(lambda conn: faces.resolve(
+    return _answer(await db.run(lambda conn: faces.resolve(
         conn, fc, kiosk=kiosk, lookup_id=lookup_id, outcome=body.outcome,
         candidate=body.candidate, distance=body.distance, now_us=now)))
+
+
+def _answer(answer: dict[str, Any]) -> JsonResponse:
+    error = faces.refusal(answer)
+    if error is not None:
+        raise error
+    return JsonResponse(answer)
 
 
 @router.post("/forget")
