@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from drivers.url import DeviceURLError, parse_device_url
+from kiosk.faces.settings import FaceSettings
 from kiosk.health import HealthSettings
 from kiosk.presence import PresenceSettings
 from navigation.settings import NavigationSettings
@@ -206,6 +207,8 @@ class KioskConfig(BaseModel):
     speech: SpeechSettings | None = None
     """Voice in and out; leave the section out for a kiosk without voice."""
     features: FeaturesSection = FeaturesSection()
+    faces: FaceSettings = FaceSettings()
+    """Dossier lookup by face (off by default; needs the faces extra and a camera)."""
 
 
 def _check_url(value: str, schemes: tuple[str, ...]) -> str:
