@@ -164,8 +164,9 @@ async def main(rounds: int) -> dict[str, Any]:
                     assert isinstance(seen, Sighting) and seen.encoding is not None
                     return seen.encoding
 
-                for name, encode in [("ours", ours),
-                                     *[(k, lambda f=frame, run=v: run(f)) for k, v in plain.items()]]:
+                pipelines = [("ours", ours)] + [
+                    (k, lambda f=frame, run=v: run(f)) for k, v in plain.items()]
+                for name, encode in pipelines:
                     started = time.perf_counter()
                     got = await _lookup(service, settings, encode)
                     runs[name].append(time.perf_counter() - started)
