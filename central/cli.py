@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
         ("check-config", "validate a settings file"),
     ):
         sub.add_parser(name, help=text).add_argument("--config", required=True)
+    key = sub.add_parser("faces-key", help="write a new random key for face templates")
+    key.add_argument("file", help="key file to create (refuses to overwrite one)")
     openapi = sub.add_parser("openapi", help="print the OpenAPI schema as JSON")
     openapi.add_argument("--config", help="settings TOML (default: a built-in minimal centre)")
     return parser
@@ -76,12 +78,32 @@ def _serve(settings: CentralSettings, host: str, port: int) -> None:
     )
 
 
+def _faces_key(file: str) -> int:
+    """A new key, readable by its owner only; an existing file is never overwritten (a
+    lost key makes every face template unreadable)."""
+    import os
+
+    from central.face_vault import new_key
+
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        print(f"{file}: cannot create: {exc.strerror}", file=sys.stderr)
+        return EXIT_CONFIG
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(new_key() + "\n")
+    print(f"{file}: new face key written; set [faces] key_file = {file!r}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``central`` console script."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.command == "faces-key":
+        return _faces_key(args.file)
     try:
         settings = load_settings(args.config) if args.config else _minimal_settings()
     except ConfigError as exc:

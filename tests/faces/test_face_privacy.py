@@ -111,3 +111,15 @@ def test_central_refuses_to_start_with_faces_on_and_no_key(tmp_path: Path) -> No
     data["faces"] = {"enabled": True, "key_env": "NO_SUCH_FACE_KEY_HERE"}
     with pytest.raises(ConfigError, match="NO_SUCH_FACE_KEY_HERE"):
         create_app(CentralSettings.model_validate(data))
+
+
+def test_central_faces_key_writes_a_private_key_once(tmp_path: Path) -> None:
+    from central.cli import main
+
+    path = tmp_path / "face.key"
+    assert main(["faces-key", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert len(load_key(FaceSettings(key_file=str(path)))) == 32
+    before = path.read_bytes()
+    assert main(["faces-key", str(path)]) == 2
+    assert path.read_bytes() == before
