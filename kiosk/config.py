@@ -26,6 +26,7 @@ from pydantic import (
 
 from drivers.url import DeviceURLError, parse_device_url
 from kiosk.faces.settings import FaceSettings
+from kiosk.greeting import GreetingSettings
 from kiosk.health import HealthSettings
 from kiosk.presence import PresenceSettings
 from navigation.settings import NavigationSettings
@@ -203,6 +204,7 @@ class KioskConfig(BaseModel):
     tickets: TicketsSection = TicketsSection()
     navigation: NavigationSettings = NavigationSettings()
     presence: PresenceSettings = PresenceSettings()
+    greeting: GreetingSettings = GreetingSettings()
     health: HealthSettings = HealthSettings()
     speech: SpeechSettings | None = None
     """Voice in and out; leave the section out for a kiosk without voice."""

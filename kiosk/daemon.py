@@ -52,6 +52,7 @@ from kiosk.events import (
     describe,
 )
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
+from kiosk.greeting import Greeter
 from kiosk.health import serve_health
 from kiosk.help_call import HelpCall, HelpStatus
 from kiosk.inputs import apply_event
@@ -132,6 +133,8 @@ class KioskDaemon:
         self.robot, self.camera, self.voice = parts.robot, parts.camera, parts.voice
         self.has_base = self.robot is not None
         self.view = ScreenView(config, self.catalogue)
+        self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
+                               lambda: self.voice is not None and self.voice.busy, clock)
         self.flow = VisitorFlow(
             self,
             services=self.catalogue.codes(),
@@ -308,6 +311,10 @@ class KioskDaemon:
     def read_aloud(self) -> None:
         """Say what the screen shows, in the visit's language."""
         self.say(self.screen.spoken_text(), self.flow.visit.language)
+
+    def greet(self) -> None:
+        """Somebody walked up to the idle kiosk: greet them aloud, once per approach."""
+        self.greeter.person_arrived(self.flow.current_state_id)
 
     def speak_slower(self) -> None:
         """The citizen asked the kiosk to speak more slowly (for the rest of the run)."""

@@ -89,6 +89,9 @@ class InputTools(Protocol):
     def speak_slower(self) -> None:
         """Speak more slowly from now on."""
 
+    def greet(self) -> None:
+        """Somebody walked up to the idle kiosk: greet them aloud (kiosk.greeting)."""
+
 
 def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
     """The flow event (name and arguments) that ``event`` means, or (None, {}).
@@ -157,7 +160,10 @@ def apply_event(
         if event.target == "start" and isinstance(event.value, str):
             flow.set_language(event.value)  # a big language button on the attract screen
     if isinstance(event, PersonDetected):
-        return None, "handled" if flow.person_detected() else "ignored"
+        if not flow.person_detected():
+            return None, "ignored"
+        tools.greet()
+        return None, "handled"
     if isinstance(event, VoiceIntent):
         if event.language and event.language != flow.visit.language:
             flow.set_language(event.language)  # answer in the language it was asked in

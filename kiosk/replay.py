@@ -99,6 +99,9 @@ class _NoEffects:
     def speak_slower(self) -> None:
         """Nothing is said."""
 
+    def greet(self) -> None:
+        """Nothing is said."""
+
 
 @dataclass
 class ReplayReport:
