@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,7 @@ def check(config: KioskConfig) -> list[Finding]:
     findings = [_journal(config)]
     services = asyncio.run(_central(config, findings))
     findings += [_printer(config), _base(config), _camera(config), *_audio(config)]
+    findings.append(_faces(config))
     findings.append(_lobby(config, services))
     return findings
 
@@ -171,6 +173,29 @@ def _camera(config: KioskConfig) -> Finding:
         return Finding("camera", Verdict.WARN, f"{url}: {exc}",
                        "check the USB cable; the kiosk works without the camera")
     return Finding("camera", Verdict.OK, f"{url}: a {width}x{height} frame")
+
+
+def _faces(config: KioskConfig) -> Finding:
+    """The face lookup: models installed and loadable, and a camera to use them with."""
+    if not config.faces.enabled:
+        return Finding("faces", Verdict.OK, "off")
+    from kiosk.faces.engine import FaceEngine, ModelsMissing, model_files
+
+    started = time.monotonic()
+    try:
+        files = model_files()
+        FaceEngine.load(config.faces)
+    except (ModelsMissing, RuntimeError, OSError) as exc:
+        return Finding("faces", Verdict.FAIL, str(exc),
+                       "scripts/setup.sh installs the faces extra; or set [faces] enabled = false")
+    sizes = ", ".join(f"{role} {Path(path).name} {Path(path).stat().st_size // 2**20} MB"
+                      for role, path in sorted(files.items()))
+    found = f"models loaded in {time.monotonic() - started:.1f} s ({sizes})"
+    if config.devices.camera.startswith("none:"):
+        return Finding("faces", Verdict.WARN, f"{found}; no camera",
+                       "set devices.camera; until then the face button is hidden")
+    return Finding("faces", Verdict.OK, f"{found}; second factor {config.faces.second_factor}, "
+                   f"threshold {config.faces.threshold}, margin {config.faces.margin}")
 
 
 def _audio(config: KioskConfig) -> list[Finding]:

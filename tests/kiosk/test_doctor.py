@@ -86,3 +86,20 @@ def test_doctor_command_exit_codes(tmp_path: Path, loopback_central: EmbeddedCen
     )
     assert result.returncode == 1
     assert "FAIL printer: sim://?cover=open: cover open; fix: close the cover" in result.stdout
+
+
+def test_doctor_reports_the_face_models_and_the_camera(
+    tmp_path: Path, loopback_central: EmbeddedCentral
+) -> None:
+    on = {"faces.enabled": True, "devices.camera": "sim://?width=1280&height=720"}
+    findings = {f.part: f for f in check(_config(tmp_path, loopback_central, **on))}
+    faces = findings["faces"]
+    assert faces.verdict is Verdict.OK, faces.line()
+    assert "landmarks_5 shape_predictor_5_face_landmarks.dat" in faces.found
+    assert "shape_predictor_68" not in faces.found  # the non-commercial model: never loaded
+    assert "a 1280x720 frame" in findings["camera"].found
+    blind = check(_config(tmp_path, loopback_central, **{"faces.enabled": True,
+                                                         "devices.camera": "none://"}))
+    faces = {f.part: f for f in blind}["faces"]
+    assert faces.verdict is Verdict.WARN and "face button is hidden" in faces.fix
+    assert {f.part: f for f in check(_config(tmp_path, loopback_central))}["faces"].found == "off"
