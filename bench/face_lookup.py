@@ -156,7 +156,7 @@ async def main(rounds: int) -> dict[str, Any]:
         plain = {"plain_default": _plain(1), "plain_no_upsample": _plain(0)}
         for _ in range(rounds):
             for person, camera in cameras.items():
-                want = f"HS-{person}" if person else "-"
+                want = f"HS-{person}".upper() if person else "-"
                 frame = camera.read().pixels
 
                 def ours(frame: np.ndarray = frame) -> np.ndarray:

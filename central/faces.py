@@ -161,6 +161,11 @@ def check_factor(kind: str, value: str) -> str:
     return value
 
 
+def dossier_key(code: str) -> str:
+    """A dossier code as the dossier tables keep it (upper case, no spaces)."""
+    return code.strip().upper()
+
+
 def pack(encoding: list[float]) -> bytes:
     """128 finite numbers as little-endian doubles; BadInput otherwise."""
     if len(encoding) != ENCODING_SIZE or not all(
@@ -192,7 +197,7 @@ def enrol(conn: Connection, faces: Faces, *, actor: str, dossiers: list[str],
     vault, cfg = faces.vault, faces.settings
     blob = pack(encoding)
     factor_mac = vault.mac(factor[0], check_factor(*factor))
-    macs = {vault.mac("dossier", code): code for code in dossiers}
+    macs = {vault.mac("dossier", dossier_key(code)): dossier_key(code) for code in dossiers}
     old = conn.execute(select(face_links.c.template_id).distinct()
                        .where(face_links.c.dossier_mac.in_(list(macs)))).scalars().all()
     for template_id in old:
@@ -277,7 +282,7 @@ def resolve(conn: Connection, faces: Faces, *, kiosk: str, lookup_id: str, outco
 def forget_dossier(conn: Connection, faces: Faces, *, actor: str, dossier: str,
                    now_us: int) -> int:
     """Delete every template linked to ``dossier`` ("forget my face"); how many."""
-    mac = faces.vault.mac("dossier", dossier)
+    mac = faces.vault.mac("dossier", dossier_key(dossier))
     ids = conn.execute(select(face_links.c.template_id).distinct()
                        .where(face_links.c.dossier_mac == mac)).scalars().all()
     for template_id in ids:
@@ -301,7 +306,7 @@ def dossier_closed(conn: Connection, faces: Faces, *, actor: str, dossier: str,
     """Note that ``dossier`` was closed (returned to the citizen): each template whose
     dossiers are now all closed expires ``retention_days_after_close`` after the last
     one. Issue 8's dossier adapter calls this when a dossier reaches its final status."""
-    mac = faces.vault.mac("dossier", dossier)
+    mac = faces.vault.mac("dossier", dossier_key(dossier))
     conn.execute(update(face_links).where(face_links.c.dossier_mac == mac,
                                           face_links.c.closed_us.is_(None))
                  .values(closed_us=closed_us))

@@ -35,7 +35,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 429)
 }
 _STRICT = ConfigDict(extra="forbid")
-_CODE = r"^[A-Za-z0-9][A-Za-z0-9./-]{0,47}$"
+_CODE = r"^[A-Za-z0-9][A-Za-z0-9.\-]{3,39}$"  # dossier codes as centres print them
 DossierCode = Annotated[str, Field(pattern=_CODE)]
 
 router = APIRouter(prefix="/api/v1/faces", responses=_ERRORS, tags=["faces"])
