@@ -50,35 +50,60 @@ from kiosk.tickets.client import CentralClient  # noqa: E402
 FACES = ROOT.parent / "shared" / "faces"
 if not FACES.is_dir():
     FACES = Path("/work/shared/faces")
-ENROLLED = {"obama": "obama_1.jpg", "kit": "kit_harington_1.jpg", "rose": "rose_leslie_1.jpg",
-            "biden": "biden_2.jpg"}
-PROBES = {"obama": "obama_2.jpg", "kit": "kit_harington_2.jpg", "rose": "rose_leslie_2.jpg",
-          None: "alex_lacamoire_1.jpg"}
-PEOPLE = {"obama": ["obama_1.jpg", "obama_2.jpg"], "biden": ["biden_1.jpg", "biden_2.jpg"],
-          "kit": ["kit_harington_1.jpg", "kit_harington_2.jpg"],
-          "rose": ["rose_leslie_1.jpg", "rose_leslie_2.jpg"], "alex": ["alex_lacamoire_1.jpg"]}
+ENROLLED = {
+    "obama": "obama_1.jpg",
+    "kit": "kit_harington_1.jpg",
+    "rose": "rose_leslie_1.jpg",
+    "biden": "biden_2.jpg",
+}
+PROBES = {
+    "obama": "obama_2.jpg",
+    "kit": "kit_harington_2.jpg",
+    "rose": "rose_leslie_2.jpg",
+    None: "alex_lacamoire_1.jpg",
+}
+PEOPLE = {
+    "obama": ["obama_1.jpg", "obama_2.jpg"],
+    "biden": ["biden_1.jpg", "biden_2.jpg"],
+    "kit": ["kit_harington_1.jpg", "kit_harington_2.jpg"],
+    "rose": ["rose_leslie_1.jpg", "rose_leslie_2.jpg"],
+    "alex": ["alex_lacamoire_1.jpg"],
+}
 KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 TOKEN = "bench-kiosk-token-0000"
 
 
 def _stats(samples: list[float]) -> dict[str, float]:
     ms = sorted(s * 1000 for s in samples)
-    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 1),
-            "p95_ms": round(ms[min(len(ms) - 1, int(round(len(ms) * 0.95)) - 1)], 1),
-            "max_ms": round(ms[-1], 1)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(ms[min(len(ms) - 1, int(round(len(ms) * 0.95)) - 1)], 1),
+        "max_ms": round(ms[-1], 1),
+    }
 
 
 def _central(folder: Path) -> Any:
     key = folder / "face.key"
     key.write_text(KEY)
-    return create_app(CentralSettings.model_validate({
-        "database_url": f"sqlite:///{folder}/central.db",
-        "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
-        "counters": [{"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"],
-                      "token": "bench-counter-token-00"}],
-        "kiosks": [{"id": "K1", "token": TOKEN, "offline_prefix": "K1"}],
-        "faces": {"enabled": True, "key_file": str(key), "lookups_per_minute": 1000},
-    }))
+    return create_app(
+        CentralSettings.model_validate(
+            {
+                "database_url": f"sqlite:///{folder}/central.db",
+                "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
+                "counters": [
+                    {
+                        "code": "Q1",
+                        "name": "Quầy 1",
+                        "services": ["tu-phap"],
+                        "token": "bench-counter-token-00",
+                    }
+                ],
+                "kiosks": [{"id": "K1", "token": TOKEN, "offline_prefix": "K1"}],
+                "faces": {"enabled": True, "key_file": str(key), "lookups_per_minute": 1000},
+            }
+        )
+    )
 
 
 async def _lookup(service: FaceService, settings: FaceSettings, encode: Any) -> str:
@@ -112,26 +137,40 @@ def _distances(engine: FaceEngine) -> dict[str, Any]:
     same, other = [], []
     for a, b in itertools.combinations(enc, 2):
         (same if owner[a] == owner[b] else other).append(distance(enc[a], enc[b]))
-    return {"same_person": [round(min(same), 3), round(max(same), 3)],
-            "different_people": [round(min(other), 3), round(max(other), 3)],
-            "threshold": engine.settings.threshold, "margin": engine.settings.margin}
+    return {
+        "same_person": [round(min(same), 3), round(max(same), 3)],
+        "different_people": [round(min(other), 3), round(max(other), 3)],
+        "threshold": engine.settings.threshold,
+        "margin": engine.settings.margin,
+    }
 
 
 def _rss(code: str) -> float:
-    script = code + "\nimport re;print(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status')" \
+    script = (
+        code + "\nimport re;print(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status')"
         ".read()).group(1))"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=ROOT, env={"PYTHONPATH": str(ROOT), "SDL_VIDEODRIVER": "dummy",
-                                        "SDL_AUDIODRIVER": "dummy"}, check=True)
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"},
+        check=True,
+    )
     return round(int(out.stdout.strip().splitlines()[-1]) / 1024, 1)
 
 
 def _memory(quick: bool) -> dict[str, float]:
     daemon = "import kiosk.daemon, kiosk.demo, pygame; pygame.init()"
-    engine = ("from kiosk.faces.engine import FaceEngine; from kiosk.faces.settings import "
-              "FaceSettings; FaceEngine.load(FaceSettings())")
-    out = {"daemon_modules_mb": _rss(daemon),
-           "daemon_with_face_engine_mb": _rss(daemon + "; " + engine)}
+    engine = (
+        "from kiosk.faces.engine import FaceEngine; from kiosk.faces.settings import "
+        "FaceSettings; FaceEngine.load(FaceSettings())"
+    )
+    out = {
+        "daemon_modules_mb": _rss(daemon),
+        "daemon_with_face_engine_mb": _rss(daemon + "; " + engine),
+    }
     if not quick:
         out["daemon_with_face_recognition_import_mb"] = _rss(daemon + "; import face_recognition")
     return out
@@ -144,15 +183,17 @@ async def main(rounds: int) -> dict[str, Any]:
     load_s = time.perf_counter() - load_started
     with tempfile.TemporaryDirectory() as folder:
         app = _central(Path(folder))
-        service = FaceService(CentralClient("http://central.test", TOKEN,
-                                            transport=httpx.ASGITransport(app)))
+        service = FaceService(
+            CentralClient("http://central.test", TOKEN, transport=httpx.ASGITransport(app))
+        )
         for person, name in ENROLLED.items():
             seen = engine.analyse(load_photo(FACES / name), encode=True)
             assert isinstance(seen, Sighting) and seen.encoding is not None
-            await service.enrol([f"HS-{person}"], ("birth_year", "1961"), seen.encoding,
-                                "vi:bench")
-        cameras = {person: PhotoCamera([load_photo(FACES / name)], 1280, 720, seed=i)
-                   for i, (person, name) in enumerate(PROBES.items())}
+            await service.enrol([f"HS-{person}"], ("birth_year", "1961"), seen.encoding, "vi:bench")
+        cameras = {
+            person: PhotoCamera([load_photo(FACES / name)], 1280, 720, seed=i)
+            for i, (person, name) in enumerate(PROBES.items())
+        }
         runs: dict[str, list[float]] = {"ours": [], "plain_default": [], "plain_no_upsample": []}
         cpu: dict[str, list[float]] = {name: [] for name in runs}
         wrong = 0
@@ -168,7 +209,8 @@ async def main(rounds: int) -> dict[str, Any]:
                     return seen.encoding
 
                 pipelines = [("ours", ours)] + [
-                    (k, lambda f=frame, run=v: run(f)) for k, v in plain.items()]
+                    (k, lambda f=frame, run=v: run(f)) for k, v in plain.items()
+                ]
                 for name, encode in pipelines:
                     started, cpu_started = time.perf_counter(), time.process_time()
                     got = await _lookup(service, settings, encode)
@@ -188,14 +230,18 @@ async def main(rounds: int) -> dict[str, Any]:
         "button_to_result": stats,
         # CPU time of the same lookups: what one idle core would take (the machine is shared)
         "button_to_result_cpu": {name: _stats(samples) for name, samples in cpu.items()},
-        "speedup_p50_vs_plain_default": round(stats["plain_default"]["p50_ms"]
-                                              / stats["ours"]["p50_ms"], 2),
-        "speedup_p50_vs_plain_no_upsample": round(stats["plain_no_upsample"]["p50_ms"]
-                                                  / stats["ours"]["p50_ms"], 2),
-        "targets": {"p95_ms_max": 400, "speedup_min": 2.0,
-                    "p95_met": stats["ours"]["p95_ms"] <= 400,
-                    "speedup_met": stats["plain_default"]["p50_ms"]
-                    / stats["ours"]["p50_ms"] >= 2.0},
+        "speedup_p50_vs_plain_default": round(
+            stats["plain_default"]["p50_ms"] / stats["ours"]["p50_ms"], 2
+        ),
+        "speedup_p50_vs_plain_no_upsample": round(
+            stats["plain_no_upsample"]["p50_ms"] / stats["ours"]["p50_ms"], 2
+        ),
+        "targets": {
+            "p95_ms_max": 400,
+            "speedup_min": 2.0,
+            "p95_met": stats["ours"]["p95_ms"] <= 400,
+            "speedup_met": stats["plain_default"]["p50_ms"] / stats["ours"]["p50_ms"] >= 2.0,
+        },
         "distances": _distances(engine),
         "memory": _memory(rounds == 1),
     }

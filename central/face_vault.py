@@ -86,11 +86,14 @@ class FaceVault:
     def open(self, sealed: bytes, row: str) -> bytes:
         """The plain bytes; VaultError when the key or the row does not fit."""
         try:
-            return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:],
-                                      row.encode("utf-8"))
+            return self._aead.decrypt(
+                sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], row.encode("utf-8")
+            )
         except (InvalidTag, ValueError) as exc:
-            _LOGGER.error("TECHNICIAN: a face row does not open with the configured key "
-                          "(key changed or row tampered with)")
+            _LOGGER.error(
+                "TECHNICIAN: a face row does not open with the configured key "
+                "(key changed or row tampered with)"
+            )
             raise VaultError("internal", "internal server error") from exc
 
     def mac(self, kind: str, value: str) -> str:

@@ -69,8 +69,12 @@ face_templates = Table(
 face_links = Table(
     "face_links",
     metadata,
-    Column("template_id", String(32), ForeignKey("face_templates.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "template_id",
+        String(32),
+        ForeignKey("face_templates.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("dossier_mac", String(64), primary_key=True),
     Column("dossier", LargeBinary, nullable=False),  # sealed dossier code
     Column("closed_us", BigInteger, nullable=True),
@@ -130,8 +134,11 @@ def open_faces(settings: FaceSettings) -> Faces | None:
     if not settings.enabled:
         return None
     vault = FaceVault(load_key(settings))
-    _LOGGER.info("faces enabled: key %s, templates expire %d days after the last dossier "
-                 "closed", vault.key_id, settings.retention_days_after_close)
+    _LOGGER.info(
+        "faces enabled: key %s, templates expire %d days after the last dossier closed",
+        vault.key_id,
+        settings.retention_days_after_close,
+    )
     return Faces(vault, settings)
 
 
@@ -139,19 +146,26 @@ def start(conn: Connection, faces: Faces, now_us: int) -> None:
     """At start-up: purge what expired while central was down; warn about templates
     sealed with another key (they can no longer be found, and expire in time)."""
     purge_expired(conn, now_us)
-    stale = conn.execute(select(func.count()).select_from(face_templates)
-                         .where(face_templates.c.key_id != faces.vault.key_id)).scalar_one()
+    stale = conn.execute(
+        select(func.count())
+        .select_from(face_templates)
+        .where(face_templates.c.key_id != faces.vault.key_id)
+    ).scalar_one()
     if stale:
-        _LOGGER.error("TECHNICIAN: %d face template(s) sealed with another key: restore the "
-                      "old key file, or let them expire", stale)
+        _LOGGER.error(
+            "TECHNICIAN: %d face template(s) sealed with another key: restore the "
+            "old key file, or let them expire",
+            stale,
+        )
 
 
 def check_factor(kind: str, value: str) -> str:
     """The second factor normalised, or BadInput naming what is wrong."""
     value = value.strip()
     if kind == "birth_year":
-        if not (value.isascii() and value.isdigit() and len(value) == 4
-                and 1900 <= int(value) <= 2100):
+        if not (
+            value.isascii() and value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100
+        ):
             raise BadInput("bad-factor", "birth_year: four digits, e.g. 1962")
     elif kind == "phone_last4":
         if not (value.isascii() and value.isdigit() and len(value) == 4):
@@ -180,62 +194,120 @@ def unpack(blob: bytes) -> list[float]:
     return list(struct.unpack(f"<{ENCODING_SIZE}d", blob))
 
 
-def audit(conn: Connection, now_us: int, actor: str, action: str, outcome: str,
-          template_id: str | None = None, detail: str = "") -> None:
+def audit(
+    conn: Connection,
+    now_us: int,
+    actor: str,
+    action: str,
+    outcome: str,
+    template_id: str | None = None,
+    detail: str = "",
+) -> None:
     """One line of the audit log (and of the journal, with the same fields)."""
-    conn.execute(insert(face_audit).values(at_us=now_us, actor=actor, action=action,
-                                           outcome=outcome, template_id=template_id,
-                                           detail=detail[:120]))
+    conn.execute(
+        insert(face_audit).values(
+            at_us=now_us,
+            actor=actor,
+            action=action,
+            outcome=outcome,
+            template_id=template_id,
+            detail=detail[:120],
+        )
+    )
     _LOGGER.info("face %s by %s: %s %s %s", action, actor, outcome, template_id or "", detail)
 
 
-def enrol(conn: Connection, faces: Faces, *, actor: str, dossiers: list[str],
-          factor: tuple[str, str], encoding: list[float], consent: str, now_us: int
-          ) -> dict[str, Any]:
+def enrol(
+    conn: Connection,
+    faces: Faces,
+    *,
+    actor: str,
+    dossiers: list[str],
+    factor: tuple[str, str],
+    encoding: list[float],
+    consent: str,
+    now_us: int,
+) -> dict[str, Any]:
     """Store a template linked to ``dossiers``; an earlier template of the same dossiers
     is replaced (one face per citizen's dossier, and fewer candidates)."""
     vault, cfg = faces.vault, faces.settings
     blob = pack(encoding)
     factor_mac = vault.mac(factor[0], check_factor(*factor))
     macs = {vault.mac("dossier", dossier_key(code)): dossier_key(code) for code in dossiers}
-    old = conn.execute(select(face_links.c.template_id).distinct()
-                       .where(face_links.c.dossier_mac.in_(list(macs)))).scalars().all()
+    old = (
+        conn.execute(
+            select(face_links.c.template_id)
+            .distinct()
+            .where(face_links.c.dossier_mac.in_(list(macs)))
+        )
+        .scalars()
+        .all()
+    )
     for template_id in old:
         _delete(conn, template_id)
         audit(conn, now_us, actor, "delete", "replaced", template_id)
     template_id = secrets.token_hex(16)
     expires_us = now_us + cfg.max_age_days * DAY_US
-    conn.execute(insert(face_templates).values(
-        id=template_id, factor_mac=factor_mac, key_id=vault.key_id,
-        template=vault.seal(blob, template_id), created_us=now_us, expires_us=expires_us))
+    conn.execute(
+        insert(face_templates).values(
+            id=template_id,
+            factor_mac=factor_mac,
+            key_id=vault.key_id,
+            template=vault.seal(blob, template_id),
+            created_us=now_us,
+            expires_us=expires_us,
+        )
+    )
     for mac, code in macs.items():
-        conn.execute(insert(face_links).values(
-            template_id=template_id, dossier_mac=mac,
-            dossier=vault.seal(code.encode(), template_id + mac)))
-    audit(conn, now_us, actor, "enrol", "ok", template_id,
-          f"{len(macs)} dossier(s), consent {consent}")
+        conn.execute(
+            insert(face_links).values(
+                template_id=template_id,
+                dossier_mac=mac,
+                dossier=vault.seal(code.encode(), template_id + mac),
+            )
+        )
+    audit(
+        conn,
+        now_us,
+        actor,
+        "enrol",
+        "ok",
+        template_id,
+        f"{len(macs)} dossier(s), consent {consent}",
+    )
     return {"id": template_id, "expires_us": expires_us}
 
 
-def candidates(conn: Connection, faces: Faces, *, kiosk: str, factor: tuple[str, str],
-               now_us: int) -> dict[str, Any]:
+def candidates(
+    conn: Connection, faces: Faces, *, kiosk: str, factor: tuple[str, str], now_us: int
+) -> dict[str, Any]:
     """The templates the second factor selects, opened, under a new lookup id."""
     vault, cfg = faces.vault, faces.settings
     actor = f"kiosk:{kiosk}"
-    conn.execute(delete(face_lookups).where(
-        face_lookups.c.created_us < now_us - cfg.lookup_ttl_s * 1_000_000))
-    recent = conn.execute(select(func.count()).select_from(face_audit).where(
-        face_audit.c.actor == actor, face_audit.c.action == "lookup",
-        face_audit.c.outcome != "rate-limited",
-        face_audit.c.at_us >= now_us - 60_000_000)).scalar_one()
+    conn.execute(
+        delete(face_lookups).where(
+            face_lookups.c.created_us < now_us - cfg.lookup_ttl_s * 1_000_000
+        )
+    )
+    recent = conn.execute(
+        select(func.count())
+        .select_from(face_audit)
+        .where(
+            face_audit.c.actor == actor,
+            face_audit.c.action == "lookup",
+            face_audit.c.outcome != "rate-limited",
+            face_audit.c.at_us >= now_us - 60_000_000,
+        )
+    ).scalar_one()
     if recent >= cfg.lookups_per_minute:
         audit(conn, now_us, actor, "lookup", "rate-limited")  # kept: the caller raises after
         return {"lookup": None, "outcome": "rate-limited", "candidates": []}
     factor_mac = vault.mac(factor[0], check_factor(*factor))
-    rows = conn.execute(select(face_templates.c.id, face_templates.c.template)
-                        .where(face_templates.c.factor_mac == factor_mac,
-                               face_templates.c.expires_us > now_us)
-                        .limit(cfg.max_candidates + 1)).all()
+    rows = conn.execute(
+        select(face_templates.c.id, face_templates.c.template)
+        .where(face_templates.c.factor_mac == factor_mac, face_templates.c.expires_us > now_us)
+        .limit(cfg.max_candidates + 1)
+    ).all()
     if len(rows) > cfg.max_candidates:
         audit(conn, now_us, actor, "lookup", "too-many", None, f">{cfg.max_candidates}")
         return {"lookup": None, "outcome": "too-many", "candidates": []}
@@ -243,24 +315,44 @@ def candidates(conn: Connection, faces: Faces, *, kiosk: str, factor: tuple[str,
         audit(conn, now_us, actor, "lookup", "no-candidates")
         return {"lookup": None, "outcome": "no-candidates", "candidates": []}
     lookup_id = secrets.token_hex(16)
-    conn.execute(insert(face_lookups).values(id=lookup_id, kiosk_id=kiosk, created_us=now_us,
-                                             candidates=json.dumps([r.id for r in rows])))
+    conn.execute(
+        insert(face_lookups).values(
+            id=lookup_id,
+            kiosk_id=kiosk,
+            created_us=now_us,
+            candidates=json.dumps([r.id for r in rows]),
+        )
+    )
     audit(conn, now_us, actor, "lookup", "candidates", None, f"{len(rows)} candidate(s)")
     return {
         "lookup": lookup_id,
         "outcome": "candidates",
-        "candidates": [{"id": r.id, "encoding": unpack(vault.open(r.template, r.id))}
-                       for r in rows],
+        "candidates": [
+            {"id": r.id, "encoding": unpack(vault.open(r.template, r.id))} for r in rows
+        ],
     }
 
 
-def resolve(conn: Connection, faces: Faces, *, kiosk: str, lookup_id: str, outcome: str,
-            candidate: str | None, distance: float | None, now_us: int) -> dict[str, Any]:
+def resolve(
+    conn: Connection,
+    faces: Faces,
+    *,
+    kiosk: str,
+    lookup_id: str,
+    outcome: str,
+    candidate: str | None,
+    distance: float | None,
+    now_us: int,
+) -> dict[str, Any]:
     """Close a lookup with the kiosk's decision; on a match, the dossiers' codes."""
     actor = f"kiosk:{kiosk}"
-    row = conn.execute(select(face_lookups).where(
-        face_lookups.c.id == lookup_id, face_lookups.c.kiosk_id == kiosk,
-        face_lookups.c.created_us >= now_us - faces.settings.lookup_ttl_s * 1_000_000)).first()
+    row = conn.execute(
+        select(face_lookups).where(
+            face_lookups.c.id == lookup_id,
+            face_lookups.c.kiosk_id == kiosk,
+            face_lookups.c.created_us >= now_us - faces.settings.lookup_ttl_s * 1_000_000,
+        )
+    ).first()
     if row is None:
         raise NotFound("unknown-lookup", "no such lookup in progress for this kiosk")
     conn.execute(delete(face_lookups).where(face_lookups.c.id == lookup_id))
@@ -271,20 +363,28 @@ def resolve(conn: Connection, faces: Faces, *, kiosk: str, lookup_id: str, outco
     if candidate is None or candidate not in json.loads(row.candidates):
         audit(conn, now_us, actor, "result", "bad-candidate")  # the lookup is used up too
         return {"outcome": "bad-candidate", "dossiers": []}
-    links = conn.execute(select(face_links.c.dossier_mac, face_links.c.dossier)
-                         .where(face_links.c.template_id == candidate)).all()
-    codes = sorted(faces.vault.open(link.dossier, candidate + link.dossier_mac).decode()
-                   for link in links)
+    links = conn.execute(
+        select(face_links.c.dossier_mac, face_links.c.dossier).where(
+            face_links.c.template_id == candidate
+        )
+    ).all()
+    codes = sorted(
+        faces.vault.open(link.dossier, candidate + link.dossier_mac).decode() for link in links
+    )
     audit(conn, now_us, actor, "result", "match", candidate, detail)
     return {"outcome": "match", "dossiers": codes}
 
 
-def forget_dossier(conn: Connection, faces: Faces, *, actor: str, dossier: str,
-                   now_us: int) -> int:
+def forget_dossier(conn: Connection, faces: Faces, *, actor: str, dossier: str, now_us: int) -> int:
     """Delete every template linked to ``dossier`` ("forget my face"); how many."""
     mac = faces.vault.mac("dossier", dossier_key(dossier))
-    ids = conn.execute(select(face_links.c.template_id).distinct()
-                       .where(face_links.c.dossier_mac == mac)).scalars().all()
+    ids = (
+        conn.execute(
+            select(face_links.c.template_id).distinct().where(face_links.c.dossier_mac == mac)
+        )
+        .scalars()
+        .all()
+    )
     for template_id in ids:
         _delete(conn, template_id)
         audit(conn, now_us, actor, "delete", "withdrawn", template_id)
@@ -301,35 +401,60 @@ def forget_template(conn: Connection, *, actor: str, template_id: str, now_us: i
     audit(conn, now_us, actor, "delete", "withdrawn", template_id)
 
 
-def dossier_closed(conn: Connection, faces: Faces, *, actor: str, dossier: str,
-                   closed_us: int) -> int:
+def dossier_closed(
+    conn: Connection, faces: Faces, *, actor: str, dossier: str, closed_us: int
+) -> int:
     """Note that ``dossier`` was closed (returned to the citizen): each template whose
     dossiers are now all closed expires ``retention_days_after_close`` after the last
     one. Issue 8's dossier adapter calls this when a dossier reaches its final status."""
     mac = faces.vault.mac("dossier", dossier_key(dossier))
-    conn.execute(update(face_links).where(face_links.c.dossier_mac == mac,
-                                          face_links.c.closed_us.is_(None))
-                 .values(closed_us=closed_us))
-    ids = conn.execute(select(face_links.c.template_id).distinct()
-                       .where(face_links.c.dossier_mac == mac)).scalars().all()
+    conn.execute(
+        update(face_links)
+        .where(face_links.c.dossier_mac == mac, face_links.c.closed_us.is_(None))
+        .values(closed_us=closed_us)
+    )
+    ids = (
+        conn.execute(
+            select(face_links.c.template_id).distinct().where(face_links.c.dossier_mac == mac)
+        )
+        .scalars()
+        .all()
+    )
     keep = faces.settings.retention_days_after_close * DAY_US
     for template_id in ids:
-        closed = conn.execute(select(face_links.c.closed_us)
-                              .where(face_links.c.template_id == template_id)).scalars().all()
+        closed = (
+            conn.execute(
+                select(face_links.c.closed_us).where(face_links.c.template_id == template_id)
+            )
+            .scalars()
+            .all()
+        )
         if all(c is not None for c in closed):
             until = max(c for c in closed if c is not None) + keep
-            conn.execute(update(face_templates).where(face_templates.c.id == template_id,
-                                                      face_templates.c.expires_us > until)
-                         .values(expires_us=until))
-            audit(conn, closed_us, actor, "expiry", "set", template_id,
-                  f"in {faces.settings.retention_days_after_close} days")
+            conn.execute(
+                update(face_templates)
+                .where(face_templates.c.id == template_id, face_templates.c.expires_us > until)
+                .values(expires_us=until)
+            )
+            audit(
+                conn,
+                closed_us,
+                actor,
+                "expiry",
+                "set",
+                template_id,
+                f"in {faces.settings.retention_days_after_close} days",
+            )
     return len(ids)
 
 
 def purge_expired(conn: Connection, now_us: int) -> int:
     """Delete the templates whose time is up; how many."""
-    ids = conn.execute(select(face_templates.c.id)
-                       .where(face_templates.c.expires_us <= now_us)).scalars().all()
+    ids = (
+        conn.execute(select(face_templates.c.id).where(face_templates.c.expires_us <= now_us))
+        .scalars()
+        .all()
+    )
     for template_id in ids:
         _delete(conn, template_id)
         audit(conn, now_us, "central", "delete", "expired", template_id)

@@ -104,36 +104,57 @@ async def enrol(body: EnrolRequest, fc: Faces, cat: Cat, db: Db, who: Anyone) ->
 
     def work(conn: Connection) -> dict[str, Any]:
         faces.purge_expired(conn, now)
-        made = faces.enrol(conn, fc, actor=_actor(who), dossiers=body.dossiers,
-                           factor=(body.factor.kind, body.factor.value),
-                           encoding=body.encoding, consent=body.consent, now_us=now)
+        made = faces.enrol(
+            conn,
+            fc,
+            actor=_actor(who),
+            dossiers=body.dossiers,
+            factor=(body.factor.kind, body.factor.value),
+            encoding=body.encoding,
+            consent=body.consent,
+            now_us=now,
+        )
         return {"id": made["id"], "expires_at": cat.to_local_iso(made["expires_us"])}
 
     return JsonResponse(await db.run(work), status_code=201)
 
 
 @router.post("/candidates")
-async def candidates(body: CandidatesRequest, fc: Faces, cat: Cat, db: Db,
-                     kiosk: Kiosk) -> JsonResponse:
+async def candidates(
+    body: CandidatesRequest, fc: Faces, cat: Cat, db: Db, kiosk: Kiosk
+) -> JsonResponse:
     """The templates the second factor selects (at most ``max_candidates``)."""
     now = to_micros(cat.now())
 
     def work(conn: Connection) -> dict[str, Any]:
         faces.purge_expired(conn, now)
-        return faces.candidates(conn, fc, kiosk=kiosk,
-                                factor=(body.factor.kind, body.factor.value), now_us=now)
+        return faces.candidates(
+            conn, fc, kiosk=kiosk, factor=(body.factor.kind, body.factor.value), now_us=now
+        )
 
     return _answer(await db.run(work))
 
 
 @router.post("/lookups/{lookup_id}/result")
-async def result(lookup_id: str, body: ResultRequest, fc: Faces, cat: Cat, db: Db,
-                 kiosk: Kiosk) -> JsonResponse:
+async def result(
+    lookup_id: str, body: ResultRequest, fc: Faces, cat: Cat, db: Db, kiosk: Kiosk
+) -> JsonResponse:
     """Close the lookup; on a match, the codes of the citizen's dossiers."""
     now = to_micros(cat.now())
-    return _answer(await db.run(lambda conn: faces.resolve(
-        conn, fc, kiosk=kiosk, lookup_id=lookup_id, outcome=body.outcome,
-        candidate=body.candidate, distance=body.distance, now_us=now)))
+    return _answer(
+        await db.run(
+            lambda conn: faces.resolve(
+                conn,
+                fc,
+                kiosk=kiosk,
+                lookup_id=lookup_id,
+                outcome=body.outcome,
+                candidate=body.candidate,
+                distance=body.distance,
+                now_us=now,
+            )
+        )
+    )
 
 
 def _answer(answer: dict[str, Any]) -> JsonResponse:
@@ -147,26 +168,37 @@ def _answer(answer: dict[str, Any]) -> JsonResponse:
 async def forget(body: ForgetRequest, fc: Faces, cat: Cat, db: Db, who: Anyone) -> JsonResponse:
     """Delete the face template(s) linked to a dossier, at once."""
     now = to_micros(cat.now())
-    deleted = await db.run(lambda conn: faces.forget_dossier(
-        conn, fc, actor=_actor(who), dossier=body.dossier, now_us=now))
+    deleted = await db.run(
+        lambda conn: faces.forget_dossier(
+            conn, fc, actor=_actor(who), dossier=body.dossier, now_us=now
+        )
+    )
     return JsonResponse({"deleted": deleted})
 
 
 @router.delete("/{template_id}")
-async def forget_one(template_id: str, fc: Faces, cat: Cat, db: Db,
-                     counter: Counter) -> JsonResponse:
+async def forget_one(
+    template_id: str, fc: Faces, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
     """Delete one template by id (counters only)."""
     now = to_micros(cat.now())
-    await db.run(lambda conn: faces.forget_template(
-        conn, actor=f"counter:{counter}", template_id=template_id, now_us=now))
+    await db.run(
+        lambda conn: faces.forget_template(
+            conn, actor=f"counter:{counter}", template_id=template_id, now_us=now
+        )
+    )
     return JsonResponse({"deleted": 1})
 
 
 @router.post("/dossiers/{code}/closed")
-async def closed(code: Annotated[str, Path(pattern=_CODE)], fc: Faces, cat: Cat, db: Db,
-                 counter: Counter) -> JsonResponse:
+async def closed(
+    code: Annotated[str, Path(pattern=_CODE)], fc: Faces, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
     """The dossier was closed: its templates expire after the retention time."""
     now = to_micros(cat.now())
-    count = await db.run(lambda conn: faces.dossier_closed(
-        conn, fc, actor=f"counter:{counter}", dossier=code, closed_us=now))
+    count = await db.run(
+        lambda conn: faces.dossier_closed(
+            conn, fc, actor=f"counter:{counter}", dossier=code, closed_us=now
+        )
+    )
     return JsonResponse({"templates": count})

@@ -22,7 +22,7 @@ _LOGGER = logging.getLogger(__name__)
 
 GREETINGS = {
     "vi": "Kính chào quý khách. Xin mời quý khách chạm vào màn hình để lấy số thứ tự "
-          "hoặc tra cứu hồ sơ.",
+    "hoặc tra cứu hồ sơ.",
     "en": "Welcome. Please touch the screen to take a number or look up your dossier.",
     "ko": "어서 오십시오. 번호표를 받거나 서류를 조회하시려면 화면을 눌러 주십시오.",
 }
@@ -42,9 +42,14 @@ class GreetingSettings(BaseModel):
 class Greeter:
     """Decides, for each arrival, whether to greet aloud, and does it through ``say``."""
 
-    def __init__(self, settings: GreetingSettings, language: str,
-                 say: Callable[[str, str], None], busy: Callable[[], bool],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        settings: GreetingSettings,
+        language: str,
+        say: Callable[[str, str], None],
+        busy: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
         self.language = language if language in GREETINGS else "vi"
         self._say, self._busy, self._clock = say, busy, clock

@@ -47,8 +47,15 @@ def place(photo: Pixels, width: int, height: int, *, mirrored: bool = False) -> 
 class PhotoCamera(Camera):
     """Plays ``photos`` in turn (one per ``read``, looping), or holds the one ``show``n."""
 
-    def __init__(self, photos: Sequence[Pixels], width: int = 1280, height: int = 720,
-                 *, seed: int = 0, noise: int = 3) -> None:
+    def __init__(
+        self,
+        photos: Sequence[Pixels],
+        width: int = 1280,
+        height: int = 720,
+        *,
+        seed: int = 0,
+        noise: int = 3,
+    ) -> None:
         self.width, self.height = width, height
         self._frames = [place(p, width, height) for p in photos]
         self._next = 0
@@ -72,7 +79,6 @@ class PhotoCamera(Camera):
         self._next += 1
         if not self._noise:
             return Frame(base.copy(), time.monotonic())
-        noise = self._rng.integers(-self._noise, self._noise + 1, size=base.shape,
-                                   dtype=np.int16)
+        noise = self._rng.integers(-self._noise, self._noise + 1, size=base.shape, dtype=np.int16)
         pixels = np.clip(base.astype(np.int16) + noise, 0, 255).astype(np.uint8)
         return Frame(pixels, time.monotonic())

@@ -81,8 +81,9 @@ def model_files() -> dict[str, str]:
 class FaceEngine:
     """dlib's HOG detector, 5-point landmarks and ResNet encoder; see the module doc."""
 
-    def __init__(self, settings: FaceSettings, *, detector: Any, predictor: Any,
-                 encoder: Any) -> None:
+    def __init__(
+        self, settings: FaceSettings, *, detector: Any, predictor: Any, encoder: Any
+    ) -> None:
         self.settings = settings
         self._detector, self._predictor, self._encoder = detector, predictor, encoder
 
@@ -95,13 +96,19 @@ class FaceEngine:
         except ImportError as exc:
             raise ModelsMissing(f"dlib not installed ({exc}): pip install '.[faces]'") from exc
         _LOGGER.info("face models loaded: %s", ", ".join(sorted(files)))
-        return cls(settings, detector=dlib.get_frontal_face_detector(),
-                   predictor=dlib.shape_predictor(files["landmarks_5"]),
-                   encoder=dlib.face_recognition_model_v1(files["encoder"]))
+        return cls(
+            settings,
+            detector=dlib.get_frontal_face_detector(),
+            predictor=dlib.shape_predictor(files["landmarks_5"]),
+            encoder=dlib.face_recognition_model_v1(files["encoder"]),
+        )
 
-    def analyse(self, pixels: npt.NDArray[np.uint8], *,
-                encode: bool | Callable[[tuple[Point, ...]], bool] = False
-                ) -> Sighting | FaceProblem:
+    def analyse(
+        self,
+        pixels: npt.NDArray[np.uint8],
+        *,
+        encode: bool | Callable[[tuple[Point, ...]], bool] = False,
+    ) -> Sighting | FaceProblem:
         """The one usable face in an RGB frame, or what is wrong with the frame.
         ``encode`` is True, or a test on the landmarks (encode only a straight look)."""
         import dlib
@@ -134,16 +141,20 @@ class FaceEngine:
         # The crop around the face, with room for the encoder's 25 % padding and alignment.
         pad = (box[2] - box[0]) // 2
         cx0, cy0 = max(0, box[0] - pad), max(0, box[1] - pad)
-        crop = np.ascontiguousarray(pixels[cy0 : min(height, box[3] + pad),
-                                           cx0 : min(width, box[2] + pad)])
+        crop = np.ascontiguousarray(
+            pixels[cy0 : min(height, box[3] + pad), cx0 : min(width, box[2] + pad)]
+        )
         rect = dlib.rectangle(box[0] - cx0, box[1] - cy0, box[2] - cx0, box[3] - cy0)
         shape = self._predictor(crop, rect)
-        points = tuple((float(shape.part(i).x + cx0), float(shape.part(i).y + cy0))
-                       for i in range(shape.num_parts))
+        points = tuple(
+            (float(shape.part(i).x + cx0), float(shape.part(i).y + cy0))
+            for i in range(shape.num_parts)
+        )
         encoding: Encoding | None = None
         if encode is True or (callable(encode) and encode(points)):
-            encoding = np.asarray(self._encoder.compute_face_descriptor(crop, shape, 1),
-                                  dtype=np.float64)
+            encoding = np.asarray(
+                self._encoder.compute_face_descriptor(crop, shape, 1), dtype=np.float64
+            )
         return Sighting(box, points, brightness, encoding)
 
 

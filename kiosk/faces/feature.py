@@ -28,8 +28,14 @@ _LOGGER = logging.getLogger(__name__)
 class FaceFeature:
     """Owns the engine and the desk once loaded; says whether to offer the face button."""
 
-    def __init__(self, settings: FaceSettings, camera: Camera | None, client: CentralClient,
-                 *, loader: Callable[[FaceSettings], FaceEngine] = FaceEngine.load) -> None:
+    def __init__(
+        self,
+        settings: FaceSettings,
+        camera: Camera | None,
+        client: CentralClient,
+        *,
+        loader: Callable[[FaceSettings], FaceEngine] = FaceEngine.load,
+    ) -> None:
         self.settings, self.camera = settings, camera
         self._client, self._loader = client, loader
         self.desk: FaceDesk | None = None
@@ -57,14 +63,14 @@ class FaceFeature:
             self.problem = str(exc)
             _LOGGER.error("TECHNICIAN: face lookup unavailable: %s", exc)
             return
-        self.desk = FaceDesk(engine, FaceCapture(engine, self.camera),
-                             FaceService(self._client))
+        self.desk = FaceDesk(engine, FaceCapture(engine, self.camera), FaceService(self._client))
         self.problem = None
         _LOGGER.info("face lookup ready (second factor %s)", self.settings.second_factor)
 
     def camera_seen(self, ok: bool) -> None:
         """The camera gave a frame (True) or failed (False): show or hide the button."""
         if ok != self.camera_ok:
-            _LOGGER.warning("face button %s: camera %s", "shown" if ok else "hidden",
-                            "back" if ok else "gone")
+            _LOGGER.warning(
+                "face button %s: camera %s", "shown" if ok else "hidden", "back" if ok else "gone"
+            )
         self.camera_ok = ok

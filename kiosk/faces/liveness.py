@@ -121,6 +121,10 @@ class Challenge:
 
     def _end(self, verdict: Verdict) -> Verdict:
         self.verdict = verdict
-        _LOGGER.info("liveness %s: %s (%d frames with a face)", self.turn.value,
-                     verdict.value, len(self.ratios))
+        _LOGGER.info(
+            "liveness %s: %s (%d frames with a face)",
+            self.turn.value,
+            verdict.value,
+            len(self.ratios),
+        )
         return verdict

@@ -42,8 +42,9 @@ class FaceDesk:
         self.engine, self.capture, self.service = engine, capture, service
         self.settings = engine.settings
 
-    async def lookup(self, factor_value: str, turn: Turn | None = None,
-                     progress: Progress | None = None) -> Outcome:
+    async def lookup(
+        self, factor_value: str, turn: Turn | None = None, progress: Progress | None = None
+    ) -> Outcome:
         """Find the citizen's dossiers by face among those sharing the second factor."""
         offer = await self.service.candidates((self.settings.second_factor, factor_value))
         if offer.lookup is None or not offer.candidates:
@@ -53,18 +54,29 @@ class FaceDesk:
             await self.service.report(offer.lookup, "not-live")
             return Outcome(_failure(shot.camera_failed, shot.encodings), problem=shot.problem)
         lookup_id = offer.lookup
-        decided = match(shot.encodings[0], offer.candidates, threshold=self.settings.threshold,
-                        margin=self.settings.margin)
+        decided = match(
+            shot.encodings[0],
+            offer.candidates,
+            threshold=self.settings.threshold,
+            margin=self.settings.margin,
+        )
         del shot, offer  # the face and the candidates' templates go now
         dossiers = await self.service.report(lookup_id, decided.outcome, decided)
         found = decided.outcome == "match" and bool(dossiers)
         return Outcome("found" if found else "not-found", tuple(dossiers), match=decided)
 
-    async def enrol(self, dossiers: list[str], factor_value: str, consent: str,
-                    turn: Turn | None = None, progress: Progress | None = None) -> Outcome:
+    async def enrol(
+        self,
+        dossiers: list[str],
+        factor_value: str,
+        consent: str,
+        turn: Turn | None = None,
+        progress: Progress | None = None,
+    ) -> Outcome:
         """Encode several frames and send the template for ``dossiers`` to central."""
-        shot = await asyncio.to_thread(self.capture.run, turn or Turn.draw(),
-                                       self.settings.enrol_frames, progress)
+        shot = await asyncio.to_thread(
+            self.capture.run, turn or Turn.draw(), self.settings.enrol_frames, progress
+        )
         if not shot.ok:
             return Outcome(_failure(shot.camera_failed, shot.encodings), problem=shot.problem)
         try:
@@ -73,12 +85,13 @@ class FaceDesk:
             _LOGGER.warning("enrolment refused: %s", exc)
             return Outcome("not-live")
         del shot
-        await self.service.enrol(dossiers, (self.settings.second_factor, factor_value),
-                                 template, consent)
+        await self.service.enrol(
+            dossiers, (self.settings.second_factor, factor_value), template, consent
+        )
         return Outcome("enrolled", tuple(dossiers))
 
     async def forget(self, dossier: str) -> int:
-        """"Forget my face": delete the template linked to ``dossier`` on central."""
+        """ "Forget my face": delete the template linked to ``dossier`` on central."""
         return await self.service.forget(dossier)
 
 

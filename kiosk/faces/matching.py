@@ -49,8 +49,9 @@ def distance(a: Encoding, b: Encoding) -> float:
     return float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
 
 
-def match(probe: Encoding, candidates: Sequence[Candidate], *, threshold: float,
-          margin: float) -> Match:
+def match(
+    probe: Encoding, candidates: Sequence[Candidate], *, threshold: float, margin: float
+) -> Match:
     """Decide which candidate, if any, ``probe`` is."""
     if not candidates:
         return Match("no-candidates")

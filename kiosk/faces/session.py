@@ -48,22 +48,27 @@ class Capture:
 def fingerprint(pixels: np.ndarray) -> bytes:
     """A short digest of a frame's pixels (every 4th row and column): equal only for
     identical pictures, since a real sensor's noise changes every frame."""
-    return hashlib.blake2b(np.ascontiguousarray(pixels[::4, ::4]).tobytes(),
-                           digest_size=16).digest()
+    return hashlib.blake2b(
+        np.ascontiguousarray(pixels[::4, ::4]).tobytes(), digest_size=16
+    ).digest()
 
 
 class FaceCapture:
     """Runs one capture on ``camera`` with ``engine``."""
 
-    def __init__(self, engine: FaceEngine, camera: Camera, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        engine: FaceEngine,
+        camera: Camera,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.engine, self.camera = engine, camera
         self.settings = engine.settings
         self._clock, self._sleep = clock, sleep
 
-    def run(self, turn: Turn, frames_needed: int, progress: Progress | None = None
-            ) -> Capture:
+    def run(self, turn: Turn, frames_needed: int, progress: Progress | None = None) -> Capture:
         """Look (``frames_needed`` straight encodings) then turn; never raises on camera
         faults (``camera_failed`` is set)."""
         result = Capture(turn)

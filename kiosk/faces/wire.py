@@ -61,20 +61,23 @@ class FaceService:
     def __init__(self, client: CentralClient) -> None:
         self._client = client
 
-    async def enrol(self, dossiers: list[str], factor: tuple[str, str], template: Encoding,
-                    consent: str) -> Enrolled:
+    async def enrol(
+        self, dossiers: list[str], factor: tuple[str, str], template: Encoding, consent: str
+    ) -> Enrolled:
         """Send the template for ``dossiers``; its id and expiry."""
-        body = {"dossiers": dossiers, "factor": {"kind": factor[0], "value": factor[1]},
-                "encoding": [float(x) for x in template], "consent": consent}
+        body = {
+            "dossiers": dossiers,
+            "factor": {"kind": factor[0], "value": factor[1]},
+            "encoding": [float(x) for x in template],
+            "consent": consent,
+        }
         return _parse(Enrolled, await self._client.call("POST", "/api/v1/faces", body))
 
     async def candidates(self, factor: tuple[str, str]) -> Offer:
         """The few templates the second factor selects."""
         body = {"factor": {"kind": factor[0], "value": factor[1]}}
-        raw = _parse(_Candidates, await self._client.call("POST", "/api/v1/faces/candidates",
-                                                           body))
-        found = [Candidate(c.id, np.asarray(c.encoding, dtype=np.float64))
-                 for c in raw.candidates]
+        raw = _parse(_Candidates, await self._client.call("POST", "/api/v1/faces/candidates", body))
+        found = [Candidate(c.id, np.asarray(c.encoding, dtype=np.float64)) for c in raw.candidates]
         return Offer(lookup=raw.lookup, outcome=raw.outcome, candidates=found)
 
     async def report(self, lookup: str, outcome: str, match: Match | None = None) -> list[str]:

@@ -86,6 +86,7 @@ def make_central(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[An
 @pytest.fixture
 async def central(make_central: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client on the central app with faces on."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(make_central()),
-                                 base_url="http://central.test", timeout=10) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(make_central()), base_url="http://central.test", timeout=10
+    ) as http:
         yield http

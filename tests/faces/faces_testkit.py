@@ -54,10 +54,13 @@ def central_dict(database_url: str, key_file: Path | None, **faces: Any) -> dict
     return {
         "database_url": database_url,
         "services": [{"code": "tu-phap", "prefix": "A", "names": {"vi": "Tư pháp"}}],
-        "counters": [{"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"],
-                      "token": COUNTER_TOKEN}],
-        "kiosks": [{"id": "K1", "token": KIOSK_TOKEN, "offline_prefix": "K1"},
-                   {"id": "K2", "token": KIOSK2_TOKEN, "offline_prefix": "K2"}],
+        "counters": [
+            {"code": "Q1", "name": "Quầy 1", "services": ["tu-phap"], "token": COUNTER_TOKEN}
+        ],
+        "kiosks": [
+            {"id": "K1", "token": KIOSK_TOKEN, "offline_prefix": "K1"},
+            {"id": "K2", "token": KIOSK2_TOKEN, "offline_prefix": "K2"},
+        ],
         "faces": face_cfg,
     }
 

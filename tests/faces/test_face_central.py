@@ -22,8 +22,9 @@ pytestmark = pytest.mark.asyncio
 
 
 def service(app: Any, token: str = KIOSK_TOKEN) -> FaceService:
-    return FaceService(CentralClient("http://central.test", token,
-                                     transport=httpx.ASGITransport(app)))
+    return FaceService(
+        CentralClient("http://central.test", token, transport=httpx.ASGITransport(app))
+    )
 
 
 def audit_rows(app: Any) -> list[dict[str, Any]]:
@@ -31,8 +32,9 @@ def audit_rows(app: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def lookup(kiosk: FaceService, year: str, probe: Encoding,
-                 kind: str = "birth_year") -> tuple[str, list[str]]:
+async def lookup(
+    kiosk: FaceService, year: str, probe: Encoding, kind: str = "birth_year"
+) -> tuple[str, list[str]]:
     offer = await kiosk.candidates((kind, year))
     if offer.lookup is None:
         return offer.outcome, []
@@ -45,15 +47,20 @@ async def test_enrolled_citizen_is_found_and_others_are_not(
 ) -> None:
     app = make_central()
     kiosk = service(app)
-    await kiosk.enrol(["HS-2026-000123"], ("birth_year", "1961"), encodings["obama_1.jpg"],
-                      "vi:2026-11")
-    await kiosk.enrol(["HS-2026-000456"], ("birth_year", "1961"), encodings["kit_harington_1.jpg"],
-                      "en:2026-11")
-    await kiosk.enrol(["HS-2026-000789"], ("birth_year", "1942"), encodings["biden_1.jpg"],
-                      "vi:2026-11")
+    await kiosk.enrol(
+        ["HS-2026-000123"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11"
+    )
+    await kiosk.enrol(
+        ["HS-2026-000456"], ("birth_year", "1961"), encodings["kit_harington_1.jpg"], "en:2026-11"
+    )
+    await kiosk.enrol(
+        ["HS-2026-000789"], ("birth_year", "1942"), encodings["biden_1.jpg"], "vi:2026-11"
+    )
     assert await lookup(kiosk, "1961", encodings["obama_2.jpg"]) == ("match", ["HS-2026-000123"])
     assert await lookup(kiosk, "1961", encodings["kit_harington_2.jpg"]) == (
-        "match", ["HS-2026-000456"])
+        "match",
+        ["HS-2026-000456"],
+    )
     assert await lookup(kiosk, "1961", encodings["alex_lacamoire_1.jpg"]) == ("no-match", [])
     # the right face with the wrong second factor is not even a candidate
     assert await lookup(kiosk, "1962", encodings["obama_2.jpg"]) == ("no-candidates", [])
@@ -64,15 +71,19 @@ async def test_enrolled_citizen_is_found_and_others_are_not(
     assert all(r["actor"] == "kiosk:K1" for r in audit_rows(app))
 
 
-async def test_forget_my_face_deletes_at_once(make_central: Any,
-                                              encodings: dict[str, Encoding]) -> None:
+async def test_forget_my_face_deletes_at_once(
+    make_central: Any, encodings: dict[str, Encoding]
+) -> None:
     app = make_central()
     kiosk = service(app)
-    await kiosk.enrol(["HS-1", "HS-2"], ("phone_last4", "0912"), encodings["rose_leslie_1.jpg"],
-                      "ko:2026-11")
+    await kiosk.enrol(
+        ["HS-1", "HS-2"], ("phone_last4", "0912"), encodings["rose_leslie_1.jpg"], "ko:2026-11"
+    )
     assert await kiosk.forget("hs-2") == 1  # codes are kept upper case, as dossiers are
     assert await lookup(kiosk, "0912", encodings["rose_leslie_2.jpg"], "phone_last4") == (
-        "no-candidates", [])
+        "no-candidates",
+        [],
+    )
     offer = await kiosk.candidates(("phone_last4", "0912"))
     assert offer.candidates == []
     assert await kiosk.forget("HS-2") == 0
@@ -80,14 +91,17 @@ async def test_forget_my_face_deletes_at_once(make_central: Any,
     assert [d["outcome"] for d in deletes] == ["withdrawn", "none"]
 
 
-async def test_counter_enrols_and_deletes_by_id(make_central: Any,
-                                                encodings: dict[str, Encoding]) -> None:
+async def test_counter_enrols_and_deletes_by_id(
+    make_central: Any, encodings: dict[str, Encoding]
+) -> None:
     app = make_central()
     counter = service(app, COUNTER_TOKEN)
-    made = await counter.enrol(["HS-9"], ("birth_year", "1950"), encodings["obama_1.jpg"],
-                               "vi:2026-11")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
-                                 base_url="http://central.test") as http:
+    made = await counter.enrol(
+        ["HS-9"], ("birth_year", "1950"), encodings["obama_1.jpg"], "vi:2026-11"
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://central.test"
+    ) as http:
         refused = await http.delete(f"/api/v1/faces/{made.id}", headers=auth(KIOSK_TOKEN))
         assert refused.status_code == 403
         gone = await http.delete(f"/api/v1/faces/{made.id}", headers=auth(COUNTER_TOKEN))
@@ -102,10 +116,12 @@ async def test_template_expires_after_the_last_dossier_closed(
 ) -> None:
     app = make_central(retention_days_after_close=30)
     kiosk = service(app)
-    await kiosk.enrol(["HS-A", "HS-B"], ("birth_year", "1961"), encodings["obama_1.jpg"],
-                      "vi:2026-11")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
-                                 base_url="http://central.test") as http:
+    await kiosk.enrol(
+        ["HS-A", "HS-B"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11"
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://central.test"
+    ) as http:
         closed = await http.post("/api/v1/faces/dossiers/HS-A/closed", headers=auth(COUNTER_TOKEN))
         assert closed.json() == {"templates": 1}
         clock.advance(days=40)
@@ -133,8 +149,9 @@ async def test_a_kiosk_resolves_only_its_own_lookup_and_offered_candidates(
     app = make_central()
     k1, k2 = service(app), service(app, KIOSK2_TOKEN)
     await k1.enrol(["HS-1"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11")
-    other = await k1.enrol(["HS-2"], ("birth_year", "1970"), encodings["rose_leslie_1.jpg"],
-                           "vi:2026-11")
+    other = await k1.enrol(
+        ["HS-2"], ("birth_year", "1970"), encodings["rose_leslie_1.jpg"], "vi:2026-11"
+    )
     offer = await k1.candidates(("birth_year", "1961"))
     assert offer.lookup is not None
     found = match(encodings["obama_2.jpg"], offer.candidates, threshold=0.5, margin=0.1)
@@ -150,8 +167,9 @@ async def test_a_kiosk_resolves_only_its_own_lookup_and_offered_candidates(
     assert used.value.code == "unknown-lookup"
 
 
-async def test_too_many_candidates_and_rate_limit(make_central: Any,
-                                                  encodings: dict[str, Encoding]) -> None:
+async def test_too_many_candidates_and_rate_limit(
+    make_central: Any, encodings: dict[str, Encoding]
+) -> None:
     app = make_central(max_candidates=2, lookups_per_minute=3)
     kiosk = service(app)
     for i, name in enumerate(["obama_1.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg"]):
@@ -175,8 +193,9 @@ async def test_too_many_candidates_and_rate_limit(make_central: Any,
         ({"factor": {"kind": "birth_year", "value": "1961"}, "extra": 1}, "bad-request"),
     ],
 )
-async def test_bad_second_factors_are_named(central: httpx.AsyncClient, body: dict[str, Any],
-                                            code: str) -> None:
+async def test_bad_second_factors_are_named(
+    central: httpx.AsyncClient, body: dict[str, Any], code: str
+) -> None:
     answer = await central.post("/api/v1/faces/candidates", json=body, headers=auth(KIOSK_TOKEN))
     assert answer.status_code == 422 and answer.json()["error"]["code"] == code
 
@@ -186,10 +205,17 @@ async def test_bad_second_factors_are_named(central: httpx.AsyncClient, body: di
     [[0.0] * 127, [0.0] * 127 + [float("nan")], [0.0] * 127 + [7.0], ["x"] * 128],
 )
 async def test_bad_encodings_are_refused(central: httpx.AsyncClient, encoding: Any) -> None:
-    body = {"dossiers": ["HS-1"], "factor": {"kind": "birth_year", "value": "1961"},
-            "encoding": encoding, "consent": "vi:2026-11"}
-    answer = await central.post("/api/v1/faces", content=_json(body),
-                                headers={**auth(KIOSK_TOKEN), "content-type": "application/json"})
+    body = {
+        "dossiers": ["HS-1"],
+        "factor": {"kind": "birth_year", "value": "1961"},
+        "encoding": encoding,
+        "consent": "vi:2026-11",
+    }
+    answer = await central.post(
+        "/api/v1/faces",
+        content=_json(body),
+        headers={**auth(KIOSK_TOKEN), "content-type": "application/json"},
+    )
     assert answer.status_code == 422, answer.text
 
 
@@ -201,8 +227,12 @@ def _json(body: dict[str, Any]) -> bytes:
 
 async def test_faces_off_answers_faces_disabled(make_central: Any) -> None:
     app = make_central(key_file=None)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
-                                 base_url="http://central.test") as http:
-        answer = await http.post("/api/v1/faces/candidates", headers=auth(KIOSK_TOKEN),
-                                 json={"factor": {"kind": "birth_year", "value": "1961"}})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://central.test"
+    ) as http:
+        answer = await http.post(
+            "/api/v1/faces/candidates",
+            headers=auth(KIOSK_TOKEN),
+            json={"factor": {"kind": "birth_year", "value": "1961"}},
+        )
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "faces-disabled"

@@ -54,8 +54,7 @@ def test_second_photo_matches_its_person_among_candidates(
 
 def test_unenrolled_face_is_refused(encodings: dict[str, Encoding]) -> None:
     gallery = _gallery(encodings, ["obama", "biden", "kit", "rose"])
-    found = match(encodings["alex_lacamoire_1.jpg"], gallery, threshold=THRESHOLD,
-                  margin=MARGIN)
+    found = match(encodings["alex_lacamoire_1.jpg"], gallery, threshold=THRESHOLD, margin=MARGIN)
     assert found.outcome == "no-match" and found.candidate_id is None
 
 
@@ -110,9 +109,11 @@ def test_landmarks_are_the_five_point_model_and_tell_a_turn(engine: FaceEngine) 
 
 
 def test_enrolment_template_refuses_two_people(encodings: dict[str, Encoding]) -> None:
-    same = make_template([encodings["kit_harington_1.jpg"], encodings["kit_harington_2.jpg"]],
-                         threshold=THRESHOLD)
+    same = make_template(
+        [encodings["kit_harington_1.jpg"], encodings["kit_harington_2.jpg"]], threshold=THRESHOLD
+    )
     assert distance(same, encodings["kit_harington_1.jpg"]) < THRESHOLD / 2
     with pytest.raises(InconsistentFrames):
-        make_template([encodings["kit_harington_1.jpg"], encodings["rose_leslie_1.jpg"]],
-                      threshold=THRESHOLD)
+        make_template(
+            [encodings["kit_harington_1.jpg"], encodings["rose_leslie_1.jpg"]], threshold=THRESHOLD
+        )

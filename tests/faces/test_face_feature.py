@@ -18,8 +18,11 @@ ON = FaceSettings(enabled=True)
 
 
 def _client() -> CentralClient:
-    return CentralClient("http://central.invalid", KIOSK_TOKEN,
-                         transport=httpx.MockTransport(lambda r: httpx.Response(503)))
+    return CentralClient(
+        "http://central.invalid",
+        KIOSK_TOKEN,
+        transport=httpx.MockTransport(lambda r: httpx.Response(503)),
+    )
 
 
 async def test_loaded_behind_the_first_screen_and_hidden_without_camera(

@@ -25,8 +25,18 @@ from kiosk.tickets.client import CentralClient
 pytestmark = pytest.mark.asyncio
 
 #: magic numbers of picture files (JPEG, PNG, BMP, GIF, TIFF, WebP/RIFF, PPM/PGM, numpy)
-MAGICS = (b"\xff\xd8\xff", b"\x89PNG", b"BM", b"GIF8", b"II*\x00", b"MM\x00*", b"RIFF",
-          b"P6\n", b"P5\n", b"\x93NUMPY")
+MAGICS = (
+    b"\xff\xd8\xff",
+    b"\x89PNG",
+    b"BM",
+    b"GIF8",
+    b"II*\x00",
+    b"MM\x00*",
+    b"RIFF",
+    b"P6\n",
+    b"P5\n",
+    b"\x93NUMPY",
+)
 
 
 class Ticks:
@@ -42,8 +52,9 @@ class Ticks:
 
 def desk(engine: FaceEngine, app: Any, camera: PhotoCamera) -> FaceDesk:
     settings = FaceSettings(enabled=True, enrol_frames=2)
-    tuned = FaceEngine(settings, detector=engine._detector, predictor=engine._predictor,
-                       encoder=engine._encoder)
+    tuned = FaceEngine(
+        settings, detector=engine._detector, predictor=engine._predictor, encoder=engine._encoder
+    )
     client = CentralClient("http://central.test", KIOSK_TOKEN, transport=httpx.ASGITransport(app))
     capture = FaceCapture(tuned, camera, clock=Ticks(), sleep=lambda _s: None)
     return FaceDesk(tuned, capture, FaceService(client))
@@ -79,8 +90,9 @@ async def test_enrol_then_find_by_face_then_forget(
 
     # a photo held up for the straight look and somebody else doing the turn
     other = PhotoCamera([photo("kit_harington_1.jpg")] * 2 + [turned("obama_2.jpg", Turn.LEFT)])
-    refused = await desk(engine, app, other).enrol(["HS-2026-000001"], "1961", "vi:2026-11",
-                                                   Turn.LEFT)
+    refused = await desk(engine, app, other).enrol(
+        ["HS-2026-000001"], "1961", "vi:2026-11", Turn.LEFT
+    )
     assert refused.status == "not-live"  # kit's straight face, obama's turn: another face
 
     enrolled = await kiosk.enrol(["HS-2026-004217"], "1961", "vi:2026-11", Turn.LEFT)
@@ -92,8 +104,9 @@ async def test_enrol_then_find_by_face_then_forget(
     assert found.match is not None and found.match.best is not None
     assert found.match.best < 0.5
 
-    stranger = PhotoCamera([photo("alex_lacamoire_1.jpg")] * 2
-                           + [turned("obama_2.jpg", Turn.RIGHT)])
+    stranger = PhotoCamera(
+        [photo("alex_lacamoire_1.jpg")] * 2 + [turned("obama_2.jpg", Turn.RIGHT)]
+    )
     assert (await desk(engine, app, stranger).lookup("1961", Turn.RIGHT)).status == "not-live"
     alex_still = PhotoCamera([photo("alex_lacamoire_1.jpg")])
     assert (await desk(engine, app, alex_still).lookup("1961", Turn.LEFT)).status == "not-live"
@@ -111,8 +124,9 @@ async def test_two_people_in_front_of_the_camera_are_told_so(
     make_central: Any, engine: FaceEngine
 ) -> None:
     app = make_central()
-    kiosk = desk(engine, app, PhotoCamera([photo("obama_1.jpg")] * 2
-                                          + [turned("obama_2.jpg", Turn.RIGHT)]))
+    kiosk = desk(
+        engine, app, PhotoCamera([photo("obama_1.jpg")] * 2 + [turned("obama_2.jpg", Turn.RIGHT)])
+    )
     assert (await kiosk.enrol(["HS-7"], "1961", "vi:2026-11", Turn.RIGHT)).status == "enrolled"
     crowd = desk(engine, app, PhotoCamera([photo("two_people.jpg")]))
     seen: list[Any] = []

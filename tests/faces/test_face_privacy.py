@@ -36,8 +36,9 @@ def _app(tmp_path: Path, key: bytes = TEST_KEY) -> Any:
 
 
 def _service(app: Any) -> FaceService:
-    return FaceService(CentralClient("http://central.test", KIOSK_TOKEN,
-                                     transport=httpx.ASGITransport(app)))
+    return FaceService(
+        CentralClient("http://central.test", KIOSK_TOKEN, transport=httpx.ASGITransport(app))
+    )
 
 
 async def _enrol(tmp_path: Path, encoding: Encoding) -> Any:
@@ -55,8 +56,13 @@ async def test_templates_are_sealed_in_the_database_file(
     app.state.store.close()  # checkpoints nothing away: the WAL file is read as well
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("central.db*"))
     assert b"face_templates" in raw  # the file really is the database
-    for plain in (struct.pack("<128d", *encoding), struct.pack("<128f", *encoding),
-                  struct.pack("<4d", *encoding[:4]), DOSSIER.encode(), YEAR.encode()):
+    for plain in (
+        struct.pack("<128d", *encoding),
+        struct.pack("<128f", *encoding),
+        struct.pack("<4d", *encoding[:4]),
+        DOSSIER.encode(),
+        YEAR.encode(),
+    ):
         assert plain not in raw
     for plain_text in (f"{encoding[0]:.6f}"[:8], DOSSIER, YEAR):
         assert plain_text not in raw.decode("latin-1")
@@ -81,11 +87,14 @@ async def test_a_changed_key_is_an_error_not_garbage(
 ) -> None:
     (await _enrol(tmp_path, encodings["obama_1.jpg"])).state.store.close()
     other = _app(tmp_path, key=bytes(reversed(TEST_KEY)))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(other),
-                                 base_url="http://central.test") as http:
-        answer = await http.post("/api/v1/faces/candidates", headers={
-            "Authorization": f"Bearer {KIOSK_TOKEN}"},
-            json={"factor": {"kind": "birth_year", "value": YEAR}})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(other), base_url="http://central.test"
+    ) as http:
+        answer = await http.post(
+            "/api/v1/faces/candidates",
+            headers={"Authorization": f"Bearer {KIOSK_TOKEN}"},
+            json={"factor": {"kind": "birth_year", "value": YEAR}},
+        )
     # the second factor's keyed hash differs too: the old template is simply not found,
     # and the technician is told at start-up
     assert answer.status_code == 200 and answer.json()["candidates"] == []

@@ -21,18 +21,29 @@ from kiosk.faces.settings import FaceSettings
 SETTINGS = FaceSettings(enabled=True)
 
 
-def face(yaw: float, *, x: float = 600, y: float = 300, eyes: float = 60,
-         squeeze: float = 1.0) -> tuple[Point, ...]:
+def face(
+    yaw: float, *, x: float = 600, y: float = 300, eyes: float = 60, squeeze: float = 1.0
+) -> tuple[Point, ...]:
     """Five landmarks of a face whose nose sits ``yaw`` eye distances off the eyes' middle;
     ``squeeze`` shrinks everything horizontally (a flat photo turned away)."""
     half = eyes / 2
-    pts = [(x + half + 12, y), (x + half - 12, y), (x - half - 12, y), (x - half + 12, y),
-           (x + yaw * eyes, y + 45)]
+    pts = [
+        (x + half + 12, y),
+        (x + half - 12, y),
+        (x - half - 12, y),
+        (x - half + 12, y),
+        (x + yaw * eyes, y + 45),
+    ]
     return tuple((x + (px - x) * squeeze, py) for px, py in pts)
 
 
-def run(turn: Turn, faces: list[tuple[Point, ...] | None], *, step: float = 0.15,
-        same_frame_at: int | None = None) -> Verdict:
+def run(
+    turn: Turn,
+    faces: list[tuple[Point, ...] | None],
+    *,
+    step: float = 0.15,
+    same_frame_at: int | None = None,
+) -> Verdict:
     challenge = Challenge(turn, SETTINGS, 0.0)
     verdict = Verdict.PENDING
     for i, points in enumerate(faces):
@@ -107,10 +118,16 @@ class TickClock:
         return self.t
 
 
-def capture(engine: FaceEngine, camera: PhotoCamera, turn: Turn, frames: int = 2,
-            settings: FaceSettings = SETTINGS) -> Verdict:
-    tuned = FaceEngine(settings, detector=engine._detector, predictor=engine._predictor,
-                       encoder=engine._encoder)
+def capture(
+    engine: FaceEngine,
+    camera: PhotoCamera,
+    turn: Turn,
+    frames: int = 2,
+    settings: FaceSettings = SETTINGS,
+) -> Verdict:
+    tuned = FaceEngine(
+        settings, detector=engine._detector, predictor=engine._predictor, encoder=engine._encoder
+    )
     shot = FaceCapture(tuned, camera, clock=TickClock(), sleep=lambda _s: None).run(turn, frames)
     assert shot.verdict is not Verdict.PASSED or len(shot.encodings) == frames
     return shot.verdict
@@ -118,13 +135,13 @@ def capture(engine: FaceEngine, camera: PhotoCamera, turn: Turn, frames: int = 2
 
 def test_capture_passes_a_turn_as_asked(engine: FaceEngine) -> None:
     straight, turned = photo("obama_1.jpg"), photo("obama_2.jpg")  # obama_2: his right
-    assert capture(engine, PhotoCamera([straight, straight, turned]), Turn.RIGHT) \
-        is Verdict.PASSED
+    assert capture(engine, PhotoCamera([straight, straight, turned]), Turn.RIGHT) is Verdict.PASSED
     his_left = np.ascontiguousarray(turned[:, ::-1])  # the mirror image turns the other way
-    assert capture(engine, PhotoCamera([straight, straight, his_left]), Turn.LEFT) \
-        is Verdict.PASSED
-    assert capture(engine, PhotoCamera([straight, straight, his_left]), Turn.RIGHT) \
+    assert capture(engine, PhotoCamera([straight, straight, his_left]), Turn.LEFT) is Verdict.PASSED
+    assert (
+        capture(engine, PhotoCamera([straight, straight, his_left]), Turn.RIGHT)
         is Verdict.WRONG_WAY
+    )
 
 
 def test_capture_refuses_a_photo_held_still(engine: FaceEngine) -> None:

@@ -28,10 +28,16 @@ class Clock:
         return self.now
 
 
-def greeter(busy: list[bool], said: list[tuple[str, str]], clock: Clock,
-            **settings: Any) -> Greeter:
-    return Greeter(GreetingSettings(**settings), "vi", lambda t, lang: said.append((t, lang)),
-                   lambda: busy[0], clock)
+def greeter(
+    busy: list[bool], said: list[tuple[str, str]], clock: Clock, **settings: Any
+) -> Greeter:
+    return Greeter(
+        GreetingSettings(**settings),
+        "vi",
+        lambda t, lang: said.append((t, lang)),
+        lambda: busy[0],
+        clock,
+    )
 
 
 def test_greets_once_per_approach_in_polite_vietnamese() -> None:
@@ -68,9 +74,16 @@ async def _until(check: Any) -> bool:
 
 
 async def test_the_daemon_greets_aloud_who_walks_up(tmp_path: Path, central_settings: Any) -> None:
-    config = load_config(KIOSK_SIM, overrides={
-        "kiosk.state_dir": str(tmp_path / "kiosk"), "devices.camera": "sim://",
-        "devices.base": "none://", "presence.interval_s": 0.05, "greeting.gap_s": 0})
+    config = load_config(
+        KIOSK_SIM,
+        overrides={
+            "kiosk.state_dir": str(tmp_path / "kiosk"),
+            "devices.camera": "sim://",
+            "devices.base": "none://",
+            "presence.interval_s": 0.05,
+            "greeting.gap_s": 0,
+        },
+    )
     config = config.model_copy(update={"speech": None})
     daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(central_settings)))
     serving = asyncio.ensure_future(daemon.run())
