@@ -16,6 +16,7 @@ from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown, Touch
 from kiosk.greeting import GREETINGS, Greeter, GreetingSettings
+from kiosk.wiring import open_parts
 
 
 class Clock:
@@ -85,7 +86,8 @@ async def test_the_daemon_greets_aloud_who_walks_up(tmp_path: Path, central_sett
         },
     )
     config = config.model_copy(update={"speech": None})
-    daemon = KioskDaemon(config, transport=httpx.ASGITransport(app=create_app(central_settings)))
+    transport = httpx.ASGITransport(app=create_app(central_settings))
+    daemon = KioskDaemon(config, open_parts(config, transport=transport))
     serving = asyncio.ensure_future(daemon.run())
     try:
         camera = daemon.camera
