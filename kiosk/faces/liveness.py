@@ -85,6 +85,16 @@ def yaw_ratio(landmarks: tuple[Point, ...]) -> float:
     return float((landmarks[4][0] - (eye_a[0] + eye_b[0]) / 2) / distance)
 
 
+def safe_yaw(landmarks: tuple[Point, ...] | None) -> float | None:
+    """:func:`yaw_ratio`, or None for no landmarks or degenerate ones (never raises)."""
+    if landmarks is None:
+        return None
+    try:
+        return yaw_ratio(landmarks)
+    except ValueError:
+        return None
+
+
 class Challenge:
     """One head-turn challenge: feed observations, read the verdict."""
 
@@ -104,8 +114,8 @@ class Challenge:
         if self._last_fingerprint is not None and obs.fingerprint == self._last_fingerprint:
             return self._end(Verdict.REPLAY)
         self._last_fingerprint = obs.fingerprint
-        if obs.landmarks is not None:
-            ratio = yaw_ratio(obs.landmarks)
+        ratio = safe_yaw(obs.landmarks)
+        if ratio is not None:
             self.ratios.append(ratio)
             signed = ratio if self.turn is Turn.LEFT else -ratio
             if abs(ratio) <= self.settings.frontal_ratio:

@@ -18,7 +18,7 @@ import numpy as np
 
 from drivers.camera import Camera, CameraError
 from kiosk.faces.engine import Encoding, FaceEngine, FaceProblem, Point, Sighting
-from kiosk.faces.liveness import Challenge, Observation, Turn, Verdict, yaw_ratio
+from kiosk.faces.liveness import Challenge, Observation, Turn, Verdict, safe_yaw
 from kiosk.faces.matching import distance
 
 _LOGGER = logging.getLogger(__name__)
@@ -119,9 +119,16 @@ class FaceCapture:
 
     def _wants(self, looking: bool) -> Callable[[tuple[Point, ...]], bool]:
         frontal, turn = self.settings.frontal_ratio, self.settings.turn_ratio
-        if looking:
-            return lambda points: abs(yaw_ratio(points)) <= frontal
-        return lambda points: abs(yaw_ratio(points)) >= turn
+
+        def straight(points: tuple[Point, ...]) -> bool:
+            yaw = safe_yaw(points)
+            return yaw is not None and abs(yaw) <= frontal
+
+        def turned(points: tuple[Point, ...]) -> bool:
+            yaw = safe_yaw(points)
+            return yaw is not None and abs(yaw) >= turn
+
+        return straight if looking else turned
 
     def _look(self, seen: Sighting | FaceProblem, result: Capture) -> None:
         if isinstance(seen, Sighting) and seen.encoding is not None:

@@ -99,6 +99,11 @@ def test_no_face_at_all_times_out() -> None:
     assert run(Turn.RIGHT, [None] * 80) is Verdict.STILL
 
 
+def test_degenerate_landmarks_count_as_no_face() -> None:
+    collapsed = ((600.0, 300.0),) * 5  # eyes on one pixel: no measure, no crash
+    assert run(Turn.LEFT, [collapsed] * 80) is Verdict.STILL
+
+
 def test_the_challenge_is_drawn_at_random() -> None:
     drawn = {Turn.draw(random.Random(seed)) for seed in range(20)}
     assert drawn == {Turn.LEFT, Turn.RIGHT}
