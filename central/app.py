@@ -77,8 +77,11 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        purging = faces.keep_purging(store, face_store, catalogue.now) if face_store else None
         yield
         await floor.close()
+        if purging is not None:
+            purging.cancel()
         store.close()
 
     app = FastAPI(

@@ -17,12 +17,15 @@ Tables, apart from identity data (names live with the dossiers, issue 8's adapte
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
 import secrets
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -43,10 +46,12 @@ from sqlalchemy import (
     update,
 )
 
+from central.catalogue import to_micros
 from central.db import metadata
 from central.errors import BadInput, CentralError, Conflict, NotFound
 from central.face_settings import FaceSettings
 from central.face_vault import FaceVault, load_key
+from central.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -459,6 +464,25 @@ def purge_expired(conn: Connection, now_us: int) -> int:
         _delete(conn, template_id)
         audit(conn, now_us, "central", "delete", "expired", template_id)
     return len(ids)
+
+
+PURGE_EVERY_S = 3600.0
+
+
+def keep_purging(store: Store, faces: Faces, now: Callable[[], datetime],
+                 every_s: float = PURGE_EVERY_S) -> asyncio.Task[None]:
+    """Delete expired templates every ``every_s`` while the server runs (a centre with no
+    face traffic still forgets on time; every face call purges too)."""
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await store.run(lambda conn: purge_expired(conn, to_micros(now())))
+            except CentralError as exc:
+                _LOGGER.error("face purge failed, retried in %.0f s: %s", every_s, exc)
+
+    return asyncio.ensure_future(loop())
 
 
 def _delete(conn: Connection, template_id: str) -> bool:

@@ -4,6 +4,7 @@ audit log, limits and bad input."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -236,3 +237,26 @@ async def test_faces_off_answers_faces_disabled(make_central: Any) -> None:
             json={"factor": {"kind": "birth_year", "value": "1961"}},
         )
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "faces-disabled"
+
+
+async def test_expired_templates_are_purged_without_any_face_traffic(
+    make_central: Any, encodings: dict[str, Encoding], clock: Any
+) -> None:
+    from central.faces import face_templates, keep_purging
+
+    app = make_central(max_age_days=1)
+    await service(app).enrol(["HS-1"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:1")
+    clock.advance(days=2)
+    purging = keep_purging(app.state.store, app.state.faces, clock, every_s=0.01)
+    try:
+        for _ in range(300):
+            rows = app.state.store.run_sync(
+                lambda c: c.execute(select(face_templates.c.id)).all()
+            )
+            if not rows:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        purging.cancel()
+    assert rows == []
+    assert ("delete", "expired") in [(r["action"], r["outcome"]) for r in audit_rows(app)]
