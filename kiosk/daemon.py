@@ -134,7 +134,7 @@ class KioskDaemon:
         self.has_base = self.robot is not None
         self.view = ScreenView(config, self.catalogue)
         self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
-                               lambda: self.voice is not None and self.voice.busy, clock)
+                               self._speaking, clock)
         self.flow = VisitorFlow(
             self,
             services=self.catalogue.codes(),
@@ -311,6 +311,10 @@ class KioskDaemon:
     def read_aloud(self) -> None:
         """Say what the screen shows, in the visit's language."""
         self.say(self.screen.spoken_text(), self.flow.visit.language)
+
+    def _speaking(self) -> bool:
+        """The kiosk is speaking (or its echo guard still mutes the microphone)."""
+        return self.voice is not None and self.voice.speaker.guard.muted()
 
     def greet(self) -> None:
         """Somebody walked up to the idle kiosk: greet them aloud, once per approach."""

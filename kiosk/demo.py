@@ -140,11 +140,14 @@ class HeadlessDemo:
             await self._wait_state("idle")
             self._walk_up(False)  # the last citizen has left the camera's view
             await asyncio.sleep(0.3)
+            greeted = self.daemon.greeter.spoken
             self._walk_up(True)  # the camera sees somebody: the attract screen greets them
             if citizen.booked and await self._show_booking(citizen.service):
                 await self._ticket_taken(i, citizen, "booked", booked=True)
                 await self._tap("done")
                 continue
+            if citizen.speaks:
+                await self._hear_the_greeting_out(greeted)
             if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
                 await self._ticket_taken(i, citizen, "voice", by_voice=citizen.speaks)
                 await self._tap("done")
@@ -218,6 +221,22 @@ class HeadlessDemo:
         camera.held_up = np.asarray(qr.get_image().convert("RGB").resize((150, 150)))
         _LOGGER.info("demo: a citizen shows booking %s to the camera", code)
         return True
+
+    async def _hear_the_greeting_out(self, greeted: int) -> None:
+        """A citizen who talks to the kiosk lets it finish greeting them first (the
+        microphone is muted while the kiosk speaks)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while loop.time() < deadline and not self.daemon.flow.visit.person_seen:
+            await asyncio.sleep(0.02)
+        voice = self.daemon.voice
+        if voice is None or self.daemon.greeter.spoken == greeted:
+            return  # not greeted aloud (no voice, or greeted a moment ago)
+        guard, starts_by = voice.speaker.guard, loop.time() + 5
+        while not guard.muted() and loop.time() < starts_by:  # synthesis takes a moment
+            await asyncio.sleep(0.02)
+        while guard.muted() and loop.time() < deadline:
+            await asyncio.sleep(0.05)
 
     async def _speak(self, words: str, language: str) -> bool:
         """Put ``words``, spoken by the TTS voice, into the simulated microphone."""
@@ -432,6 +451,7 @@ def _report(
         "citizens": len(demo.results),
         "tickets": len(served),
         "walked_away": sum(1 for r in demo.results if r.get("walked_away")),
+        "greeted_aloud": demo.daemon.greeter.spoken,
         "offline": sum(1 for r in served if r["offline"]),
         "not_printed": sum(1 for r in served if not r["printed"]),
         "unique_numbers": len(set(numbers)) == len(numbers),

@@ -37,6 +37,7 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["tickets"] == 20 and summary["walked_away"] >= 1
+    assert 1 <= summary["greeted_aloud"] <= 20  # walking up is greeted aloud, once at most
     assert summary["unique_numbers"] and summary["central_agrees"]
     assert summary["offline"] >= 1, "the demo's central outage issues offline numbers"
     assert summary["not_printed"] == 1, "the demo's empty paper roll fails one print"
