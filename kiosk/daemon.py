@@ -314,7 +314,7 @@ class KioskDaemon:
 
     def _speaking(self) -> bool:
         """The kiosk is speaking (or its echo guard still mutes the microphone)."""
-        return self.voice is not None and self.voice.speaker.guard.muted()
+        return self.voice is not None and self.voice.speaking
 
     def greet(self) -> None:
         """Somebody walked up to the idle kiosk: greet them aloud, once per approach."""

@@ -226,16 +226,13 @@ class HeadlessDemo:
         """A citizen who talks to the kiosk lets it finish greeting them first (the
         microphone is muted while the kiosk speaks)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 20
+        deadline = loop.time() + 60
         while loop.time() < deadline and not self.daemon.flow.visit.person_seen:
             await asyncio.sleep(0.02)
         voice = self.daemon.voice
         if voice is None or self.daemon.greeter.spoken == greeted:
             return  # not greeted aloud (no voice, or greeted a moment ago)
-        guard, starts_by = voice.speaker.guard, loop.time() + 5
-        while not guard.muted() and loop.time() < starts_by:  # synthesis takes a moment
-            await asyncio.sleep(0.02)
-        while guard.muted() and loop.time() < deadline:
+        while voice.speaking and loop.time() < deadline:
             await asyncio.sleep(0.05)
 
     async def _speak(self, words: str, language: str) -> bool:

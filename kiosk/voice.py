@@ -74,6 +74,12 @@ class VoiceFrontend:
         listening = self._listening is not None and not self._listening.done()
         return listening or self.speaker.guard.muted()
 
+    @property
+    def speaking(self) -> bool:
+        """True from ``say`` until its audio has played (and the echo guard after it)."""
+        saying = self._saying is not None and not self._saying.done()
+        return saying or self.speaker.guard.muted()
+
     def can_listen(self, language: str) -> bool:
         """True when there is a microphone and a model for ``language``."""
         return (self.audio_in is not None and language in self.settings.languages
