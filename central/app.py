@@ -16,7 +16,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central import faces, pages, public_page, routes_counter, routes_faces, routes_help, routes_kiosk
+from central import (
+    faces,
+    pages,
+    public_page,
+    routes_counter,
+    routes_faces,
+    routes_help,
+    routes_kiosk,
+)
 from central.catalogue import Catalogue, Clock, to_micros
 from central.db import create_schema, make_engine
 from central.deps import JsonResponse

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from central.errors import ConfigError
-from central.pages_settings import PagesSettings
 from central.face_settings import FaceSettings
+from central.pages_settings import PagesSettings
 
 _LOGGER = logging.getLogger(__name__)
 
