@@ -21,9 +21,11 @@ from central import (
     pages,
     public_page,
     routes_counter,
+    routes_dossiers,
     routes_faces,
     routes_help,
     routes_kiosk,
+    routes_procedures,
 )
 from central.catalogue import Catalogue, Clock, to_micros
 from central.db import create_schema, make_engine
@@ -109,4 +111,6 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     app.include_router(public_page.router)
     pages.install(app)
     app.include_router(routes_faces.router)
+    routes_procedures.install(app)
+    routes_dossiers.install(app)
     return app

@@ -10,10 +10,13 @@ import gc
 import json
 import logging
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from central import cli_catalogue
 from central.errors import ConfigError
+from central.procedures import CatalogueError
 from central.settings import CentralSettings, load_settings
 
 _LOGGER = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=text).add_argument("--config", required=True)
     key = sub.add_parser("faces-key", help="write a new random key for face templates")
     key.add_argument("file", help="key file to create (refuses to overwrite one)")
+    cli_catalogue.add_parser(sub)
     openapi = sub.add_parser("openapi", help="print the OpenAPI schema as JSON")
     openapi.add_argument("--config", help="settings TOML (default: a built-in minimal centre)")
     return parser
@@ -118,13 +122,24 @@ def main(argv: list[str] | None = None) -> int:
 
             create_schema(make_engine(settings.database_url))
         elif args.command == "check-config":
+            if settings.procedures_file:
+                from central.procedure_store import known_codes
+                from central.procedures import read_catalogue_file
+
+                read_catalogue_file(Path(settings.procedures_file), **known_codes(settings))
             print(f"{args.config}: ok")
+        elif args.command == "catalogue":
+            return cli_catalogue.run(args, settings)
         elif args.command == "openapi":
             from central.app import create_app
 
             # the schema does not depend on the data: never touch the real database for it
             offline = settings.model_copy(update={"database_url": "sqlite://"})
             print(json.dumps(create_app(offline).openapi(), ensure_ascii=False, indent=2))
+    except CatalogueError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_CONFIG
     except SQLAlchemyError as exc:
         print(
             f"{args.config}: database_url: cannot use the database: {exc.__class__.__name__}: "

@@ -119,6 +119,36 @@ ratings = Table(
     UniqueConstraint("kiosk_id", "idempotency_key", name="uq_rating_idempotency"),
 )
 
+# the procedure catalogue (central/procedure_store.py): one row, the canonical JSON document
+procedure_catalogue = Table(
+    "procedure_catalogue",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("etag", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+)
+
+# dossiers of the reference adapter (central/dossiers.py); only what the look-up shows
+dossiers = Table(
+    "dossiers",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("procedure", String(48), nullable=True),
+    Column("procedure_name", Text, nullable=True),  # JSON {lang: name} when not in catalogue
+    Column("applicant_name", String(120), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("received_on", String(10), nullable=False),
+    Column("appointment_on", String(10), nullable=True),
+    Column("completed_on", String(10), nullable=True),
+    Column("missing", Text, nullable=False, default="[]"),  # JSON array of texts
+    Column("pickup_counter", String(16), nullable=True),
+    Column("fee_due_vnd", Integer, nullable=False, default=0),
+    Column("phone_last4", String(4), nullable=True),  # the second factors, nothing more
+    Column("birth_year", Integer, nullable=True),
+    Column("updated_us", BigInteger, nullable=False),
+)
+
 
 def is_sqlite(engine: Engine) -> bool:
     """True for the embedded SQLite backend."""

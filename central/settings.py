@@ -102,6 +102,26 @@ class PriorityPolicy(BaseModel):
     """N for ``interleaved``: regular tickets called between two priority tickets."""
 
 
+class DossierLookupSettings(BaseModel):
+    """Dossier status look-up by kiosks (``GET /api/v1/dossiers/{code}``) and its guards."""
+
+    model_config = _FROZEN
+
+    adapter: str = Field(default="central.dossiers:DatabaseDossiers", pattern=r"^[\w.]+:\w+$")
+    """``module:Class`` answering look-ups; the default keeps dossiers in central's database
+    (a centre plugs in its provincial system with one class, see docs/wire-api.md)."""
+    second_factor: Literal["none", "phone_last4", "birth_year"] = "none"
+    """Also require the last 4 digits of the applicant's phone or the birth year."""
+    rate_per_minute: int = Field(default=20, ge=1, le=10000)
+    """Look-ups one kiosk may make per minute (codes are often sequential: guessable)."""
+    max_misses: int = Field(default=5, ge=1, le=1000)
+    """Misses in a row (unknown code, wrong second factor) before a kiosk is locked out."""
+    lockout_s: int = Field(default=300, ge=1, le=86400)
+    """How long a locked-out kiosk gets no answers."""
+    log_key: str | None = Field(default=None, min_length=16, max_length=256)
+    """Key of the hash under which codes appear in the log (none: random per start)."""
+
+
 class CentralSettings(BaseModel):
     """Everything the central server needs; see ``config/central.example.toml``."""
 
@@ -135,6 +155,11 @@ class CentralSettings(BaseModel):
     """The counter, display, rating and report pages."""
     faces: FaceSettings = FaceSettings()
     """Face-based dossier lookup: key, retention, limits (off by default)."""
+    procedures_file: str | None = None
+    """Procedure catalogue (YAML/JSON) loaded when the database holds none yet; relative
+    to the settings file. ``central catalogue import`` replaces it later."""
+    dossier_lookup: DossierLookupSettings = DossierLookupSettings()
+    """Dossier status look-up."""
 
     @field_validator("public_base_url")
     @classmethod
@@ -219,6 +244,9 @@ def load_settings(path: str | Path) -> CentralSettings:
         settings = CentralSettings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(source, exc)) from exc
+    if settings.procedures_file and not Path(settings.procedures_file).is_absolute():
+        resolved = str(Path(path).resolve().parent / settings.procedures_file)
+        settings = settings.model_copy(update={"procedures_file": resolved})
     _LOGGER.info(
         "loaded %s: %d services, %d counters, %d kiosks",
         source,

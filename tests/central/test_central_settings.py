@@ -16,7 +16,7 @@ CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 def test_shipped_configs_load() -> None:
     sim = load_settings(CONFIG / "central.sim.toml")
-    assert len(sim.services) == 8 and len(sim.counters) == 12
+    assert len(sim.services) == 9 and len(sim.counters) == 12
     assert [k.id for k in sim.kiosks] == ["K1", "K2", "K3"]
     assert {p.code for p in sim.priority_categories} == {
         "elderly",

@@ -76,7 +76,7 @@ async def test_first_start_without_central_still_issues_numbers(tmp_path: Path) 
             if daemon.catalogue.services:
                 break
             await asyncio.sleep(0.02)
-        assert not daemon.catalogue.from_central and len(daemon.catalogue.services) == 8
+        assert not daemon.catalogue.from_central and len(daemon.catalogue.services) == 9
         daemon.post(Touch("service", "dat-dai"))
         for _ in range(500):
             if daemon.issued:
