@@ -7,7 +7,7 @@ without loss::
 
     procedure | key                   | value          | vi              | en        | ko
     khai-sinh | field                 | tu-phap        |                 |           |
-    khai-sinh | name                  |                | Đăng ký khai sinh | Birth reg... | 출생 신고
+    khai-sinh | name                  |                | Đăng ký khai sinh | Birth ... | 출생 신고
     khai-sinh | synonyms              |                | khai sinh; làm giấy khai sinh | ... | ...
     khai-sinh | documents.1.name      |                | Tờ khai ...     | ...       | ...
     khai-sinh | documents.1.originals | 1              |                 |           |
