@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import re
 import secrets
 from collections import deque
@@ -116,11 +117,11 @@ class LookupGuard:
         """``(error code, retry-after s)`` when this kiosk must wait, else None (counted)."""
         state = self._kiosks.setdefault(kiosk, _KioskState())
         if state.locked_until > now:
-            return "locked-out", int(state.locked_until - now) + 1
+            return "locked-out", max(1, math.ceil(state.locked_until - now))
         while state.recent and state.recent[0] <= now - 60:
             state.recent.popleft()
         if len(state.recent) >= self.cfg.rate_per_minute:
-            return "rate-limited", int(state.recent[0] + 60 - now) + 1
+            return "rate-limited", max(1, math.ceil(state.recent[0] + 60 - now))
         state.recent.append(now)
         return None
 
@@ -140,8 +141,10 @@ def factor_matches(dossier: Dossier, kind: str, given: str) -> bool:
     """The second factor given at the kiosk against the dossier's, in constant time."""
     expected = dossier.phone_last4 if kind == "phone_last4" else str(dossier.birth_year or "")
     digits = re.sub(r"\D", "", given)
-    return expected is not None and expected != "" and hmac.compare_digest(
-        expected.encode(), digits.encode()
+    return (
+        expected is not None
+        and expected != ""
+        and hmac.compare_digest(expected.encode(), digits.encode())
     )
 
 
