@@ -1,7 +1,13 @@
-"""``kiosk ask --lang vi "tôi muốn làm hộ chiếu"``: print the recognised intent as JSON.
+"""``kiosk ask --lang vi "tôi muốn làm hộ chiếu"``: print the recognised intent as JSON,
+with the answer the kiosk would give:
+``{"intent": ..., "slots": {...}, "answer": {"text": "...", "procedure": "code-or-null"}}``.
 
-For technicians tuning the catalogue's synonyms. It loads no recognition model (no vosk
-import), so it answers at once.
+Several sentences in one call are one conversation: a follow-up ("còn lệ phí thì sao?")
+keeps the procedure of the question before. ``answer.text`` is what the kiosk says (for
+Vietnamese with numbers and dates written out as the voice reads them). For technicians
+tuning the catalogue's synonyms. It loads no recognition model (no vosk import), so it
+answers at once. Procedure names and synonyms come from the procedure catalogue
+(``--procedures``, default the bundled ``config/procedures.yaml``).
 """
 
 from __future__ import annotations
@@ -12,9 +18,13 @@ import logging
 import sys
 from pathlib import Path
 
+from kiosk.procedures.answers import Conversation
+from kiosk.procedures.model import ProcedureCatalogueError, read_file
+from kiosk.procedures.store import BUNDLED, ProcedureStore
 from speech.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from speech.errors import CatalogueError
 from speech.intents import IntentParser
+from speech.procedure_phrases import with_procedures
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -22,13 +32,18 @@ _LOGGER = logging.getLogger(__name__)
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``kiosk ask``."""
     parser = subparsers.add_parser("ask", help="print the intent recognised in a sentence (JSON)")
-    parser.add_argument("text", help="what the citizen said, as the recogniser would return it")
+    parser.add_argument(
+        "text", nargs="+", help="what the citizen said (several: one conversation)"
+    )
     parser.add_argument("--lang", default="vi", help="language code (vi, en, ko); default vi")
     parser.add_argument(
         "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="service catalogue TOML"
     )
     parser.add_argument(
         "--cutoff", type=float, default=80.0, help="snap cut-off 50..100 (default 80)"
+    )
+    parser.add_argument(
+        "--procedures", type=Path, default=BUNDLED, help="procedure catalogue (.yaml/.json)"
     )
     parser.set_defaults(func=run)
 
@@ -40,11 +55,30 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         catalogue = load_catalogue(args.catalogue)
+        procedures = read_file(args.procedures)
     except CatalogueError as exc:
         print(f"kiosk ask: {exc}", file=sys.stderr)
         return 2
-    intent = IntentParser(catalogue, cutoff=args.cutoff).parse(args.text, args.lang)
-    print(json.dumps(intent.as_json(), ensure_ascii=False))
+    except ProcedureCatalogueError as exc:
+        for line in exc.problems:
+            print(f"kiosk ask: {line}", file=sys.stderr)
+        return 2
+    store = ProcedureStore(None, args.procedures)
+    voice = with_procedures(catalogue, [p.model_dump() for p in procedures])
+    parser = IntentParser(voice, cutoff=args.cutoff)
+
+    def field_name(code: str, lang: str) -> str:
+        try:
+            return catalogue.service(code).name(lang)
+        except KeyError:
+            return code
+
+    talk = Conversation(store, field_name=field_name)
+    texts = args.text if isinstance(args.text, list) else [args.text]
+    for text in texts:
+        intent = parser.parse(text, args.lang)
+        answer = talk.answer(intent.name, intent.slots, text, args.lang)
+        print(json.dumps({**intent.as_json(), "answer": answer.as_json()}, ensure_ascii=False))
     return 0
 
 
