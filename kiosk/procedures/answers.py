@@ -29,6 +29,13 @@ _LOGGER = logging.getLogger(__name__)
 #: a search hit this good names the procedure; closer than MARGIN to the next: ask
 STRONG = 80.0
 MARGIN = 6.0
+#: to change the procedure in context, a hit must be this good ("lệ phí cấp lại" after
+#: a question on the lost ID card is still about the ID card)
+SWITCH = 90.0
+#: weaker hits are offered as choices when nothing better is known
+WEAK = 65.0
+#: what a matcher may make of a question it did not take for one
+_NOT_A_QUESTION = ("not_understood", "take_ticket", "yes", "no")
 
 #: words of a question per topic, compared folded (checked in this order)
 TOPIC_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -76,6 +83,8 @@ class Answer:
     def as_json(self) -> dict[str, Any]:
         """The ``answer`` object of ``kiosk ask``."""
         out: dict[str, Any] = {"text": self.spoken, "procedure": self.procedure}
+        if self.topic:
+            out["topic"] = self.topic
         if self.choices:
             out["choices"] = list(self.choices)
         return out
@@ -131,6 +140,11 @@ class Conversation:
     def answer(self, intent: str, slots: Mapping[str, str], utterance: str, lang: str) -> Answer:
         """The answer to one recognised utterance."""
         lang = p.lang_of(lang)
+        asked = find_topic(utterance, lang)
+        if intent in _NOT_A_QUESTION and asked:
+            # the question's own words ("cần gì", "bao lâu", "how much") outweigh a
+            # matcher that heard a request for a ticket, a yes/no, or nothing
+            intent = "ask_procedure"
         if intent == "lookup_dossier":
             code = slots.get("code")
             text = T[lang]["lookup"] if not code else T[lang]["lookup_code"].format(code=code)
@@ -142,13 +156,12 @@ class Conversation:
                 return self._say("", lang, None)
             text = T[lang]["ticket"].format(field=self._field_name(service, lang))
             return self._say(text, lang, proc.code if proc else None)
-        if intent == "not_understood" and self._context() and find_topic(utterance, lang):
-            intent = "ask_procedure"  # "lệ phí bao nhiêu?" right after a question
         if intent == "not_understood":
             return self._say(T[lang]["not_understood"], lang, None)
         if intent != "ask_procedure":
             return self._say("", lang, self._context())
-        topic = slots.get("topic") or find_topic(utterance, lang) or "overview"
+        # the question words decide the topic; the matcher's slot when there are none
+        topic = asked or slots.get("topic") or "overview"
         chosen, choices = self._resolve(slots, utterance, lang)
         if chosen is None and choices:
             names = [c.title(lang) for c in choices]
@@ -177,7 +190,9 @@ class Conversation:
             return named, []
         context = self._context()
         remainder = _without_topic_words(utterance, lang)
-        hits = [h for h in self.store.search(remainder, limit=3) if h.score >= STRONG]
+        bar = SWITCH if context else STRONG
+        found = self.store.search(remainder, limit=3)
+        hits = [h for h in found if h.score >= bar]
         if hits:
             close = [h for h in hits if hits[0].score - h.score < MARGIN]
             if len(close) == 1:
@@ -193,7 +208,8 @@ class Conversation:
             if len(in_field) == 1:
                 return in_field[0], []
             return None, in_field[:3]
-        return None, []
+        # weak matches only: let the citizen choose among them
+        return None, [proc for h in found if h.score >= WEAK and (proc := self.store.get(h.code))]
 
     def fact(self, proc: ProcedureInfo, topic: str, lang: str) -> str:
         """The short answer about ``topic`` of ``proc``, key fact first."""
