@@ -24,7 +24,7 @@ from kiosk.procedures.store import BUNDLED, ProcedureStore
 from speech.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from speech.errors import CatalogueError
 from speech.intents import IntentParser
-from speech.procedure_phrases import with_procedures
+from kiosk.procedures.voice_phrases import with_procedures
 
 _LOGGER = logging.getLogger(__name__)
 

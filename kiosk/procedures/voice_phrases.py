@@ -2,7 +2,8 @@
 
 Central's procedure catalogue (docs/wire-api.md) is the one source of what citizens call
 each procedure; the voice must not keep a second list in step. The kiosk hands the
-catalogue's procedures (wire shape, plain dicts) to these functions:
+catalogue's procedures (wire shape, plain dicts) to these functions (here in kiosk/, which
+wires speech/: speech/ may not import the kiosk, and its matcher needs only the result):
 
 - :func:`procedure_phrases` -> ``{lang: {procedure code: (name, synonym, ...)}}``, the
   phrases a matcher compares an utterance with (name first);
