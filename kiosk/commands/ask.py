@@ -21,10 +21,10 @@ from pathlib import Path
 from kiosk.procedures.answers import Conversation
 from kiosk.procedures.model import ProcedureCatalogueError, read_file
 from kiosk.procedures.store import BUNDLED, ProcedureStore
+from kiosk.procedures.voice_phrases import with_procedures
 from speech.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from speech.errors import CatalogueError
 from speech.intents import IntentParser
-from kiosk.procedures.voice_phrases import with_procedures
 
 _LOGGER = logging.getLogger(__name__)
 

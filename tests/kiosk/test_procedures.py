@@ -18,8 +18,8 @@ from kiosk.procedures.remote import ProcedureRemote, RemoteError
 from kiosk.procedures.search import ProcedureIndex, fold
 from kiosk.procedures.store import BUNDLED, CACHE_NAME, ProcedureStore
 from kiosk.procedures.telex import compose
-from speech.catalogue import load_catalogue
 from kiosk.procedures.voice_phrases import procedure_phrases, with_procedures
+from speech.catalogue import load_catalogue
 
 
 @pytest.mark.parametrize(
