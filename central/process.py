@@ -50,6 +50,11 @@ class CentralProcess:
     def sim(cls, workdir: Path) -> CentralProcess:
         """The simulated ward centre on a fresh SQLite file in ``workdir``."""
         text = SIM_CONFIG.read_text(encoding="utf-8")
+        # the copy lives in workdir: its relative procedures_file must still find config/
+        text = text.replace(
+            'procedures_file = "procedures.yaml"',
+            f'procedures_file = "{SIM_CONFIG.with_name("procedures.yaml")}"',
+        )
         return cls(with_database(text, f"sqlite:///{workdir / 'central.sqlite3'}"), workdir)
 
     def start(self, timeout_s: float = 30.0) -> None:
