@@ -39,15 +39,23 @@ async def measure(url: str, lookups: int) -> dict[str, float]:
     codes = [f"000.00.12.H29-261130-{n:04d}" for n in range(50)]
     async with httpx.AsyncClient(base_url=url, timeout=10) as counter:
         for i, code in enumerate(codes):
-            body = {"code": code, "applicant_name": "Nguyễn Văn An", "received_on": "2026-11-30",
-                    "procedure": "ly-lich-tu-phap", "appointment_on": "2026-12-14"}
-            made = await counter.post("/api/v1/dossiers", json=body,
-                                      headers={"Authorization": f"Bearer {COUNTER_TOKEN}"})
+            body = {
+                "code": code,
+                "applicant_name": "Nguyễn Văn An",
+                "received_on": "2026-11-30",
+                "procedure": "ly-lich-tu-phap",
+                "appointment_on": "2026-12-14",
+            }
+            made = await counter.post(
+                "/api/v1/dossiers", json=body, headers={"Authorization": f"Bearer {COUNTER_TOKEN}"}
+            )
             made.raise_for_status()
             if i % 3 == 0:
-                await counter.post(f"/api/v1/dossiers/{code}/status",
-                                   json={"status": "ready", "pickup_counter": "Q2"},
-                                   headers={"Authorization": f"Bearer {COUNTER_TOKEN}"})
+                await counter.post(
+                    f"/api/v1/dossiers/{code}/status",
+                    json={"status": "ready", "pickup_counter": "Q2"},
+                    headers={"Authorization": f"Bearer {COUNTER_TOKEN}"},
+                )
     remote = ProcedureRemote(url, KIOSK_TOKEN)
     timings = []
     for n in range(lookups + 20):
@@ -74,12 +82,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         central = CentralProcess.sim(Path(work))
         text = central.config.read_text(encoding="utf-8")
-        central.config.write_text(text.replace("rate_per_minute = 20", "rate_per_minute = 100000"),
-                                  encoding="utf-8")
+        central.config.write_text(
+            text.replace("rate_per_minute = 20", "rate_per_minute = 100000"), encoding="utf-8"
+        )
         with central:
             result = asyncio.run(measure(central.url, args.lookups))
-    print(json.dumps({"benchmark": "dossier_lookup", "machine": platform.processor() or
-                      platform.machine(), **result}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "dossier_lookup",
+                "machine": platform.processor() or platform.machine(),
+                **result,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
