@@ -494,3 +494,22 @@ def _slow_elements(view: TicketView, width_px: int) -> list[PrintElement]:
     flush()
     out.append(Cut())
     return out
+
+
+def render_printout(blocks: list[tuple[str, str]], width_px: int) -> Image.Image:
+    """Another printout drawn like a ticket (a procedure's checklist): ``(style, text)``
+    pairs with a paragraph style above, ``("rule", "")`` or ``("qr", data)``; a mode "1"
+    image exactly ``width_px`` wide."""
+    if not 128 <= width_px <= 4096:
+        raise ValueError(f"width_px={width_px} is outside 128..4096")
+    drawn: list[_Block] = []
+    for style, text in blocks:
+        if style == "rule":
+            drawn.append(_Rule())
+        elif style == "qr":
+            drawn.append(_QR(text))
+        elif style in _STYLES and style != "number":
+            drawn.append(_Paragraph(_nfc(text), style))
+        else:
+            raise ValueError(f"unknown printout style {style!r}")
+    return _threshold(_render_blocks(drawn, width_px))
