@@ -131,6 +131,7 @@ class KioskDaemon:
         self.journal, self.client = self.desk.journal, self.desk.client
         self.catalogue, self.breaker = self.desk.catalogue, self.desk.breaker
         self.robot, self.camera, self.voice = parts.robot, parts.camera, parts.voice
+        self.procedures = parts.procedures
         self.has_base = self.robot is not None
         self.view = ScreenView(config, self.catalogue)
         self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
@@ -162,6 +163,8 @@ class KioskDaemon:
             self._fall_back_to_own_services()
         self._refresh_flow_services()
         self._spawn(self.desk.run_sync(self.config.central.sync_interval_s), "sync")
+        if self.procedures is not None:
+            self._spawn(self.procedures.run_sync(), "procedures")
         self._spawn(self._pump_screen(), "screen")
         if self.config.health.port:
             self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
@@ -210,6 +213,8 @@ class KioskDaemon:
         if self._timer:
             self._timer.cancel()
         await self.client.close()
+        if self.procedures is not None:
+            await self.procedures.close()
         if self.robot is not None:
             await self.robot.close()
         if self.voice is not None:
@@ -291,6 +296,7 @@ class KioskDaemon:
             _LOGGER.exception("TECHNICIAN: event %s failed in state %s", describe(event), before)
             outcome = "failed"
         after = self.flow.current_state_id
+        self._answer_question(event, after)
         record = {
             "t": round(self._clock() - self._started, 3),
             "event": describe(event),
@@ -307,6 +313,26 @@ class KioskDaemon:
         log("%s --%s--> %s  (event %s, %s)", before, name, after, describe(event), outcome)
 
     # -- voice and the screen tools (kiosk.inputs.InputTools) ---------------------------
+
+    def _answer_question(self, event: KioskEvent, state: str) -> None:
+        """Answer a spoken procedure question aloud in the language it was asked in; forget
+        the procedure in context when the visit ends (issue 8)."""
+        if self.procedures is None:
+            return
+        if state == "idle":
+            self.procedures.end_visit()
+            return
+        features = self.config.features.enabled()
+        if (
+            isinstance(event, VoiceIntent)
+            and event.name in ("ask_procedure", "lookup_dossier")
+            and ("procedure_info" if event.name == "ask_procedure" else "dossier_lookup")
+            in features
+        ):
+            language = event.language or self.flow.visit.language
+            answer = self.procedures.answer(event.name, event.slots, event.transcript, language)
+            if answer.spoken:
+                self.say(answer.spoken, language)
 
     def read_aloud(self) -> None:
         """Say what the screen shows, in the visit's language."""

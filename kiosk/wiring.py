@@ -29,6 +29,8 @@ from drivers.url import DeviceURLError
 from kiosk.config import KioskConfig
 from kiosk.events import KioskEvent
 from kiosk.guiding import RobotGuide
+from kiosk.procedures.desk import ProcedureDesk
+from kiosk.procedures.remote import ProcedureRemote
 from kiosk.screen.touchscreen import TouchScreen
 from kiosk.tasks import Inbox
 from kiosk.tickets.breaker import CircuitBreaker
@@ -135,6 +137,7 @@ class KioskParts:
     robot: RobotGuide | None = None
     camera: Camera | None = None
     voice: VoiceFrontend | None = None
+    procedures: ProcedureDesk | None = None
 
     def say(self, text: str, language: str) -> None:
         """Speak ``text`` (cutting off what was being said); logged when voice is off."""
@@ -166,4 +169,10 @@ def open_parts(
     )
     parts = KioskParts(inbox, printer, desk, screen)
     parts.robot, parts.camera, parts.voice = open_extras(config, post=inbox.post, say=parts.say)
+    parts.procedures = ProcedureDesk(
+        config.kiosk.state_dir,
+        ProcedureRemote(config.central.url, config.central.token, transport=transport),
+        desk.catalogue,
+        idle_timeout_s=config.flow.idle_timeout_s,
+    )
     return parts
