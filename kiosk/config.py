@@ -170,9 +170,10 @@ class FeaturesSection(BaseModel):
     help: bool = True
     """A "call staff" button on every screen (logs a STAFF line for the floor staff)."""
     procedure_info: bool = False
-    """Procedure information (a later feature: off until its content exists)."""
+    """Procedure information: spoken questions are answered aloud from central's catalogue
+    (the touch screens are not built yet: the menu entry shows "coming soon")."""
     dossier_lookup: bool = False
-    """Dossier status look-up (a later feature: off until it is built)."""
+    """Dossier status look-up (central side and voice prompt built; its screens are not)."""
     rating_levels: int = Field(default=5, ge=3, le=5)
     """How many levels the rating scale has (3 to 5 faces)."""
 
