@@ -133,7 +133,7 @@ class KioskDaemon:
         self.robot, self.camera, self.voice = parts.robot, parts.camera, parts.voice
         self.procedures = parts.procedures
         self.has_base = self.robot is not None
-        self.view = ScreenView(config, self.catalogue)
+        self.view = ScreenView(config, self.catalogue, parts.procedures)
         self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
                                self._speaking, clock)
         self.flow = VisitorFlow(
@@ -296,7 +296,9 @@ class KioskDaemon:
             _LOGGER.exception("TECHNICIAN: event %s failed in state %s", describe(event), before)
             outcome = "failed"
         after = self.flow.current_state_id
-        self._answer_question(event, after)
+        if self.procedures is not None:  # spoken questions answered aloud (issue 8)
+            for text, language in self.procedures.on_event(event, after, self.flow.features):
+                self.say(text, language)
         record = {
             "t": round(self._clock() - self._started, 3),
             "event": describe(event),
@@ -313,26 +315,6 @@ class KioskDaemon:
         log("%s --%s--> %s  (event %s, %s)", before, name, after, describe(event), outcome)
 
     # -- voice and the screen tools (kiosk.inputs.InputTools) ---------------------------
-
-    def _answer_question(self, event: KioskEvent, state: str) -> None:
-        """Answer a spoken procedure question aloud in the language it was asked in; forget
-        the procedure in context when the visit ends (issue 8)."""
-        if self.procedures is None:
-            return
-        if state == "idle":
-            self.procedures.end_visit()
-            return
-        features = self.config.features.enabled()
-        if (
-            isinstance(event, VoiceIntent)
-            and event.name in ("ask_procedure", "lookup_dossier")
-            and ("procedure_info" if event.name == "ask_procedure" else "dossier_lookup")
-            in features
-        ):
-            language = event.language or self.flow.visit.language
-            answer = self.procedures.answer(event.name, event.slots, event.transcript, language)
-            if answer.spoken:
-                self.say(answer.spoken, language)
 
     def read_aloud(self) -> None:
         """Say what the screen shows, in the visit's language."""
@@ -471,6 +453,11 @@ class KioskDaemon:
             return
         self.ratings_sent.append(body)
         self.counters.ratings_sent += 1
+
+    def print_checklist(self, visit: Visit) -> None:
+        """Print the shown procedure's checklist on the ticket printer (in the background)."""
+        if self.procedures is not None and visit.proc_code:
+            self._spawn(self.procedures.print_checklist(visit.proc_code, visit.language), "print")
 
     def call_staff(self, state: str) -> None:
         """A citizen pressed "call staff": a help request to central's counters (followed

@@ -70,6 +70,11 @@ class Visit:
     person_seen: bool = False
     #: the robot could not lead the citizen (blocked way, low battery): show the way instead
     show_way: bool = False
+    #: procedures screen: the field browsed, the procedure shown, the Telex keys typed
+    proc_field: str | None = None
+    proc_code: str | None = None
+    proc_keys: str = ""
+    proc_notice: str | None = None
 
 
 class FlowEffects(Protocol):
@@ -111,6 +116,9 @@ class VisitEffects(FlowEffects, Protocol):
 
     def start_scanning(self) -> None:
         """The booking screen is up: read booking QR codes (post QRScanned) while it is."""
+
+    def print_checklist(self, visit: Visit) -> None:
+        """Print the checklist of ``visit.proc_code`` on the ticket printer (background)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,7 @@ class VisitorFlow(StateMachine):
         | choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
         | idle.to(issue_ticket, cond="known_service")
+        | procedure_info.to(issue_ticket, cond="known_service")  # "take a number" for it
     )
     select_priority = choose_priority.to(issue_ticket, cond="known_priority")
     ticket_issued = issue_ticket.to(ticket_ready) | redeeming.to(ticket_ready)
@@ -178,6 +187,12 @@ class VisitorFlow(StateMachine):
     toggle_reason = rating.to.itself(on="_toggle_reason", **_STAY)  # type: ignore[no-untyped-call]
     submit_rating = rating.to(rating_sent, cond="has_score")
     ask_procedure = menu.to(procedure_info, cond="procedure_enabled")
+    pick_field = procedure_info.to.itself(on="_pick_field", **_STAY)  # type: ignore[no-untyped-call]
+    pick_procedure = procedure_info.to.itself(  # type: ignore[no-untyped-call]
+        cond="procedure_code", on="_pick_procedure", **_STAY)
+    search_key = procedure_info.to.itself(on="_search_key", **_STAY)  # type: ignore[no-untyped-call]
+    print_checklist = procedure_info.to.itself(  # type: ignore[no-untyped-call]
+        cond="procedure_shown", on="_print_checklist", **_STAY)
     ask_dossier = menu.to(dossier_lookup, cond="dossier_enabled")
     call_staff = (
         menu.to(help) | choose_service.to(help) | choose_priority.to(help)
@@ -192,6 +207,8 @@ class VisitorFlow(StateMachine):
     back = (
         choose_priority.to(choose_service) | choose_service.to(menu) | menu.to(idle)
         | booking.to(menu) | rating.to(menu) | help.to(menu)
+        | procedure_info.to.itself(  # type: ignore[no-untyped-call]
+            cond="procedure_deeper", on="_procedure_up", **_STAY)
         | procedure_info.to(menu) | dossier_lookup.to(menu)
     )
     timeout = (
@@ -282,6 +299,19 @@ class VisitorFlow(StateMachine):
         """Dossier look-up is switched on in config (a later feature)."""
         return "dossier_lookup" in self.features
 
+    def procedure_code(self, code: str | None = None, **_: Any) -> bool:
+        """A procedure code as the screen sends it (the screen lists known ones only)."""
+        return isinstance(code, str) and 0 < len(code) <= 48
+
+    def procedure_shown(self) -> bool:
+        """A procedure's answer is on the screen."""
+        return self.visit.proc_code is not None
+
+    def procedure_deeper(self) -> bool:
+        """The procedures screen shows more than its first page: "back" goes up one step."""
+        v = self.visit
+        return v.proc_code is not None or v.proc_field is not None or bool(v.proc_keys)
+
     def stop_cleared(self) -> bool:
         """Staff reset a safety stop; refused while the e-stop or a bumper is still pressed."""
         return self.effects.reset_after_stop()
@@ -339,6 +369,36 @@ class VisitorFlow(StateMachine):
             code = (code + char.upper())[:BOOKING_CODE_LENGTH]
         self._update(booking_code=code, error=None)
 
+    def _pick_field(self, field: str | None = None, **_: Any) -> None:
+        if field in self.services:
+            self._update(proc_field=field, proc_code=None, proc_keys="", proc_notice=None)
+
+    def _pick_procedure(self, code: str | None = None, **_: Any) -> None:
+        self._update(proc_code=code, proc_notice=None)
+
+    def _search_key(self, key: str | None = None, **_: Any) -> None:
+        keys = self.visit.proc_keys
+        if key == "erase":
+            keys = keys[:-1]
+        elif key == "space":
+            keys = keys + " " if keys and not keys.endswith(" ") else keys
+        elif isinstance(key, str) and len(key) == 1 and key.isascii() and key.isalpha():
+            keys = (keys + key.lower())[:40]
+        self._update(proc_keys=keys, proc_field=None, proc_code=None, proc_notice=None)
+
+    def _print_checklist(self) -> None:
+        self._update(proc_notice="checklist_printing")
+        self._visit_effects().print_checklist(self.visit)
+
+    def _procedure_up(self) -> None:
+        v = self.visit
+        if v.proc_code is not None:
+            self._update(proc_code=None, proc_notice=None)
+        elif v.proc_field is not None:
+            self._update(proc_field=None)
+        else:
+            self._update(proc_keys="")
+
     def _choose_score(self, score: int | None = None, **_: Any) -> None:
         self._update(score=score)
 
@@ -355,6 +415,10 @@ class VisitorFlow(StateMachine):
 
     def on_book(self) -> None:
         self.visit = replace(self.visit, booking_code="", error=None)
+
+    def on_ask_procedure(self) -> None:
+        self.visit = replace(self.visit, proc_field=None, proc_code=None, proc_keys="",
+                             proc_notice=None)
 
     def on_rate(self) -> None:
         self.visit = replace(self.visit, score=None, reasons=(), error=None)

@@ -62,6 +62,10 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
     "call_staff": ("call_staff", None),
     "ask_procedure": ("ask_procedure", None),
     "ask_dossier": ("ask_dossier", None),
+    "proc_field": ("pick_field", "field"),
+    "proc_pick": ("pick_procedure", "code"),
+    "proc_key": ("search_key", "key"),
+    "print_checklist": ("print_checklist", None),
 }
 
 #: spoken intents that mean the same on every screen (each has a button too)

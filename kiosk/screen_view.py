@@ -15,6 +15,8 @@ from pathlib import Path
 from kiosk.config import KioskConfig
 from kiosk.flow import Visit
 from kiosk.help_call import HelpStatus
+from kiosk.procedures.desk import ProcedureDesk
+from kiosk.procedures.panel import procedure_panel
 from kiosk.screen.touchscreen import PriorityButton, ScreenModel, ServiceButton, TicketPanel
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.desk import IssuedTicket
@@ -42,9 +44,15 @@ class KioskStatus:
 class ScreenView:
     """Builds screen models for one kiosk."""
 
-    def __init__(self, config: KioskConfig, catalogue: ServiceCatalogue) -> None:
+    def __init__(
+        self,
+        config: KioskConfig,
+        catalogue: ServiceCatalogue,
+        procedures: ProcedureDesk | None = None,
+    ) -> None:
         self.config = config
         self.catalogue = catalogue
+        self.procedures = procedures
         self._routes: dict[str, bytes | None] = {}
 
     def model(self, state: str, visit: Visit, status: KioskStatus) -> ScreenModel:
@@ -97,6 +105,9 @@ class ScreenView:
             can_talk=status.can_talk,
             help_state=status.help.state if status.help else "",
             help_counter=status.help.counter_name if status.help else None,
+            procedure=procedure_panel(self.procedures, visit, self.route_picture)
+            if state == "procedure_info" and self.procedures is not None
+            else None,
         )
 
     def route_picture(self, counter_code: str) -> bytes | None:

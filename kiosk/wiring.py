@@ -174,5 +174,8 @@ def open_parts(
         ProcedureRemote(config.central.url, config.central.token, transport=transport),
         desk.catalogue,
         idle_timeout_s=config.flow.idle_timeout_s,
+        centre_name=config.kiosk.centre_name,
+        public_url=config.central.public_url or config.central.url,
+        printer=printer,
     )
     return parts

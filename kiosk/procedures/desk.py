@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
+from drivers.printer.base import Printer, PrinterError
+from kiosk.events import KioskEvent, VoiceIntent
 from kiosk.procedures.answers import Answer, Conversation, dossier_answer
+from kiosk.procedures.checklist import checklist_job, render_checklist
 from kiosk.procedures.remote import DossierView, ProcedureRemote, RemoteError
 from kiosk.procedures.store import ProcedureStore
 from kiosk.tickets.catalogue import ServiceCatalogue
@@ -32,24 +36,35 @@ class ProcedureDesk:
         services: ServiceCatalogue,
         *,
         idle_timeout_s: float,
+        centre_name: str = "",
+        public_url: str = "",
+        printer: Printer | None = None,
     ) -> None:
+        self.centre_name, self.public_url, self.printer = centre_name, public_url, printer
         self.store = ProcedureStore(state_dir)
         self.remote = remote
         self._services = services
         self.conversation = Conversation(
             self.store,
             idle_timeout_s=idle_timeout_s,
-            counters_of=self._counters_of,
-            field_name=self._field_name,
+            counters_of=self.counter_names,
+            field_name=self.field_name,
         )
         #: the last answer given (the demo and the tests read it; the log has no text)
         self.last_answer: Answer | None = None
 
-    def _counters_of(self, field: str) -> list[str]:
+    def counter_names(self, field: str) -> list[str]:
+        """Names of the counters serving ``field`` today (central's service list)."""
         service = self._services.get(field)
         return [c.name for c in service.counters] if service else []
 
-    def _field_name(self, field: str, lang: str) -> str:
+    def counter_codes(self, field: str) -> list[str]:
+        """Codes of the counters serving ``field`` (for the lobby map)."""
+        service = self._services.get(field)
+        return [c.code for c in service.counters] if service else []
+
+    def field_name(self, field: str, lang: str) -> str:
+        """The field's (service's) name in ``lang``."""
         service = self._services.get(field)
         return service.name(lang) if service else field
 
@@ -63,8 +78,13 @@ class ProcedureDesk:
         """The spoken answer to a recognised question."""
         answer = self.conversation.answer(intent, slots, utterance, lang)
         self.last_answer = answer
-        _LOGGER.info("answered %s in %s: procedure %s, topic %s", intent, lang,
-                     answer.procedure, answer.topic)
+        _LOGGER.info(
+            "answered %s in %s: procedure %s, topic %s",
+            intent,
+            lang,
+            answer.procedure,
+            answer.topic,
+        )
         return answer
 
     async def lookup(self, code: str, lang: str, factor: str | None = None) -> DossierView:
@@ -72,6 +92,46 @@ class ProcedureDesk:
         view = await self.remote.dossier(code.strip(), factor)
         self.last_answer = dossier_answer(view, lang)
         return view
+
+    def on_event(
+        self, event: KioskEvent, state: str, features: frozenset[str]
+    ) -> Iterator[tuple[str, str]]:
+        """What to say (text, language) after the daemon handled ``event``: a spoken
+        question is answered in the language it was asked in; the visit's end (idle)
+        forgets the procedure in context."""
+        if state == "idle":
+            self.end_visit()
+            return
+        if not isinstance(event, VoiceIntent):
+            return
+        needed = {"ask_procedure": "procedure_info", "lookup_dossier": "dossier_lookup"}
+        if needed.get(event.name) not in features:
+            return
+        language = event.language or "vi"
+        answer = self.answer(event.name, event.slots, event.transcript, language)
+        if answer.spoken:
+            yield answer.spoken, language
+
+    async def print_checklist(self, code: str, lang: str) -> bool:
+        """Render and print a procedure's checklist; False (logged) when it could not."""
+        proc, printer = self.store.get(code), self.printer
+        if proc is None or printer is None:
+            return False
+        image = render_checklist(
+            proc,
+            lang,
+            centre=self.centre_name,
+            counters=self.counter_names(proc.field),
+            public_base=self.public_url,
+            width_px=printer.width_px,
+        )
+        try:
+            await asyncio.to_thread(printer.print_job, checklist_job(image, code))
+        except PrinterError as exc:
+            _LOGGER.error("TECHNICIAN: checklist of %s not printed: %s", code, exc)
+            return False
+        _LOGGER.info("checklist of %s printed (%s)", code, lang)
+        return True
 
     def end_visit(self) -> None:
         """The citizen left (idle timeout): forget the procedure in context."""

@@ -43,6 +43,43 @@ class TicketPanel:
 
 
 @dataclass(frozen=True)
+class ProcedureItem:
+    """A procedure in a list (search results, a field's procedures)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ProcedureDetail:
+    """The answer screen of one procedure, in the visit's language."""
+
+    code: str
+    name: str
+    field: str
+    documents: tuple[str, ...]
+    fee: str
+    time: str
+    steps: tuple[str, ...]
+    counters: tuple[str, ...]
+    sample: bool
+    #: the lobby with the way to the first counter drawn (PNG), when there is a map
+    route_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ProcedurePanel:
+    """What the procedures screen shows: the search box and keyboard with fields or
+    results, a field's procedures, or one procedure's answer."""
+
+    query: str = ""
+    field_name: str | None = None
+    items: tuple[ProcedureItem, ...] = ()
+    detail: ProcedureDetail | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
 class ScreenModel:
     """Everything one screen shows; built by the daemon from the flow's state and visit."""
 
@@ -70,3 +107,5 @@ class ScreenModel:
     #: the call for help: "" (none), sending, sent, taken (by ``help_counter``), failed
     help_state: str = ""
     help_counter: str | None = None
+    #: the procedures screen (issue 8)
+    procedure: ProcedurePanel | None = None

@@ -105,6 +105,20 @@ MESSAGES: dict[str, str] = {
     "touch_to_stay": N_("Touch the screen to continue"),
     "coming_soon": N_("This is not available at this kiosk yet. Please ask at the "
                       "information desk."),
+    # procedure information (issue 8)
+    "proc_search_hint": N_("Type the procedure's name (tone marks not needed)"),
+    "proc_fields": N_("Or choose a field"),
+    "proc_none": N_("Nothing found: try other words or choose a field"),
+    "proc_documents": N_("Documents to bring"),
+    "proc_fee": N_("Fee"),
+    "proc_time": N_("Processing time"),
+    "proc_steps": N_("Steps"),
+    "proc_where": N_("Where to file"),
+    "proc_print": N_("Print the checklist"),
+    "proc_printing": N_("Printing the checklist: please take it below"),
+    "proc_sample": N_("Sample information being checked by the centre: please confirm at "
+                      "the counter"),
+    "space": N_("Space"),
     # states shown as a message
     "guiding": N_("Please follow me"),
     "returning": N_("Returning to my place"),

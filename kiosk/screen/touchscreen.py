@@ -24,7 +24,7 @@ import pygame
 
 from kiosk.events import KioskEvent, Shutdown, Touch, TouchValue
 from kiosk.screen import frame as frames
-from kiosk.screen import screens_forms, screens_main, screens_ticket
+from kiosk.screen import screens_forms, screens_main, screens_procedures, screens_ticket
 from kiosk.screen.canvas import Canvas, DrawnText, Target
 from kiosk.screen.model import PriorityButton, ScreenModel, ServiceButton, TicketPanel
 from kiosk.screen.texts import text
@@ -42,7 +42,7 @@ DRAWERS: dict[str, Draw] = {
     "choose_service": screens_main.draw_choose_service,
     "choose_priority": screens_main.draw_choose_priority,
     "help": screens_main.draw_help,
-    "procedure_info": screens_main.draw_coming_soon,
+    "procedure_info": screens_procedures.draw_procedure_info,
     "dossier_lookup": screens_main.draw_coming_soon,
     "ticket_ready": screens_ticket.draw_ticket_ready,
     "booking": screens_forms.draw_booking,

@@ -1,0 +1,73 @@
+"""The procedures screen's model, built from the visit and the catalogue in use.
+
+The search box shows what the citizen typed composed as Telex ("lys lichj" -> "lý lịch");
+with something typed the list holds the best matches, with a field chosen that field's
+procedures, with a procedure chosen its answer (documents, fee, time, steps, where).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from kiosk.flow import Visit
+from kiosk.procedures import phrasing as p
+from kiosk.procedures.desk import ProcedureDesk
+from kiosk.procedures.telex import compose
+from kiosk.screen.model import ProcedureDetail, ProcedureItem, ProcedurePanel
+
+_LOGGER = logging.getLogger(__name__)
+
+#: how many results or procedures a list shows
+LISTED = 6
+
+
+def procedure_panel(
+    desk: ProcedureDesk, visit: Visit, route_picture: Callable[[str], bytes | None]
+) -> ProcedurePanel:
+    """What the procedures screen shows for ``visit``."""
+    lang = p.lang_of(visit.language)
+    store = desk.store
+    query = compose(visit.proc_keys)
+    proc = store.get(visit.proc_code)
+    if proc is not None:
+        counters = desk.counter_names(proc.field)
+        detail = ProcedureDetail(
+            code=proc.code,
+            name=proc.title(lang),
+            field=proc.field,
+            documents=tuple(
+                _document(proc.text(d.name, lang), d.originals, d.copies, d.form, lang)
+                for d in proc.documents
+            ),
+            fee=p.fee_summary(proc, lang),
+            time=p.duration(proc.processing_time, lang),
+            steps=tuple(proc.text(step, lang) for step in proc.steps),
+            counters=tuple(p.counter_name(c, lang) for c in counters),
+            sample=proc.sample,
+            route_png=route_picture(desk.counter_codes(proc.field)[0])
+            if desk.counter_codes(proc.field)
+            else None,
+        )
+        return ProcedurePanel(query=query, detail=detail, notice=visit.proc_notice)
+    if query.strip():
+        hits = store.search(query, limit=LISTED)
+        items = tuple(ProcedureItem(h.code, store.procedures[h.code].title(lang)) for h in hits)
+        return ProcedurePanel(query=query, items=items)
+    if visit.proc_field is not None:
+        items = tuple(
+            ProcedureItem(x.code, x.title(lang)) for x in store.in_field(visit.proc_field)
+        )
+        return ProcedurePanel(
+            field_name=desk.field_name(visit.proc_field, lang), items=items[:LISTED]
+        )
+    return ProcedurePanel()
+
+
+def _document(name: str, originals: int, copies: int, form: str | None, lang: str) -> str:
+    words = {"vi": ("bản chính", "bản sao"), "en": ("original", "copy"), "ko": ("원본", "사본")}
+    original, copy = words[lang]
+    parts = [f"{originals} {original}"] if originals else []
+    parts += [f"{copies} {copy}"] if copies else []
+    parts += [form] if form else []
+    return f"{name} ({', '.join(parts)})" if parts else name

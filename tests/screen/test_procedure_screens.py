@@ -1,0 +1,93 @@
+"""The procedures screen in every language and orientation (normal and large text): the
+keyboard with the fields, search results, a field's procedures and a procedure's answer
+fit, with touch targets big enough and apart; and what each touch sends."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from kiosk.procedures import phrasing as p
+from kiosk.procedures.panel import _document
+from kiosk.procedures.store import ProcedureStore
+from kiosk.procedures.telex import compose
+from kiosk.screen.model import ProcedureDetail, ProcedureItem, ProcedurePanel
+from kiosk.screen.touchscreen import TouchScreen
+
+from .screen_models import LANGUAGES, SCREENS, model
+from .test_layout import _screen, check
+
+STORE = ProcedureStore(None)
+
+
+def _detail(code: str, lang: str) -> ProcedureDetail:
+    proc = STORE.get(code)
+    assert proc is not None
+    return ProcedureDetail(
+        code=code, name=proc.title(lang), field=proc.field,
+        documents=tuple(_document(proc.text(d.name, lang), d.originals, d.copies, d.form, lang)
+                        for d in proc.documents),
+        fee=p.fee_summary(proc, lang), time=p.duration(proc.processing_time, lang),
+        steps=tuple(proc.text(s, lang) for s in proc.steps),
+        counters=tuple(p.counter_name(c, lang) for c in ("Quầy 1", "Quầy 2", "Quầy 3")),
+        sample=proc.sample,
+    )
+
+
+def _panels(lang: str) -> dict[str, ProcedurePanel]:
+    typed = "lys lichj tuw phaps"
+    hits = STORE.search(compose(typed), limit=6)
+    return {
+        "fields": ProcedurePanel(),
+        "results": ProcedurePanel(query=compose(typed), items=tuple(
+            ProcedureItem(h.code, STORE.procedures[h.code].title(lang)) for h in hits)),
+        "nothing": ProcedurePanel(query="xyzzy"),
+        "field": ProcedurePanel(field_name="Tư pháp", items=tuple(
+            ProcedureItem(x.code, x.title(lang)) for x in STORE.in_field("tu-phap"))),
+        # the longest answer: four documents with long names
+        "answer": ProcedurePanel(detail=_detail("giay-phep-lao-dong", lang)),
+        "printing": ProcedurePanel(detail=_detail("ly-lich-tu-phap", lang),
+                                   notice="checklist_printing"),
+    }
+
+
+@pytest.mark.parametrize("orientation", [s[0] for s in SCREENS])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_procedure_screens_fit(orientation: str, large: bool, language: str,
+                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    screen = _screen(orientation)
+    out = tmp_path_factory.mktemp("procedure-screens")
+    problems = []
+    for name, panel in _panels(language).items():
+        screen.show(model("procedure_info", language, large_text=large, procedure=panel))
+        screen.screenshot(out / f"{orientation}-{language}-procedure-{name}.png")
+        problems += [f"{name}: {problem}" for problem in check(screen)]
+    assert not problems, "\n".join(problems)
+
+
+def _targets(screen: TouchScreen) -> dict[str, list[object]]:
+    found: dict[str, list[object]] = {}
+    for t in screen.targets:
+        found.setdefault(t.target, []).append(t.value)
+    return found
+
+
+def test_what_the_procedure_screens_offer() -> None:
+    screen = _screen("portrait")
+    panels = _panels("vi")
+    screen.show(model("procedure_info", "vi", procedure=panels["fields"]))
+    targets = _targets(screen)
+    assert len(targets["proc_key"]) == 28 and "erase" in targets["proc_key"]
+    assert "tu-phap" in targets["proc_field"] and targets["back"]
+    screen.show(model("procedure_info", "vi", procedure=panels["results"]))
+    targets = _targets(screen)
+    assert targets["proc_pick"][0] == "ly-lich-tu-phap"
+    assert any(d.text == "lý lịch tư pháp" for d in screen.texts)  # Telex composed
+    screen.show(model("procedure_info", "vi", procedure=panels["answer"]))
+    targets = _targets(screen)
+    assert targets["service"] == ["lao-dong-tbxh"] and targets["print_checklist"] == [None]
+    texts = [d.text for d in screen.texts]
+    assert "Lệ phí: 600.000 đồng" in texts and "Giấy tờ cần mang" in texts
+    assert "Nơi nộp hồ sơ: Quầy 1, Quầy 2, Quầy 3" in texts
+    assert pygame.display.get_surface() is not None
