@@ -376,14 +376,14 @@ class VisitorFlow(StateMachine):
     def _pick_procedure(self, code: str | None = None, **_: Any) -> None:
         self._update(proc_code=code, proc_notice=None)
 
-    def _search_key(self, key: str | None = None, **_: Any) -> None:
+    def _search_key(self, letter: str | None = None, **_: Any) -> None:
         keys = self.visit.proc_keys
-        if key == "erase":
+        if letter == "erase":
             keys = keys[:-1]
-        elif key == "space":
+        elif letter == "space":
             keys = keys + " " if keys and not keys.endswith(" ") else keys
-        elif isinstance(key, str) and len(key) == 1 and key.isascii() and key.isalpha():
-            keys = (keys + key.lower())[:40]
+        elif isinstance(letter, str) and len(letter) == 1 and letter.isascii() and letter.isalpha():
+            keys = (keys + letter.lower())[:40]
         self._update(proc_keys=keys, proc_field=None, proc_code=None, proc_notice=None)
 
     def _print_checklist(self) -> None:

@@ -64,7 +64,7 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
     "ask_dossier": ("ask_dossier", None),
     "proc_field": ("pick_field", "field"),
     "proc_pick": ("pick_procedure", "code"),
-    "proc_key": ("search_key", "key"),
+    "proc_key": ("search_key", "letter"),
     "print_checklist": ("print_checklist", None),
 }
 
