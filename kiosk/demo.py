@@ -31,6 +31,7 @@ from drivers.audio.wav_in import WavAudioIn
 from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
+from kiosk import demo_procedures
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
@@ -56,6 +57,8 @@ class Citizen:
     """Takes the ticket by voice alone: what the citizen says (in ``language``)."""
     booked: bool = False
     """Booked online this morning and shows the booking's QR code to the camera."""
+    asks: bool = False
+    """Asks about a procedure's documents and prints its checklist first (issue 8)."""
 
 
 # A morning at a ward centre: the two most frequent procedures dominate.
@@ -79,6 +82,8 @@ def script(count: int) -> list[Citizen]:
     plain = [i for i, c in enumerate(citizens) if i > 2 and not c.walks_away and not c.speaks]
     if plain:
         citizens[plain[0]] = Citizen("tu-phap", "vi", booked=True)
+    if len(plain) > 1:  # and one asks about a birth registration's documents first
+        citizens[plain[1]] = Citizen("tu-phap", "vi", asks=True)
     return citizens
 
 
@@ -148,6 +153,11 @@ class HeadlessDemo:
                 continue
             if citizen.speaks:
                 await self._hear_the_greeting_out(greeted)
+            if citizen.asks and self.daemon.flow.procedure_enabled():
+                asked = await demo_procedures.ask_and_print(self, citizen.language)
+                await self._ticket_taken(i, citizen, "asked", **asked)
+                await self._tap("done")
+                continue
             if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
                 await self._ticket_taken(i, citizen, "voice", by_voice=citizen.speaks)
                 await self._tap("done")
@@ -339,6 +349,7 @@ class ScreenTour:
                 await demo._wait_state("idle")
                 await demo._tap("start", language)
                 await demo._wait_state("menu")
+            await demo_procedures.tour(demo, self._shot, language)
             if self.daemon.screen.target_centre("call_staff"):
                 await demo._tap("call_staff")
                 await demo._wait_state("help")
