@@ -168,6 +168,7 @@ class VisitorFlow(StateMachine):
         | choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
         | idle.to(issue_ticket, cond="known_service")
+        | procedure_info.to(choose_priority, cond=["known_service", "has_priorities"])
         | procedure_info.to(issue_ticket, cond="known_service")  # "take a number" for it
     )
     select_priority = choose_priority.to(issue_ticket, cond="known_priority")
