@@ -82,8 +82,9 @@ def script(count: int) -> list[Citizen]:
     plain = [i for i, c in enumerate(citizens) if i > 2 and not c.walks_away and not c.speaks]
     if plain:
         citizens[plain[0]] = Citizen("tu-phap", "vi", booked=True)
-    if len(plain) > 1:  # and one asks about a birth registration's documents first
-        citizens[plain[1]] = Citizen("tu-phap", "vi", asks=True)
+    later = [i for i in plain if i > 6]  # after the paper roll was changed (citizen 6)
+    if later:  # one asks about a birth registration's documents first
+        citizens[later[0]] = Citizen("tu-phap", "vi", asks=True)
     return citizens
 
 

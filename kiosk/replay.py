@@ -86,6 +86,9 @@ class _NoEffects:
     def call_staff(self, state: str) -> None:
         """Nobody is called."""
 
+    def print_checklist(self, visit: Visit) -> None:
+        """Nothing is printed."""
+
     def stop_motion(self) -> None:
         """Nothing moves."""
 

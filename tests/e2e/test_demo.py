@@ -51,6 +51,11 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     by_voice = [r for r in summary["results"] if r.get("by_voice")]
     assert len(by_voice) == 1 and by_voice[0]["number"].endswith("D001")
     assert any(r.get("guided") for r in summary["results"]), "the sim robot led someone"
+    # One asked about a birth registration's documents, heard the answer and printed the
+    # checklist before taking a number (issue 8).
+    asked = [r for r in summary["results"] if r.get("procedure")]
+    assert len(asked) == 1 and asked[0]["checklist_printed"] and asked[0]["printed"]
+    assert asked[0]["spoken_answer"].startswith("Đăng ký khai sinh: quý khách cần mang")
     booked = [r for r in summary["results"] if r.get("booked")]
     assert len(booked) == 1 and booked[0]["number"].startswith("A")  # by QR to the camera
     # Every citizen's ticket has a PNG; the unprinted one is marked as such.
