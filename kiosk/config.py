@@ -170,8 +170,8 @@ class FeaturesSection(BaseModel):
     help: bool = True
     """A "call staff" button on every screen (logs a STAFF line for the floor staff)."""
     procedure_info: bool = False
-    """Procedure information: spoken questions are answered aloud from central's catalogue
-    (the touch screens are not built yet: the menu entry shows "coming soon")."""
+    """Procedure information: search or browse procedures, their documents, fee, time and
+    counters, print the checklist; spoken questions answered aloud."""
     dossier_lookup: bool = False
     """Dossier status look-up (central side and voice prompt built; its screens are not)."""
     rating_levels: int = Field(default=5, ge=3, le=5)
