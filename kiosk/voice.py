@@ -33,7 +33,7 @@ _LOGGER = logging.getLogger(__name__)
 #: what a citizen may say in each state of the flow (everything else is not understood)
 SCREEN_INTENTS: dict[str, tuple[str, ...]] = {
     "idle": ("take_ticket", "help", "change_language"),
-    "menu": ("take_ticket", "ask_procedure", "lookup_dossier", "help", "change_language", "back"),
+    "menu": ("take_ticket", "help", "change_language", "back"),
     "procedure_info": ("ask_procedure", "take_ticket", "repeat", "help", "back"),
     "dossier_lookup": ("lookup_dossier", "repeat", "help", "back"),
     "choose_service": ("take_ticket", "help", "change_language", "back"),
