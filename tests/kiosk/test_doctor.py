@@ -28,7 +28,7 @@ def _config(tmp_path: Path, central: EmbeddedCentral, **overrides: object):  # t
 def test_a_healthy_sim_kiosk(tmp_path: Path, loopback_central: EmbeddedCentral) -> None:
     findings = {f.part: f for f in check(_config(tmp_path, loopback_central))}
     assert {p: f.verdict for p, f in findings.items() if f.verdict is not Verdict.OK} == {}
-    assert "8 services" in findings["central"].found
+    assert "9 services" in findings["central"].found
     assert "online, paper ok, 576 dots wide" in findings["printer"].found
     assert "serial timeout set, battery 25.2 V" in findings["base"].found
     assert "every one of central's 12 counters" in findings["lobby map"].found
