@@ -18,6 +18,7 @@ from central.schemas import (
     BookingRequest,
     ErrorBody,
     Health,
+    OfflineNumbers,
     RatingCreated,
     RatingRequest,
     RedeemRequest,
@@ -26,7 +27,7 @@ from central.schemas import (
     TicketRequest,
 )
 from central.store import Store
-from central.tickets import get_ticket, issue_ticket, ticket_view
+from central.tickets import get_ticket, issue_ticket, offline_high_water, ticket_view
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,6 +100,15 @@ async def read_ticket(ticket_id: str, cat: Cat, db: Db, _who: Anyone) -> JsonRes
         lambda conn: ticket_view(conn, cat, get_ticket(conn, ticket_id)), read_only=True
     )
     return JsonResponse(view)
+
+
+@router.get("/offline-numbers", response_model=OfflineNumbers)
+async def offline_numbers(cat: Cat, db: Db, kiosk_id: Kiosk) -> JsonResponse:
+    """The calling kiosk's highest offline number per service today, so that a kiosk that
+    lost its local journal never prints a number central already holds."""
+    day = cat.local_day(cat.now())
+    last = await db.run(lambda conn: offline_high_water(conn, cat, kiosk_id, day), read_only=True)
+    return JsonResponse({"kiosk": kiosk_id, "local_day": day, "last": last})
 
 
 @router.post("/bookings", response_model=Booking, status_code=201)

@@ -99,6 +99,15 @@ class Health(BaseModel):
     local_day: date
 
 
+class OfflineNumbers(BaseModel):
+    """Body of ``GET /api/v1/offline-numbers``: the kiosk's offline numbers central holds."""
+
+    kiosk: str
+    local_day: date
+    last: dict[str, int]
+    """Service code -> highest sequence of the kiosk's offline numbers today."""
+
+
 class BookingRequest(BaseModel):
     """Body of ``POST /api/v1/bookings``."""
 

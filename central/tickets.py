@@ -203,6 +203,26 @@ def issue_ticket(
     return _Row(row_id=row_id, streak=streak, is_last=is_last, **values), True
 
 
+def offline_high_water(conn: Connection, cat: Catalogue, kiosk_id: str, day: str) -> dict[str, int]:
+    """The highest sequence of ``kiosk_id``'s offline numbers central holds for ``day``, per
+    service (``K1-A007`` gives 7): a kiosk that lost its journal continues after them."""
+    prefix = cat.kiosks[kiosk_id].offline_prefix
+    rows = conn.execute(
+        select(tickets.c.service, tickets.c.offline_number).where(
+            tickets.c.local_day == day,
+            tickets.c.kiosk_id == kiosk_id,
+            tickets.c.offline_number.is_not(None),
+        )
+    )
+    last: dict[str, int] = {}
+    for service, number in rows:
+        service_prefix = cat.services[service].prefix if service in cat.services else "[A-Z]+"
+        match = re.fullmatch(rf"{re.escape(prefix)}-{service_prefix}([0-9]+)", number or "")
+        if match:
+            last[service] = max(last.get(service, 0), int(match.group(1)))
+    return last
+
+
 class _Row:
     """A just-inserted ticket, shaped like a result row (saves a SELECT on the hot path)."""
 

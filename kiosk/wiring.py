@@ -84,7 +84,7 @@ def build_desk(
         client=client,
         printer=printer,
         catalogue=ServiceCatalogue(state_dir / "services.json"),
-        breaker=CircuitBreaker(central.breaker_failures),
+        breaker=CircuitBreaker(central.breaker_failures, close_within_s=central.budget_ms / 1000),
     )
 
 

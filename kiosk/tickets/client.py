@@ -20,7 +20,13 @@ from kiosk.tickets.errors import (
     CentralRejected,
     CentralUnavailable,
 )
-from kiosk.tickets.wire import ErrorBody, HelpRequestBody, ServicesBody, TicketBody
+from kiosk.tickets.wire import (
+    ErrorBody,
+    HelpRequestBody,
+    OfflineNumbersBody,
+    ServicesBody,
+    TicketBody,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -74,6 +80,12 @@ class CentralClient:
     async def create_ticket(self, body: dict[str, Any]) -> TicketBody:
         """``POST /api/v1/tickets``; replays with the same idempotency key are safe."""
         return self._parse(TicketBody, await self._request("POST", "/api/v1/tickets", body))
+
+    async def offline_numbers(self) -> OfflineNumbersBody:
+        """``GET /api/v1/offline-numbers``: this kiosk's offline numbers central holds today."""
+        return self._parse(
+            OfflineNumbersBody, await self._request("GET", "/api/v1/offline-numbers")
+        )
 
     async def get_ticket(self, ticket_id: str) -> TicketBody:
         """A ticket with fresh people-ahead and wait figures."""

@@ -5,11 +5,20 @@
 3. Central down, slow, erroring or the circuit open: the journal gives this kiosk's next
    offline number in the same transaction, and the sync loop replays it later; central
    accepts each key exactly once.
-4. The ticket is rendered and printed. A printer failure is journaled and logged for the
-   technician; the citizen still gets the number on screen (the flow shows it large).
-   Once a number exists nothing can take it away: a ticket that cannot even be rendered
-   (a bug, a body central should not have sent) is journaled as not printed
-   (``render-failed``) and the number is still handed over.
+4. The number is handed over (``on_number``: the screen shows it) *before* printing, so
+   a slow or dead printer never delays it; then the ticket is printed through the
+   :class:`~kiosk.tickets.printer_guard.PrinterGuard`, which does not wait on a printer
+   known to be failing. A printer failure is journaled and logged for the technician.
+
+Once a number exists nothing can take it away: a ticket that cannot even be rendered (a
+bug, a body central should not have sent) is journaled as not printed (``render-failed``)
+and the number is still handed over.
+
+The sync loop replays offline rows to central; a row central refuses for good (a
+duplicate number, a service that no longer exists) is marked ``refused`` with a
+``TECHNICIAN:`` line and the loop goes on, so valid tickets never wait behind it. At start
+and on each new day the journal is seeded with the offline numbers central already holds
+for this kiosk (a lost state directory must not reprint them).
 
 Nothing here decides what the screen shows; the flow gets an :class:`IssuedTicket`.
 """
@@ -21,13 +30,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from drivers.printer.base import Printer, PrinterError
+from drivers.printer.base import Printer
 from kiosk.tickets.breaker import CircuitBreaker
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.client import CentralClient
@@ -37,9 +46,10 @@ from kiosk.tickets.errors import (
     CentralUnavailable,
     UnknownService,
 )
-from kiosk.tickets.journal import TicketJournal
+from kiosk.tickets.journal import MAX_SYNC_ATTEMPTS, JournalRow, TicketJournal
+from kiosk.tickets.printer_guard import PrinterGuard
 from kiosk.tickets.render import TicketLabels, TicketView, build_print_job, render_preview_png
-from kiosk.tickets.wire import CounterInfo, ServiceInfo, TicketBody
+from kiosk.tickets.wire import ServiceInfo, TicketBody
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,6 +66,8 @@ class DeskSettings:
     budget_s: float
     public_url: str
     preview_dir: Path | None = None
+    printer_probe_s: float = 5.0
+    """How often a failing printer is asked whether it is back."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,12 @@ class IssuedTicket:
     view: TicketView
     touch_to_bytes_s: float
     counter_codes: tuple[str, ...] = ()
+    #: True in the hand-over before printing (``on_number``): printing not tried yet
+    printing: bool = False
+
+
+#: central's answers that refuse a replayed row for good: retrying cannot change them
+FINAL_REFUSALS = (400, 404, 409, 410, 422)
 
 
 class TicketDesk:
@@ -90,17 +108,26 @@ class TicketDesk:
         self.journal = journal
         self.client = client
         self.printer = printer
+        self.printer_guard = PrinterGuard(printer)
         self.catalogue = catalogue
         self.breaker = breaker
         self._clock = clock
         self._in_flight: set[str] = set()
-        self._print_lock = asyncio.Lock()
         self._issued_count = 0
         self._refresh_failing = False
 
-    async def issue(self, service_code: str, language: str, priority: str | None) -> IssuedTicket:
+    async def issue(
+        self,
+        service_code: str,
+        language: str,
+        priority: str | None,
+        *,
+        on_number: Callable[[IssuedTicket], None] | None = None,
+    ) -> IssuedTicket:
         """Issue, journal and print a ticket for ``service_code``; always returns a number.
 
+        ``on_number`` gets the ticket (``printing=True``) as soon as the number is
+        journaled, before the printer is tried, so the screen can show it at once.
         Raises :class:`~kiosk.tickets.errors.UnknownService` for a service the catalogue
         does not have, and :class:`~kiosk.tickets.errors.JournalError` if the local disk
         fails; both before any number exists.
@@ -112,8 +139,12 @@ class TicketDesk:
         key = uuid.uuid4().hex
         now = self._clock().astimezone(LOCAL_TZ)
         self.journal.begin(
-            key, created_at=now, local_day=now.date().isoformat(), service=service_code,
-            language=language, priority=priority,
+            key,
+            created_at=now,
+            local_day=now.date().isoformat(),
+            service=service_code,
+            language=language,
+            priority=priority,
         )
         self._in_flight.add(key)
         try:
@@ -130,10 +161,52 @@ class TicketDesk:
         finally:
             self._in_flight.discard(key)
         view = self._view(service, language, priority, number, now, ticket, key)
-        return await self._finish(key, view, ticket.counters if ticket else service.counters,
-                                  offline=offline, started=started)
+        counters = ticket.counters if ticket else service.counters
+        return await self._hand_over_and_print(
+            IssuedTicket(
+                key,
+                number,
+                offline,
+                False,
+                None,
+                view,
+                0.0,
+                tuple(c.code for c in counters),
+                printing=True,
+            ),
+            started,
+            on_number,
+        )
 
-    async def redeem(self, code: str, language: str) -> IssuedTicket:
+    async def _hand_over_and_print(
+        self,
+        shown: IssuedTicket,
+        started: float,
+        on_number: Callable[[IssuedTicket], None] | None,
+    ) -> IssuedTicket:
+        if on_number is not None:
+            on_number(shown)
+        error = await self._print(shown.view)
+        self.journal.mark_printed(shown.key, error)
+        try:
+            await self._preview(shown.view, error)
+        except Exception:  # noqa: BLE001 - a preview image must never cost the number
+            _LOGGER.exception("ticket %s: preview image not written", shown.view.number)
+        return replace(
+            shown,
+            printed=error is None,
+            print_error=error,
+            printing=False,
+            touch_to_bytes_s=time.perf_counter() - started,
+        )
+
+    async def redeem(
+        self,
+        code: str,
+        language: str,
+        *,
+        on_number: Callable[[IssuedTicket], None] | None = None,
+    ) -> IssuedTicket:
         """Turn an online booking into a ticket, journal it and print it like any other.
 
         Unlike :meth:`issue` there is no offline fallback: only central knows which
@@ -149,39 +222,51 @@ class TicketDesk:
         try:
             # A citizen at the screen: the same budget as a ticket, a little more since
             # there is no offline number to fall back on.
-            ticket = await asyncio.wait_for(self.client.redeem_booking(code, body),
-                                            timeout=self.settings.budget_s * 3)
+            ticket = await asyncio.wait_for(
+                self.client.redeem_booking(code, body), timeout=self.settings.budget_s * 3
+            )
         except TimeoutError as exc:
             self.breaker.record_failure("booking redeem timed out")
             raise CentralUnavailable(f"redeem {code}: no answer in time") from exc
         except CentralUnavailable as exc:
             self.breaker.record_failure(str(exc))
             raise
-        self.breaker.record_success()
+        self.breaker.record_success(time.perf_counter() - started)
         service = self.catalogue.get(ticket.service)
         if service is None:  # a service central added since the last refresh
-            service = ServiceInfo(code=ticket.service, prefix="A", names={"vi": ticket.service},
-                                  counters=ticket.counters)
+            service = ServiceInfo(
+                code=ticket.service,
+                prefix="A",
+                names={"vi": ticket.service},
+                counters=ticket.counters,
+            )
         now = self._clock().astimezone(LOCAL_TZ)
-        self.journal.begin(key, created_at=now, local_day=ticket.local_day,
-                           service=ticket.service, language=language, priority=ticket.priority)
+        self.journal.begin(
+            key,
+            created_at=now,
+            local_day=ticket.local_day,
+            service=ticket.service,
+            language=language,
+            priority=ticket.priority,
+        )
         self.journal.mark_online(key, ticket.model_dump(mode="json"))
         view = self._view(service, language, ticket.priority, ticket.number, now, ticket, key)
         _LOGGER.info("booking %s redeemed as ticket %s", code, ticket.number)
-        return await self._finish(key, view, ticket.counters, offline=False, started=started)
-
-    async def _finish(self, key: str, view: TicketView, counters: list[CounterInfo], *,
-                      offline: bool, started: float) -> IssuedTicket:
-        """The number is journaled: print it, record the outcome, hand it over."""
-        error = await self._print(view)
-        bytes_s = time.perf_counter() - started
-        self.journal.mark_printed(key, error)
-        try:
-            await self._preview(view, error)
-        except Exception:  # noqa: BLE001 - a preview image must never cost the number
-            _LOGGER.exception("ticket %s: preview image not written", view.number)
-        return IssuedTicket(key, view.number, offline, error is None, error, view, bytes_s,
-                            tuple(c.code for c in counters))
+        return await self._hand_over_and_print(
+            IssuedTicket(
+                key,
+                ticket.number,
+                False,
+                False,
+                None,
+                view,
+                0.0,
+                tuple(c.code for c in ticket.counters),
+                printing=True,
+            ),
+            started,
+            on_number,
+        )
 
     async def _ask_central(
         self, key: str, service: str, language: str, priority: str | None
@@ -189,6 +274,7 @@ class TicketDesk:
         if self.breaker.is_open:
             return None
         body = _ticket_body(key, service, language, priority, None)
+        asked = time.perf_counter()
         try:
             ticket = await asyncio.wait_for(
                 self.client.create_ticket(body), timeout=self.settings.budget_s
@@ -205,11 +291,13 @@ class TicketDesk:
             self.breaker.record_failure(str(exc))
             return None
         except Exception:  # noqa: BLE001 - whatever went wrong, the citizen gets a number
-            _LOGGER.exception("TECHNICIAN: asking central for ticket %s failed unexpectedly; "
-                              "issuing it offline", key)
+            _LOGGER.exception(
+                "TECHNICIAN: asking central for ticket %s failed unexpectedly; issuing it offline",
+                key,
+            )
             self.breaker.record_failure("unexpected error")
             return None
-        self.breaker.record_success()
+        self.breaker.record_success(time.perf_counter() - asked)
         return ticket
 
     def _view(
@@ -236,7 +324,8 @@ class TicketDesk:
             language=language,
             offline=ticket is None,
             priority_label=(category.names.get(language) or category.names.get("vi"))
-            if category else None,
+            if category
+            else None,
             labels=TicketLabels.for_language(language),
         )
 
@@ -253,23 +342,11 @@ class TicketDesk:
         try:
             job = build_print_job(view, self.printer.width_px, self.printer.slow_link)
         except Exception:  # noqa: BLE001
-            _LOGGER.exception("TECHNICIAN: ticket %s could not be rendered; number shown on "
-                              "screen", view.number)
+            _LOGGER.exception(
+                "TECHNICIAN: ticket %s could not be rendered; number shown on screen", view.number
+            )
             return "render-failed"
-        async with self._print_lock:
-            try:
-                await asyncio.to_thread(self.printer.print_job, job)
-            except PrinterError as exc:
-                _LOGGER.error(
-                    "TECHNICIAN: ticket %s did not print (%s: %s); number shown on screen",
-                    view.number, exc.code, exc,
-                )
-                return exc.code
-            except Exception:  # noqa: BLE001
-                _LOGGER.exception("TECHNICIAN: ticket %s did not print; number shown on screen",
-                                  view.number)
-                return "printer-failed"
-        return None
+        return await self.printer_guard.print_job(job)
 
     async def _preview(self, view: TicketView, error: str | None) -> None:
         self._issued_count += 1
@@ -295,10 +372,37 @@ class TicketDesk:
             return False
         self._refresh_failing = False
         self.catalogue.update(body)
+        await self.seed_offline_numbers()
+        return True
+
+    async def seed_offline_numbers(self) -> bool:
+        """Take in the offline numbers central already holds for this kiosk today (once a
+        day); False when central could not say."""
+        today = self._clock().astimezone(LOCAL_TZ).date().isoformat()
+        if self.journal.is_seeded(today):
+            return True
+        try:
+            answer = await self.client.offline_numbers()
+        except CentralError as exc:
+            _LOGGER.debug("could not ask central for its offline numbers: %s", exc)
+            return False
+        if answer.local_day.isoformat() != today:
+            _LOGGER.warning(
+                "central's day %s is not the kiosk's %s: offline numbers not seeded",
+                answer.local_day,
+                today,
+            )
+            return False
+        self.journal.seed_offline(today, answer.last)
+        if answer.last:
+            _LOGGER.info("offline numbers continue after central's: %s", answer.last)
         return True
 
     async def sync_once(self) -> dict[str, int]:
-        """Replay unsynced rows to central, oldest first; stop at the first outage."""
+        """Replay unsynced rows to central (fewest failures first, then oldest); stop at the
+        first outage. Rows central refuses for good become ``refused``; the report counts
+        ``synced``, ``recovered`` (pending rows central answered), ``failed`` (refused or
+        to be retried) and ``left`` (not tried: central went away)."""
         report = {"synced": 0, "recovered": 0, "failed": 0, "left": 0}
         rows = [r for r in self.journal.unsynced() if r.key not in self._in_flight]
         for position, row in enumerate(rows):
@@ -306,19 +410,30 @@ class TicketDesk:
             if row.state == "offline":
                 offline = {"number": row.offline_number, "issued_at": row.created_at}
             body = _ticket_body(row.key, row.service, row.language, row.priority, offline)
+            asked = time.perf_counter()
             try:
                 ticket = await self.client.create_ticket(body)
             except CentralUnavailable as exc:
                 self.breaker.record_failure(str(exc))
                 report["left"] = len(rows) - position
                 break
-            except CentralError as exc:
-                self.journal.note_sync_failure(row.key, str(exc))
-                _LOGGER.error("TECHNICIAN: journal row %s (%s) refused by central: %s",
-                              row.key, row.number, exc)
+            except CentralRejected as exc:
+                if exc.status in (401, 403):  # this kiosk's token: no row can get through
+                    _LOGGER.error(
+                        "TECHNICIAN: central refuses this kiosk's token (%s): "
+                        "check [central] token",
+                        exc,
+                    )
+                    report["left"] = len(rows) - position
+                    break
+                self._row_failed(row, exc, final=exc.status in FINAL_REFUSALS)
                 report["failed"] += 1
                 continue
-            self.breaker.record_success()
+            except CentralError as exc:
+                self._row_failed(row, exc, final=False)
+                report["failed"] += 1
+                continue
+            self.breaker.record_success(time.perf_counter() - asked)
             data = ticket.model_dump(mode="json")
             if row.state == "offline":
                 self.journal.mark_synced(row.key, data)
@@ -326,32 +441,69 @@ class TicketDesk:
             else:
                 self.journal.mark_online(row.key, data)
                 report["recovered"] += 1
-        if report["synced"] or report["recovered"]:
+        if any(report.values()):
             _LOGGER.info("sync: %s", report)
         return report
 
+    def _row_failed(self, row: JournalRow, exc: CentralError, *, final: bool) -> None:
+        """A replay of ``row`` failed: terminal when final or tried too often, else retried
+        behind the rows that have not failed."""
+        if final or row.sync_attempts + 1 >= MAX_SYNC_ATTEMPTS:
+            self.journal.refuse(row.key, str(exc))
+            if row.state == "offline":
+                _LOGGER.error(
+                    "TECHNICIAN: offline ticket %s (%s, issued %s) refused for good by central "
+                    "(%s): the citizen holding it is not in central's queue; serve them by hand",
+                    row.number,
+                    row.service,
+                    row.created_at,
+                    exc,
+                )
+            else:
+                _LOGGER.error(
+                    "TECHNICIAN: interrupted request %s (%s, %s) refused for good by central "
+                    "(%s); no number was shown for it",
+                    row.key,
+                    row.service,
+                    row.created_at,
+                    exc,
+                )
+            return
+        self.journal.note_sync_failure(row.key, str(exc))
+        _LOGGER.warning(
+            "journal row %s (%s) not accepted by central, will retry: %s", row.key, row.number, exc
+        )
+
     async def run_sync(self, interval_s: float) -> None:
-        """The background loop: refresh the catalogue when empty, replay the journal."""
-        while True:
-            try:
-                if not self.catalogue.from_central:
-                    await self.refresh_services()
-                if self.journal.unsynced(limit=1):
-                    await self.sync_once()
-                elif self.breaker.is_open:
-                    # Nothing to replay: probe central so the circuit can close.
-                    await self._probe()
-            except Exception:  # noqa: BLE001 - the loop must outlive any one failure
-                _LOGGER.exception("sync loop failure; retrying in %.1f s", interval_s)
-            await asyncio.sleep(interval_s)
+        """The background loops: refresh the catalogue when empty, seed today's offline
+        numbers, replay the journal; and probe a failing printer."""
+        probe = asyncio.ensure_future(self.printer_guard.run_probe(self.settings.printer_probe_s))
+        try:
+            while True:
+                try:
+                    if not self.catalogue.from_central:
+                        await self.refresh_services()
+                    elif not self.breaker.is_open:
+                        await self.seed_offline_numbers()
+                    if self.journal.unsynced(limit=1):
+                        await self.sync_once()
+                    elif self.breaker.is_open:
+                        # Nothing to replay: probe central so the circuit can close.
+                        await self._probe()
+                except Exception:  # noqa: BLE001 - the loop must outlive any one failure
+                    _LOGGER.exception("sync loop failure; retrying in %.1f s", interval_s)
+                await asyncio.sleep(interval_s)
+        finally:
+            probe.cancel()
 
     async def _probe(self) -> None:
+        asked = time.perf_counter()
         try:
             await self.client.health()
         except CentralError as exc:
             self.breaker.record_failure(str(exc))
         else:
-            self.breaker.record_success()
+            self.breaker.record_success(time.perf_counter() - asked)
 
 
 def _ticket_body(

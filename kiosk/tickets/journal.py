@@ -4,11 +4,21 @@ Every citizen's request is a row keyed by its idempotency key. A row moves
 
     pending --(central answered)--> online
     pending --(central down/slow)--> offline --(replayed to central)--> synced
+    pending/offline --(central refused it for good)--> refused
+
+``refused`` is terminal: the row keeps its number and the reason (``last_error``) for the
+technician, and the sync loop never retries it, so a few bad rows can never hold back the
+valid tickets behind them.
 
 and each move is one committed transaction *before* the number is printed or shown, so a
 crash at any point leaves either no number (the citizen saw nothing) or a journaled one
 that the sync loop finishes. Offline numbers come from a per-(local day, service) counter
-in the same transaction, so they never repeat, across restarts too. ``synchronous=FULL``
+in the same transaction, so they never repeat, across restarts too. If the state
+directory is lost, a new journal does not know which offline numbers this kiosk already
+gave out today: it is *seeded* from central (:meth:`TicketJournal.seed_offline`, the
+highest offline number central holds for this kiosk today, per service), and until it is
+seeded a journal whose first row is from today starts its offline numbers at 501, above anything an
+earlier journal of the same day plausibly reached. ``synchronous=FULL``
 because a ticket that a citizen holds must survive a power cut.
 
 sqlite3 is used directly (no ORM): five statements, and the file must stay readable with
@@ -31,7 +41,7 @@ from kiosk.tickets.errors import JournalError
 
 _LOGGER = logging.getLogger(__name__)
 
-_SCHEMA = """
+_REQUESTS = """
 CREATE TABLE IF NOT EXISTS requests (
     key            TEXT PRIMARY KEY,
     created_at     TEXT NOT NULL,
@@ -39,7 +49,8 @@ CREATE TABLE IF NOT EXISTS requests (
     service        TEXT NOT NULL,
     language       TEXT NOT NULL,
     priority       TEXT,
-    state          TEXT NOT NULL CHECK (state IN ('pending', 'online', 'offline', 'synced')),
+    state          TEXT NOT NULL
+                   CHECK (state IN ('pending', 'online', 'offline', 'synced', 'refused')),
     number         TEXT,
     offline_number TEXT,
     ticket_json    TEXT,
@@ -47,17 +58,29 @@ CREATE TABLE IF NOT EXISTS requests (
     print_error    TEXT,
     sync_attempts  INTEGER NOT NULL DEFAULT 0,
     last_error     TEXT
-);
+)"""
+_SCHEMA = """
 CREATE INDEX IF NOT EXISTS requests_state ON requests (state);
 -- Offline numbers restart every local day, like central's: unique within a day.
 CREATE UNIQUE INDEX IF NOT EXISTS requests_offline_number ON requests (local_day, offline_number);
+
 CREATE TABLE IF NOT EXISTS offline_counters (
     local_day TEXT NOT NULL,
     service   TEXT NOT NULL,
     last_seq  INTEGER NOT NULL,
     PRIMARY KEY (local_day, service)
 );
+-- Days whose offline counters were raised to what central already holds.
+CREATE TABLE IF NOT EXISTS offline_seeded (local_day TEXT PRIMARY KEY);
 """
+_COLUMNS = (
+    "key, created_at, local_day, service, language, priority, state, number, offline_number,"
+    " ticket_json, printed, print_error, sync_attempts, last_error"
+)
+#: a journal created on a day it could not ask central starts that day's offline numbers here
+UNSEEDED_START = 500
+#: replays refused this many times for a reason that is not final end as ``refused`` too
+MAX_SYNC_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -77,21 +100,46 @@ class JournalRow:
     printed: bool
     print_error: str | None
     sync_attempts: int
+    last_error: str | None = None
 
 
 class TicketJournal:
     """The journal file; one instance per daemon (SQLite serialises writers anyway)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate(path)
+            self._db.execute(_REQUESTS)
             self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise JournalError(f"{path}: cannot open the ticket journal: {exc}") from exc
         self.path = path
+
+    def _migrate(self, path: Path) -> None:
+        """Journals written before the ``refused`` state: rebuild the table (SQLite cannot
+        alter a CHECK constraint), keeping every row."""
+        old = self._db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'requests'"
+        ).fetchone()
+        if old is None or "'refused'" in old[0]:
+            return
+        _LOGGER.warning("%s: upgrading the journal (adds the 'refused' state)", path)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("ALTER TABLE requests RENAME TO requests_v0")
+            self._db.execute(_REQUESTS)
+            self._db.execute(
+                f"INSERT INTO requests ({_COLUMNS}) SELECT {_COLUMNS} FROM requests_v0"
+            )
+            self._db.execute("DROP TABLE requests_v0")  # its indexes go with it
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file (all rows are already committed)."""
@@ -151,10 +199,10 @@ class TicketJournal:
             if state != "pending":
                 return str(existing)
             seq_row = db.execute(
-                "INSERT INTO offline_counters (local_day, service, last_seq) VALUES (?, ?, 1)"
+                "INSERT INTO offline_counters (local_day, service, last_seq) VALUES (?, ?, ?)"
                 " ON CONFLICT (local_day, service) DO UPDATE SET last_seq = last_seq + 1"
                 " RETURNING last_seq",
-                (local_day, service),
+                (local_day, service, self._first_seq(db, local_day, service)),
             ).fetchone()
             number = f"{kiosk_prefix}-{service_prefix}{seq_row[0]:03d}"
             db.execute(
@@ -163,6 +211,55 @@ class TicketJournal:
                 (number, number, key),
             )
         return number
+
+    def _first_seq(self, db: sqlite3.Connection, local_day: str, service: str) -> int:
+        """Where a day's offline numbers start: 1, or past :data:`UNSEEDED_START` in a
+        journal that is new today and could not ask central what it already holds."""
+        counter = db.execute(
+            "SELECT 1 FROM offline_counters WHERE local_day = ? AND service = ?",
+            (local_day, service),
+        ).fetchone()
+        seeded = db.execute(
+            "SELECT 1 FROM offline_seeded WHERE local_day = ?", (local_day,)
+        ).fetchone()
+        if counter is not None or seeded is not None:
+            return 1
+        # the request being numbered is already in the table: no earlier day means the
+        # journal is new today (first day, or the state directory was lost)
+        first_day = db.execute("SELECT MIN(local_day) FROM requests").fetchone()
+        if first_day[0] != local_day:
+            return 1
+        _LOGGER.warning(
+            "TECHNICIAN: journal %s is new today and central has not said which offline "
+            "numbers it already holds: %s offline numbers start at %d",
+            self.path,
+            service,
+            UNSEEDED_START + 1,
+        )
+        return UNSEEDED_START + 1
+
+    def is_seeded(self, local_day: str) -> bool:
+        """True once central's offline numbers of ``local_day`` were taken into account."""
+        try:
+            row = self._db.execute(
+                "SELECT 1 FROM offline_seeded WHERE local_day = ?", (local_day,)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise JournalError(f"{self.path}: {exc}") from exc
+        return row is not None
+
+    def seed_offline(self, local_day: str, last_seq: dict[str, int]) -> None:
+        """Raise ``local_day``'s offline counters to at least what central holds (``service
+        -> highest sequence of this kiosk's offline numbers``) so none is reused."""
+        with self._transaction() as db:
+            for service, seq in last_seq.items():
+                db.execute(
+                    "INSERT INTO offline_counters (local_day, service, last_seq) VALUES (?, ?, ?)"
+                    " ON CONFLICT (local_day, service) DO UPDATE"
+                    " SET last_seq = MAX(last_seq, excluded.last_seq)",
+                    (local_day, service, seq),
+                )
+            db.execute("INSERT OR IGNORE INTO offline_seeded (local_day) VALUES (?)", (local_day,))
 
     def mark_synced(self, key: str, ticket: dict[str, Any]) -> None:
         """Central accepted the offline ticket (exactly once: same idempotency key)."""
@@ -190,11 +287,30 @@ class TicketJournal:
                 (error[:500], key),
             )
 
+    def refuse(self, key: str, reason: str) -> None:
+        """Central refused the row for good: terminal, kept with ``reason`` for the technician."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE requests SET state = 'refused', last_error = ?,"
+                " sync_attempts = sync_attempts + 1"
+                " WHERE key = ? AND state IN ('pending', 'offline')",
+                (reason[:500], key),
+            )
+
     def unsynced(self, limit: int = 100) -> list[JournalRow]:
-        """Rows central does not know yet: offline numbers and interrupted requests."""
+        """Rows central does not know yet: offline numbers and interrupted requests.
+
+        Rows that failed fewer times come first, so rows that keep failing can never hold
+        back the ones behind them.
+        """
         return self._select(
-            "WHERE state IN ('pending', 'offline') ORDER BY created_at LIMIT ?", (limit,)
+            "WHERE state IN ('pending', 'offline') ORDER BY sync_attempts, created_at LIMIT ?",
+            (limit,),
         )
+
+    def refused(self) -> list[JournalRow]:
+        """Rows central refused for good (``kiosk doctor``, the health endpoint)."""
+        return self._select("WHERE state = 'refused' ORDER BY created_at", ())
 
     def get(self, key: str) -> JournalRow | None:
         """One row by idempotency key."""
@@ -216,7 +332,8 @@ class TicketJournal:
     def _select(self, where: str, args: tuple[Any, ...]) -> list[JournalRow]:
         sql = (
             "SELECT key, created_at, local_day, service, language, priority, state, number,"
-            " offline_number, ticket_json, printed, print_error, sync_attempts FROM requests "
+            " offline_number, ticket_json, printed, print_error, sync_attempts, last_error"
+            " FROM requests "
         )
         try:
             rows = self._db.execute(sql + where, args).fetchall()
@@ -237,6 +354,7 @@ class TicketJournal:
                 printed=bool(r[10]),
                 print_error=r[11],
                 sync_attempts=r[12],
+                last_error=r[13],
             )
             for r in rows
         ]

@@ -12,8 +12,8 @@ reaching the QR encoder and failing after the number was journaled.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -92,6 +92,15 @@ class HelpRequestBody(BaseModel):
     status: Literal["open", "taken", "closed"]
     taken_by: str | None = Field(default=None, max_length=32)
     taken_by_name: str | None = Field(default=None, max_length=80)
+
+
+class OfflineNumbersBody(BaseModel):
+    """``GET /api/v1/offline-numbers``: service -> highest offline sequence central holds."""
+
+    model_config = _LENIENT
+
+    local_day: date
+    last: dict[str, Annotated[int, Field(ge=0, le=9999)]] = {}
 
 
 class ErrorDetail(BaseModel):

@@ -83,7 +83,7 @@ async def make_desk(tmp_path: Path) -> AsyncIterator[DeskFactory]:
             client=client,
             printer=printer or SimPrinter(),
             catalogue=ServiceCatalogue(state / "services.json"),
-            breaker=CircuitBreaker(2),
+            breaker=CircuitBreaker(2, close_within_s=budget_s),
         )
         made.append(built)
         return built

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from kiosk_testkit import SlowTransport
 from PIL import ImageChops
 
 from drivers.printer.base import Paper
@@ -16,32 +17,6 @@ from drivers.printer.sim import SimPrinter
 from kiosk.embedded_central import EmbeddedCentral, free_port
 from kiosk.tickets.errors import UnknownService
 from kiosk.tickets.render import render_ticket
-
-
-class SlowTransport(httpx.AsyncBaseTransport):
-    """Forwards to the real app after a delay: central that answers, but too late.
-
-    As over a network, the server goes on with a request the client gave up on: the
-    forwarded call is shielded from the kiosk's cancellation.
-    """
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, delay_s: float) -> None:
-        self.inner = inner
-        self.delay_s = delay_s
-        self.server_side: list[asyncio.Task[httpx.Response]] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-
-        async def forward(delay_s: float) -> httpx.Response:
-            await asyncio.sleep(delay_s)
-            response = await self.inner.handle_async_request(request)
-            await response.aread()
-            return response
-
-        task = asyncio.ensure_future(forward(self.delay_s))
-        self.server_side.append(task)
-        return await asyncio.shield(task)
 
 
 def _central_tickets(db: Path) -> list[tuple[str, str | None, str]]:

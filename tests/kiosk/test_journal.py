@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ def _begin(
 def test_offline_numbers_count_per_service_and_day_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     journal = TicketJournal(path)
+    journal.seed_offline("2026-11-23", {})  # central said: no offline numbers yet today
     numbers = []
     for i in range(3):
         _begin(journal, f"a{i}")
@@ -44,6 +46,7 @@ def test_offline_numbers_count_per_service_and_day_across_restarts(tmp_path: Pat
 
 def test_states_move_forward_only(tmp_path: Path) -> None:
     journal = TicketJournal(tmp_path / "j.sqlite3")
+    journal.seed_offline("2026-11-23", {})
     _begin(journal, "k")
     assert journal.issue_offline("k", kiosk_prefix="K1", service_prefix="A") == "K1-A001"
     # A late online answer must not overwrite the number the citizen already holds.
@@ -69,3 +72,78 @@ def test_duplicate_key_and_broken_file_are_journal_errors(tmp_path: Path) -> Non
     garbage.write_bytes(b"this is not a database" * 100)
     with pytest.raises(JournalError, match="garbage.sqlite3"):
         TicketJournal(garbage)
+
+
+_OLD_SCHEMA = """
+CREATE TABLE requests (
+    key TEXT PRIMARY KEY, created_at TEXT NOT NULL, local_day TEXT NOT NULL,
+    service TEXT NOT NULL, language TEXT NOT NULL, priority TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'online', 'offline', 'synced')),
+    number TEXT, offline_number TEXT, ticket_json TEXT,
+    printed INTEGER NOT NULL DEFAULT 0, print_error TEXT,
+    sync_attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+);
+CREATE INDEX requests_state ON requests (state);
+CREATE UNIQUE INDEX requests_offline_number ON requests (local_day, offline_number);
+CREATE TABLE offline_counters (
+    local_day TEXT NOT NULL, service TEXT NOT NULL, last_seq INTEGER NOT NULL,
+    PRIMARY KEY (local_day, service)
+);
+INSERT INTO requests (key, created_at, local_day, service, language, state, number,
+                      offline_number)
+VALUES ('old', '2026-11-23T07:00:00+07:00', '2026-11-23', 'tu-phap', 'vi', 'offline',
+        'K1-A001', 'K1-A001');
+INSERT INTO offline_counters VALUES ('2026-11-23', 'tu-phap', 1);
+"""
+
+
+def test_a_journal_from_before_the_refused_state_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(_OLD_SCHEMA)
+    journal = TicketJournal(path)
+    [row] = journal.unsynced()
+    assert (row.key, row.state, row.number) == ("old", "offline", "K1-A001")
+    journal.refuse("old", "duplicate-number: number K1-A001 already exists")
+    assert journal.counts() == {"refused": 1}
+    _begin(journal, "next")  # the offline counter survived the upgrade
+    assert journal.issue_offline("next", kiosk_prefix="K1", service_prefix="A") == "K1-A002"
+
+
+def test_refused_rows_are_terminal_and_failing_rows_queue_behind_fresh_ones(
+    tmp_path: Path,
+) -> None:
+    journal = TicketJournal(tmp_path / "j.sqlite3")
+    journal.seed_offline("2026-11-23", {})
+    for i in range(4):
+        _begin(journal, f"r{i}")
+        journal.issue_offline(f"r{i}", kiosk_prefix="K1", service_prefix="A")
+    journal.refuse("r0", "duplicate-number")
+    journal.note_sync_failure("r1", "garbage answer")
+    assert [r.key for r in journal.unsynced()] == ["r2", "r3", "r1"]
+    assert [r.key for r in journal.unsynced(limit=1)] == ["r2"]
+    [refused] = journal.refused()
+    assert (refused.key, refused.last_error) == ("r0", "duplicate-number")
+    journal.mark_synced("r0", {"number": "K1-A001"})  # terminal: a late success changes nothing
+    assert journal.counts() == {"refused": 1, "offline": 3}
+
+
+def test_a_journal_new_today_continues_after_centrals_offline_numbers(tmp_path: Path) -> None:
+    # the state directory was lost at noon: central holds K1-A001..K1-A007 of this morning
+    seeded = TicketJournal(tmp_path / "seeded.sqlite3")
+    seeded.seed_offline("2026-11-23", {"tu-phap": 7})
+    seeded.seed_offline("2026-11-23", {"tu-phap": 3})  # never lowered
+    _begin(seeded, "a")
+    assert seeded.issue_offline("a", kiosk_prefix="K1", service_prefix="A") == "K1-A008"
+    _begin(seeded, "d", service="dat-dai")
+    assert seeded.issue_offline("d", kiosk_prefix="K1", service_prefix="D") == "K1-D001"
+    assert seeded.is_seeded("2026-11-23") and not seeded.is_seeded("2026-11-24")
+    # central could not be asked: a journal new today jumps past 500 instead of reusing
+    blind = TicketJournal(tmp_path / "blind.sqlite3")
+    _begin(blind, "a")
+    assert blind.issue_offline("a", kiosk_prefix="K1", service_prefix="A") == "K1-A501"
+    _begin(blind, "b")
+    assert blind.issue_offline("b", kiosk_prefix="K1", service_prefix="A") == "K1-A502"
+    # a journal that has lived since yesterday knows today's numbers are its own
+    _begin(blind, "tomorrow", day="2026-11-24")
+    assert blind.issue_offline("tomorrow", kiosk_prefix="K1", service_prefix="A") == "K1-A001"
