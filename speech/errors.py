@@ -10,6 +10,7 @@ Errors::
     +-- ModelInstallError         ``kiosk models install`` refused or failed
     |   +-- ChecksumMismatch      the archive's SHA-256 is not the one given
     |   +-- UnsafeArchive         path traversal, links or devices in the archive
+    |   +-- ArchiveTooLarge       too big, too many files, a bomb, or no room on the disk
     +-- RecognitionError          the microphone or decoder failed mid-utterance
     +-- SpeakError                text could not be spoken (worker failed twice, bad voice)
 
@@ -66,6 +67,12 @@ class UnsafeArchive(ModelInstallError):
     """The archive would write outside its folder (``..``, absolute paths, links, devices)."""
 
     code = "model-archive-unsafe"
+
+
+class ArchiveTooLarge(ModelInstallError):
+    """The archive unpacks to more than allowed (size, files, ratio) or than the disk holds."""
+
+    code = "model-archive-too-large"
 
 
 class RecognitionError(SpeechError):

@@ -4,6 +4,13 @@
 ``STATE_DIR/models/<lang>/<model folder>``; settings then name that path. The archive
 (zip or tar, any compression) is refused when its hash differs or when any member would
 land outside the target: absolute paths, ``..``, links, devices.
+
+Before anything is written the archive's listing is checked against :class:`UnpackLimits`:
+total unpacked size, number of files and ratio to the archive's size (a 3 MB zip that
+unpacks to 3 GiB is a bomb, not a model), and the free space of the state directory's
+file system must hold the unpacked model plus a reserve for the ticket journal. The sizes
+checked are the ones the extractors enforce: ``zipfile`` stops each member at its declared
+size (and checks its CRC), tar members are exactly their size.
 """
 
 from __future__ import annotations
@@ -14,13 +21,27 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from speech.errors import ChecksumMismatch, ModelInstallError, UnsafeArchive
+from speech.errors import ArchiveTooLarge, ChecksumMismatch, ModelInstallError, UnsafeArchive
 
 _LOGGER = logging.getLogger(__name__)
 #: download timeouts (connect/read) in seconds
 DOWNLOAD_TIMEOUT_S = 30.0
+_MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class UnpackLimits:
+    """What an archive may unpack to. The largest vosk models are about 2.7 GB unpacked
+    (hundreds of files) and compress at most ~3:1; the defaults leave room for those."""
+
+    max_total_bytes: int = 4096 * _MIB
+    max_files: int = 10_000
+    max_ratio: float = 50.0
+    #: kept free after unpacking, for the ticket journal and the logs
+    reserve_bytes: int = 256 * _MIB
 
 
 def sha256_of(path: Path) -> str:
@@ -53,21 +74,50 @@ def _check_name(name: str) -> None:
         raise UnsafeArchive(f"archive member {name!r} would land outside the model folder")
 
 
-def _unpack(archive: Path, target: Path) -> None:
+def _check_size(archive: Path, target: Path, sizes: list[int], limits: UnpackLimits) -> None:
+    """Refuse an archive whose listing exceeds ``limits`` or the free disk space."""
+    total, count = sum(sizes), len(sizes)
+    if count > limits.max_files:
+        raise ArchiveTooLarge(f"{archive}: {count} files, more than the {limits.max_files} allowed")
+    if total > limits.max_total_bytes:
+        raise ArchiveTooLarge(
+            f"{archive}: unpacks to {total / _MIB:.0f} MiB, more than the "
+            f"{limits.max_total_bytes / _MIB:.0f} MiB allowed"
+        )
+    packed = max(archive.stat().st_size, 1)
+    if total > 16 * _MIB and total / packed > limits.max_ratio:
+        raise ArchiveTooLarge(
+            f"{archive}: {packed / _MIB:.1f} MiB unpacks to {total / _MIB:.0f} MiB "
+            f"(ratio {total / packed:.0f}, more than {limits.max_ratio:.0f}): not a model"
+        )
+    free = shutil.disk_usage(target).free
+    if total + limits.reserve_bytes > free:
+        raise ArchiveTooLarge(
+            f"{archive}: unpacks to {total / _MIB:.0f} MiB but {target} has only "
+            f"{free / _MIB:.0f} MiB free ({limits.reserve_bytes / _MIB:.0f} MiB are kept "
+            "for the ticket journal)"
+        )
+
+
+def _unpack(archive: Path, target: Path, limits: UnpackLimits) -> None:
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as zipped:
-            for info in zipped.infolist():
+            infos = zipped.infolist()
+            for info in infos:
                 _check_name(info.filename)
                 if (info.external_attr >> 16) & 0o170000 == 0o120000:
                     raise UnsafeArchive(f"archive member {info.filename!r} is a symbolic link")
+            _check_size(archive, target, [i.file_size for i in infos], limits)
             zipped.extractall(target)
         return
     try:
         with tarfile.open(archive) as tarred:
-            for member in tarred.getmembers():
+            members = tarred.getmembers()
+            for member in members:
                 _check_name(member.name)
                 if not (member.isfile() or member.isdir()):
                     raise UnsafeArchive(f"archive member {member.name!r} is a link or device")
+            _check_size(archive, target, [m.size for m in members], limits)
             tarred.extractall(target, filter="data")
     except tarfile.TarError as exc:
         raise ModelInstallError(f"{archive}: neither a zip nor a tar archive ({exc})") from exc
@@ -81,8 +131,18 @@ def _model_root(folder: Path) -> Path:
     raise ModelInstallError("the archive holds no vosk model (no am/ and conf/ folders)")
 
 
-def install_model(lang: str, source: str, sha256: str, state_dir: Path) -> Path:
-    """Install the model archive ``source`` (URL or file) for ``lang``; return its folder."""
+def install_model(
+    lang: str,
+    source: str,
+    sha256: str,
+    state_dir: Path,
+    *,
+    limits: UnpackLimits = UnpackLimits(),
+) -> Path:
+    """Install the model archive ``source`` (URL or file) for ``lang``; return its folder.
+
+    Raises :class:`ArchiveTooLarge` before writing anything when the archive exceeds
+    ``limits`` or the free space."""
     expected = sha256.strip().lower()
     if len(expected) != 64 or any(c not in "0123456789abcdef" for c in expected):
         raise ModelInstallError(f"--sha256 {sha256!r} is not 64 hex digits")
@@ -104,7 +164,7 @@ def install_model(lang: str, source: str, sha256: str, state_dir: Path) -> Path:
             raise ChecksumMismatch(f"{source}: SHA-256 is {actual}, expected {expected}")
         unpacked = work / "unpacked"
         unpacked.mkdir()
-        _unpack(archive, unpacked)
+        _unpack(archive, unpacked, limits)
         root = _model_root(unpacked)
         name = root.name if root != unpacked else f"model-{expected[:12]}"
         final = models / name

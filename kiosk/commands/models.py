@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from speech.errors import ModelInstallError
-from speech.model_store import install_model
+from speech.model_store import UnpackLimits, install_model
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_STATE_DIR = Path(os.environ.get("KIOSK_STATE_DIR", "/var/lib/kiosk"))
@@ -35,13 +35,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         default=DEFAULT_STATE_DIR,
         help="default $KIOSK_STATE_DIR or /var/lib/kiosk",
     )
+    defaults = UnpackLimits()
+    install.add_argument(
+        "--max-size-mb",
+        type=int,
+        default=defaults.max_total_bytes >> 20,
+        help=f"refuse archives unpacking to more (default {defaults.max_total_bytes >> 20})",
+    )
+    install.add_argument(
+        "--max-files",
+        type=int,
+        default=defaults.max_files,
+        help=f"refuse archives with more files (default {defaults.max_files})",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Install the model; print its folder; exit 1 with the reason on failure."""
     try:
-        folder = install_model(args.lang, args.source, args.sha256, args.state_dir)
+        limits = UnpackLimits(max_total_bytes=args.max_size_mb << 20, max_files=args.max_files)
+        folder = install_model(args.lang, args.source, args.sha256, args.state_dir, limits=limits)
     except ModelInstallError as exc:
         print(f"kiosk models install: {exc} [{exc.code}]", file=sys.stderr)
         return 1

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from speech.errors import ChecksumMismatch, UnsafeArchive
-from speech.model_store import install_model
+from speech.errors import ArchiveTooLarge, ChecksumMismatch, UnsafeArchive
+from speech.model_store import UnpackLimits, install_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,3 +108,69 @@ def test_ask_cli_prints_json_without_vosk() -> None:
     answer = json.loads(done.stdout)
     assert answer["intent"] == "take_ticket" and answer["slots"] == {"service": "xuat-nhap-canh"}
     assert answer["matched"] == "làm hộ chiếu" and answer["score"] >= 80
+
+
+def _bomb(path: Path, size: int) -> str:
+    """A model-shaped zip whose one big member is zeros: tiny packed, huge unpacked."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("vosk-model-small-vi-0.4/conf/model.conf", b"y")
+        with zipped.open("vosk-model-small-vi-0.4/am/final.mdl", "w", force_zip64=True) as out:
+            block = bytes(1 << 20)
+            for _ in range(size >> 20):
+                out.write(block)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.zip"
+    digest = _bomb(archive, 64 << 20)  # 64 MiB of zeros packs to ~64 KiB
+    assert archive.stat().st_size < 1 << 20
+    with pytest.raises(ArchiveTooLarge, match="ratio"):
+        install_model("vi", str(archive), digest, tmp_path / "state")
+    models = tmp_path / "state" / "models" / "vi"
+    assert [p for p in models.rglob("*") if p.is_file()] == []
+
+
+def test_size_file_count_and_free_space_limits(tmp_path: Path) -> None:
+    archive = tmp_path / "m.zip"
+    digest = _zip(archive, {**MODEL, **{f"vosk-model-small-vi-0.4/x/{i}": b"z" for i in range(30)}})
+    with pytest.raises(ArchiveTooLarge, match="32 files"):
+        install_model("vi", str(archive), digest, tmp_path / "s", limits=UnpackLimits(max_files=20))
+    with pytest.raises(ArchiveTooLarge, match="MiB allowed"):
+        install_model(
+            "vi", str(archive), digest, tmp_path / "s", limits=UnpackLimits(max_total_bytes=16)
+        )
+    # the free space of the state directory's file system (a real statvfs) must hold it
+    with pytest.raises(ArchiveTooLarge, match="free"):
+        install_model(
+            "vi", str(archive), digest, tmp_path / "s", limits=UnpackLimits(reserve_bytes=1 << 62)
+        )
+    assert install_model("vi", str(archive), digest, tmp_path / "s").name.startswith("vosk")
+
+
+def test_models_install_cli_reports_a_bomb(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.zip"
+    digest = _bomb(archive, 32 << 20)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk.commands.models",
+            "install",
+            "vi",
+            "--from",
+            str(archive),
+            "--sha256",
+            digest,
+            "--state-dir",
+            str(tmp_path / "s"),
+            "--max-size-mb",
+            "16",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "model-archive-too-large" in done.stderr
+    assert "more than the 16 MiB allowed" in done.stderr
