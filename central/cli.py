@@ -1,6 +1,10 @@
 """Command line of the central server: ``central serve | init-db | check-config | openapi``.
 
-Exit codes: 0 ok, 2 bad config (one line per problem on stderr), 3 database unreachable.
+Exit codes: 0 ok; 2 cannot start and restarting will not help (a bad config, a database
+URL central cannot use, any other failure while the app is built: one line on stderr, no
+traceback); 3 the database does not answer (it may come up: systemd restarts on 3 but not
+on 2, ``RestartPreventExitStatus=2`` in ``central.service``). ``check-config`` checks the
+database the same way ``serve`` does before it binds its port.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from central import cli_catalogue
 from central.errors import ConfigError
 from central.procedures import CatalogueError
+from central.preflight import PreflightError, preflight
 from central.settings import CentralSettings, load_settings
 
 _LOGGER = logging.getLogger(__name__)
@@ -114,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return EXIT_CONFIG
+    if args.command in ("serve", "check-config", "init-db"):
+        try:
+            preflight(settings)
+        except PreflightError as exc:
+            print(f"{args.config}: {exc}", file=sys.stderr)
+            return EXIT_DATABASE if exc.transient else EXIT_CONFIG
     try:
         if args.command == "serve":
             _serve(settings, args.host, args.port)
@@ -147,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_DATABASE
+    except Exception as exc:  # noqa: BLE001 - a failed start is one line, not a traceback
+        _LOGGER.debug("start failed", exc_info=exc)
+        first = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        print(f"{args.config}: central cannot start: {first}", file=sys.stderr)
+        return EXIT_CONFIG
     return 0
 
 

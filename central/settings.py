@@ -161,6 +161,26 @@ class CentralSettings(BaseModel):
     dossier_lookup: DossierLookupSettings = DossierLookupSettings()
     """Dossier status look-up."""
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise ValueError(
+                f"{url!r} is not a database URL (sqlite:///FILE or "
+                "postgresql+psycopg://USER@HOST/DB)"
+            ) from None
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"{parsed.get_backend_name()!r} is not supported: use sqlite:///FILE or "
+                "postgresql+psycopg://USER@HOST/DB"
+            )
+        return url
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, url: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from central.cli import EXIT_CONFIG, main
+from central.cli import EXIT_CONFIG, EXIT_DATABASE, main
 from central.errors import ConfigError
 from central.settings import load_settings
 
@@ -103,3 +103,65 @@ def test_serve_exits_non_zero_on_bad_config(
 def test_openapi_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["openapi"]) == 0
     assert '"/api/v1/counters/{code}/call-next"' in capsys.readouterr().out
+
+
+def _with_database(tmp_path: Path, url: str) -> Path:
+    text = (CONFIG / "central.example.toml").read_text(encoding="utf-8")
+    lines = [
+        f'database_url = "{url}"' if ln.startswith("database_url") else ln
+        for ln in text.splitlines()
+    ]
+    path = tmp_path / "central.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["check-config", "serve"])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://nope", "database_url: 'mysql' is not supported"),
+        ("postgresql+pg8000://u@127.0.0.1/db", "database_url: cannot use it: No module named"),
+        ("nonsense", "database_url: 'nonsense' is not a database URL"),
+        ("sqlite:////nonexistent-folder/central.db", "folder /nonexistent-folder does not exist"),
+    ],
+)
+def test_a_database_central_cannot_use_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, url: str, expected: str
+) -> None:
+    path = _with_database(tmp_path, url)
+    assert main([command, "--config", str(path)]) == EXIT_CONFIG
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"{path}: ") and expected in line
+
+
+def test_a_database_that_does_not_answer_is_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    path = _with_database(tmp_path, f"postgresql+psycopg://central@127.0.0.1:{port}/central")
+    assert main(["check-config", "--config", str(path)]) == EXIT_DATABASE
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "database_url: the database does not answer" in line
+
+
+def test_check_config_passes_a_usable_sqlite_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _with_database(tmp_path, f"sqlite:///{tmp_path / 'central.db'}")
+    assert main(["check-config", "--config", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == f"{path}: ok"
+
+
+def test_shipped_example_database_lives_where_the_unit_creates_it() -> None:
+    from central.preflight import sqlite_path
+
+    unit = (CONFIG.parent / "systemd" / "central.service").read_text(encoding="utf-8")
+    state = [ln.split("=", 1)[1] for ln in unit.splitlines() if ln.startswith("StateDirectory=")]
+    example = load_settings(CONFIG / "central.example.toml")
+    assert sqlite_path(example.database_url) == Path("/var/lib", state[0], "central.db")
+    assert "RestartPreventExitStatus=2" in unit.splitlines()

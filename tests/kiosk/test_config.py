@@ -109,3 +109,87 @@ def test_run_refuses_a_bad_config_before_starting_anything(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "devices.base: can://0: unknown scheme 'can'" in result.stderr
     assert not (tmp_path / "state").exists()  # nothing was started or created
+
+
+def _check(tmp_path: Path, *subs: tuple[str, str]) -> subprocess.CompletedProcess[str]:
+    text = re.sub(r"(?m)^state_dir = .*$", f'state_dir = "{tmp_path / "state"}"', GOOD)
+    for pattern, replacement in subs:
+        text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        assert count == 1, pattern
+    path = _write(tmp_path, text)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "check-config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("subs", "expected"),
+    [
+        (
+            [(r"^printer = .*$", 'printer = "tcp://:notaport"')],
+            "devices.printer: tcp://:notaport: expected tcp://HOST:PORT",
+        ),
+        (
+            [(r"^printer = .*$", 'printer = "tcp://10.0.0.7:99999"')],
+            "devices.printer: tcp://10.0.0.7:99999: port '99999' is not 1..65535",
+        ),
+        (
+            [(r"^state_dir = .*$", 'state_dir = "/proc/kiosk-state"')],
+            "kiosk.state_dir: cannot create folder /proc/kiosk-state",
+        ),
+        (
+            [(r"^languages = .*$", '\\g<0>\ncatalogue = "nowhere/catalogue.toml"')],
+            "catalogue.toml: catalogue file not found",
+        ),
+        (
+            [(r"^\[central\]$", '[speech.languages.zz]\nvoice = "en"\n\n[central]')],
+            "speech.languages.zz: 'zz' is not one of kiosk.languages (vi, en, ko)",
+        ),
+        (
+            [(r'^voice = "ko"$', '\\g<0>\nmodel_path = "no-such-model"')],
+            "speech.languages.ko.model_path: no model folder at",
+        ),
+    ],
+    ids=[
+        "tcp-no-host",
+        "tcp-bad-port",
+        "state-dir-in-proc",
+        "no-catalogue",
+        "unknown-language",
+        "missing-model",
+    ],
+)
+def test_check_config_catches_what_would_stop_the_start(
+    tmp_path: Path, subs: list[tuple[str, str]], expected: str
+) -> None:
+    done = _check(tmp_path, *subs)
+    assert done.returncode == 2, done.stdout
+    [line] = [x for x in done.stderr.splitlines() if x.startswith(str(tmp_path / "kiosk.toml"))]
+    assert expected in line
+
+
+def test_a_language_without_a_model_is_a_note_not_an_error(tmp_path: Path) -> None:
+    done = _check(tmp_path)  # the sim config's languages have no model_path
+    assert done.returncode == 0, done.stderr
+    assert "speech.languages.en: no model_path: citizens cannot speak en" in done.stdout
+
+
+def test_run_fails_with_one_line_and_exit_2_on_what_check_config_reports(tmp_path: Path) -> None:
+    text = re.sub(r"(?m)^state_dir = .*$", 'state_dir = "/proc/kiosk-state"', GOOD)
+    path = _write(tmp_path, text)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "run", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert [x for x in done.stderr.splitlines() if not x.startswith("<")] == [
+        f"{path}: kiosk.state_dir: cannot create folder /proc/kiosk-state: No such file or "
+        "directory"
+    ]
