@@ -31,6 +31,7 @@ from central.catalogue import Catalogue, Clock, to_micros
 from central.db import create_schema, make_engine
 from central.deps import JsonResponse
 from central.errors import CentralError
+from central.openapi_doc import install_openapi
 from central.settings import CentralSettings
 from central.sse import FloorFeed
 from central.store import Store
@@ -66,7 +67,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400:  # e.g. a body that is not UTF-8: still bad input
             return _error(422, "bad-request", str(exc.detail))
         code = _HTTP_CODES.get(exc.status_code, "http-error")
-        return _error(exc.status_code, code, str(exc.detail))
+        response = _error(exc.status_code, code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
@@ -113,4 +116,5 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     app.include_router(routes_faces.router)
     routes_procedures.install(app)
     routes_dossiers.install(app)
+    install_openapi(app, settings)
     return app

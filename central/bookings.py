@@ -39,7 +39,9 @@ def create_booking(
         raise BadInput("unknown-service", f"no service {req.service!r}")
     now = cat.now()
     if req.date.isoformat() < cat.local_day(now):
-        raise BadInput("bad-request", f"date {req.date} is in the past")
+        # a well-formed date that today's date rules out: JSON Schema cannot say "not
+        # before today", so this is a conflict with the calendar (409), not bad input
+        raise Conflict("booking-date-past", f"date {req.date} is in the past")
     digest = fingerprint(req.model_dump(mode="json", exclude={"idempotency_key"}))
     existing = conn.execute(
         select(bookings).where(

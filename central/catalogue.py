@@ -52,6 +52,8 @@ class Catalogue:
         self.services: dict[str, ServiceSettings] = {s.code: s for s in settings.services}
         self.counters: dict[str, CounterSettings] = {c.code: c for c in settings.counters}
         self.kiosks: dict[str, KioskSettings] = {k.id: k for k in settings.kiosks}
+        #: every kiosk's offline prefix (a number in another kiosk's range is forbidden)
+        self.offline_prefixes = frozenset(k.offline_prefix for k in settings.kiosks)
         self.priorities = {p.code for p in settings.priority_categories}
         self.counters_of: dict[str, list[CounterSettings]] = {s: [] for s in self.services}
         for counter in settings.counters:

@@ -11,13 +11,16 @@ import logging
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 _LOGGER = logging.getLogger(__name__)
 
 _STRICT = ConfigDict(extra="forbid")
 IdempotencyKey = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
 Language = Field(default="vi", min_length=2, max_length=8, pattern=r"^[A-Za-z-]+$")
+#: service and priority codes as the settings allow them (``central/settings.py``); the
+#: published schema narrows them further to the configured codes (central/openapi_doc.py)
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 
 
 class OfflineIssue(BaseModel):
@@ -27,6 +30,14 @@ class OfflineIssue(BaseModel):
 
     number: str = Field(min_length=3, max_length=24, pattern=r"^[A-Z0-9]+-[A-Z]+[0-9]+$")
     issued_at: AwareDatetime
+    """RFC 3339 date-time with its offset (a bare number is not a time)."""
+
+    @field_validator("issued_at", mode="before")
+    @classmethod
+    def _text_only(cls, value: object) -> object:
+        if not isinstance(value, str | datetime):
+            raise ValueError("must be an RFC 3339 date-time string")
+        return value
 
 
 class TicketRequest(BaseModel):
@@ -35,9 +46,10 @@ class TicketRequest(BaseModel):
     model_config = _STRICT
 
     idempotency_key: str = IdempotencyKey
-    service: str = Field(min_length=1, max_length=32)
+    service: str = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
     language: str = Language
-    priority: str | None = Field(default=None, max_length=32)
+    priority: str | None = Field(default=None, max_length=32, pattern=CODE_PATTERN)
+    """A priority category's code, or null (an empty string is not a category)."""
     offline: OfflineIssue | None = None
 
 
@@ -113,7 +125,7 @@ class BookingRequest(BaseModel):
 
     model_config = _STRICT
 
-    service: str = Field(min_length=1, max_length=32)
+    service: str = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
     date: date
     language: str = Language
     idempotency_key: str = IdempotencyKey
@@ -142,8 +154,8 @@ class RatingRequest(BaseModel):
 
     model_config = _STRICT
 
-    ticket_id: str | None = Field(default=None, max_length=36)
-    counter: str | None = Field(default=None, max_length=16)
+    ticket_id: str | None = Field(default=None, min_length=1, max_length=36)
+    counter: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,16}$")
     score: int = Field(ge=1, le=5)
     reasons: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         default_factory=list, max_length=16

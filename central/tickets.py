@@ -20,6 +20,7 @@ import logging
 import re
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
@@ -27,12 +28,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from central.catalogue import Catalogue, fingerprint, to_micros
 from central.db import day_counters, tickets
-from central.errors import BadInput, Conflict, NotFound
+from central.errors import AuthError, BadInput, Conflict, NotFound
 from central.estimate import estimated_wait_s, people_ahead
 from central.prepared import Prepared
 from central.schemas import TicketRequest
 
 _LOGGER = logging.getLogger(__name__)
+
+#: an offline ticket older than this comes from a kiosk clock that is wrong, not from an
+#: outage (the kiosk replays within seconds of central answering again)
+MAX_OFFLINE_AGE = timedelta(days=7)
 
 # columns a new ticket does not have yet (the counter side fills them)
 _LATER_COLUMNS = {
@@ -115,6 +120,14 @@ def check_request(cat: Catalogue, kiosk_id: str, req: TicketRequest) -> None:
         raise BadInput("unknown-priority", f"no priority category {req.priority!r}")
     if req.offline is not None:
         prefix = cat.kiosks[kiosk_id].offline_prefix
+        other = req.offline.number.partition("-")[0]
+        if other != prefix and other in cat.offline_prefixes:
+            raise AuthError(
+                403,
+                "forbidden",
+                f"offline number {req.offline.number!r} is in another kiosk's range "
+                f"(this kiosk's numbers start with {prefix}-)",
+            )
         pattern = rf"{re.escape(prefix)}-{re.escape(service.prefix)}[0-9]{{3,4}}"
         if not re.fullmatch(pattern, req.offline.number):
             raise BadInput(
@@ -167,12 +180,23 @@ def issue_ticket(
         number = f"{cat.services[req.service].prefix}{seq:03d}"
         issued_us = queue_us = now_us
     else:
-        # a kiosk clock running ahead must neither jump the queue nor land in tomorrow
-        queued_at = min(req.offline.issued_at, now)
+        # a kiosk clock running ahead must neither jump the queue nor land in tomorrow;
+        # one far behind (a dead RTC battery boots in 1970) queues now, as printed today
+        issued_at = req.offline.issued_at
+        if issued_at < now - MAX_OFFLINE_AGE:
+            _LOGGER.warning(
+                "kiosk %s: offline ticket %s says it was issued at %s: the kiosk's clock is "
+                "wrong; queued as issued now",
+                kiosk_id,
+                req.offline.number,
+                issued_at,
+            )
+            issued_at = now
+        queued_at = min(issued_at, now)
         day = cat.local_day(queued_at)
         seq, streak = None, None
         number = req.offline.number
-        issued_us = to_micros(req.offline.issued_at)
+        issued_us = to_micros(issued_at)
         queue_us = to_micros(queued_at)
         taken = conn.execute(
             select(tickets.c.id).where(tickets.c.local_day == day, tickets.c.number == number)

@@ -20,6 +20,8 @@ if [ "$profile" = dev ]; then
   # the browser tests of central's pages drive Debian's chromium (never Playwright's download)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v npm >/dev/null || need+=(npm)  # fetches axe-core for the accessibility test
+  # `systemd-analyze verify` and the offline security score of the units (tests)
+  command -v systemd-analyze >/dev/null || need+=(systemd)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}" >&2

@@ -50,7 +50,7 @@ async def test_booking_code_and_replay(client: httpx.AsyncClient) -> None:
 
 
 async def test_booking_validation(client: httpx.AsyncClient) -> None:
-    assert (await _book(client, "2026-11-22", expect=422))["error"]["code"] == "bad-request"
+    assert (await _book(client, "2026-11-22", expect=409))["error"]["code"] == "booking-date-past"
     assert (await _book(client, service="x", expect=422))["error"]["code"] == "unknown-service"
     assert (await _book(client, "23/11/2026", expect=422))["error"]["code"] == "bad-request"
 
