@@ -215,10 +215,20 @@ async def open_loop(
 
 
 def _cpu_s(pid: int) -> float:
-    """User+system CPU seconds of a process (Linux /proc)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User+system CPU seconds of a process and its children alive now (the workers of
+    ``--workers N``; Linux /proc)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _measured(pid: int, phase: Any) -> dict[str, Any]:
@@ -260,6 +270,9 @@ def main() -> int:
         help="an EMPTY database to use instead of a temporary SQLite file "
         "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="central serve --workers (PostgreSQL for > 1)"
+    )
     args = parser.parse_args()
     try:
         import uvloop
@@ -271,7 +284,9 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="central-bench-") as workdir:
         database_url = args.database_url or f"sqlite:///{workdir}/central.db"
-        with CentralProcess(_config(database_url), Path(workdir)) as central:
+        with CentralProcess(
+            _config(database_url), Path(workdir), workers=args.workers
+        ) as central:
             assert central.process is not None
             pid, base = central.process.pid, central.url
             closed = _measured(pid, closed_loop(base, args.seconds, numbers))
@@ -279,7 +294,7 @@ def main() -> int:
         check = duplicates(database_url, numbers)
     result = {
         "bench": "central_load",
-        "server": "uvicorn 1 worker, "
+        "server": f"uvicorn {args.workers} worker(s), "
         + ("SQLite WAL file" if database_url.startswith("sqlite") else "PostgreSQL"),
         # the 2 cores are shared: a busy neighbour shows here and in the tail latency
         "cpus": os.cpu_count(),

@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", required=True, help="settings TOML file")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (more than 1 needs PostgreSQL; see central/workers.py)",
+    )
     for name, text in (
         ("init-db", "create the database schema"),
         ("check-config", "validate a settings file"),
@@ -63,10 +69,33 @@ def _minimal_settings() -> CentralSettings:
     )
 
 
-def _serve(settings: CentralSettings, host: str, port: int) -> None:
+def _serve(settings: CentralSettings, host: str, port: int, workers: int, config: str) -> None:
+    import os
+
     import uvicorn
 
     from central.app import create_app
+
+    if workers > 1:
+        from central.db import create_schema, make_engine
+        from central.workers import CONFIG_ENV
+
+        engine = make_engine(settings.database_url)
+        create_schema(engine)  # once, before the workers race to create it
+        engine.dispose()
+        os.environ[CONFIG_ENV] = os.path.abspath(config)
+        uvicorn.run(
+            "central.workers:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            loop="auto",
+            http="auto",
+            log_level="warning",
+            timeout_keep_alive=30,
+        )
+        return
 
     app = create_app(settings)
     # everything loaded so far lives for the whole process: keep it out of the garbage
@@ -119,6 +148,16 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return EXIT_CONFIG
+    if args.command == "serve":
+        from central.workers import refusal
+
+        if not 1 <= args.workers <= 64:
+            print(f"central serve: --workers {args.workers} is outside 1..64", file=sys.stderr)
+            return EXIT_CONFIG
+        refused = refusal(settings.database_url, args.workers)
+        if refused is not None:
+            print(f"{args.config}: {refused}", file=sys.stderr)
+            return EXIT_CONFIG
     if args.command in ("serve", "check-config", "init-db"):
         try:
             preflight(settings)
@@ -127,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_DATABASE if exc.transient else EXIT_CONFIG
     try:
         if args.command == "serve":
-            _serve(settings, args.host, args.port)
+            _serve(settings, args.host, args.port, args.workers, args.config)
         elif args.command == "init-db":
             from central.db import create_schema, make_engine
 

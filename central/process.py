@@ -38,13 +38,14 @@ def with_database(config_text: str, database_url: str) -> str:
 class CentralProcess:
     """One ``central serve`` process on 127.0.0.1; ``url`` is where it answers."""
 
-    def __init__(self, config_text: str, workdir: Path) -> None:
+    def __init__(self, config_text: str, workdir: Path, *, workers: int = 1) -> None:
         self.config = workdir / "central.toml"
         self.config.write_text(config_text, encoding="utf-8")
         self.log = workdir / "central.log"  # a file, not a pipe nobody reads that could fill
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.workers = workers
 
     @classmethod
     def sim(cls, workdir: Path) -> CentralProcess:
@@ -72,6 +73,8 @@ class CentralProcess:
                     str(self.config),
                     "--port",
                     str(self.port),
+                    "--workers",
+                    str(self.workers),
                 ],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},

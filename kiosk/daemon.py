@@ -45,6 +45,7 @@ from kiosk.events import (
     RedeemFailed,
     Shutdown,
     TaskFailed,
+    TicketPrinted,
     TicketReady,
     Timeout,
     Touch,
@@ -65,7 +66,7 @@ from kiosk.tasks import spawn
 from kiosk.tickets.catalogue import services_from_voice_catalogue
 from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
-from kiosk.voice import listening_language, ticket_speech
+from kiosk.voice import listening_language, printer_down_speech, ticket_speech
 from kiosk.wiring import KioskParts, open_parts
 from navigation.guide import GuideResult
 
@@ -407,7 +408,9 @@ class KioskDaemon:
     def _faults(self) -> tuple[str, ...]:
         """Parts that are down, for the friendly note on the menu."""
         faults = []
-        if self.issued and not self.issued[-1].printed:
+        last = self.issued[-1] if self.issued else None
+        printing = last is not None and last.printing
+        if self.desk.printer_guard.failing or (last and not last.printed and not printing):
             faults.append("printer")
         if self.breaker.is_open:
             faults.append("central")
@@ -427,7 +430,9 @@ class KioskDaemon:
 
     async def _redeem(self, code: str, language: str) -> None:
         try:
-            issued = await self.desk.redeem(code, language)
+            issued = await self.desk.redeem(
+                code, language, on_number=lambda shown: self._hand_over(shown, language)
+            )
         except CentralRejected as exc:
             _LOGGER.info("booking %s refused: %s", code, exc.code)
             self.post(RedeemFailed(exc.code, str(exc)))
@@ -436,7 +441,7 @@ class KioskDaemon:
             _LOGGER.warning("booking %s could not be redeemed: %s", code, exc)
             self.post(RedeemFailed("central-unavailable", str(exc)))
             return
-        self._hand_over(issued, language)
+        self._printed(issued, language)
 
     def send_rating(self, visit: Visit) -> None:
         """Send the citizen's rating to central in the background."""
@@ -486,22 +491,35 @@ class KioskDaemon:
     async def _issue(self, visit: Visit) -> None:
         assert visit.service is not None
         try:
-            issued = await self.desk.issue(visit.service, visit.language, visit.priority)
+            issued = await self.desk.issue(
+                visit.service, visit.language, visit.priority,
+                on_number=lambda shown: self._hand_over(shown, visit.language),
+            )
         except TicketingError as exc:
             _LOGGER.error("TECHNICIAN: could not issue a ticket for %s: %s", visit.service, exc)
             self.post(IssueFailed(exc.code, str(exc)))
             return
-        self._hand_over(issued, visit.language)
+        self._printed(issued, visit.language)
 
     def _hand_over(self, issued: IssuedTicket, language: str) -> None:
-        """The number exists: show it (via the flow) and say it."""
+        """The number exists (the printer not tried yet): show it and say it at once."""
         self.issued.append(issued)
         self.counters.tickets_issued += 1
+        self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error,
+                              printing=issued.printing))
+        self.say(ticket_speech(issued.number, issued.view.counters, True, language), language)
+
+    def _printed(self, issued: IssuedTicket, language: str) -> None:
+        """The printer was tried for a number already shown: record it and update the screen
+        (and tell the citizen when there is no paper ticket)."""
+        for index in range(len(self.issued) - 1, -1, -1):
+            if self.issued[index].key == issued.key:
+                self.issued[index] = issued
+                break
         self.counters.tickets_not_printed += not issued.printed
-        self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error))
-        self.say(
-            ticket_speech(issued.number, issued.view.counters, issued.printed, language), language
-        )
+        self.post(TicketPrinted(issued.number, issued.printed, issued.print_error))
+        if not issued.printed:
+            self.say(printer_down_speech(language), language)
 
     def start_guiding(self, visit: Visit) -> None:
         """Lead the citizen to the first counter of their ticket (slower for priority)."""

@@ -137,6 +137,7 @@ class HeadlessDemo:
                 self._set_paper(Paper.OUT)
             if i == 6:
                 self._set_paper(Paper.OK)  # the technician changed the roll
+                await self._printer_back()
             if i == outage.start:
                 _LOGGER.warning("demo: central goes down")
                 self.central.stop()
@@ -269,6 +270,17 @@ class HeadlessDemo:
         if isinstance(self.daemon.printer, SimPrinter):
             self.daemon.printer.paper = paper
             _LOGGER.warning("demo: printer paper is now %s", paper.value)
+
+    async def _printer_back(self, timeout_s: float = 30.0) -> None:
+        """Wait until the printer's background probe has found the new roll (the kiosk
+        does not try a printer it knows is failing until then)."""
+        guard = self.daemon.desk.printer_guard
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while guard.failing and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        _LOGGER.warning("demo: the printer probe %s", "found it back" if not guard.failing
+                        else "did not find it back")
 
     async def _wait_synced(self, timeout_s: float = 30.0) -> None:
         loop = asyncio.get_running_loop()

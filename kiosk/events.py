@@ -65,10 +65,21 @@ class Timeout:
 
 @dataclass(frozen=True)
 class TicketReady:
-    """Issuing finished: a number exists (online or offline) and printing was tried."""
+    """A number exists (online or offline): show it. ``printing`` while the printer has
+    not been tried yet (the number is shown first; :class:`TicketPrinted` follows)."""
 
     number: str
     offline: bool
+    printed: bool
+    print_error: str | None = None
+    printing: bool = False
+
+
+@dataclass(frozen=True)
+class TicketPrinted:
+    """The printer was tried for ticket ``number``: printed, or the error's code."""
+
+    number: str
     printed: bool
     print_error: str | None = None
 
@@ -137,6 +148,7 @@ KioskEvent = (
     | QRScanned
     | Timeout
     | TicketReady
+    | TicketPrinted
     | IssueFailed
     | RedeemFailed
     | GuideFinished
@@ -181,6 +193,7 @@ def event_from_record(record: dict[str, Any]) -> KioskEvent:
     try:
         event: KioskEvent = _adapter(name, cls).validate_python(fields)
     except ValidationError as exc:
-        raise EventRecordError(f"{name}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") \
-            from exc
+        raise EventRecordError(
+            f"{name}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}"
+        ) from exc
     return event

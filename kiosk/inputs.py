@@ -28,6 +28,7 @@ from kiosk.events import (
     QRScanned,
     RedeemFailed,
     TaskFailed,
+    TicketPrinted,
     TicketReady,
     Timeout,
     Touch,
@@ -109,8 +110,16 @@ def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
         name, argument = TOUCH_EVENTS[event.target]
         return name, ({argument: event.value} if argument else {})
     if isinstance(event, TicketReady):
-        ticket = IssuedNumber(event.number, event.offline, event.printed, event.print_error)
+        ticket = IssuedNumber(
+            event.number, event.offline, event.printed, event.print_error, printing=event.printing
+        )
         return "ticket_issued", {"ticket": ticket}
+    if isinstance(event, TicketPrinted):
+        return "ticket_printed", {
+            "number": event.number,
+            "printed": event.printed,
+            "print_error": event.print_error,
+        }
     if isinstance(event, IssueFailed):
         return "issue_failed", {"message": "issue_failed"}
     if isinstance(event, QRScanned):

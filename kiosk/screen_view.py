@@ -74,6 +74,7 @@ class ScreenView:
                 people_ahead=view.people_ahead,
                 wait_min=view.estimated_wait_min,
                 printed=last.printed,
+                printing=last.printing,
                 offline=last.offline,
                 status_url=view.status_url,
                 priority_name=view.priority_label,

@@ -168,6 +168,11 @@ _TICKET_WORDS = {
 }
 
 
+def printer_down_speech(language: str) -> str:
+    """Said after the number when the ticket did not come out of the printer."""
+    return _TICKET_WORDS.get(language, _TICKET_WORDS["vi"])[2]
+
+
 def ticket_speech(number: str, counters: tuple[str, ...], printed: bool, language: str) -> str:
     """What the kiosk says when the ticket is ready (numbers are spelled by the normaliser)."""
     number_words, counter_words, no_paper = _TICKET_WORDS.get(language, _TICKET_WORDS["vi"])

@@ -37,6 +37,8 @@ class TicketPanel:
     printed: bool
     offline: bool
     status_url: str
+    #: the number is shown before the printer is tried: "printing" instead of a verdict
+    printing: bool = False
     priority_name: str | None = None
     #: a picture of the lobby with the route drawn (PNG bytes), when navigation has one
     route_png: bytes | None = None

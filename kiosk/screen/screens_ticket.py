@@ -66,7 +66,7 @@ def draw_ticket_ready(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         panel = pygame.Rect(c.left, c.top, c.width * 55 // 100, c.height)
         side = pygame.Rect(panel.right + gap, c.top, c.right - panel.right - gap, c.height)
     _panel(canvas, model, ticket, panel)
-    if not ticket.printed or ticket.offline:
+    if (not ticket.printed and not ticket.printing) or ticket.offline:
         _qr(canvas, lang, ticket, side)
     elif not model.has_base:
         draw_route(canvas, lang, ticket, side)
@@ -94,10 +94,9 @@ def _panel(canvas: Canvas, model: ScreenModel, ticket: TicketPanel, panel: pygam
         rows.append((fact, 3.4, INK, False, 0.08))
     if ticket.priority_name:
         rows.append((ticket.priority_name, 3.0, INK, False, 0.07))
-    note = "printed" if ticket.printed else "not_printed"
-    rows.append(
-        (text(lang, note), 3.0, INK if ticket.printed else ACCENT, not ticket.printed, 0.12)
-    )
+    fine = ticket.printed or ticket.printing
+    note = "printing" if ticket.printing else "printed" if ticket.printed else "not_printed"
+    rows.append((text(lang, note), 3.0, INK if fine else ACCENT, not fine, 0.12))
     if ticket.offline:
         rows.append((text(lang, "offline"), 2.8, INK, False, 0.10))
     total = sum(r[4] for r in rows)

@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "follow_me": N_("Follow me to the counter"),
     "way_to_counter": N_("The way to your counter"),
     "you_are_here": N_("You are here"),
+    "printing": N_("Printing your ticket…"),
     "printed": N_("Please take your ticket below"),
     "not_printed": N_("The printer is down: please remember the number or photograph the QR "
                       "code. A technician has been told."),

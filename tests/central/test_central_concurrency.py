@@ -3,6 +3,9 @@ server on SQLite, and with concurrent transactions straight on each database."""
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +16,7 @@ from central_testkit import settings_dict
 
 from central.catalogue import Catalogue
 from central.db import create_schema, make_engine
-from central.process import CentralProcess
+from central.process import SIM_CONFIG, CentralProcess, with_database
 from central.schemas import TicketRequest
 from central.settings import CentralSettings
 from central.store import Store
@@ -95,3 +98,71 @@ def test_concurrent_transactions_never_share_a_number(database_url: str) -> None
     finally:
         store.close()
     assert sorted(numbers) == [f"A{i:03d}" for i in range(1, CLIENTS * PER_CLIENT + 1)]
+
+
+@pytest.mark.postgres
+def test_two_worker_processes_on_postgresql_never_share_a_number(
+    fresh_postgres_url: str, tmp_path: Path
+) -> None:
+    """``central serve --workers 2``: 50 kiosks at once, every number once, no gap."""
+    text = with_database(SIM_CONFIG.read_text(encoding="utf-8"), fresh_postgres_url)
+    kiosks, per_kiosk = 50, 6
+    with CentralProcess(text, tmp_path, workers=2) as central:
+
+        async def kiosk(index: int, http: httpx.AsyncClient) -> list[str]:
+            numbers = []
+            for n in range(per_kiosk):
+                answer = await http.post(
+                    "/api/v1/tickets",
+                    json={"idempotency_key": f"w{index:02d}-{n:04d}", "service": "tu-phap"},
+                )
+                assert answer.status_code == 201, answer.text
+                numbers.append(answer.json()["number"])
+            return numbers
+
+        async def all_kiosks() -> list[str]:
+            headers = {"Authorization": f"Bearer {SIM_KIOSK_TOKEN}"}
+            clients = [
+                httpx.AsyncClient(base_url=central.url, timeout=30, headers=headers)
+                for _ in range(kiosks)
+            ]
+            try:
+                done = await asyncio.gather(*(kiosk(i, c) for i, c in enumerate(clients)))
+            finally:
+                await asyncio.gather(*(c.aclose() for c in clients))
+            return [number for numbers in done for number in numbers]
+
+        numbers = asyncio.run(all_kiosks())
+        workers = [
+            p
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _parent(p) == central.process.pid
+        ]  # type: ignore[union-attr]
+    assert sorted(numbers) == [f"A{i:03d}" for i in range(1, kiosks * per_kiosk + 1)]
+    assert len(workers) >= 2  # the supervisor really forked two workers
+
+
+def _parent(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+def test_workers_on_sqlite_are_refused_with_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "central.toml"
+    config.write_text(
+        with_database(SIM_CONFIG.read_text(encoding="utf-8"), f"sqlite:///{tmp_path}/c.db")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "central.cli", "serve", "--config", str(config), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        f'{config}: --workers 2 needs PostgreSQL (database_url = "postgresql+psycopg://..."): '
+        "SQLite serves from one process only"
+    )

@@ -284,3 +284,37 @@ async def test_a_crashing_camera_driver_leaves_the_booking_screen_working(
     assert any(r["event"]["type"] == "TaskFailed" for r in daemon.transcript)
     daemon.post(Touch("key", "A"))  # typing the code still works
     await wait_until(lambda: daemon.flow.visit.booking_code == "A", 10)
+
+
+async def test_the_number_is_shown_before_a_hung_printer_is_tried(
+    config: Callable[..., KioskConfig],
+    asgi_transport: httpx.ASGITransport,
+    serve: Callable[[KioskDaemon], None],
+) -> None:
+    """A blackholed network printer: the screen shows the number first ("printing"), the
+    print fails after its timeout, and the next citizen's ticket does not wait for it."""
+    import socket
+
+    hole = socket.create_server(("127.0.0.1", 0))  # accepts, never reads or answers
+    try:
+        url = f"tcp://127.0.0.1:{hole.getsockname()[1]}"
+        cfg = config(**{"devices.printer": url, "devices.printer_timeout_s": 0.5})
+        daemon = KioskDaemon(cfg, open_parts(cfg, transport=asgi_transport))
+        serve(daemon)
+        await wait_until(lambda: bool(daemon.catalogue.services), 30)
+        daemon.post(Touch("service", "tu-phap"))
+        await wait_until(lambda: daemon.counters.tickets_not_printed == 1, 60)
+        events = [r["event"] for r in daemon.transcript]
+        shown = next(i for i, e in enumerate(events) if e["type"] == "TicketReady")
+        printed = next(i for i, e in enumerate(events) if e["type"] == "TicketPrinted")
+        assert shown < printed and events[shown]["printing"] is True
+        assert events[printed]["print_error"] == "printer-offline"
+        assert daemon.flow.visit.ticket is not None and not daemon.flow.visit.ticket.printing
+        assert daemon.desk.printer_guard.failing == "printer-offline"
+        daemon.post(Touch("done", ""))
+        await _state(daemon, "idle")
+        daemon.post(Touch("service", "tu-phap"))
+        await wait_until(lambda: daemon.counters.tickets_not_printed == 2, 60)
+        assert daemon.desk.printer_guard.skipped == 1  # the second citizen did not wait
+    finally:
+        hole.close()

@@ -41,7 +41,8 @@ async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITran
                 except httpx.TransportError:
                     answer = None
                 health = answer.json() if answer is not None and answer.status_code == 200 else {}
-                if health.get("tickets_issued") == 1:
+                # the number is shown first; the printer's verdict follows
+                if health.get("tickets_not_printed") == 1:
                     break
                 await asyncio.sleep(0.02)
             assert health["kiosk"] == "K1" and health["state"] == "ticket_ready"
