@@ -136,16 +136,8 @@ class FlowTimeouts:
 _STAY: dict[str, Any] = {"internal": True}
 
 # States a citizen interacts with; they all time out to idle after ``idle_s``.
-_INTERACTIVE = (
-    "menu",
-    "choose_service",
-    "choose_priority",
-    "booking",
-    "rating",
-    "help",
-    "procedure_info",
-    "dossier_lookup",
-)
+_INTERACTIVE = ("menu", "choose_service", "choose_priority", "booking", "rating", "help",
+                "procedure_info", "dossier_lookup")
 
 
 class VisitorFlow(StateMachine):
@@ -172,8 +164,7 @@ class VisitorFlow(StateMachine):
     take_ticket = menu.to(choose_service)
     page_next = choose_service.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
     page_prev = choose_service.to.itself(  # type: ignore[no-untyped-call]
-        cond="not_first_page", on="_turn_page_prev", **_STAY
-    )
+        cond="not_first_page", on="_turn_page_prev", **_STAY)
     select_service = (
         choose_service.to(choose_priority, cond=["known_service", "has_priorities"])
         | choose_service.to(issue_ticket, cond="known_service")
@@ -197,8 +188,7 @@ class VisitorFlow(StateMachine):
     redeem_failed = redeeming.to(booking)
     rate = menu.to(rating, cond="rating_enabled")
     choose_score = rating.to.itself(  # type: ignore[no-untyped-call]
-        cond="valid_score", on="_choose_score", **_STAY
-    )
+        cond="valid_score", on="_choose_score", **_STAY)
     toggle_reason = rating.to.itself(on="_toggle_reason", **_STAY)  # type: ignore[no-untyped-call]
     submit_rating = rating.to(rating_sent, cond="has_score")
     ask_procedure = menu.to(procedure_info, cond="procedure_enabled")
@@ -210,14 +200,9 @@ class VisitorFlow(StateMachine):
         cond="procedure_shown", on="_print_checklist", **_STAY)
     ask_dossier = menu.to(dossier_lookup, cond="dossier_enabled")
     call_staff = (
-        menu.to(help)
-        | choose_service.to(help)
-        | choose_priority.to(help)
-        | booking.to(help)
-        | rating.to(help)
-        | ticket_ready.to(help)
-        | procedure_info.to(help)
-        | dossier_lookup.to(help)
+        menu.to(help) | choose_service.to(help) | choose_priority.to(help)
+        | booking.to(help) | rating.to(help) | ticket_ready.to(help)
+        | procedure_info.to(help) | dossier_lookup.to(help)
     )
     guide_me = ticket_ready.to(guiding, cond="has_base")
     done = ticket_ready.to(idle) | rating_sent.to(idle) | help.to(idle)
@@ -232,16 +217,9 @@ class VisitorFlow(StateMachine):
         | procedure_info.to(menu) | dossier_lookup.to(menu)
     )
     timeout = (
-        menu.to(idle)
-        | choose_service.to(idle)
-        | choose_priority.to(idle)
-        | booking.to(idle)
-        | rating.to(idle)
-        | rating_sent.to(idle)
-        | help.to(idle)
-        | procedure_info.to(idle)
-        | dossier_lookup.to(idle)
-        | ticket_ready.to(idle)
+        menu.to(idle) | choose_service.to(idle) | choose_priority.to(idle)
+        | booking.to(idle) | rating.to(idle) | rating_sent.to(idle) | help.to(idle)
+        | procedure_info.to(idle) | dossier_lookup.to(idle) | ticket_ready.to(idle)
     )
     emergency_stop = guiding.to(safe_stop) | returning.to(safe_stop)
     reset = safe_stop.to(returning, cond="stop_cleared")
@@ -289,11 +267,8 @@ class VisitorFlow(StateMachine):
 
     def valid_booking_code(self, code: str | None = None, **_: Any) -> bool:
         """A scanned QR code that is a booking code (anything else is refused)."""
-        return (
-            isinstance(code, str)
-            and len(code) == BOOKING_CODE_LENGTH
-            and all(ch in BOOKING_ALPHABET for ch in code)
-        )
+        return (isinstance(code, str) and len(code) == BOOKING_CODE_LENGTH
+                and all(ch in BOOKING_ALPHABET for ch in code))
 
     def _take_scanned(self, code: str | None = None, **_: Any) -> None:
         self._update(booking_code=code or "", error=None)
@@ -446,9 +421,8 @@ class VisitorFlow(StateMachine):
         if not reason:
             return
         reasons = self.visit.reasons
-        reasons = (
-            tuple(r for r in reasons if r != reason) if reason in reasons else reasons + (reason,)
-        )
+        reasons = tuple(r for r in reasons if r != reason) if reason in reasons \
+            else reasons + (reason,)
         self._update(reasons=reasons)
 
     def on_take_ticket(self) -> None:
