@@ -149,6 +149,8 @@ async def serve() -> AsyncIterator[Callable[[KioskDaemon], None]]:
 
 
 async def _state(daemon: KioskDaemon, state: str) -> None:
+    if state == "ticket_ready":  # the number shows first; wait for the printer's verdict too
+        await wait_until(lambda: bool(daemon.issued) and not daemon.issued[-1].printing, 60)
     await wait_until(
         lambda: daemon.flow.current_state_id == state,
         60,

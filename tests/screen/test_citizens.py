@@ -31,6 +31,8 @@ async def tap(daemon: KioskDaemon, target: str, value: TouchValue = None) -> Non
 
 async def at(daemon: KioskDaemon, state: str) -> None:
     await until(lambda: daemon.flow.current_state_id == state)
+    if state == "ticket_ready":  # the number shows first; wait for the printer's verdict
+        await until(lambda: not daemon.issued or not daemon.issued[-1].printing)
 
 
 def on_screen(daemon: KioskDaemon) -> str:
