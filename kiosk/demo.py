@@ -193,6 +193,11 @@ class HeadlessDemo:
     async def _ticket_taken(self, i: int, citizen: Citizen, how: str = "", **extra: Any) -> None:
         """Wait for the ticket screen, take its screenshot and record the citizen's ticket."""
         await self._wait_state("ticket_ready", timeout_s=60)
+        # the number is on screen before the printer is tried: wait for its verdict
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while self.daemon.issued[-1].printing and loop.time() < deadline:
+            await asyncio.sleep(0.01)
         issued = self.daemon.issued[-1]
         suffix = f"-{how}" if how else ""
         self.daemon.screen.screenshot(
