@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from central import (
     faces,
@@ -45,6 +46,18 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
+def _allowed(request: Request) -> str:
+    """The methods some route of ``request``'s path accepts (Starlette names only the
+    first matching route's)."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
+
+
 def _describe(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
@@ -63,12 +76,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(422, "bad-request", _describe(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JsonResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JsonResponse:
         if exc.status_code == 400:  # e.g. a body that is not UTF-8: still bad input
             return _error(422, "bad-request", str(exc.detail))
         code = _HTTP_CODES.get(exc.status_code, "http-error")
         response = _error(exc.status_code, code, str(exc.detail))
-        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            response.headers["Allow"] = _allowed(request)
         return response
 
     @app.exception_handler(Exception)

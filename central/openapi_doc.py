@@ -22,12 +22,13 @@ from central.settings import CentralSettings
 
 _LOGGER = logging.getLogger(__name__)
 
-#: (path, method) -> response schema name of the replay answer (same key, same body)
-_REPLAYS = {
-    ("/api/v1/tickets", "post"): "Ticket",
-    ("/api/v1/bookings", "post"): "Booking",
-    ("/api/v1/ratings", "post"): "RatingCreated",
-}
+#: idempotent POSTs: the same key with the same body answers 200 with what 201 created
+_REPLAYS = (
+    ("/api/v1/tickets", "post"),
+    ("/api/v1/bookings", "post"),
+    ("/api/v1/ratings", "post"),
+    ("/api/v1/help-requests", "post"),
+)
 _HTML_404 = {
     "description": "No such ticket: a short HTML page saying so",
     "content": {"text/html": {"schema": {"type": "string"}}},
@@ -56,15 +57,14 @@ def install_openapi(app: FastAPI, settings: CentralSettings) -> None:
 def complete(schema: dict[str, Any], settings: CentralSettings) -> None:
     """Add replays, HTML 404s, 405 ``Allow`` and this centre's codes to ``schema``."""
     paths: dict[str, dict[str, Any]] = schema.get("paths", {})
-    for (path, method), model in _REPLAYS.items():
+    for path, method in _REPLAYS:
         operation = paths.get(path, {}).get(method)
-        if operation is not None:
+        created = operation and operation["responses"].get("201")
+        if operation is not None and created:
             operation["responses"]["200"] = {
                 "description": "A replay: this idempotency key was already used with the same "
                 "body; the answer is what was created then",
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}
-                },
+                "content": created.get("content", {}),
             }
     for path, item in paths.items():
         for operation in item.values():

@@ -76,6 +76,8 @@ async def test_found_inputs_are_answered_as_the_schema_says() -> None:
         assert (empty.status_code, empty.json()["error"]["code"]) == (422, "bad-request")
         wrong = await client.delete("/api/v1/tickets", headers=headers)
         assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
+        both = await client.delete("/api/v1/help-requests", headers=headers)  # GET and POST
+        assert both.status_code == 405 and both.headers["allow"] == "GET, POST"
         number = {"number": "K1-A001", "issued_at": 0}
         epoch = await client.post("/api/v1/tickets", json=_kiosk(offline=number), headers=headers)
         assert epoch.status_code == 422 and "issued_at" in epoch.json()["error"]["message"]
