@@ -9,13 +9,13 @@ which does not run lifespan events. Every error leaves as
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from central import (
     faces,
@@ -47,15 +47,18 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 
 
 def _allowed(request: Request) -> str:
-    """The methods some route of ``request``'s path accepts (Starlette names only the
-    first matching route's)."""
-    routes = request.app.router.routes
-    allowed = [
-        method
-        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
-    ]
-    return ", ".join(allowed)
+    """The methods the published document gives ``request``'s path (Starlette names only
+    the first matching route's; a literal path such as ``/faces/forget`` wins over a
+    template such as ``/faces/{template_id}`` that also matches it, as routing does)."""
+    paths: dict[str, dict[str, object]] = request.app.openapi().get("paths", {})
+    best: tuple[int, list[str]] | None = None
+    for template, operations in paths.items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, request.url.path):
+            rank = template.count("{")
+            if best is None or rank < best[0]:
+                best = (rank, sorted(m.upper() for m in operations))
+    return ", ".join(best[1]) if best else ""
 
 
 def _describe(exc: RequestValidationError) -> str:
