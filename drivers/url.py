@@ -4,18 +4,26 @@ Every device is chosen by one URL in config (``usb://04b8:0e15``, ``serial:///de
 ``sim://``). This module holds the parsing shared by all device folders, so that every
 folder reports a bad URL the same way: naming the URL, what was wrong, and the schemes it
 supports.
+
+Every device folder declares, per scheme, the options its backends read (``URL_OPTIONS``:
+scheme -> option names). :func:`parse_device_url` refuses any other option, naming the
+ones the scheme takes, so ``sim://?timout=3`` is an error instead of a silent default;
+``kiosk check-config`` calls :func:`check_device_url` with the same declarations, so a URL
+that passes the check is one the daemon opens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from drivers.errors import DeviceURLError
 
-class DeviceURLError(ValueError):
-    """A device URL that cannot be used: unknown scheme, bad host/path or option."""
+__all__ = ["DeviceURL", "DeviceURLError", "URLOptions", "check_device_url", "parse_device_url"]
 
-    code = "device-url"
+#: scheme -> the options its backend reads
+URLOptions = Mapping[str, Collection[str]]
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,9 @@ class DeviceURL:
         raise DeviceURLError(f"{self.raw}: option {key}={value!r} is not yes/no")
 
 
-def parse_device_url(raw: str, supported: tuple[str, ...]) -> DeviceURL:
-    """Split ``raw`` and check its scheme is one of ``supported``."""
+def parse_device_url(raw: str, supported: URLOptions) -> DeviceURL:
+    """Split ``raw``; check its scheme is one of ``supported`` and its options are ones that
+    scheme declares. Raises :class:`DeviceURLError` naming what is wrong."""
     if not isinstance(raw, str) or "://" not in raw:
         raise DeviceURLError(
             f"{raw!r} is not a device URL (expected scheme://...; supported: "
@@ -88,4 +97,16 @@ def parse_device_url(raw: str, supported: tuple[str, ...]) -> DeviceURL:
         if len(values) != 1:
             raise DeviceURLError(f"{raw}: option {key!r} given {len(values)} times")
         options[key] = values[0]
+    unknown = sorted(set(options) - set(supported[scheme]))
+    if unknown:
+        takes = ", ".join(sorted(supported[scheme])) or "no options"
+        raise DeviceURLError(
+            f"{raw}: unknown option(s) {', '.join(unknown)}; {scheme}:// takes {takes}"
+        )
     return DeviceURL(raw=raw, scheme=scheme, netloc=parts.netloc, path=parts.path, options=options)
+
+
+def check_device_url(raw: str, supported: URLOptions) -> str:
+    """``raw`` if :func:`parse_device_url` accepts it (the config validator's check)."""
+    parse_device_url(raw, supported)
+    return raw

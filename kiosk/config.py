@@ -24,7 +24,11 @@ from pydantic import (
     field_validator,
 )
 
-from drivers.url import DeviceURLError, parse_device_url
+from drivers.audio import IN_OPTIONS, OUT_OPTIONS
+from drivers.base import URL_OPTIONS as BASE_OPTIONS
+from drivers.camera import URL_OPTIONS as CAMERA_OPTIONS
+from drivers.printer import URL_OPTIONS as PRINTER_OPTIONS
+from drivers.url import DeviceURLError, URLOptions, check_device_url
 from kiosk.faces.settings import FaceSettings
 from kiosk.greeting import GreetingSettings
 from kiosk.health import HealthSettings
@@ -36,11 +40,16 @@ _LOGGER = logging.getLogger(__name__)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-PRINTER_SCHEMES = ("usb", "tcp", "serial", "file", "sim")
-CAMERA_SCHEMES = ("v4l2", "video", "dir", "sim", "none")
-AUDIO_IN_SCHEMES = ("alsa", "wav", "sim", "none")
-AUDIO_OUT_SCHEMES = ("pygame", "null", "sim")
-BASE_SCHEMES = ("serial", "sim", "none")
+# Each device's URL is checked against the options its backends declare (drivers/url.py),
+# the very check the driver makes when the daemon opens it; none:// means "not fitted".
+_NONE: URLOptions = {"none": frozenset()}
+DEVICE_URL_OPTIONS: dict[str, URLOptions] = {
+    "printer": PRINTER_OPTIONS,
+    "camera": {**CAMERA_OPTIONS, **_NONE},
+    "audio_in": {**IN_OPTIONS, **_NONE},
+    "audio_out": OUT_OPTIONS,
+    "base": {**BASE_OPTIONS, **_NONE},
+}
 
 
 class ConfigError(Exception):
@@ -121,15 +130,13 @@ class DevicesSection(BaseModel):
     audio_out: str = "null://"
     """Speaker: pygame://, null://, sim://"""
     base: str = "none://"
-    """Robot base: serial:///dev/kiosk-base?baud=115200, sim://, none:// for a fixed kiosk."""
+    """Robot base: serial:///dev/kiosk-base?baud=115200, socket://host:port (ser2net),
+    spy:///dev/ttyUSB0?file=spy.txt, loop://, sim://, none:// for a fixed kiosk."""
 
     @field_validator("printer", "camera", "audio_in", "audio_out", "base")
     @classmethod
     def _device_url(cls, value: str, info: ValidationInfo) -> str:
-        schemes = {"printer": PRINTER_SCHEMES, "camera": CAMERA_SCHEMES,
-                   "audio_in": AUDIO_IN_SCHEMES, "audio_out": AUDIO_OUT_SCHEMES,
-                   "base": BASE_SCHEMES}[str(info.field_name)]
-        return _check_url(value, schemes)
+        return _check_url(value, DEVICE_URL_OPTIONS[str(info.field_name)])
 
 
 class FlowSection(BaseModel):
@@ -214,12 +221,11 @@ class KioskConfig(BaseModel):
     """Dossier lookup by face (off by default; needs the faces extra and a camera)."""
 
 
-def _check_url(value: str, schemes: tuple[str, ...]) -> str:
+def _check_url(value: str, options: URLOptions) -> str:
     try:
-        parse_device_url(value, schemes)
+        return check_device_url(value, options)
     except DeviceURLError as exc:
         raise ValueError(str(exc)) from None
-    return value
 
 
 def load_config(path: Path | str, *, overrides: dict[str, Any] | None = None) -> KioskConfig:

@@ -20,12 +20,10 @@ from typing import TypeVar
 
 import httpx
 
-from drivers.audio.base import AudioError
-from drivers.base import BaseError
-from drivers.camera import Camera, CameraError, open_camera
+from drivers.camera import Camera, open_camera
+from drivers.errors import DeviceError
 from drivers.printer import open_printer
 from drivers.printer.base import Printer
-from drivers.url import DeviceURLError
 from kiosk.config import KioskConfig
 from kiosk.events import KioskEvent
 from kiosk.guiding import RobotGuide
@@ -44,15 +42,9 @@ from speech.errors import SpeechError
 
 _LOGGER = logging.getLogger(__name__)
 
-_DEVICE_ERRORS = (
-    DeviceURLError,
-    BaseError,
-    NavigationError,
-    CameraError,
-    AudioError,
-    SpeechError,
-    OSError,
-)
+#: what opening an optional part may raise: any device's error (one family, with a code),
+#: a lobby map that cannot be used, a speech model or catalogue that cannot be loaded
+_PART_ERRORS = (DeviceError, NavigationError, SpeechError)
 
 _T = TypeVar("_T")
 
@@ -94,7 +86,7 @@ def open_optional(part: str, url: str, open_part: Callable[[], _T]) -> _T | None
         return None
     try:
         return open_part()
-    except _DEVICE_ERRORS as exc:
+    except _PART_ERRORS as exc:
         _LOGGER.error(
             "TECHNICIAN: %s unavailable (%s: %s: %s); the kiosk runs without it",
             part,

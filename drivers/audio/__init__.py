@@ -27,11 +27,25 @@ from drivers.audio.base import (
 )
 from drivers.url import parse_device_url
 
-IN_SCHEMES = ("alsa", "wav", "sim")
-OUT_SCHEMES = ("pygame", "null", "sim")
+#: every microphone backend and the URL options it reads
+IN_OPTIONS: dict[str, frozenset[str]] = {
+    "alsa": frozenset(),
+    "wav": frozenset({"realtime", "lead_ms", "gap_ms"}),
+    "sim": frozenset({"realtime"}),
+}
+#: every speaker backend and the URL options it reads
+OUT_OPTIONS: dict[str, frozenset[str]] = {
+    "pygame": frozenset({"rate"}),
+    "null": frozenset({"speed"}),
+    "sim": frozenset({"speed"}),
+}
+IN_SCHEMES = tuple(IN_OPTIONS)
+OUT_SCHEMES = tuple(OUT_OPTIONS)
 
 __all__ = [
     "FRAME_BYTES",
+    "IN_OPTIONS",
+    "OUT_OPTIONS",
     "FRAME_MS",
     "SAMPLE_RATE",
     "AudioDeviceError",
@@ -47,7 +61,7 @@ __all__ = [
 
 def open_audio_in(url: str) -> AudioIn:
     """Open the microphone named by ``url``; ``alsa`` needs a running event loop."""
-    parsed = parse_device_url(url, IN_SCHEMES)
+    parsed = parse_device_url(url, IN_OPTIONS)
     realtime = parsed.option_bool("realtime", False)
     if parsed.scheme == "sim":
         from drivers.audio.sim import SimAudioIn
@@ -70,7 +84,7 @@ def open_audio_in(url: str) -> AudioIn:
 
 def open_audio_out(url: str) -> AudioOut:
     """Open the speaker named by ``url``."""
-    parsed = parse_device_url(url, OUT_SCHEMES)
+    parsed = parse_device_url(url, OUT_OPTIONS)
     if parsed.scheme == "pygame":
         from drivers.audio.pygame_out import PygameAudioOut
 

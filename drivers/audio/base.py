@@ -11,12 +11,15 @@ Errors::
     +-- AudioTimeout              no frame arrived within the timeout
     +-- AudioFormatError          a WAV file or buffer that is not usable PCM
 
-A bad URL raises :class:`drivers.url.DeviceURLError` (code ``device-url``).
+A bad URL raises :class:`drivers.url.DeviceURLError` (code ``device-url``). All are
+:class:`drivers.errors.DeviceError`; codes are :class:`AudioCode`.
 """
 
 from __future__ import annotations
 
 import abc
+
+from drivers.errors import AudioCode, DeviceError
 
 #: microphone sample rate in Hz (vosk models and webrtcvad both accept 16 kHz)
 SAMPLE_RATE = 16_000
@@ -28,28 +31,29 @@ SAMPLE_WIDTH = 2
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * SAMPLE_WIDTH
 
 
-class AudioError(Exception):
+class AudioError(DeviceError):
     """Audio in or out failed. ``code`` is short and machine-readable."""
 
-    code = "audio-error"
+    codes = AudioCode
+    code = AudioCode.ERROR
 
 
 class AudioDeviceError(AudioError):
     """The device cannot be opened, or the library its backend needs is missing."""
 
-    code = "audio-device"
+    code = AudioCode.DEVICE
 
 
 class AudioTimeout(AudioError):
     """No microphone frame arrived within the timeout."""
 
-    code = "audio-timeout"
+    code = AudioCode.TIMEOUT
 
 
 class AudioFormatError(AudioError):
     """A WAV file or PCM buffer that cannot be used (not PCM, wrong width, garbage)."""
 
-    code = "audio-format"
+    code = AudioCode.FORMAT
 
 
 class AudioIn(abc.ABC):

@@ -2,7 +2,12 @@
 
 ``serial:///dev/kiosk-base?baud=115200&address=128`` drives a RoboClaw over packet serial;
 ``sim://`` starts a simulated RoboClaw in-process on a pseudo-terminal and drives it with
-the same code and the same bytes. Options (all optional):
+the same code and the same bytes. The port is opened with pyserial's ``serial_for_url``,
+so its URL handlers work as pyserial users expect: ``socket://host:port`` (a controller
+behind ser2net), ``spy:///dev/ttyUSB0?file=/tmp/spy.txt`` (pyserial's own hex dump), and
+``loop://`` (a loopback, for trying the driver without hardware). Their own options
+(``logging``; spy's ``file``, ``color``, ``raw``, ``all``) are passed on to pyserial.
+Options of the driver (all optional; an option not listed here is refused by name):
 
 - ``baud`` (serial only), ``address`` (128..135)
 - ``counts_per_m`` encoder counts per metre of wheel travel, ``track`` wheel separation (m)
@@ -43,11 +48,40 @@ __all__ = [
     "Clock",
     "MonotonicClock",
     "RobotBase",
+    "SCHEMES",
+    "URL_OPTIONS",
     "VirtualClock",
     "open_base",
 ]
 
-SCHEMES = ("serial", "sim")
+#: the driver's options, on every scheme
+_DRIVER = frozenset({"address", "counts_per_m", "track", "max_wheel", "timeout",
+                     "reply_timeout", "retries", "spy"})
+_SIM = frozenset({"clock", "x", "y", "theta", "battery", "noise", "seed"})
+#: options pyserial's URL handlers read themselves (passed on in the port URL)
+_PYSERIAL: dict[str, frozenset[str]] = {
+    "socket": frozenset({"logging"}),
+    "loop": frozenset({"logging"}),
+    "spy": frozenset({"file", "color", "raw", "all"}),
+}
+#: every base backend and the URL options it reads
+URL_OPTIONS: dict[str, frozenset[str]] = {
+    "serial": _DRIVER | {"baud"},
+    "sim": _DRIVER | _SIM,
+    **{scheme: _DRIVER | {"baud"} | own for scheme, own in _PYSERIAL.items()},
+}
+SCHEMES = tuple(URL_OPTIONS)
+
+
+def _pyserial_port(url: DeviceURL) -> str:
+    """The port for ``serial_for_url``: a device path, or the URL with pyserial's options."""
+    if url.scheme == "serial":
+        if not url.path:
+            raise DeviceURLError(f"{url.raw}: no device path (serial:///dev/ttyUSB0)")
+        return url.path
+    own = {k: v for k, v in url.options.items() if k in _PYSERIAL[url.scheme]}
+    query = "&".join(f"{k}={v}" if v else k for k, v in own.items())
+    return f"{url.scheme}://{url.netloc}{url.path}" + (f"?{query}" if query else "")
 
 
 def _driver_options(url: DeviceURL) -> dict[str, Any]:
@@ -73,17 +107,17 @@ def open_base(url: str) -> RobotBase:
     Raises DeviceURLError for a bad URL and BaseError when the controller does not answer
     or does not take the serial timeout.
     """
-    parsed = parse_device_url(url, SCHEMES)
+    parsed = parse_device_url(url, URL_OPTIONS)
     options = _driver_options(parsed)
     serial_timeout = parsed.option_float("timeout", 0.5, low=0.1, high=25.5)
     base: RobotBase
-    if parsed.scheme == "serial":
-        if not parsed.path:
-            raise DeviceURLError(f"{url}: no device path (serial:///dev/ttyUSB0)")
+    if parsed.scheme != "sim":
         from drivers.base.roboclaw import RoboClawBase
 
         base = RoboClawBase(
-            parsed.path, baud=parsed.option_int("baud", 115200, low=1200, high=3_000_000), **options
+            _pyserial_port(parsed),
+            baud=parsed.option_int("baud", 115200, low=1200, high=3_000_000),
+            **options,
         )
     else:
         from drivers.base.sim import SimController

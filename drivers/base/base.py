@@ -8,10 +8,12 @@ Errors::
     |   +-- BaseReplyError        a reply came but was short, garbage or failed its CRC
     +-- BaseSetupError            the controller did not take a setting (e.g. serial timeout)
 
-Every error carries a short machine-readable ``code`` (``base-link``, ``base-port`` for a
-port that is gone, ``base-write-timeout``, ``base-silent``, ``base-reply-short``,
-``base-reply-crc``, ``base-reply-garbage``, ``base-setup``) that the
-safety supervisor and the kiosk's logs use. No reply of any kind raises anything else.
+Every error carries a short machine-readable ``code`` from :class:`drivers.errors.BaseCode`
+(``base-link``, ``base-port`` for a port that is gone, ``base-write-timeout``,
+``base-silent``, ``base-reply-short``, ``base-reply-crc``, ``base-reply-garbage``,
+``base-setup``; a string passed as ``code=`` is looked up in it) that the safety
+supervisor and the kiosk's logs use. ``BaseError`` is a :class:`drivers.errors.DeviceError`.
+No reply of any kind raises anything else.
 """
 
 from __future__ import annotations
@@ -20,41 +22,38 @@ import abc
 from dataclasses import dataclass
 
 from drivers.base.clock import Clock
+from drivers.errors import BaseCode, DeviceError
 
 
-class BaseError(Exception):
-    """The base cannot be used as asked. ``code`` is short and machine-readable."""
+class BaseError(DeviceError):
+    """The base cannot be used as asked. ``code`` is one of :class:`BaseCode`."""
 
-    code = "base-error"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code is not None:
-            self.code = code
+    codes = BaseCode
+    code = BaseCode.ERROR
 
 
 class BaseLinkError(BaseError):
     """The serial link failed: port closed or vanished, write timed out."""
 
-    code = "base-link"
+    code = BaseCode.LINK
 
 
 class BaseSilentError(BaseLinkError):
     """The controller did not answer within the reply timeout."""
 
-    code = "base-silent"
+    code = BaseCode.SILENT
 
 
 class BaseReplyError(BaseLinkError):
     """A reply arrived but was short, garbage or failed its CRC (``code`` says which)."""
 
-    code = "base-reply"
+    code = BaseCode.REPLY
 
 
 class BaseSetupError(BaseError):
     """The controller did not take a setting (read back differs)."""
 
-    code = "base-setup"
+    code = BaseCode.SETUP
 
 
 @dataclass(frozen=True)

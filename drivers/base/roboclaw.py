@@ -42,6 +42,7 @@ from drivers.base.base import (
     RobotBase,
 )
 from drivers.base.clock import Clock, MonotonicClock
+from drivers.errors import BaseCode
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -98,7 +99,8 @@ class RoboClawBase(RobotBase):
             raise BaseLinkError(f"cannot open {port}: {exc}", code="base-port") from exc
 
     def _open_port(self) -> Any:
-        return self._serial.Serial(
+        # serial_for_url: a device path, or pyserial's socket://, spy://, loop:// URLs
+        return self._serial.serial_for_url(
             self.port_name,
             baudrate=self.baud,
             timeout=self.reply_timeout_s,
@@ -230,9 +232,9 @@ class RoboClawBase(RobotBase):
                     return self._exchange_once(command, data)
                 except BaseLinkError as exc:
                     _LOGGER.debug("%s attempt %d failed: %s", command.name, attempt + 1, exc)
-                    if exc.code != "base-port":
+                    if exc.code is not BaseCode.PORT:
                         self._resync()
-                    if exc.code == "base-port" or attempt + 1 == attempts:
+                    if exc.code is BaseCode.PORT or attempt + 1 == attempts:
                         raise
         raise AssertionError("unreachable")  # pragma: no cover
 

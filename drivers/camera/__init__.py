@@ -15,6 +15,7 @@ from drivers.url import DeviceURLError, parse_device_url
 
 __all__ = [
     "SCHEMES",
+    "URL_OPTIONS",
     "Camera",
     "CameraDeviceError",
     "CameraError",
@@ -23,12 +24,19 @@ __all__ = [
     "open_camera",
 ]
 
-SCHEMES = ("v4l2", "video", "dir", "sim")
+#: every camera backend and the URL options it reads
+URL_OPTIONS: dict[str, frozenset[str]] = {
+    "v4l2": frozenset({"width", "height", "loop"}),
+    "video": frozenset({"width", "height", "loop"}),
+    "dir": frozenset(),
+    "sim": frozenset({"width", "height", "seed"}),
+}
+SCHEMES = tuple(URL_OPTIONS)
 
 
 def open_camera(url: str) -> Camera:
     """Open the camera named by ``url``; DeviceURLError or CameraDeviceError when it cannot."""
-    parsed = parse_device_url(url, SCHEMES)
+    parsed = parse_device_url(url, URL_OPTIONS)
     path = parsed.netloc + parsed.path
     if parsed.scheme == "sim":
         from drivers.camera.sim import SimCamera

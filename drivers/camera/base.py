@@ -8,7 +8,8 @@ Errors::
     +-- CameraDeviceError         the device cannot be opened or its library is missing
     +-- CameraTimeout             no frame arrived within the timeout
 
-A bad URL raises :class:`drivers.url.DeviceURLError` (code ``device-url``).
+A bad URL raises :class:`drivers.url.DeviceURLError` (code ``device-url``). All are
+:class:`drivers.errors.DeviceError`; codes are :class:`CameraCode`.
 """
 
 from __future__ import annotations
@@ -19,23 +20,26 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from drivers.errors import CameraCode, DeviceError
 
-class CameraError(Exception):
+
+class CameraError(DeviceError):
     """No frame could be had. ``code`` is short and machine-readable."""
 
-    code = "camera-error"
+    codes = CameraCode
+    code = CameraCode.ERROR
 
 
 class CameraDeviceError(CameraError):
     """The camera cannot be opened, or the library its backend needs is missing."""
 
-    code = "camera-device"
+    code = CameraCode.DEVICE
 
 
 class CameraTimeout(CameraError):
     """No frame arrived within the timeout."""
 
-    code = "camera-timeout"
+    code = CameraCode.TIMEOUT
 
 
 @dataclass(frozen=True)

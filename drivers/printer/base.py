@@ -12,6 +12,8 @@ Errors::
     +-- PrinterCoverOpen         cover open (DLE EOT 2, bit 2)
     +-- PrinterJobInvalid        the job cannot be encoded (non-ASCII Text, image too wide)
 
+``PrinterError`` is a :class:`drivers.errors.DeviceError`; codes are :class:`PrinterCode`.
+
 Status from a printer is advisory (python-escpos reports paper OK when the printer does
 not answer); a job only counts as printed when its bytes were written within the timeout.
 """
@@ -23,38 +25,41 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from drivers.errors import DeviceError, PrinterCode
+
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 
-class PrinterError(Exception):
+class PrinterError(DeviceError):
     """A job did not print. ``code`` is short and machine-readable for screens and logs."""
 
-    code = "printer-error"
+    codes = PrinterCode
+    code = PrinterCode.ERROR
 
 
 class PrinterOffline(PrinterError):
     """The printer did not answer, the link is down, or a write timed out."""
 
-    code = "printer-offline"
+    code = PrinterCode.OFFLINE
 
 
 class PrinterPaperOut(PrinterError):
     """The paper roll is empty."""
 
-    code = "printer-paper-out"
+    code = PrinterCode.PAPER_OUT
 
 
 class PrinterCoverOpen(PrinterError):
     """The printer cover is open."""
 
-    code = "printer-cover-open"
+    code = PrinterCode.COVER_OPEN
 
 
 class PrinterJobInvalid(PrinterError):
     """The job cannot be turned into ESC/POS (a bug in the caller, not the printer)."""
 
-    code = "printer-job-invalid"
+    code = PrinterCode.JOB_INVALID
 
 
 class Paper(enum.Enum):
