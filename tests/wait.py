@@ -9,6 +9,7 @@ short on a loaded machine and wasted time on an idle one.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Callable
 
@@ -17,6 +18,11 @@ def _message(
     predicate: Callable[[], object], timeout_s: float, describe: Callable[[], str] | str | None
 ) -> str:
     what = getattr(predicate, "__name__", "condition")
+    if what == "<lambda>":  # name the condition by its source line: "lambda: flow in idle"
+        try:
+            what = inspect.getsource(predicate).strip()
+        except (OSError, TypeError):
+            pass
     seen = describe() if callable(describe) else describe
     return f"waited {timeout_s:g} s for {what}" + (f": {seen}" if seen else "")
 

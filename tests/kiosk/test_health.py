@@ -11,10 +11,11 @@ from kiosk_testkit import KIOSK_SIM
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
-from kiosk.daemon import KioskDaemon
+from kiosk.daemon import ISSUED_KEPT, TRANSCRIPT_KEPT, KioskDaemon
 from kiosk.embedded_central import free_port
 from kiosk.events import Shutdown, Touch
 from kiosk.wiring import open_parts
+from tests.wait import wait_until
 
 
 async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITransport) -> None:
@@ -68,3 +69,35 @@ def _listening_addresses(port: int) -> set[tuple[str, int]]:
             octets = [str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)]
             found.add((".".join(octets), port))
     return found
+
+
+async def test_a_long_day_keeps_memory_bounded_and_counts_everything(
+    tmp_path: Path, asgi_transport: httpx.ASGITransport
+) -> None:
+    config = load_config(
+        KIOSK_SIM,
+        overrides={"kiosk.state_dir": str(tmp_path / "kiosk"), "devices.base": "none://",
+                   "devices.camera": "none://", "tickets.preview_dir": None},
+    ).model_copy(update={"speech": None})
+    daemon = KioskDaemon(config, open_parts(config, transport=asgi_transport))
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        await wait_until(lambda: bool(daemon.catalogue.services), 30)
+        tickets = ISSUED_KEPT + 8
+        for _ in range(tickets):
+            daemon.post(Touch("service", "tu-phap"))
+            await wait_until(lambda: daemon.flow.current_state_id == "ticket_ready", 30)
+            daemon.post(Touch("done"))
+            await wait_until(lambda: daemon.flow.current_state_id == "idle", 30)
+        touches = TRANSCRIPT_KEPT + 100
+        for _ in range(touches):  # a child tapping the attract screen all afternoon
+            daemon.post(Touch("screen"))
+        await wait_until(lambda: daemon.counters.transitions >= tickets * 3 + touches, 30)
+        assert len(daemon.issued) == ISSUED_KEPT and len(daemon.transcript) == TRANSCRIPT_KEPT
+        assert daemon.issued[-1].number == f"A{tickets:03d}"  # the latest are kept
+        health = daemon.health_snapshot()
+        assert health["tickets_issued"] == tickets
+        assert health["transitions"] == daemon.counters.transitions >= tickets * 3 + touches
+    finally:
+        daemon.post(Shutdown())
+        await serving
