@@ -27,6 +27,13 @@ def _message(
     return f"waited {timeout_s:g} s for {what}" + (f": {seen}" if seen else "")
 
 
+async def _holds(predicate: Callable[[], object]) -> bool:
+    result = predicate()
+    if inspect.isawaitable(result):  # an async predicate: ask a server, read a socket
+        result = await result
+    return bool(result)
+
+
 async def wait_until(
     predicate: Callable[[], object],
     timeout_s: float = 10.0,
@@ -34,11 +41,11 @@ async def wait_until(
     *,
     interval_s: float = 0.01,
 ) -> None:
-    """Poll ``predicate`` on the running loop until it is true; AssertionError after
+    """Poll ``predicate`` (plain or async) on the running loop until it is true; fail after
     ``timeout_s`` naming what was awaited (and ``describe``'s account of what was seen)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
-    while not predicate():
+    while not await _holds(predicate):
         if loop.time() >= deadline:
             raise AssertionError(_message(predicate, timeout_s, describe))
         await asyncio.sleep(interval_s)

@@ -7,12 +7,12 @@ import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from drivers.base.clock import MonotonicClock
 from drivers.base.sim import SimController
 from drivers.base.sim_pty import SimPtyServer
+from tests.wait import wait_until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,15 +25,6 @@ while True:
     base.set_velocity(0.3, 0.0)
     time.sleep(0.05)
 """
-
-
-def _wait_for(predicate: object, limit_s: float) -> bool:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_kill_9_of_the_driving_process_stops_the_motors() -> None:
@@ -50,11 +41,11 @@ def test_kill_9_of_the_driving_process_stops_the_motors() -> None:
         ready, _, _ = select.select([child.stdout], [], [], 20.0)
         assert ready and child.stdout.readline().strip() == b"ready"
         assert sim.serial_timeout_s == 0.5  # set by the child at start and read back
-        assert _wait_for(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
+        wait_until_sync(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
         last_command = sim.log.commands[-1][0]
-        assert _wait_for(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
+        wait_until_sync(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
         # the controller, not the dead process, stopped the motors, at the timeout
         assert sim.log.stops[-1][1] == "serial-timeout"
         assert sim.log.stops[-1][0] - last_command <= 0.5 + sim.step_s

@@ -13,16 +13,14 @@ import pytest
 
 from kiosk.daemon import KioskDaemon
 from kiosk.events import EmergencyStop, Shutdown, Touch
+from tests.wait import wait_until
 
 KioskFactory = Callable[..., KioskDaemon]  # the make_kiosk fixture (tests/e2e/conftest.py)
 
 
 async def _until(daemon: KioskDaemon, state: str, timeout_s: float = 120) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while daemon.flow.current_state_id != state:
-        assert loop.time() < deadline, f"stuck in {daemon.flow.current_state_id}, wanted {state}"
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: daemon.flow.current_state_id == state, timeout_s,
+                     lambda: f"stuck in {daemon.flow.current_state_id}, wanted {state}")
 
 
 AT_THE_DOCK = "sim://?clock=virtual&x=20&y=1.5&theta=1.5708"
@@ -68,8 +66,10 @@ async def test_emergency_stop_latches_until_staff_reset(robot: KioskDaemon) -> N
         robot.post(EmergencyStop("e-stop button"))
         await _until(robot, "safe_stop")
         assert robot.robot is not None and robot.robot.guide.status.needs_reset
+        handled = robot.counters.transitions
         robot.post(Touch("done"))  # nothing a citizen touches restarts the robot
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: robot.counters.transitions > handled, 10)
+        assert robot.transcript[-1]["outcome"] == "ignored"
         assert robot.flow.current_state_id == "safe_stop"
         robot.post(Touch("staff_reset"))
         await _until(robot, "idle")
@@ -88,11 +88,9 @@ async def test_low_battery_shows_the_way_on_screen_and_drives_home(
         await _until(robot, "ticket_ready")
         assert robot.screen.target_centre("guide_me") is not None
         robot.post(Touch("guide_me"))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        while not robot.flow.visit.show_way:  # guiding is left at once: poll the outcome
-            assert loop.time() < deadline, robot.transcript[-3:]
-            await asyncio.sleep(0.01)
+        # guiding is left at once: wait for the outcome, not the state
+        await wait_until(lambda: robot.flow.visit.show_way, 60,
+                         lambda: f"last: {list(robot.transcript)[-3:]}")
         assert robot.flow.current_state_id == "ticket_ready"  # the screen shows the way
         assert robot.screen.target_centre("guide_me") is None  # no second "follow me"
         model = robot.screen_model("ticket_ready", robot.flow.visit)

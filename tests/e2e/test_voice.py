@@ -15,6 +15,7 @@ import pytest
 import speech.tts_worker
 from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown
+from tests.wait import wait_until
 
 KioskFactory = Callable[..., KioskDaemon]  # the make_kiosk fixture (tests/e2e/conftest.py)
 
@@ -62,11 +63,8 @@ async def test_land_ticket_by_voice_in_korean(make_kiosk: KioskFactory, tmp_path
     daemon = _voice_kiosk(make_kiosk, tmp_path, "always")
     serving = asyncio.ensure_future(daemon.run())
     try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 120
-        while daemon.flow.current_state_id != "ticket_ready":
-            assert loop.time() < deadline, f"no ticket by voice: {daemon.transcript[-3:]}"
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: daemon.flow.current_state_id == "ticket_ready", 120,
+                         lambda: f"no ticket by voice: {list(daemon.transcript)[-3:]}")
         heard = [r["event"] for r in daemon.transcript if r["event"]["type"] == "VoiceIntent"]
         assert heard[0]["name"] == "take_ticket"
         assert heard[0]["slots"] == {"service": "dat-dai"}
@@ -87,21 +85,17 @@ async def test_touch_to_talk_with_the_microphone_button(
     daemon = _voice_kiosk(make_kiosk, tmp_path, "touch")
     serving = asyncio.ensure_future(daemon.run())
     try:
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: daemon.screen.target_centre("start") is not None, 30)
         assert daemon.screen.tap("start", "ko") or daemon.screen.tap("start")
-        while daemon.flow.current_state_id != "menu":
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: daemon.flow.current_state_id == "menu", 30)
         daemon.flow.set_language("ko")
         assert daemon.screen.target_centre("talk") is not None  # a model for Korean exists
         _speak("토지", "ko", tmp_path / "spoken.wav")
         assert daemon.voice is not None
         daemon.voice.audio_in.enqueue(tmp_path / "spoken.wav")  # type: ignore[union-attr]
         assert daemon.screen.tap("talk")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        while daemon.flow.current_state_id != "ticket_ready":
-            assert loop.time() < deadline, daemon.transcript[-3:]
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: daemon.flow.current_state_id == "ticket_ready", 60,
+                         lambda: f"no ticket: {list(daemon.transcript)[-3:]}")
         assert daemon.issued[-1].number == "D001"
     finally:
         daemon.post(Shutdown())

@@ -14,6 +14,7 @@ from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown, Touch
 from kiosk.wiring import open_parts
+from tests.wait import wait_until
 
 
 async def test_missing_base_camera_and_catalogue_still_issue_numbers(
@@ -39,10 +40,7 @@ async def test_missing_base_camera_and_catalogue_still_issue_numbers(
     serving = asyncio.ensure_future(daemon.run())
     try:
         daemon.post(Touch("service", "tu-phap"))
-        for _ in range(500):
-            if daemon.flow.current_state_id == "ticket_ready":
-                break
-            await asyncio.sleep(0.01)
+        await wait_until(lambda: daemon.flow.current_state_id == "ticket_ready", 30)
         assert daemon.issued and daemon.issued[-1].number == "A001"
         assert daemon.screen.target_centre("guide_me") is None  # the way is shown instead
     finally:
@@ -72,25 +70,18 @@ async def test_first_start_without_central_still_issues_numbers(tmp_path: Path) 
         Path(KIOSK_SIM).with_name("central.sim.toml"), tmp_path / "central.sqlite3", port=port
     )
     try:
-        for _ in range(200):
-            if daemon.catalogue.services:
-                break
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: bool(daemon.catalogue.services), 30)
         assert not daemon.catalogue.from_central and len(daemon.catalogue.services) == 9
         daemon.post(Touch("service", "dat-dai"))
-        for _ in range(500):
-            if daemon.issued:
-                break
-            await asyncio.sleep(0.01)
+        await wait_until(lambda: bool(daemon.issued), 30)
         # a journal new today that could not ask central which offline numbers it holds
         # (the state directory may have been lost) starts past 500 rather than reuse one
         assert daemon.issued[-1].number == "K1-D501" and daemon.issued[-1].offline
         central.start()  # central comes up: the list is confirmed and the ticket synced
-        for _ in range(500):
-            if daemon.catalogue.from_central and not daemon.journal.unsynced():
-                break
-            await asyncio.sleep(0.02)
-        assert daemon.catalogue.from_central
+        await wait_until(
+            lambda: daemon.catalogue.from_central and not daemon.journal.unsynced(), 30,
+            lambda: f"from central {daemon.catalogue.from_central}, "
+                    f"unsynced {daemon.journal.unsynced()}")
         assert daemon.journal.all_rows()[0].state == "synced"
     finally:
         daemon.post(Shutdown())

@@ -36,16 +36,20 @@ async def test_health_and_metrics(tmp_path: Path, asgi_transport: httpx.ASGITran
     try:
         daemon.post(Touch("service", "tu-phap"))
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-            for _ in range(300):
+            await wait_until(lambda: daemon.counters.tickets_issued == 1, 30)
+            health: dict[str, object] = {}
+
+            async def served() -> bool:  # the endpoint may need a moment to listen
+                nonlocal health
                 try:
                     answer = await http.get("/health")
                 except httpx.TransportError:
-                    answer = None
-                health = answer.json() if answer is not None and answer.status_code == 200 else {}
+                    return False
+                health = answer.json()
                 # the number is shown first; the printer's verdict follows
-                if health.get("tickets_not_printed") == 1:
-                    break
-                await asyncio.sleep(0.02)
+                return answer.status_code == 200 and health.get("tickets_not_printed") == 1
+
+            await wait_until(served, 10, lambda: f"/health answered {health}")
             assert health["kiosk"] == "K1" and health["state"] == "ticket_ready"
             assert health["status"] == "degraded" and health["faults"] == ["printer"]
             assert health["journal"] == {"online": 1} and health["tickets_not_printed"] == 1

@@ -20,6 +20,7 @@ from kiosk.daemon import KioskDaemon
 from kiosk.events import Shutdown
 from kiosk.presence import PresenceDetector, PresenceSettings
 from kiosk.wiring import open_parts
+from tests.wait import wait_until
 
 
 def test_a_person_is_greeted_once_per_visit() -> None:
@@ -70,16 +71,10 @@ async def test_the_daemon_greets_who_the_camera_sees(tmp_path: Path, central_set
     try:
         camera = daemon.camera
         assert isinstance(camera, SimCamera)
-        for _ in range(500):  # the detector must have seen the empty lobby first
-            if camera.frames_read >= 3:
-                break
-            await asyncio.sleep(0.01)
+        # the detector must have seen the empty lobby first
+        await wait_until(lambda: camera.frames_read >= 3, 10)
         camera.person_present = True
-        for _ in range(500):
-            if daemon.flow.visit.person_seen:
-                break
-            await asyncio.sleep(0.02)
-        assert daemon.flow.visit.person_seen
+        await wait_until(lambda: daemon.flow.visit.person_seen, 20)
         assert [r["event"]["type"] for r in daemon.transcript].count("PersonDetected") == 1
     finally:
         daemon.post(Shutdown())

@@ -15,15 +15,12 @@ from drivers.base.sim_pty import SimulatedBase
 from navigation.guide import GuideResult
 from navigation.lobby import LobbyMap
 from navigation.settings import NavigationSettings
+from tests.wait import wait_until
 
 
 async def until(condition: Callable[[], bool], wall_limit_s: float = 60.0) -> None:
     """Let the event loop run until ``condition`` holds (fails if it never does)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wall_limit_s
-    while not condition():
-        assert loop.time() < deadline, "condition never became true"
-        await asyncio.sleep(0.002)
+    await wait_until(condition, wall_limit_s, interval_s=0.002)
 
 
 def near(sim_base: SimulatedBase, lobby: LobbyMap, name: str, tolerance: float) -> bool:

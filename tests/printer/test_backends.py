@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from escpos.exceptions import DeviceNotFoundError
 
 from drivers.printer import Cut, PrinterOffline, PrintJob, Text, open_printer
 from drivers.printer.encoder import encode_job
@@ -209,9 +210,10 @@ def test_tcp_nobody_listening_is_offline() -> None:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]
     printer = open_printer(f"tcp://127.0.0.1:{port}", timeout_s=0.5)
-    with pytest.raises(PrinterOffline) as caught:
+    with pytest.raises(PrinterOffline, match=f"(?s)127.0.0.1:{port}.*Connection refused") as caught:
         printer.print_job(PrintJob((Text("A1"), Cut())))
-    assert isinstance(caught.value.__cause__, Exception)
+    # python-escpos' own error, converted at the boundary with its cause kept
+    assert isinstance(caught.value.__cause__, DeviceNotFoundError)
 
 
 # -- USB: pyusb's device lookup replaced (a vendor library), python-escpos's Usb real ---------

@@ -19,6 +19,7 @@ from kiosk.config import load_config  # noqa: E402
 from kiosk.daemon import KioskDaemon  # noqa: E402
 from kiosk.events import Shutdown  # noqa: E402
 from kiosk.wiring import open_parts  # noqa: E402
+from tests.wait import wait_until  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CENTRAL_SIM = ROOT / "config" / "central.sim.toml"
@@ -56,9 +57,4 @@ async def daemon(tmp_path: Path, asgi_transport: httpx.ASGITransport
 
 async def until(condition, timeout_s: float = 10.0) -> None:  # type: ignore[no-untyped-def]
     """Wait for ``condition()`` (the daemon works in tasks); fail after ``timeout_s``."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s} s")
-        await asyncio.sleep(0.01)
+    await wait_until(condition, timeout_s)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import ImageChops, ImageFont
 
-from kiosk.tickets.render import TicketLabels, TicketView, _blocks, _font, _runs, render_ticket
+from kiosk.tickets.render import TicketLabels, _blocks, _font, _runs, render_ticket
 from tests.printer.ticket_views import make_view
 
 
@@ -40,7 +40,9 @@ def test_korean_ticket_draws_the_counter_like_a_vietnamese_one() -> None:
     # as the Vietnamese ticket.
     vi = make_view("vi")
     ko_with_vi_labels = make_view("ko", labels=TicketLabels.for_language("vi"))
-    assert isinstance(ko_with_vi_labels, TicketView)
+    # the premise: a Korean ticket, drawn with labels that differ from Korean ones
+    assert ko_with_vi_labels.language == "ko" and ko_with_vi_labels.counters == vi.counters
+    assert ko_with_vi_labels.labels == vi.labels != TicketLabels.for_language("ko")
     a, b = render_ticket(vi, 576), render_ticket(ko_with_vi_labels, 576)
     assert a.size == b.size
     assert ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None

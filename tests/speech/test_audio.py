@@ -12,6 +12,7 @@ import pytest
 from drivers.audio import FRAME_BYTES, AudioFormatError, open_audio_in, open_audio_out
 from drivers.audio.pcm import read_wav, read_wav_16k, write_wav
 from drivers.url import DeviceURLError
+from tests.wait import wait_until
 
 
 def _tone(seconds: float, rate: int) -> bytes:
@@ -55,7 +56,7 @@ async def test_null_out_keeps_timing_and_stops_at_once() -> None:
     assert await out.play(_tone(1.0, 16000), 16000) is True
     assert time.monotonic() - started >= 0.09
     task = asyncio.create_task(out.play(_tone(5.0, 16000), 16000))
-    await asyncio.sleep(0.05)
+    await wait_until(lambda: out.playing, 10)
     out.stop()
     assert await task is False
 
@@ -71,8 +72,7 @@ async def test_pygame_out_plays_and_stops() -> None:
     try:
         assert await out.play(_tone(0.2, 16000), 16000) is True
         task = asyncio.create_task(out.play(_tone(5.0, 22050), 22050))
-        await asyncio.sleep(0.2)
-        assert out.playing
+        await wait_until(lambda: out.playing, 10)
         out.stop()
         assert await asyncio.wait_for(task, 2.0) is False
         assert not out.playing

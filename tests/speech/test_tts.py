@@ -16,6 +16,7 @@ from drivers.audio.pygame_out import PygameAudioOut
 from drivers.audio.sim import SimAudioOut
 from speech.settings import SpeechSettings
 from speech.tts import Speaker
+from tests.wait import wait_until
 
 LONG_VI = (
     "Xin chào quý khách. Lệ phí làm hộ chiếu là 200.000 đồng, "
@@ -48,8 +49,7 @@ async def test_stop_cuts_speech_off_promptly() -> None:
     speaker = Speaker(SpeechSettings(), out)
     try:
         task = asyncio.create_task(speaker.say(LONG_VI, "vi"))
-        while not out.playing and not task.done():
-            await asyncio.sleep(0.01)
+        await wait_until(lambda: out.playing or task.done(), 60)
         assert speaker.guard.speaking
         stopped_at = time.monotonic()
         speaker.stop()
@@ -79,7 +79,7 @@ async def test_worker_killed_is_restarted(sim_speaker: tuple[Speaker, SimAudioOu
     first_pid = speaker.worker_pid
     assert first_pid is not None
     os.kill(first_pid, signal.SIGKILL)
-    await asyncio.sleep(0.2)
+    await wait_until(lambda: speaker.worker_pid is None, 10)  # the death is noticed
     assert await speaker.say("hello, ticket B105", "en") is True
     assert speaker.worker_pid not in (None, first_pid)
     assert len(out.clips) == 1
@@ -91,8 +91,7 @@ async def test_new_speech_cuts_off_the_old(sim_speaker: tuple[Speaker, SimAudioO
     speaker2 = Speaker(SpeechSettings(), out_slow)
     try:
         first = asyncio.create_task(speaker2.say(LONG_VI, "vi"))
-        while not out_slow.playing and not first.done():
-            await asyncio.sleep(0.01)
+        await wait_until(lambda: out_slow.playing or first.done(), 60)
         assert await speaker2.say("여권", "ko") is True
         assert await first is False
     finally:
