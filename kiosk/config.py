@@ -14,6 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -77,6 +78,18 @@ class KioskSection(BaseModel):
     """Languages offered to citizens, first one is the default."""
     catalogue: Path = Path("config/catalogue.toml")
     """Service and procedure names with spoken synonyms per language (voice intents)."""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    """IANA zone of the centre: the local day of offline numbers and the time printed on
+    tickets (set it as central's ``timezone``)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {zone!r}") from exc
+        return zone
 
     @field_validator("languages")
     @classmethod

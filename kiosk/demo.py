@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import numpy as np
@@ -37,7 +38,6 @@ from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown, TouchValue
-from kiosk.tickets.desk import LOCAL_TZ
 from kiosk.tickets.journal import JournalRow, TicketJournal
 from kiosk.wiring import open_parts
 
@@ -222,7 +222,7 @@ class HeadlessDemo:
         camera = self.daemon.camera
         if not isinstance(camera, SimCamera) or not self.central.running:
             return False
-        today = datetime.now(LOCAL_TZ).date().isoformat()
+        today = datetime.now(ZoneInfo(self.daemon.config.kiosk.timezone)).date().isoformat()
         token = self.daemon.config.central.token
         async with httpx.AsyncClient(base_url=self.central.url, timeout=5.0,
                                      headers={"Authorization": f"Bearer {token}"}) as portal:

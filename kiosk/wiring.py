@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -71,6 +72,7 @@ def build_desk(
             budget_s=central.budget_ms / 1000,
             public_url=central.public_url or central.url,
             preview_dir=config.tickets.preview_dir,
+            timezone=ZoneInfo(config.kiosk.timezone),
         ),
         journal=TicketJournal(state_dir / "journal.sqlite3"),
         client=client,

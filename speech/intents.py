@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from speech.catalogue import COMMANDS, Catalogue
-from speech.spoken_digits import find_code
+from speech.spoken_digits import DIGIT_WORDS, find_code
 from speech.textmatch import SHORT_PHRASE, Prepared, clean, score, weight
 
 _LOGGER = logging.getLogger(__name__)
@@ -218,28 +218,6 @@ class IntentParser:
         if "lookup_dossier" in wanted:
             phrases.extend(DIGIT_WORDS.get(lang, ()))
         return list(dict.fromkeys(phrases))
-
-
-#: digit words added to a grammar when a screen accepts a dossier code
-DIGIT_WORDS: dict[str, tuple[str, ...]] = {
-    "vi": (
-        "không",
-        "một",
-        "hai",
-        "ba",
-        "bốn",
-        "năm",
-        "sáu",
-        "bảy",
-        "tám",
-        "chín",
-        "mốt",
-        "lăm",
-        "tư",
-    ),
-    "en": ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
-    "ko": ("공", "영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"),
-}
 
 
 def _without(text: Prepared, phrase: Prepared, lang: str) -> Prepared:

@@ -10,7 +10,11 @@
 - ticket numbers digit by digit: "A012" -> "A không một hai";
 - abbreviations of the administration (CCCD, UBND, TTHC, GPLX, ...).
 
-Written here because num2words has no Vietnamese, and Babel formats numbers as digits.
+Written here, not taken from num2words: num2words (0.5.14) has Vietnamese but reads a
+missing hundreds digit wrongly: 1050 as "một nghìn lẻ năm mươi" and 2025 as "hai nghìn lẻ
+hai mươi lăm", where a Vietnamese speaker says "một nghìn không trăm năm mươi" (the "lẻ"/
+"linh" belongs only before a lone unit, as in 105 "một trăm linh năm"). Babel formats
+numbers as digits, not words.
 """
 
 from __future__ import annotations

@@ -15,23 +15,26 @@ from speech.textmatch import fold
 MIN_CODE_DIGITS = 4
 MAX_CODE_DIGITS = 24
 
-_WORDS: dict[str, dict[str, str]] = {
-    # folded forms, so "mot", "một" and "mốt" all read as 1
+#: every word for a digit, as the recogniser writes it: the one table both the parser
+#: (below) and the grammar of a screen that takes a dossier code (speech/intents.py) use,
+#: so the recogniser can hear every word the parser understands. "" is "double" (55).
+DIGIT_WORDS: dict[str, dict[str, str]] = {
     "vi": {
-        "khong": "0",
-        "linh": "0",
-        "le": "0",
-        "mot": "1",
+        "không": "0",
+        "linh": "0",  # "một linh năm": 105
+        "lẻ": "0",
+        "một": "1",
+        "mốt": "1",
         "hai": "2",
         "ba": "3",
-        "bon": "4",
-        "tu": "4",
-        "nam": "5",
-        "lam": "5",
-        "sau": "6",
-        "bay": "7",
-        "tam": "8",
-        "chin": "9",
+        "bốn": "4",
+        "tư": "4",
+        "năm": "5",
+        "lăm": "5",
+        "sáu": "6",
+        "bảy": "7",
+        "tám": "8",
+        "chín": "9",
     },
     "en": {
         "zero": "0",
@@ -65,6 +68,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "팔": "8",
         "구": "9",
     },
+}
+# the parser looks words up folded in Vietnamese, so "mot", "một" and "mốt" all read as 1
+_WORDS: dict[str, dict[str, str]] = {
+    lang: {(fold(word) if lang == "vi" else word): digit for word, digit in words.items()}
+    for lang, words in DIGIT_WORDS.items()
 }
 #: words that never start a run (too common as ordinary words) but count inside one
 _WEAK = {

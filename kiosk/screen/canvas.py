@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from kiosk.hangul import hangul_runs
 from kiosk.screen.theme import Colour, Metrics
 
 if TYPE_CHECKING:
@@ -54,21 +55,7 @@ class Target:
     value: TouchValue
 
 
-def is_hangul(ch: str) -> bool:
-    """Is ``ch`` a Hangul syllable or jamo (drawn in NanumGothic)?"""
-    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-
-
-def runs(line: str) -> list[tuple[str, bool]]:
-    """Split ``line`` into runs of Korean and non-Korean text (spaces join the run before)."""
-    found: list[tuple[str, bool]] = []
-    for ch in line:
-        korean = is_hangul(ch) if not ch.isspace() else (found[-1][1] if found else False)
-        if found and found[-1][1] == korean:
-            found[-1] = (found[-1][0] + ch, korean)
-        else:
-            found.append((ch, korean))
-    return found
+runs = hangul_runs  # the screen draws each run in its own font (kiosk/hangul.py)
 
 
 class Canvas:

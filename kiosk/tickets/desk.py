@@ -53,6 +53,7 @@ from kiosk.tickets.wire import ServiceInfo, TicketBody
 
 _LOGGER = logging.getLogger(__name__)
 
+#: the default zone; a kiosk's own comes from ``kiosk.timezone`` (DeskSettings.timezone)
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -68,6 +69,7 @@ class DeskSettings:
     preview_dir: Path | None = None
     printer_probe_s: float = 5.0
     """How often a failing printer is asked whether it is back."""
+    timezone: ZoneInfo = LOCAL_TZ
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class TicketDesk:
         printer: Printer,
         catalogue: ServiceCatalogue,
         breaker: CircuitBreaker,
-        clock: Callable[[], datetime] = lambda: datetime.now(LOCAL_TZ),
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.journal = journal
@@ -111,7 +113,8 @@ class TicketDesk:
         self.printer_guard = PrinterGuard(printer)
         self.catalogue = catalogue
         self.breaker = breaker
-        self._clock = clock
+        self._tz = settings.timezone
+        self._clock = clock or (lambda: datetime.now(self._tz))
         self._in_flight: set[str] = set()
         self._issued_count = 0
         self._refresh_failing = False
@@ -137,7 +140,7 @@ class TicketDesk:
         if service is None:
             raise UnknownService(f"unknown service {service_code!r}")
         key = uuid.uuid4().hex
-        now = self._clock().astimezone(LOCAL_TZ)
+        now = self._clock().astimezone(self._tz)
         self.journal.begin(
             key,
             created_at=now,
@@ -240,7 +243,7 @@ class TicketDesk:
                 names={"vi": ticket.service},
                 counters=ticket.counters,
             )
-        now = self._clock().astimezone(LOCAL_TZ)
+        now = self._clock().astimezone(self._tz)
         self.journal.begin(
             key,
             created_at=now,
@@ -319,7 +322,7 @@ class TicketDesk:
             counters=tuple(c.name for c in counters),
             people_ahead=ticket.people_ahead if ticket else None,
             estimated_wait_min=round(ticket.estimated_wait_s / 60) if ticket else None,
-            issued_at=ticket.issued_at.astimezone(LOCAL_TZ) if ticket else now,
+            issued_at=ticket.issued_at.astimezone(self._tz) if ticket else now,
             status_url=ticket.status_url if ticket else self._offline_status_url(key),
             language=language,
             offline=ticket is None,
@@ -378,7 +381,7 @@ class TicketDesk:
     async def seed_offline_numbers(self) -> bool:
         """Take in the offline numbers central already holds for this kiosk today (once a
         day); False when central could not say."""
-        today = self._clock().astimezone(LOCAL_TZ).date().isoformat()
+        today = self._clock().astimezone(self._tz).date().isoformat()
         if self.journal.is_seeded(today):
             return True
         try:

@@ -34,6 +34,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from drivers.printer.base import Cut, PrintElement, PrintJob, QRCode, RasterImage, Text
+from kiosk.hangul import hangul_runs
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -211,29 +212,9 @@ def _blocks(view: TicketView) -> list[_Block]:
 # -- fonts ---------------------------------------------------------------------------
 
 
-def _is_hangul(char: str) -> bool:
-    return (
-        "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
-    )
-
-
 def _runs(line: str) -> list[tuple[str, str]]:
-    """Split ``line`` into Hangul and other runs (spaces join the run before them).
-
-    No bundled font has both: NanumGothic lacks Vietnamese letters ("Quầy 3" on a Korean
-    ticket would print boxes) and NotoSans lacks Hangul, so each run is drawn in its own.
-    """
-    runs: list[tuple[str, str]] = []
-    for char in line:
-        if char.isspace() and runs:
-            script = runs[-1][1]
-        else:
-            script = "hangul" if _is_hangul(char) else "latin"
-        if runs and runs[-1][1] == script:
-            runs[-1] = (runs[-1][0] + char, script)
-        else:
-            runs.append((char, script))
-    return runs
+    """Split ``line`` into Hangul and other runs, named by the font table's script key."""
+    return [(run, "hangul" if korean else "latin") for run, korean in hangul_runs(line)]
 
 
 class _RunFont:

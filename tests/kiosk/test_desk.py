@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from kiosk_testkit import SlowTransport
+from kiosk_testkit import KIOSK_SIM, SlowTransport
 from PIL import ImageChops
 
 from drivers.printer.base import Paper
 from drivers.printer.escpos_decode import TextLine
 from drivers.printer.sim import SimPrinter
+from kiosk.config import ConfigError, load_config
 from kiosk.embedded_central import EmbeddedCentral, free_port
 from kiosk.tickets.errors import UnknownService
 from kiosk.tickets.render import render_ticket
@@ -180,3 +182,23 @@ async def test_offline_ticket_qr_page_before_and_after_sync(make_desk, tmp_path:
         hostile = await phone.get("/t/key/K1/" + "x" * 500)
         assert hostile.status_code == 404
     central.stop()
+
+
+async def test_the_kiosk_time_zone_is_its_config_not_a_constant(
+    make_desk, asgi_transport  # type: ignore[no-untyped-def]
+) -> None:
+    days = set()
+    for zone in ("Etc/GMT-14", "Etc/GMT+12"):  # 26 hours apart: never the same date
+        desk = make_desk(transport=asgi_transport, timezone=ZoneInfo(zone))
+        await desk.refresh_services()
+        issued = await desk.issue("tu-phap", "vi", None)
+        row = desk.journal.get(issued.key)
+        assert row is not None
+        assert issued.view.issued_at.utcoffset() == ZoneInfo(zone).utcoffset(None)
+        days.add(row.local_day)
+    assert len(days) == 2
+
+
+def test_an_unknown_time_zone_is_a_config_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError, match="Asia/Hanoi"):
+        load_config(KIOSK_SIM, overrides={"kiosk.timezone": "Asia/Hanoi"})
