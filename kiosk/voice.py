@@ -7,6 +7,10 @@ listens with a grammar built from the phrases that make sense in the flow's curr
 transcript becomes an :class:`~speech.intents.Intent`, and the daemon receives it as a
 :class:`~kiosk.events.VoiceIntent`. Speaking goes through the TTS worker process; a touch
 or new speech cuts it off at once.
+
+The speech libraries (vosk, rapidfuzz, webrtcvad, pyttsx3: the ``voice`` extra) are imported
+only when a VoiceFrontend is built, so a kiosk installed without voice imports this module
+(and the daemon) and runs touch-only.
 """
 
 from __future__ import annotations
@@ -15,18 +19,19 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drivers.audio import open_audio_in, open_audio_out
 from drivers.audio.base import AudioError, AudioIn
 from kiosk.events import KioskEvent, VoiceIntent
 from kiosk.tasks import spawn
-from speech.catalogue import load_catalogue
 from speech.errors import SpeechError
-from speech.intents import IntentParser
-from speech.recognizer import Recognizer
 from speech.settings import SpeechSettings
-from speech.tts import Speaker
+
+if TYPE_CHECKING:
+    from speech.intents import IntentParser
+    from speech.recognizer import Recognizer
+    from speech.tts import Speaker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,14 +64,25 @@ class VoiceFrontend:
         catalogue_path: Path,
         post: Callable[[KioskEvent], None],
     ) -> None:
+        try:
+            from speech.catalogue import load_catalogue
+            from speech.intents import IntentParser
+            from speech.recognizer import Recognizer
+            from speech.tts import Speaker
+        except ModuleNotFoundError as exc:
+            raise SpeechError(
+                f"{exc.name} is not installed: voice needs the 'voice' extra "
+                "(pip install 'kiosk[voice]')"
+            ) from exc
         self.settings = settings
         self._post = post
         self.audio_in: AudioIn | None = (
             None if audio_in_url.startswith("none:") else open_audio_in(audio_in_url)
         )
-        self.speaker = Speaker(settings, open_audio_out(audio_out_url))
-        self.recognizer = Recognizer(settings, guard=self.speaker.guard)
-        self.parser = IntentParser(load_catalogue(catalogue_path), cutoff=settings.snap_cutoff)
+        self.speaker: Speaker = Speaker(settings, open_audio_out(audio_out_url))
+        self.recognizer: Recognizer = Recognizer(settings, guard=self.speaker.guard)
+        catalogue = load_catalogue(catalogue_path)
+        self.parser: IntentParser = IntentParser(catalogue, cutoff=settings.snap_cutoff)
         self._saying: asyncio.Task[Any] | None = None
         self._listening: asyncio.Task[Any] | None = None
 

@@ -24,7 +24,6 @@ from kiosk.procedures.store import BUNDLED, ProcedureStore
 from kiosk.procedures.voice_phrases import with_procedures
 from speech.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from speech.errors import CatalogueError
-from speech.intents import IntentParser
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +51,12 @@ def run(args: argparse.Namespace) -> int:
     """Parse ``args.text`` and print the intent; exit 2 on a bad catalogue or cut-off."""
     if not 50.0 <= args.cutoff <= 100.0:
         print(f"kiosk ask: --cutoff {args.cutoff} is outside 50..100", file=sys.stderr)
+        return 2
+    try:
+        from speech.intents import IntentParser  # rapidfuzz: the voice extra
+    except ModuleNotFoundError as exc:
+        print(f"kiosk ask: {exc.name} is not installed: pip install 'kiosk[voice]'",
+              file=sys.stderr)
         return 2
     try:
         catalogue = load_catalogue(args.catalogue)
