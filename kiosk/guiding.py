@@ -18,6 +18,8 @@ from typing import Any
 
 from drivers.base import RobotBase, open_base
 from kiosk.events import Docked, EmergencyStop, GuideFinished, KioskEvent
+from kiosk.screen.i18n import translate
+from kiosk.screen.texts import N_
 from kiosk.tasks import spawn
 from navigation.guide import Guide, GuideResult
 from navigation.lobby import load_lobby
@@ -25,45 +27,25 @@ from navigation.settings import NavigationSettings
 
 _LOGGER = logging.getLogger(__name__)
 
-ANNOUNCEMENTS: dict[str, dict[str, str]] = {
-    "vi": {
-        "follow-me": "Xin mời quý khách đi theo tôi đến {counter}.",
-        "arrived": "Đã đến {counter}. Xin mời quý khách chờ gọi số. "
-        "Chúc quý khách một ngày tốt lành.",
-        "make-way": "Xin vui lòng cho tôi đi nhờ.",
-        "gave-up": "Xin lỗi, đường đang đông. Mời quý khách xem đường đến {counter} trên màn hình.",
-        "low-battery": "Tôi sắp hết pin. Mời quý khách xem đường đến {counter} trên màn hình.",
-        "returning": "Tôi quay về vị trí.",
-        "safety-stop": "Tôi đã dừng lại an toàn.",
-        "resume-warning": "Chú ý, tôi chuẩn bị di chuyển.",
-    },
-    "en": {
-        "follow-me": "Please follow me to {counter}.",
-        "arrived": "This is {counter}. Please wait for your number to be called. Have a nice day.",
-        "make-way": "Excuse me, may I pass?",
-        "gave-up": "Sorry, the way is crowded. The screen shows the way to {counter}.",
-        "low-battery": "My battery is low. The screen shows the way to {counter}.",
-        "returning": "I am going back to my place.",
-        "safety-stop": "I have stopped safely.",
-        "resume-warning": "Attention, I am about to move.",
-    },
-    "ko": {
-        "follow-me": "{counter}까지 저를 따라오세요.",
-        "arrived": "{counter}입니다. 번호가 호출될 때까지 기다려 주세요.",
-        "make-way": "실례합니다, 지나가겠습니다.",
-        "gave-up": "죄송합니다. 길이 붐빕니다. 화면에서 {counter} 가는 길을 확인하세요.",
-        "low-battery": "배터리가 부족합니다. 화면에서 {counter} 가는 길을 확인하세요.",
-        "returning": "제자리로 돌아갑니다.",
-        "safety-stop": "안전하게 정지했습니다.",
-        "resume-warning": "주의하세요, 곧 움직입니다.",
-    },
+#: navigation's announcement codes and what the robot says, as English source texts that
+#: the screens' gettext catalogues translate (assets/locale/*/LC_MESSAGES/kiosk.po)
+ANNOUNCEMENTS: dict[str, str] = {
+    "follow-me": N_("Please follow me to {counter}."),
+    "arrived": N_(
+        "This is {counter}. Please wait for your number to be called. Have a nice day."
+    ),
+    "make-way": N_("Excuse me, may I pass?"),
+    "gave-up": N_("Sorry, the way is crowded. The screen shows the way to {counter}."),
+    "low-battery": N_("My battery is low. The screen shows the way to {counter}."),
+    "returning": N_("I am going back to my place."),
+    "safety-stop": N_("I have stopped safely."),
+    "resume-warning": N_("Attention, I am about to move."),
 }
 
 
 def announcement(code: str, params: dict[str, Any], language: str) -> str:
     """The words for navigation's announcement ``code`` in ``language``."""
-    table = ANNOUNCEMENTS.get(language, ANNOUNCEMENTS["vi"])
-    template = table.get(code) or ANNOUNCEMENTS["vi"].get(code, code)
+    template = translate(language, ANNOUNCEMENTS[code]) if code in ANNOUNCEMENTS else code
     return template.format(
         counter=params.get("counter", ""), **{k: v for k, v in params.items() if k != "counter"}
     )

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from drivers.audio import open_audio_in, open_audio_out
 from drivers.audio.base import AudioError, AudioIn
 from kiosk.events import KioskEvent, VoiceIntent
+from kiosk.screen.i18n import translate
+from kiosk.screen.texts import N_
 from kiosk.tasks import spawn
 from speech.errors import SpeechError
 from speech.settings import SpeechSettings
@@ -45,11 +47,8 @@ SCREEN_INTENTS: dict[str, tuple[str, ...]] = {
     "ticket_ready": ("repeat", "slower", "yes", "no", "help"),
 }
 
-NOT_UNDERSTOOD = {
-    "vi": "Xin lỗi, tôi chưa nghe rõ. Mời quý khách chọn trên màn hình.",
-    "en": "Sorry, I did not catch that. Please choose on the screen.",
-    "ko": "죄송합니다, 잘 듣지 못했습니다. 화면에서 선택해 주세요.",
-}
+#: what the kiosk says when it did not understand (translated by the gettext catalogues)
+NOT_UNDERSTOOD = N_("Sorry, I did not catch that. Please choose on the screen.")
 
 
 class VoiceFrontend:
@@ -147,7 +146,7 @@ class VoiceFrontend:
         _LOGGER.info("heard %r (%s, %.0f) -> %s %s", heard.text, heard.mode, heard.score,
                      intent.name, intent.slots)
         if intent.name == "not_understood" or intent.name not in SCREEN_INTENTS[state]:
-            self.say(NOT_UNDERSTOOD.get(language, NOT_UNDERSTOOD["vi"]), language)
+            self.say(translate(language, NOT_UNDERSTOOD), language)
             return
         self._post(VoiceIntent(intent.name, dict(intent.slots), heard.text, language))
 
@@ -174,14 +173,11 @@ def listening_language(voice: VoiceFrontend, visit_language: str,
     return next((lang for lang in languages if voice.can_listen(lang)), None)
 
 
-_TICKET_WORDS = {
-    "vi": ("Số thứ tự của quý khách là {number}.", "Mời quý khách đến {counter}.",
-           "Máy in đang lỗi, xin quý khách ghi nhớ số trên màn hình."),
-    "en": ("Your number is {number}.", "Please go to {counter}.",
-           "The printer is not working: please remember the number on the screen."),
-    "ko": ("고객님의 번호는 {number}입니다.", "{counter}(으)로 가세요.",
-           "프린터가 고장났습니다. 화면의 번호를 기억해 주세요."),
-}
+_TICKET_WORDS = (
+    N_("Your number is {number}."),
+    N_("Please go to {counter}."),
+    N_("The printer is not working: please remember the number on the screen."),
+)
 
 
 def printer_down_speech(language: str) -> str:
@@ -191,7 +187,7 @@ def printer_down_speech(language: str) -> str:
 
 def ticket_speech(number: str, counters: tuple[str, ...], printed: bool, language: str) -> str:
     """What the kiosk says when the ticket is ready (numbers are spelled by the normaliser)."""
-    number_words, counter_words, no_paper = _TICKET_WORDS.get(language, _TICKET_WORDS["vi"])
+    number_words, counter_words, no_paper = (translate(language, t) for t in _TICKET_WORDS)
     parts = [number_words.format(number=number)]
     if counters:
         parts.append(counter_words.format(counter=counters[0]))
