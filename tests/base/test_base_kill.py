@@ -7,6 +7,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from drivers.base.clock import MonotonicClock
@@ -84,10 +85,10 @@ def test_a_new_process_opening_a_moving_base_stops_it_first() -> None:
             ready, _, _ = select.select([child.stdout], [], [], 20.0)
             assert ready and child.stdout.readline().strip() == word
             if script is DRIVER:
-                assert _wait_for(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
+                wait_until_sync(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
                 os.kill(child.pid, signal.SIGKILL)
                 child.wait(timeout=10)
-                assert _wait_for(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
+                wait_until_sync(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
                 stopped_at = sim.log.stops[-1][0]
         time.sleep(1.0)  # the opener sits idle: nothing it sent may move the robot
         assert sim.wheel_speeds == (0.0, 0.0)
