@@ -12,6 +12,7 @@ health endpoint and the screens use it; a code that is not in its enum cannot be
     |   +-- PrinterPaperOut            printer-paper-out
     |   +-- PrinterCoverOpen           printer-cover-open
     |   +-- PrinterJobInvalid          printer-job-invalid
+    |   (PrinterError itself: printer-error, printer-failed)
     +-- BaseError                      base-*     (drivers/base/base.py)
     |   +-- BaseLinkError              base-link, base-port, base-write-timeout
     |   |   +-- BaseSilentError        base-silent
@@ -50,6 +51,8 @@ class PrinterCode(enum.StrEnum):
     PAPER_OUT = "printer-paper-out"
     COVER_OPEN = "printer-cover-open"
     JOB_INVALID = "printer-job-invalid"
+    #: the printer's library raised something it does not document
+    FAILED = "printer-failed"
 
 
 class BaseCode(enum.StrEnum):

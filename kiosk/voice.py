@@ -182,7 +182,7 @@ _TICKET_WORDS = (
 
 def printer_down_speech(language: str) -> str:
     """Said after the number when the ticket did not come out of the printer."""
-    return _TICKET_WORDS.get(language, _TICKET_WORDS["vi"])[2]
+    return translate(language, _TICKET_WORDS[2])
 
 
 def ticket_speech(number: str, counters: tuple[str, ...], printed: bool, language: str) -> str:

@@ -79,8 +79,7 @@ class PrinterGuard:
                 return exc.code
             except Exception as exc:  # noqa: BLE001 - an undocumented library error
                 _LOGGER.exception("TECHNICIAN: ticket %s did not print", job.label)
-                failure = PrinterError(f"{type(exc).__name__}: {exc}")
-                failure.code = "printer-failed"
+                failure = PrinterError(f"{type(exc).__name__}: {exc}", code="printer-failed")
                 self._mark_failing(failure, job.label)
                 return failure.code
         return None
