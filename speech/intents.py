@@ -1,238 +1,283 @@
-"""Understanding: turn what was said (or a transcript) into an intent with slots.
+"""Understanding: turn what was said (or a transcript) into an intent with slots and a
+decision: act, confirm first, or ask back.
 
-Intents and their slots::
+Intents and their slots (the names `kiosk ask` prints)::
 
-    take_ticket      service                      "tôi muốn làm hộ chiếu"
-    ask_procedure    topic, procedure?, service?  "lệ phí đổi bằng lái bao nhiêu"
-    lookup_dossier   code?                        "tra cứu hồ sơ một hai ba bốn năm sáu"
-    yes | no | repeat | slower | help | back
+    take_ticket      service?, procedure?         "cho tôi lấy số làm hộ chiếu"
+    ask_procedure    procedure?, service?, topic? "làm hộ chiếu cần giấy tờ gì"
+    lookup_dossier   code?                        "hồ sơ số một hai ba bốn năm sáu"
+    where_is         place?                       "quầy số 5 ở đâu" -> place=Q5
+    queue_status                                  "phải chờ bao lâu"
+    declare_priority category?                    "tôi là người cao tuổi"
+    redeem_booking                                "tôi có đặt lịch online"
+    call_staff                                    "cho tôi gặp nhân viên"
     change_language  language?                    "nói tiếng anh đi"
-    not_understood                                anything below the cut-off -> back to touch
+    yes | no | repeat | slower | back
+    not_understood                                anything else
 
-Rules, in order: a dossier code with a look-up phrase (or alone) is a look-up; a known
-service or procedure with a topic is a question, without one a ticket; then commands;
-below the cut-off, not understood. The scoring is :mod:`speech.textmatch` (rapidfuzz).
+The intent comes from a classifier trained on example sentences and the catalogue
+(:mod:`speech.classifier`, :mod:`speech.training`); closed slots (service, procedure,
+topic, priority category, named place, language) from smaller classifiers of the same
+kind; a counter's number and a dossier code by rule (:mod:`speech.slots`,
+:mod:`speech.spoken_digits`). The confidence is the intent's calibrated probability times
+that of the slot the action depends on. Then :class:`Policy` decides: below
+``clarify`` the kiosk asks back offering at most three intents; an irreversible action (a
+ticket for a named field, a priority ticket, a staff call) below ``act`` is confirmed
+first; otherwise the kiosk acts.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from rapidfuzz import fuzz
-
-from speech.catalogue import COMMANDS, Catalogue
+from speech.catalogue import Catalogue
+from speech.classifier import PhraseMasker, TextClassifier, train
+from speech.slots import counter_code, counter_number
 from speech.spoken_digits import DIGIT_WORDS, find_code
-from speech.textmatch import SHORT_PHRASE, Prepared, clean, score, weight
+from speech.textmatch import clean
+from speech.training import INTENTS, NONE, TRAIN_DIR, slot_examples, training_set
 
 _LOGGER = logging.getLogger(__name__)
 
-#: a command ("có", "yes") or a lone topic ("where") inside a long sentence is probably
-#: not meant as one:
-#: below this share of the utterance its score drops by COVERAGE_PENALTY per missing share
-COMMAND_COVERAGE = 0.5
-COVERAGE_PENALTY = 100.0
-#: a question with no service ("how much?") is weak evidence: it must score this much higher
-LONE_TOPIC_MARGIN = 10.0
-
 NOT_UNDERSTOOD = "not_understood"
 #: intents a screen can offer (what ``phrases_for`` accepts)
-SCREEN_INTENTS = ("take_ticket", "ask_procedure", "lookup_dossier", *COMMANDS)
+SCREEN_INTENTS = INTENTS
+#: actions that cannot be taken back by "no" once done
+IRREVERSIBLE = ("take_ticket", "declare_priority", "call_staff")
+#: the slot each intent's action depends on (its probability joins the confidence)
+DECISIVE_SLOT = {
+    "take_ticket": "service",
+    "declare_priority": "category",
+    "where_is": "place",
+    "change_language": "language",
+    "ask_procedure": "procedure",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Confidence cut-offs (0..1) for acting, confirming and asking back."""
+
+    act: float = 0.8
+    """An irreversible action below this is confirmed first."""
+    clarify: float = 0.45
+    """Below this the kiosk asks back (at most three choices) instead of acting."""
+    slot: float = 0.5
+    """A slot value less likely than this is left out (the kiosk then asks for it)."""
 
 
 @dataclass(frozen=True)
 class Intent:
-    """What the citizen wants. ``score`` is 0..100; ``matched`` the catalogue phrase used."""
+    """What the citizen wants, how sure we are, and what to do about it.
+
+    ``decision`` is ``act``, ``confirm`` (ask "..., right?" first), ``clarify`` (offer
+    ``choices``) or ``reject`` (not understood: back to touch with a hint).
+    """
 
     name: str
     slots: dict[str, str] = field(default_factory=dict)
-    score: float = 0.0
-    matched: str = ""
+    confidence: float = 0.0
+    decision: str = "reject"
+    choices: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        """Confidence in percent (0..100), for logs."""
+        return round(self.confidence * 100, 1)
 
     def as_json(self) -> dict[str, object]:
-        """A JSON-ready dict (for `kiosk ask` and logs)."""
+        """A JSON-ready dict (for `kiosk ask` and logs); ``intent`` and ``slots`` are stable."""
         return {
             "intent": self.name,
             "slots": self.slots,
-            "score": round(self.score, 1),
-            "matched": self.matched,
+            "confidence": round(self.confidence, 3),
+            "decision": self.decision,
+            "choices": list(self.choices),
         }
 
 
-@dataclass(frozen=True)
-class _Entry:
-    phrase: str
-    prepared: Prepared
-    group: str  # "service", "topic", "lookup", "command", "language"
-    value: str  # service code, topic, command name or language code
-    procedure: str = ""
+def irreversible(name: str, slots: dict[str, str]) -> bool:
+    """True when acting on this intent cannot be taken back by "no" (a ticket for a named
+    field, a priority ticket, a staff call)."""
+    if name == "take_ticket":
+        return "service" in slots  # without one the kiosk asks which field
+    if name == "declare_priority":
+        return "category" in slots  # without one it shows the categories
+    return name in IRREVERSIBLE
 
 
-@dataclass(frozen=True)
-class _Hit:
-    entry: _Entry
-    score: float
+class _Models:
+    """The trained classifiers of one language."""
+
+    def __init__(self, catalogue: Catalogue, lang: str, train_dir: Path) -> None:
+        examples = training_set(catalogue, lang, train_dir)
+        names = [
+            phrase
+            for service in catalogue.services
+            for phrases in (service.names, *(p.phrases for p in service.procedures))
+            for phrase in phrases.get(lang, ())
+        ]
+        self.intent = train(lang, "intent", ((e.text, e.intent) for e in examples),
+                            masker=PhraseMasker(names, lang))
+        self.slots: dict[str, TextClassifier] = {
+            name: train(lang, name, pairs)
+            for name, pairs in slot_examples(examples, catalogue).items()
+            if pairs
+        }
+        self.phrases: dict[str, list[str]] = {}
+        for example in examples:
+            self.phrases.setdefault(example.intent, []).append(clean(example.text, lang))
+
+    def slot(self, name: str, text: str) -> tuple[str, float]:
+        classifier = self.slots.get(name)
+        if classifier is None:
+            return NONE, 0.0
+        best = classifier.best(text)
+        return best.label, best.probability
 
 
 class IntentParser:
-    """Parses utterances against a catalogue; one instance serves all languages."""
+    """Parses utterances of any configured language; trains each language on first use."""
 
-    def __init__(self, catalogue: Catalogue, cutoff: float = 80.0) -> None:
-        """``cutoff`` is the lowest score (0..100) that counts as understood."""
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        cutoff: float = 80.0,
+        *,
+        counter_prefix: str = "Q",
+        priority_categories: Iterable[str] | None = None,
+        train_dir: Path = TRAIN_DIR,
+        policy: Policy | None = None,
+    ) -> None:
+        """``cutoff`` (percent) is the confidence at which an irreversible action is taken
+        without a confirmation; ``priority_categories`` the codes central accepts (None:
+        any); ``counter_prefix`` makes counter 5 the place ``Q5``."""
         self._catalogue = catalogue
-        self._cutoff = cutoff
-        self._entries: dict[str, list[_Entry]] = {}
+        base = policy or Policy()
+        self.policy = Policy(act=cutoff / 100.0, clarify=base.clarify, slot=base.slot)
+        self.counter_prefix = counter_prefix
+        self.priority_categories = (
+            frozenset(priority_categories) if priority_categories is not None else None
+        )
+        self._train_dir = train_dir
+        self._models: dict[str, _Models] = {}
+        self._lock = threading.Lock()
+        self._service_of = {p.code: p.service for p in catalogue.procedures}
 
-    def _entries_for(self, lang: str) -> list[_Entry]:
-        if lang not in self._entries:
-            self._entries[lang] = list(self._build(lang))
-        return self._entries[lang]
+    def warm(self, lang: str) -> None:
+        """Train ``lang``'s classifiers now (the first parse would otherwise do it)."""
+        self._models_for(lang)
 
-    def _build(self, lang: str) -> Iterable[_Entry]:
-        def entry(phrase: str, group: str, value: str, procedure: str = "") -> _Entry:
-            return _Entry(phrase, Prepared.of(phrase, lang), group, value, procedure)
-
-        cat = self._catalogue
-        for service in cat.services:
-            default_procedure = service.procedures[0].code if service.procedures else ""
-            for phrase in service.names.get(lang, ()):
-                yield entry(phrase, "service", service.code, default_procedure)
-            for procedure in service.procedures:
-                for phrase in procedure.phrases.get(lang, ()):
-                    yield entry(phrase, "service", service.code, procedure.code)
-        for topic, phrases in cat.topics.items():
-            for phrase in phrases.get(lang, ()):
-                yield entry(phrase, "topic", topic)
-        for phrase in cat.lookup.get(lang, ()):
-            yield entry(phrase, "lookup", "lookup_dossier")
-        for command, phrases in cat.commands.items():
-            for phrase in phrases.get(lang, ()):
-                yield entry(phrase, "command", command)
-        for code, phrases in cat.languages.items():
-            for phrase in phrases.get(lang, ()):
-                yield entry(phrase, "language", code)
-
-    def _best(
-        self, heard: Prepared, lang: str, groups: tuple[str, ...] | None = None
-    ) -> dict[str, _Hit]:
-        best: dict[str, _Hit] = {}
-        for entry in self._entries_for(lang):
-            if groups is not None and entry.group not in groups:
-                continue
-            value = score(entry.prepared, heard)
-            # a topic on its own ("where") is as loose as a command; after a service it is not
-            if entry.group == "command" or (entry.group == "topic" and groups is None):
-                coverage = weight(entry.prepared.folded) / max(1, weight(heard.folded))
-                value -= max(0.0, COMMAND_COVERAGE - coverage) * COVERAGE_PENALTY
-            current = best.get(entry.group)
-            # ties go to the longer phrase: it explains more of what was said
-            if current is None or (value, len(entry.phrase)) > (
-                current.score,
-                len(current.entry.phrase),
-            ):
-                best[entry.group] = _Hit(entry, value)
-        return best
+    def _models_for(self, lang: str) -> _Models:
+        with self._lock:
+            if lang not in self._models:
+                self._models[lang] = _Models(self._catalogue, lang, self._train_dir)
+            return self._models[lang]
 
     def parse(self, text: str, lang: str) -> Intent:
-        """The intent in ``text`` spoken in ``lang``; ``not_understood`` below the cut-off."""
-        heard = Prepared.of(text, lang)
-        if not heard.nfc:
+        """The intent in ``text`` spoken in ``lang``, with slots, confidence and decision."""
+        cleaned = clean(text, lang)
+        if not cleaned:
             return Intent(NOT_UNDERSTOOD)
-        hits = self._best(heard, lang)
-        cut = self._cutoff
+        models = self._models_for(lang)
+        ranked = models.intent.rank(text)
+        top = ranked[0]
+        choices = tuple(
+            r.label for r in ranked if r.label != NOT_UNDERSTOOD and r.probability >= 0.1
+        )[:3]
+        if top.label == NOT_UNDERSTOOD:
+            _LOGGER.debug("not understood (%s): %r %s", lang, text, ranked[:3])
+            return Intent(NOT_UNDERSTOOD, {}, top.probability,
+                          "clarify" if choices else "reject", choices)
+        slots, slot_p = self._slots(models, top.label, text, cleaned, lang)
+        confidence = top.probability * slot_p
+        policy = self.policy
+        if confidence < policy.clarify:
+            decision = "clarify"
+        elif confidence < policy.act and irreversible(top.label, slots):
+            decision = "confirm"
+        else:
+            decision = "act"
+        return Intent(top.label, slots, confidence, decision,
+                      choices if decision == "clarify" else ())
 
-        def good(group: str) -> _Hit | None:
-            hit = hits.get(group)
-            return hit if hit is not None and hit.score >= cut else None
-
-        service, lookup = good("service"), good("lookup")
-        if service:
-            # what is asked about must come from the rest of the sentence: "gia hạn" must not
-            # read as "giá" (a fee) once its diacritics are folded
-            rest = _without(heard, service.entry.prepared, lang)
-            hits["topic"] = self._best(rest, lang, ("topic",)).get(
-                "topic", _Hit(service.entry, 0.0)
-            )
-        topic = good("topic")
-        command, language = good("command"), good("language")
-        code = find_code(clean(text, lang), lang)
-        if code and (lookup or not (service or topic)):
-            matched = lookup.entry.phrase if lookup else ""
-            return Intent(
-                "lookup_dossier", {"code": code}, lookup.score if lookup else 100.0, matched
-            )
-        if lookup and not service:
-            return Intent("lookup_dossier", {}, lookup.score, lookup.entry.phrase)
-        if service:
-            entry = service.entry
-            if topic:
-                slots = {"topic": topic.entry.value, "service": entry.value}
-                if entry.procedure:
-                    slots["procedure"] = entry.procedure
-                return Intent("ask_procedure", slots, min(service.score, topic.score), entry.phrase)
-            return Intent("take_ticket", {"service": entry.value}, service.score, entry.phrase)
-        if language:
-            return Intent(
-                "change_language",
-                {"language": language.entry.value},
-                language.score,
-                language.entry.phrase,
-            )
-        if command and (not topic or command.score >= topic.score):
-            return Intent(command.entry.value, {}, command.score, command.entry.phrase)
-        if topic and topic.score >= cut + LONE_TOPIC_MARGIN:
-            return Intent(
-                "ask_procedure", {"topic": topic.entry.value}, topic.score, topic.entry.phrase
-            )
-        best = max((h.score for h in hits.values()), default=0.0)
-        _LOGGER.debug("not understood (%s): %r best %.0f", lang, text, best)
-        return Intent(NOT_UNDERSTOOD, {}, best, "")
+    def _slots(
+        self, models: _Models, name: str, text: str, cleaned: str, lang: str
+    ) -> tuple[dict[str, str], float]:
+        """Slots for intent ``name`` and the probability of the decisive one (1 if none)."""
+        floor = self.policy.slot
+        slots: dict[str, str] = {}
+        sure = 1.0
+        if name in ("take_ticket", "ask_procedure"):
+            procedure, p_procedure = models.slot("procedure", text)
+            service, p_service = models.slot("service", text)
+            if procedure != NONE and p_procedure >= floor:
+                # the procedure names its service; both classifiers agreeing adds up
+                slots["procedure"] = procedure
+                agreed = service == self._service_of.get(procedure)
+                service = self._service_of.get(procedure, service)
+                p_service = max(p_service, p_procedure) if agreed else p_procedure
+            if service != NONE and p_service >= floor:
+                slots["service"] = service
+                sure = p_service
+            if name == "ask_procedure":
+                topic, p_topic = models.slot("topic", text)
+                if p_topic >= floor * 0.6:
+                    slots["topic"] = topic
+        elif name == "where_is":
+            number = counter_number(text, lang)
+            if number is not None:
+                slots["place"] = counter_code(number, self.counter_prefix)
+            else:
+                place, p_place = models.slot("place", text)
+                if place not in (NONE, "counter") and p_place >= floor:
+                    slots["place"], sure = place, p_place
+        elif name == "declare_priority":
+            category, p_category = models.slot("category", text)
+            allowed = self.priority_categories
+            if category != NONE and p_category >= floor and (
+                allowed is None or category in allowed
+            ):
+                slots["category"], sure = category, p_category
+        elif name == "change_language":
+            language, p_language = models.slot("language", text)
+            if language != NONE and p_language >= floor:
+                slots["language"], sure = language, p_language
+        elif name == "lookup_dossier":
+            code = find_code(cleaned, lang)
+            if code:
+                slots["code"] = code
+        return slots, sure
 
     def phrases_for(self, screen_intents: Iterable[str], lang: str) -> list[str]:
-        """Every phrase that makes sense on a screen offering ``screen_intents``, for a grammar.
-
-        ``take_ticket``/``ask_procedure`` bring service and procedure phrases (and topics for
-        questions), ``lookup_dossier`` the look-up phrases and digit words, a command its
-        phrases, ``change_language`` also the language names.
-        """
+        """Every phrase that makes sense on a screen offering ``screen_intents``, for a grammar:
+        the training sentences and catalogue phrases of those intents, plus digit words
+        where a code or a counter number may be said."""
         wanted = set(screen_intents)
         unknown = wanted - set(SCREEN_INTENTS)
         if unknown:
             raise ValueError(
                 f"unknown screen intent(s) {sorted(unknown)}; known: {', '.join(SCREEN_INTENTS)}"
             )
-        groups: set[str] = set()
-        if wanted & {"take_ticket", "ask_procedure"}:
-            groups.add("service")
-        if "ask_procedure" in wanted:
-            groups.add("topic")
-        if "lookup_dossier" in wanted:
-            groups.add("lookup")
-        if "change_language" in wanted:
-            groups.add("language")
+        models = self._models_for(lang)
         phrases: list[str] = []
-        for entry in self._entries_for(lang):
-            if entry.group in groups or (entry.group == "command" and entry.value in wanted):
-                phrases.append(clean(entry.phrase, lang))
-        if "lookup_dossier" in wanted:
+        for intent in SCREEN_INTENTS:
+            if intent in wanted:
+                phrases.extend(models.phrases.get(intent, ()))
+        if wanted & {"lookup_dossier", "where_is"}:
             phrases.extend(DIGIT_WORDS.get(lang, ()))
-        return list(dict.fromkeys(phrases))
+            phrases.extend(NUMBER_WORDS.get(lang, ()))
+        return list(dict.fromkeys(p for p in phrases if p))
 
 
-def _without(text: Prepared, phrase: Prepared, lang: str) -> Prepared:
-    """``text`` with the part that matched ``phrase`` cut out (folding keeps positions)."""
-    folded = text.folded
-    if len(folded) != len(text.nfc):  # a character that folds to two: do not cut
-        return text
-    if weight(phrase.folded) < SHORT_PHRASE or len(phrase.folded) >= len(folded):
-        start = folded.find(phrase.folded)
-        if start < 0:
-            return Prepared.of("", lang) if len(phrase.folded) >= len(folded) else text
-        end = start + len(phrase.folded)
-    else:
-        alignment = fuzz.partial_ratio_alignment(phrase.folded, folded)
-        if alignment is None:
-            return text
-        start, end = alignment.dest_start, alignment.dest_end
-    return Prepared.of(text.nfc[:start] + " " + text.nfc[end:], lang)
+#: number words a counter number is said with, beside the digit words of
+#: :data:`speech.spoken_digits.DIGIT_WORDS` (the one source of digit words)
+NUMBER_WORDS: dict[str, tuple[str, ...]] = {
+    "vi": ("mười", "số"),
+    "en": ("ten", "eleven", "twelve", "number"),
+    "ko": ("십", "번"),
+}

@@ -123,3 +123,8 @@ def find_code(text: str, lang: str) -> str | None:
     if MIN_CODE_DIGITS <= len(best) <= MAX_CODE_DIGITS:
         return best
     return None
+
+
+def digit_of(token: str, lang: str) -> str | None:
+    """The digit(s) one spoken or written token stands for ("năm" -> "5"), or None."""
+    return _token_digits(token, lang)
