@@ -88,9 +88,11 @@ class Report:
         for name, counts in sorted(self.per_intent.items()):
             per_intent[name] = {
                 "precision": round(counts["hit"] / counts["predicted"], 3)
-                if counts["predicted"] else None,
+                if counts["predicted"]
+                else None,
                 "recall": round(counts["hit"] / counts["support"], 3)
-                if counts["support"] else None,
+                if counts["support"]
+                else None,
                 "support": counts["support"],
             }
         return {

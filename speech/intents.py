@@ -121,8 +121,9 @@ class _Models:
             for phrases in (service.names, *(p.phrases for p in service.procedures))
             for phrase in phrases.get(lang, ())
         ]
-        self.intent = train(lang, "intent", ((e.text, e.intent) for e in examples),
-                            masker=PhraseMasker(names, lang))
+        self.intent = train(
+            lang, "intent", ((e.text, e.intent) for e in examples), masker=PhraseMasker(names, lang)
+        )
         self.slots: dict[str, TextClassifier] = {
             name: train(lang, name, pairs)
             for name, pairs in slot_examples(examples, catalogue).items()
@@ -191,8 +192,9 @@ class IntentParser:
         )[:3]
         if top.label == NOT_UNDERSTOOD:
             _LOGGER.debug("not understood (%s): %r %s", lang, text, ranked[:3])
-            return Intent(NOT_UNDERSTOOD, {}, top.probability,
-                          "clarify" if choices else "reject", choices)
+            return Intent(
+                NOT_UNDERSTOOD, {}, top.probability, "clarify" if choices else "reject", choices
+            )
         slots, slot_p = self._slots(models, top.label, text, cleaned, lang)
         confidence = top.probability * slot_p
         policy = self.policy
@@ -202,8 +204,9 @@ class IntentParser:
             decision = "confirm"
         else:
             decision = "act"
-        return Intent(top.label, slots, confidence, decision,
-                      choices if decision == "clarify" else ())
+        return Intent(
+            top.label, slots, confidence, decision, choices if decision == "clarify" else ()
+        )
 
     def _slots(
         self, models: _Models, name: str, text: str, cleaned: str, lang: str
@@ -239,8 +242,10 @@ class IntentParser:
         elif name == "declare_priority":
             category, p_category = models.slot("category", text)
             allowed = self.priority_categories
-            if category != NONE and p_category >= floor and (
-                allowed is None or category in allowed
+            if (
+                category != NONE
+                and p_category >= floor
+                and (allowed is None or category in allowed)
             ):
                 slots["category"], sure = category, p_category
         elif name == "change_language":

@@ -2,9 +2,11 @@
 
 A model folder with ``graph/HCLr.fst`` and ``graph/Gr.fst`` (and no ``HCLG.fst``) builds
 its decoding graph at run time and so accepts a grammar; one with a static ``HCLG.fst``
-ignores grammars, so it is used in open mode. Where the model ships ``words.txt`` the
-grammar is filtered to known words (vosk drops unknown words silently, which would make a
-phrase match something shorter).
+ignores grammars, so it is used in open mode. The model's vocabulary (``words.txt``, or the
+word symbols inside ``Gr.fst``: :mod:`speech.vocabulary`) respells each grammar phrase in
+words the model knows ("도와주세요" -> "도와주 세요"); a phrase it cannot say at all is
+left out and logged (vosk would drop its unknown words silently, so it would match
+something shorter).
 
 Loading is slow and big (the Korean model: about 520 MB and 3.3 s), so a model is loaded
 on first use, in a thread, and shared by every recogniser of that language.
@@ -20,6 +22,7 @@ from typing import Any
 
 from speech.errors import ModelLoadError, ModelNotConfigured
 from speech.settings import SpeechSettings
+from speech.vocabulary import model_vocabulary, respell
 
 _LOGGER = logging.getLogger(__name__)
 UNKNOWN_WORD = "[unk]"
@@ -51,31 +54,29 @@ def inspect_model(path: Path) -> ModelInfo:
         and (graph / "Gr.fst").is_file()
         and not (graph / "HCLG.fst").is_file()
     )
-    vocabulary: frozenset[str] | None = None
-    for candidate in (graph / "words.txt", path / "words.txt"):
-        if candidate.is_file():
-            with candidate.open(encoding="utf-8", errors="replace") as stream:
-                vocabulary = frozenset(line.split(maxsplit=1)[0] for line in stream if line.strip())
-            break
+    vocabulary = model_vocabulary(path)
     return ModelInfo(path=path, grammar=grammar, vocabulary=vocabulary)
 
 
 def grammar_phrases(phrases: list[str], info: ModelInfo) -> list[str]:
-    """The grammar for ``phrases``: unknown words removed (and logged), plus [unk]."""
+    """The grammar for ``phrases``: respelled in the model's words, unsayable ones left
+    out (and logged), plus [unk]."""
     result: list[str] = []
-    for phrase in phrases:
-        words = phrase.lower().split()
-        if info.vocabulary is not None:
-            missing = [w for w in words if w not in info.vocabulary]
-            if missing:
-                _LOGGER.warning(
-                    "grammar: %s not in the model's vocabulary (phrase %r)", missing, phrase
-                )
-                words = [w for w in words if w in info.vocabulary]
-        if words:
-            result.append(" ".join(words))
     if info.vocabulary is None:
-        _LOGGER.info("grammar: %s has no words.txt; unknown words are dropped by vosk", info.path)
+        _LOGGER.info("grammar: %s has no vocabulary to check; vosk drops unknown words", info.path)
+        result = [phrase.lower() for phrase in phrases]
+    else:
+        left_out = []
+        for phrase in phrases:
+            spelled = respell(phrase, info.vocabulary)
+            if spelled is None:
+                left_out.append(phrase)
+            elif spelled:
+                result.append(spelled)
+        if left_out:
+            _LOGGER.debug(
+                "grammar: %d phrase(s) the model cannot say: %s", len(left_out), left_out[:5]
+            )
     return list(dict.fromkeys(result)) + [UNKNOWN_WORD]
 
 
@@ -115,7 +116,7 @@ class ModelPool:
         lock = self._locks.setdefault(path, asyncio.Lock())
         async with lock:
             if path not in self._loaded:
-                info = inspect_model(path)
+                info = await asyncio.to_thread(inspect_model, path)  # reads the vocabulary
                 self._loaded[path] = LoadedModel(info, await asyncio.to_thread(_load_vosk, path))
                 _LOGGER.info("loaded %s model %s (%s mode)", lang, path, info.mode)
         return self._loaded[path]

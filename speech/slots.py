@@ -24,9 +24,25 @@ COUNTER_WORDS = {
 _VI_NUMBER_FILLERS = {"so"}
 _EN_NUMBER_FILLERS = {"number", "no"}
 _EN_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 _KO_COUNTER = re.compile(r"([0-9일이삼사오육칠팔구십\s]+?)\s*번\s*(?:창구|카운터|데스크)")

@@ -104,8 +104,9 @@ def catalogue_examples(catalogue: Catalogue, lang: str) -> list[Example]:
     for service in catalogue.services:
         for index, phrase in enumerate(service.names.get(lang, ())):
             carrier = carriers[index % len(carriers)]
-            examples.append(Example(carrier.format(phrase), "take_ticket",
-                                    {"service": service.code}))
+            examples.append(
+                Example(carrier.format(phrase), "take_ticket", {"service": service.code})
+            )
         for procedure in service.procedures:
             slots = {"service": service.code, "procedure": procedure.code}
             phrases = procedure.phrases.get(lang, ())
@@ -115,19 +116,29 @@ def catalogue_examples(catalogue: Catalogue, lang: str) -> list[Example]:
             for index, (topic, topic_phrases) in enumerate(sorted(topics.items())):
                 if not phrases or not topic_phrases:
                     continue
-                text = question.format(p=phrases[index % len(phrases)],
-                                       t=topic_phrases[index % len(topic_phrases)])
+                text = question.format(
+                    p=phrases[index % len(phrases)], t=topic_phrases[index % len(topic_phrases)]
+                )
                 examples.append(Example(text, "ask_procedure", {**slots, "topic": topic}))
     for phrase in catalogue.lookup.get(lang, ()):
         examples.append(Example(phrase, "lookup_dossier"))
-    for command, phrases in catalogue.commands.items():
+    for command, said in catalogue.commands.items():
         intent = COMMAND_INTENTS.get(command, command)
-        for phrase in phrases.get(lang, ()):
+        for phrase in said.get(lang, ()):
             examples.append(Example(phrase, intent))
-    for code, phrases in catalogue.languages.items():
-        for phrase in phrases.get(lang, ()):
+    for code, names in catalogue.languages.items():
+        for phrase in names.get(lang, ()):
             examples.append(Example(phrase, "change_language", {"language": code}))
     return examples
+
+
+def catalogue_phrases(catalogue: Catalogue, lang: str) -> list[str]:
+    """Every phrase the catalogue has for ``lang``, as written."""
+    groups = [s.names for s in catalogue.services]
+    groups += [p.phrases for p in catalogue.procedures]
+    groups += [*catalogue.topics.values(), *catalogue.commands.values()]
+    groups += [*catalogue.languages.values(), catalogue.lookup]
+    return list(dict.fromkeys(phrase for group in groups for phrase in group.get(lang, ())))
 
 
 def training_set(catalogue: Catalogue, lang: str, train_dir: Path = TRAIN_DIR) -> list[Example]:
@@ -155,8 +166,9 @@ def slot_examples(
             if "procedure" in slots or service == NONE:
                 sets["procedure"].append((example.text, slots.get("procedure", NONE)))
             if example.intent == "ask_procedure" and "topic" in slots:
-                sets["topic"].append((example.text, TOPIC_NAMES.get(slots["topic"],
-                                                                    slots["topic"])))
+                sets["topic"].append(
+                    (example.text, TOPIC_NAMES.get(slots["topic"], slots["topic"]))
+                )
         elif example.intent == "declare_priority":
             sets["category"].append((example.text, slots.get("category", NONE)))
         elif example.intent == "where_is":

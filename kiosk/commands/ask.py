@@ -5,9 +5,11 @@ with the answer the kiosk would give:
 Several sentences in one call are one conversation: a follow-up ("còn lệ phí thì sao?")
 keeps the procedure of the question before. ``answer.text`` is what the kiosk says (for
 Vietnamese with numbers and dates written out as the voice reads them). For technicians
-tuning the catalogue's synonyms. It loads no recognition model (no vosk import), so it
-answers at once. Procedure names and synonyms come from the procedure catalogue
-(``--procedures``, default the bundled ``config/procedures.yaml``).
+tuning the catalogue's synonyms and the training sentences. It loads no recognition
+model (no vosk import). Procedure names and synonyms come from the procedure catalogue
+(``--procedures``, default the bundled ``config/procedures.yaml``); the intent classifier
+of that one language trains first (a second or two). The JSON keeps ``intent`` and ``slots`` stable, with ``confidence`` (0..1),
+``decision`` (act, confirm, clarify, reject) and ``choices`` (what a question back offers).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="service catalogue TOML"
     )
     parser.add_argument(
-        "--cutoff", type=float, default=80.0, help="snap cut-off 50..100 (default 80)"
+        "--cutoff",
+        type=float,
+        default=80.0,
+        help="confidence (50..100) below which an irreversible action is confirmed first",
     )
     parser.add_argument(
         "--procedures", type=Path, default=BUNDLED, help="procedure catalogue (.yaml/.json)"

@@ -38,3 +38,12 @@ def espeak_wav(text: str, voice: str, path: Path) -> Path:
     )
     assert '"ok": true' in done.stdout, done.stdout
     return path
+
+
+@pytest.fixture(scope="session")
+def intent_parser() -> object:
+    """One IntentParser on the shipped catalogue (its classifiers train once per session)."""
+    from speech.catalogue import load_catalogue
+    from speech.intents import IntentParser
+
+    return IntentParser(load_catalogue())

@@ -42,8 +42,13 @@ def utterances(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_korean_model_supports_grammar(ko_model_path: Path) -> None:
     info = inspect_model(ko_model_path)
     assert info.grammar and info.mode == "grammar"
-    assert info.vocabulary is None  # the ko model ships no words.txt
-    assert grammar_phrases(["여권 신청"], info) == ["여권 신청", "[unk]"]
+    # no words.txt: the words come from the symbol table inside graph/Gr.fst
+    assert info.vocabulary is not None and "여권" in info.vocabulary
+    assert grammar_phrases(["여권 신청", "도와주세요", "뷁뷁"], info) == [
+        "여권 신청",
+        "도와주 세요",
+        "[unk]",
+    ]
 
 
 def test_model_without_hclr_is_open_mode(ko_model_path: Path, tmp_path: Path) -> None:
@@ -59,8 +64,9 @@ def test_model_without_hclr_is_open_mode(ko_model_path: Path, tmp_path: Path) ->
     (copy / "graph" / "words.txt").write_text("<eps> 0\n여권 1\n", encoding="utf-8")
     info = inspect_model(copy)
     assert not info.grammar and info.mode == "open"
-    assert info.vocabulary == frozenset({"<eps>", "여권"})
-    assert grammar_phrases(["여권 신청", "신청"], info) == ["여권", "[unk]"]
+    assert info.vocabulary == frozenset({"여권"})
+    # a phrase with a word the model lacks is left out, not shortened to "여권"
+    assert grammar_phrases(["여권 신청", "여권"], info) == ["여권", "[unk]"]
 
 
 async def test_grammar_mode_decodes_and_snaps(recognizer: Recognizer, utterances: Path) -> None:
