@@ -58,9 +58,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"kiosk ask: --cutoff {args.cutoff} is outside 50..100", file=sys.stderr)
         return 2
     try:
-        from speech.intents import IntentParser  # rapidfuzz: the voice extra
+        from speech.intents import IntentParser  # scikit-learn: the voice extra
+        from speech.training import TRAIN_DIR
     except ModuleNotFoundError as exc:
         print(f"kiosk ask: {exc.name} is not installed: pip install 'kiosk[voice]'",
+              file=sys.stderr)
+        return 2
+    if not (TRAIN_DIR / f"{args.lang}.tsv").is_file():
+        known = ", ".join(sorted(p.stem for p in TRAIN_DIR.glob("*.tsv")))
+        print(f"kiosk ask: no training sentences for language {args.lang!r} (have {known})",
               file=sys.stderr)
         return 2
     try:
