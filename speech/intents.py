@@ -39,11 +39,20 @@ from speech.classifier import PhraseMasker, TextClassifier, train
 from speech.slots import counter_code, counter_number
 from speech.spoken_digits import DIGIT_WORDS, find_code
 from speech.textmatch import clean
-from speech.training import INTENTS, NONE, TRAIN_DIR, slot_examples, training_set
+from speech.training import (
+    INTENTS,
+    NONE,
+    TRAIN_DIR,
+    phrases_by_intent,
+    slot_examples,
+    training_set,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
 NOT_UNDERSTOOD = "not_understood"
+#: training sentences per intent that join a screen's grammar (the shortest ones)
+SENTENCES_PER_INTENT = 4
 #: intents a screen can offer (what ``phrases_for`` accepts)
 SCREEN_INTENTS = INTENTS
 #: actions that cannot be taken back by "no" once done
@@ -132,6 +141,10 @@ class _Models:
         self.phrases: dict[str, list[str]] = {}
         for example in examples:
             self.phrases.setdefault(example.intent, []).append(clean(example.text, lang))
+        self.catalogue_phrases = {
+            intent: [clean(p, lang) for p in said]
+            for intent, said in phrases_by_intent(catalogue, lang).items()
+        }
 
     def slot(self, name: str, text: str) -> tuple[str, float]:
         classifier = self.slots.get(name)
@@ -259,9 +272,10 @@ class IntentParser:
         return slots, sure
 
     def phrases_for(self, screen_intents: Iterable[str], lang: str) -> list[str]:
-        """Every phrase that makes sense on a screen offering ``screen_intents``, for a grammar:
-        the training sentences and catalogue phrases of those intents, plus digit words
-        where a code or a counter number may be said."""
+        """The phrases of a grammar for a screen offering ``screen_intents``: the catalogue
+        phrases of those intents, their shortest training sentences, and digit words where a
+        code or a counter number may be said. Kept small on purpose: vosk turns a grammar
+        into a bigram model, and hundreds of phrases let it stitch any sound into words."""
         wanted = set(screen_intents)
         unknown = wanted - set(SCREEN_INTENTS)
         if unknown:
@@ -272,7 +286,9 @@ class IntentParser:
         phrases: list[str] = []
         for intent in SCREEN_INTENTS:
             if intent in wanted:
-                phrases.extend(models.phrases.get(intent, ()))
+                phrases.extend(models.catalogue_phrases.get(intent, ()))
+                sentences = sorted(set(models.phrases.get(intent, ())), key=len)
+                phrases.extend(sentences[:SENTENCES_PER_INTENT])
         if wanted & {"lookup_dossier", "where_is"}:
             phrases.extend(DIGIT_WORDS.get(lang, ()))
             phrases.extend(NUMBER_WORDS.get(lang, ()))

@@ -6,6 +6,14 @@ its own KaldiRecognizer, kept while the screen's phrases stay the same and recre
 supports it, open mode otherwise; either way the transcript is snapped with rapidfuzz
 (:func:`speech.textmatch.snap`), and a transcript that snaps to nothing is returned with
 ``phrase=None``: "not understood", back to touch.
+
+Ending early: an open utterance ends after ``silence_end_ms`` of silence (700 ms), the time a
+citizen may pause inside a question; one on a screen with a grammar after
+``grammar_silence_end_ms`` (240 ms). On a screen with a grammar the recogniser's
+partial result is read once ``early_silence_ms`` (about 200 ms) of silence has passed: when
+it is already a complete phrase of the screen (one no longer phrase starts with) and the
+caller's ``early`` check says it is understood with high confidence, the utterance ends
+there, half a second sooner.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from drivers.audio import SAMPLE_RATE, AudioError, AudioIn
+from drivers.audio import FRAME_MS, SAMPLE_RATE, AudioError, AudioIn
 from speech.echo import EchoGuard
 from speech.errors import RecognitionError
 from speech.model import LoadedModel, ModelPool, grammar_phrases
@@ -27,8 +35,8 @@ from speech.textmatch import snap
 from speech.vad import Endpointer, VadEvent
 
 _LOGGER = logging.getLogger(__name__)
-#: frames handed to the decoder at once (about 300 ms): fewer thread hops, still streaming
-_BATCH_FRAMES = 10
+#: frames handed to the decoder at once (about 150 ms): fewer thread hops, still streaming
+_BATCH_FRAMES = 5
 #: longest wait for one microphone frame before the microphone counts as dead
 _FRAME_TIMEOUT_S = 2.0
 
@@ -45,6 +53,38 @@ class Transcript:
     audio_s: float
     decode_s: float
     """From the end of speech (endpoint) to the final result."""
+    ended_early: bool = False
+    """True when a complete, confidently understood phrase ended the utterance early."""
+
+
+def _without_unknown(text: str) -> str:
+    return text.replace(" [unk]", "").replace("[unk]", "").strip()
+
+
+class _CompletePhrases:
+    """Whether a partial transcript is a whole phrase that no longer phrase continues.
+
+    Spaces are ignored: the recogniser returns a respelled phrase in pieces ("맞아 요").
+    """
+
+    def __init__(self, phrases: list[str]) -> None:
+        self._whole = {_compact(p) for p in phrases}
+        self._prefixes = {
+            _compact(p)[:cut] for p in phrases for cut in range(1, len(_compact(p)))
+        }
+
+    def silence_needed(self, text: str, early_ms: int) -> int | None:
+        """Silence (ms) after which ``text`` may end the utterance: ``early_ms`` for a whole
+        phrase, twice that when a longer phrase starts with it ("네" of "네 맞아요"); None
+        when it is no whole phrase."""
+        compact = _compact(text)
+        if compact not in self._whole:
+            return None
+        return 2 * early_ms if compact in self._prefixes else early_ms
+
+
+def _compact(text: str) -> str:
+    return "".join(text.lower().split())
 
 
 class _Stream:
@@ -94,6 +134,15 @@ class Recognizer:
             self._streams[lang] = stream
         return stream
 
+    async def warm(self, phrases: list[str], lang: str | None = None) -> None:
+        """Load ``lang``'s model and build the recogniser for ``phrases`` now, with one
+        tiny decode, so the first citizen does not wait for either."""
+        lang = lang or self._settings.default_language
+        loaded = await self.pool.get(lang)
+        stream = self._stream_for(lang, loaded, phrases)
+        await asyncio.to_thread(stream.recognizer.AcceptWaveform, bytes(3200))
+        await asyncio.to_thread(stream.recognizer.FinalResult)
+
     async def listen_once(
         self,
         audio_in: AudioIn,
@@ -101,20 +150,29 @@ class Recognizer:
         *,
         lang: str | None = None,
         timeout: float | None = None,
+        early: Callable[[str], bool] | None = None,
     ) -> Transcript | None:
         """Wait for one utterance and decode it; None if nobody spoke within ``timeout``.
 
         ``timeout`` defaults to the VAD's ``no_speech_timeout_s``; it bounds the wait for the
-        start of speech (an utterance itself is bounded by ``max_utterance_s``).
+        start of speech (an utterance itself is bounded by ``max_utterance_s``). ``early``
+        is asked whether a complete phrase heard so far is understood well enough to stop
+        listening before the full trailing silence.
         """
         lang = lang or self._settings.default_language
         loaded = await self.pool.get(lang)
         stream = self._stream_for(lang, loaded, phrases)
-        endpointer = Endpointer(self._settings.vad)
+        vad = self._settings.vad
+        if stream.grammar is not None:  # a choice among known phrases: a shorter pause ends it
+            vad = vad.model_copy(update={"silence_end_ms": vad.grammar_silence_end_ms})
+        endpointer = Endpointer(vad)
         wait_s = timeout if timeout is not None else self._settings.vad.no_speech_timeout_s
         heard_s = 0.0  # audio time listened to, so a fast wav:// source times out alike
         started_at = time.monotonic()
         fed = 0
+        ended_early = False
+        checked_at = 0
+        complete = _CompletePhrases(phrases) if early is not None and phrases else None
         try:
             while True:
                 frame = await audio_in.read_frame(_FRAME_TIMEOUT_S)
@@ -127,18 +185,36 @@ class Recognizer:
                     if heard_s >= wait_s or time.monotonic() - started_at >= wait_s:
                         return None
                     continue
-                if len(endpointer.frames) - fed >= _BATCH_FRAMES or event is VadEvent.ENDED:
+                silence = endpointer.silence_ms
+                checking = (
+                    complete is not None
+                    and silence >= vad.early_silence_ms
+                    and silence - checked_at >= 2 * FRAME_MS
+                )
+                if len(endpointer.frames) - fed >= _BATCH_FRAMES or event is VadEvent.ENDED or (
+                    checking and fed < len(endpointer.frames)
+                ):
                     chunk = b"".join(endpointer.frames[fed:])
                     fed = len(endpointer.frames)
                     await asyncio.to_thread(stream.recognizer.AcceptWaveform, chunk)
                 if event is VadEvent.ENDED:
                     break
+                if silence < vad.early_silence_ms:
+                    checked_at = 0
+                elif checking and complete is not None and early is not None:
+                    checked_at = silence
+                    partial = json.loads(stream.recognizer.PartialResult()).get("partial", "")
+                    heard = _without_unknown(str(partial))
+                    needed = complete.silence_needed(heard, vad.early_silence_ms) if heard else None
+                    if needed is not None and silence >= needed and early(heard):
+                        ended_early = True
+                        break
         except AudioError as exc:
             raise RecognitionError(f"microphone failed: {exc}") from exc
         ended = time.monotonic()
         result = json.loads(await asyncio.to_thread(stream.recognizer.FinalResult))
         stream.uses += 1
-        text = str(result.get("text", "")).replace(" [unk]", "").replace("[unk]", "").strip()
+        text = _without_unknown(str(result.get("text", "")))
         snapped = (
             snap(text, phrases, lang, self._settings.snap_cutoff) if text and phrases else None
         )
@@ -152,6 +228,7 @@ class Recognizer:
             if endpointer.frames
             else 0.0,
             decode_s=time.monotonic() - ended,
+            ended_early=ended_early,
         )
         _LOGGER.info("heard (%s, %s) %r -> %r", lang, transcript.mode, text, transcript.phrase)
         return transcript

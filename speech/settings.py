@@ -35,7 +35,13 @@ class VadSettings(BaseModel):
     speech_start_ms: int = Field(default=150, ge=30, le=2000)
     """Voiced audio needed (within a 300 ms window) before an utterance counts as started."""
     silence_end_ms: int = Field(default=700, ge=150, le=5000)
-    """Trailing silence that ends an utterance."""
+    """Trailing silence that ends an open utterance (a question in the citizen's words)."""
+    grammar_silence_end_ms: int = Field(default=240, ge=90, le=5000)
+    """Trailing silence that ends an utterance on a screen with a grammar (a choice among
+    short known phrases, where nobody pauses to think mid-phrase)."""
+    early_silence_ms: int = Field(default=210, ge=60, le=5000)
+    """Trailing silence after which an utterance ends early, when what was heard so far is
+    a complete phrase of the screen and is understood with high confidence."""
     pre_roll_ms: int = Field(default=300, ge=0, le=2000)
     """Audio kept from before the start so the first syllable is not lost."""
     max_utterance_s: float = Field(default=10.0, ge=1.0, le=60.0)

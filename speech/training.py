@@ -141,6 +141,21 @@ def catalogue_phrases(catalogue: Catalogue, lang: str) -> list[str]:
     return list(dict.fromkeys(phrase for group in groups for phrase in group.get(lang, ())))
 
 
+def phrases_by_intent(catalogue: Catalogue, lang: str) -> dict[str, list[str]]:
+    """The catalogue's phrases for ``lang`` grouped by the intent they express."""
+    names = [s.names for s in catalogue.services] + [p.phrases for p in catalogue.procedures]
+    result: dict[str, list[str]] = {
+        "take_ticket": [p for group in names for p in group.get(lang, ())],
+        "ask_procedure": [p for t in catalogue.topics.values() for p in t.get(lang, ())],
+        "lookup_dossier": list(catalogue.lookup.get(lang, ())),
+        "change_language": [p for n in catalogue.languages.values() for p in n.get(lang, ())],
+    }
+    result["ask_procedure"] += result["take_ticket"]
+    for command, said in catalogue.commands.items():
+        result.setdefault(COMMAND_INTENTS.get(command, command), []).extend(said.get(lang, ()))
+    return result
+
+
 def training_set(catalogue: Catalogue, lang: str, train_dir: Path = TRAIN_DIR) -> list[Example]:
     """The shipped examples for ``lang`` and those made from the catalogue."""
     path = train_dir / f"{lang}.tsv"

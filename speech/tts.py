@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -141,34 +142,59 @@ class Speaker:
                 path.unlink(missing_ok=True)
 
     async def say(self, text: str, lang: str) -> bool:
-        """Speak ``text``; True if it played to the end, False if cut off by stop()/new speech."""
+        """Speak ``text``; True if it played to the end, False if cut off by stop()/new speech.
+
+        The first sentence plays as soon as it is synthesised, while the next one is
+        synthesised: the citizen hears the answer start without waiting for all of it.
+        """
         self.stop()  # new speech cuts off the old at once
         generation = self._generation
         self._stop_event = stop_event = asyncio.Event()
-        synthesis = asyncio.ensure_future(self.synthesise(text, lang))
+        sentences = split_sentences(text) or [text]
+        pending = asyncio.ensure_future(self.synthesise(sentences[0], lang))
+        for index in range(len(sentences)):
+            audio = await self._synthesised(pending, stop_event, generation)
+            if audio is None:
+                return False
+            if index + 1 < len(sentences):
+                pending = asyncio.ensure_future(self.synthesise(sentences[index + 1], lang))
+            self.guard.speaking_started()
+            try:
+                played = await self._audio_out.play(*audio)
+            except AudioError as exc:
+                _abandon(pending)
+                raise SpeakError(f"could not play speech: {exc}") from exc
+            finally:
+                self.guard.speaking_ended()
+            if not played or generation != self._generation:
+                _abandon(pending)
+                return False
+        return True
+
+    async def _synthesised(
+        self,
+        synthesis: asyncio.Future[tuple[bytes, int]],
+        stop_event: asyncio.Event,
+        generation: int,
+    ) -> tuple[bytes, int] | None:
+        """The synthesised audio, or None when stop()/new speech came first."""
         stopped = asyncio.ensure_future(stop_event.wait())
+        waiting: set[asyncio.Future[Any]] = {synthesis, stopped}
         try:
-            await asyncio.wait({synthesis, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
             # the caller is going away (shutdown): end the synthesis and swallow its outcome
             # so no "exception was never retrieved" is left behind
-            synthesis.add_done_callback(lambda task: task.cancelled() or task.exception())
+            _abandon(synthesis)
             synthesis.cancel()
             raise
         finally:
             stopped.cancel()
         if generation != self._generation or not synthesis.done():
             # abandoned: let synthesis finish in the background and drop its audio
-            synthesis.add_done_callback(lambda task: task.cancelled() or task.exception())
-            return False
-        pcm, rate = synthesis.result()
-        self.guard.speaking_started()
-        try:
-            return await self._audio_out.play(pcm, rate)
-        except AudioError as exc:
-            raise SpeakError(f"could not play speech: {exc}") from exc
-        finally:
-            self.guard.speaking_ended()
+            _abandon(synthesis)
+            return None
+        return synthesis.result()
 
     def stop(self) -> None:
         """Cut off what is being said and abandon pending synthesis."""
@@ -190,3 +216,16 @@ class Speaker:
                 await proc.wait()
         with contextlib.suppress(OSError):
             shutil.rmtree(self._dir)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence's full stop, question or exclamation mark."""
+    return [part for part in (p.strip() for p in _SENTENCE_END.split(text)) if part]
+
+
+def _abandon(task: asyncio.Future[tuple[bytes, int]]) -> None:
+    """Let ``task`` finish unobserved without "exception was never retrieved"."""
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())

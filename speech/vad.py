@@ -45,6 +45,11 @@ class Endpointer:
         self.in_speech = False
         self._silence_ms = 0
 
+    @property
+    def silence_ms(self) -> int:
+        """Unvoiced audio since the last voiced frame of the utterance."""
+        return self._silence_ms
+
     def reset(self) -> None:
         """Forget everything (e.g. after the kiosk spoke)."""
         self._window.clear()
