@@ -116,7 +116,7 @@ async def run(
         )
         assert transcript is not None
         t0 = time.perf_counter()
-        got = parser.parse(transcript.phrase or transcript.text, "ko")
+        got = parser.parse(transcript.text, "ko")
         understand_s = time.perf_counter() - t0
         t1 = time.perf_counter()
         await speaker.synthesise(first_sentence, "ko")

@@ -67,6 +67,7 @@ from kiosk.tickets.catalogue import services_from_voice_catalogue
 from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
 from kiosk.voice import listening_language, printer_down_speech, ticket_speech
+from kiosk.voice_answers import people_ahead, read_poses, way_to
 from kiosk.wiring import KioskParts, open_parts
 from navigation.guide import GuideResult
 
@@ -113,6 +114,8 @@ class KioskDaemon:
         self.issued: deque[IssuedTicket] = deque(maxlen=ISSUED_KEPT)
         #: the latest ratings central accepted (the demo and the tests read them)
         self.ratings_sent: deque[dict[str, Any]] = deque(maxlen=RATINGS_KEPT)
+        #: what the kiosk answered aloud to where_is / queue_status (the demo reads them)
+        self.spoken_answers: deque[str] = deque(maxlen=RATINGS_KEPT)
         self._transcript_file = (
             transcript_path.open("a", encoding="utf-8") if transcript_path else None
         )
@@ -171,6 +174,8 @@ class KioskDaemon:
             self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
         if self.camera is not None:
             self._spawn(presence.watch(self.camera, self.config.presence, self.post), "presence")
+        if self.voice is not None:
+            self.voice.warm(self.flow.visit.language)  # classifiers and model behind the screen
         if self.voice is not None and self.voice.settings.listening_mode == "always":
             self._spawn(self._listen_always(), "voice")
         _LOGGER.info(
@@ -263,6 +268,11 @@ class KioskDaemon:
         """Give the flow what central offers now (the list can change with every sync)."""
         services = self.catalogue.codes()
         priorities = frozenset(c.code for c in self.catalogue.priority_categories)
+        if self.voice is not None:
+            self.voice.parser.priority_categories = priorities
+            names = {c.code: c.names for c in self.catalogue.priority_categories}
+            self.voice.category_name = lambda code: names.get(code, {}).get(
+                self.flow.visit.language, code)
         if services != self.flow.services or priorities != self.flow.priorities:
             self.flow.services, self.flow.priorities = services, priorities
             self._write_transcript(services_record(self.flow))
@@ -334,6 +344,21 @@ class KioskDaemon:
         if self.voice is not None:
             self.voice.speaker.slow = True
 
+    def answer(self, event: VoiceIntent) -> None:
+        """Answer aloud: the way to a place, or the people ahead of the visit's ticket."""
+        language = self.flow.visit.language
+        if event.name == "where_is":
+            place = event.slots.get("place")
+            poses = read_poses(Path(self.config.navigation.map_path))
+            text = way_to(place, language, poses) if place else way_to("", language, {})
+        else:
+            ticket = self.issued[-1] if self.issued and self.flow.visit.ticket else None
+            text = people_ahead(ticket.number if ticket else None,
+                                ticket.view.people_ahead if ticket else None, language)
+        _LOGGER.info("voice answer (%s): %s", event.name, text)
+        self.spoken_answers.append(text)
+        self.say(text, language)
+
     def _listen(self) -> None:
         """Listen once for what fits the current screen, in the visit's language."""
         if self.voice is None:
@@ -369,6 +394,8 @@ class KioskDaemon:
 
     def render(self, state: str, visit: Visit) -> None:
         """Show the screen for ``state``."""
+        if state == "idle" and self.voice is not None:
+            self.voice.context.forget()  # the voice context lives until the visit ends
         self.screen.show(self.screen_model(state, visit))
 
     def start_scanning(self) -> None:

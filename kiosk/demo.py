@@ -36,6 +36,7 @@ from kiosk import demo_procedures
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
+from kiosk.demo_voice import ask_way, priority_by_voice
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown, TouchValue
 from kiosk.tickets.journal import JournalRow, TicketJournal
@@ -59,6 +60,10 @@ class Citizen:
     """Booked online this morning and shows the booking's QR code to the camera."""
     asks: bool = False
     """Asks about a procedure's documents and prints its checklist first (issue 8)."""
+    asks_way: str | None = None
+    """First asks the kiosk aloud where a counter is (then takes a ticket by touch)."""
+    says_priority: str | None = None
+    """Declares a priority category by voice, confirms it, then names the field (speaks)."""
 
 
 # A morning at a ward centre: the two most frequent procedures dominate.
@@ -78,6 +83,11 @@ def script(count: int) -> list[Citizen]:
     # One citizen speaks Korean to the kiosk and never touches it ("토지": land, a word
     # the Korean model hears reliably in espeak-ng's synthetic voice).
     citizens[min(2, len(citizens) - 1)] = Citizen("dat-dai", "ko", speaks="토지")
+    # Two more speak Korean: one asks where counter 5 is before taking a ticket by touch,
+    # one says she is elderly ("노인"), says it again when asked to confirm, then "토지".
+    if len(citizens) > 6:
+        citizens[5] = Citizen("xuat-nhap-canh", "ko", asks_way="오 번 창구 어디예요")
+        citizens[6] = Citizen("dat-dai", "ko", speaks="토지", says_priority="노인")
     # One (the first plain one after the voice citizen) booked online this morning.
     plain = [i for i, c in enumerate(citizens) if i > 2 and not c.walks_away and not c.speaks]
     if plain:
@@ -153,13 +163,18 @@ class HeadlessDemo:
                 await self._ticket_taken(i, citizen, "booked", booked=True)
                 await self._tap("done")
                 continue
-            if citizen.speaks:
+            if citizen.speaks or citizen.says_priority or citizen.asks_way:
                 await self._hear_the_greeting_out(greeted)
             if citizen.asks and self.daemon.flow.procedure_enabled():
                 asked = await demo_procedures.ask_and_print(self, citizen.language)
                 await self._ticket_taken(i, citizen, "asked", **asked)
                 await self._tap("done")
                 continue
+            if citizen.says_priority and await priority_by_voice(self, i, citizen):
+                await self._tap("done")
+                continue
+            if citizen.asks_way:
+                await ask_way(self, i, citizen.asks_way, citizen.language)
             if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
                 await self._ticket_taken(i, citizen, "voice", by_voice=citizen.speaks)
                 await self._tap("done")

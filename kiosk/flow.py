@@ -166,7 +166,8 @@ class VisitorFlow(StateMachine):
     page_prev = choose_service.to.itself(  # type: ignore[no-untyped-call]
         cond="not_first_page", on="_turn_page_prev", **_STAY)
     select_service = (
-        choose_service.to(choose_priority, cond=["known_service", "has_priorities"])
+        choose_service.to(choose_priority,
+                          cond=["known_service", "has_priorities", "priority_open"])
         | choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
         | idle.to(issue_ticket, cond="known_service")
@@ -256,6 +257,10 @@ class VisitorFlow(StateMachine):
     def has_priorities(self) -> bool:
         """The priority screen is shown only when central names categories."""
         return bool(self.priorities)
+
+    def priority_open(self) -> bool:
+        """The citizen has not said a priority category yet (by voice, before the field)."""
+        return self.visit.priority is None
 
     def known_priority(self, priority: str | None = None, **_: Any) -> bool:
         """No priority, or a category central accepts."""

@@ -70,7 +70,13 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
 }
 
 #: spoken intents that mean the same on every screen (each has a button too)
-VOICE_EVENTS: dict[str, str] = {"help": "call_staff", "back": "back"}
+VOICE_EVENTS: dict[str, str] = {
+    "help": "call_staff", "call_staff": "call_staff", "back": "back", "redeem_booking": "book",
+}
+#: spoken intents answered aloud without moving the flow
+VOICE_ANSWERS = ("where_is", "queue_status")
+#: spoken intents that need the menu first when said on the attract screen
+VOICE_FROM_MENU = ("call_staff", "redeem_booking")
 
 #: a task that died unexpectedly: the flow event that leaves the state waiting for it.
 #: Issuing and redeeming go back to a screen that says so; a guide trip shows the way on
@@ -96,6 +102,9 @@ class InputTools(Protocol):
 
     def greet(self) -> None:
         """Somebody walked up to the idle kiosk: greet them aloud (kiosk.greeting)."""
+
+    def answer(self, event: VoiceIntent) -> None:
+        """Answer a spoken question aloud that moves no screen (where_is, queue_status)."""
 
 
 def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
@@ -149,6 +158,12 @@ def voice_flow_event(event: VoiceIntent, state: str, *, has_base: bool) -> FlowE
         return ("start" if state == "idle" else "take_ticket"), {}
     if event.name == "no" and state == "choose_priority":
         return "select_priority", {"priority": None}
+    if event.name == "declare_priority":
+        if state == "choose_priority" and "category" in slots:
+            return "select_priority", {"priority": slots["category"]}
+        if state in ("idle", "menu"):  # the category is kept; which field comes next
+            return ("start" if state == "idle" else "take_ticket"), {}
+        return None, {}
     if event.name in ("yes", "no") and state == "ticket_ready":
         return ("guide_me" if event.name == "yes" and has_base else "done"), {}
     name = VOICE_EVENTS.get(event.name)
@@ -188,6 +203,13 @@ def apply_event(
                 tools.speak_slower()
             tools.read_aloud()
             return None, "handled"
+        if event.name in VOICE_ANSWERS:
+            tools.answer(event)
+            return None, "handled"
+        if event.name == "declare_priority" and event.slots.get("category"):
+            flow.set_priority(event.slots["category"])
+        if event.name in VOICE_FROM_MENU and flow.current_state_id == "idle":
+            flow.send("start")
         name, kwargs = voice_flow_event(event, flow.current_state_id, has_base=has_base)
     else:
         name, kwargs = flow_event(event, generation=generation)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.events import EventRecordError, event_from_record
+from kiosk.events import EventRecordError, VoiceIntent, event_from_record
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.inputs import apply_event
 
@@ -98,6 +98,9 @@ class _NoEffects:
 
     def read_aloud(self) -> None:
         """Nothing is said."""
+
+    def answer(self, event: VoiceIntent) -> None:
+        """A replay says nothing."""
 
     def speak_slower(self) -> None:
         """Nothing is said."""

@@ -27,25 +27,34 @@ from kiosk.events import KioskEvent, VoiceIntent
 from kiosk.screen.i18n import translate
 from kiosk.screen.texts import N_
 from kiosk.tasks import spawn
+from kiosk.voice_dialogue import VoiceContext, clarifying_question, confirmation
 from speech.errors import SpeechError
 from speech.settings import SpeechSettings
 
 if TYPE_CHECKING:
-    from speech.intents import IntentParser
+    from speech.intents import Intent, IntentParser
     from speech.recognizer import Recognizer
     from speech.tts import Speaker
 
 _LOGGER = logging.getLogger(__name__)
 
 #: what a citizen may say in each state of the flow (everything else is not understood)
+_DOOR = ("take_ticket", "where_is", "queue_status", "declare_priority", "redeem_booking",
+         "call_staff", "change_language")
 SCREEN_INTENTS: dict[str, tuple[str, ...]] = {
-    "idle": ("take_ticket", "help", "change_language"),
-    "menu": ("take_ticket", "help", "change_language", "back"),
-    "procedure_info": ("ask_procedure", "take_ticket", "repeat", "help", "back"),
-    "dossier_lookup": ("lookup_dossier", "repeat", "help", "back"),
-    "choose_service": ("take_ticket", "help", "change_language", "back"),
-    "ticket_ready": ("repeat", "slower", "yes", "no", "help"),
+    "idle": _DOOR,
+    "menu": (*_DOOR, "back"),
+    "procedure_info": ("ask_procedure", "take_ticket", "repeat", "call_staff", "back"),
+    "dossier_lookup": ("lookup_dossier", "repeat", "call_staff", "back"),
+    "choose_service": ("take_ticket", "declare_priority", "where_is", "call_staff",
+                       "change_language", "repeat", "slower", "back"),
+    "choose_priority": ("declare_priority", "no", "call_staff", "repeat", "slower", "back"),
+    "booking": ("call_staff", "repeat", "slower", "back"),
+    "help": ("repeat", "slower", "back"),
+    "ticket_ready": ("repeat", "slower", "yes", "no", "call_staff", "where_is", "queue_status"),
 }
+#: below this confidence a complete phrase does not end the utterance early
+EARLY_CONFIDENCE = 0.8
 
 #: what the kiosk says when it did not understand (translated by the gettext catalogues)
 NOT_UNDERSTOOD = N_("Sorry, I did not catch that. Please choose on the screen.")
@@ -80,8 +89,12 @@ class VoiceFrontend:
         )
         self.speaker: Speaker = Speaker(settings, open_audio_out(audio_out_url))
         self.recognizer: Recognizer = Recognizer(settings, guard=self.speaker.guard)
-        catalogue = load_catalogue(catalogue_path)
-        self.parser: IntentParser = IntentParser(catalogue, cutoff=settings.snap_cutoff)
+        self.catalogue = load_catalogue(catalogue_path)
+        self.parser: IntentParser = IntentParser(self.catalogue, cutoff=settings.snap_cutoff)
+        self.context = VoiceContext()
+        #: the display name of a priority category (central's names, set by the daemon)
+        self.category_name: Callable[[str], str] = lambda code: code
+        self._warming: asyncio.Task[None] | None = None
         self._saying: asyncio.Task[Any] | None = None
         self._listening: asyncio.Task[Any] | None = None
 
@@ -134,25 +147,76 @@ class VoiceFrontend:
 
     async def _listen(self, state: str, language: str) -> None:
         assert self.audio_in is not None
-        phrases = self.parser.phrases_for(SCREEN_INTENTS[state], language)
+        pending = self.context.pending()
+        allowed = SCREEN_INTENTS[state] + (("yes", "no") if pending else ())
+        phrases = await asyncio.to_thread(self.parser.phrases_for, allowed, language)
+
+        def confident(text: str) -> bool:
+            got = self.parser.parse(text, language)
+            return (got.decision == "act" and got.confidence >= EARLY_CONFIDENCE
+                    and got.name in allowed)
+
         try:
-            heard = await self.recognizer.listen_once(self.audio_in, phrases, lang=language)
+            heard = await self.recognizer.listen_once(
+                self.audio_in, phrases, lang=language, early=confident
+            )
         except (SpeechError, AudioError) as exc:
             _LOGGER.error("TECHNICIAN: voice input failed (%s); touch still works", exc)
             return
         if heard is None:
             return
-        intent = self.parser.parse(heard.phrase or heard.text, language)
-        _LOGGER.info("heard %r (%s, %.0f) -> %s %s", heard.text, heard.mode, heard.score,
-                     intent.name, intent.slots)
-        if intent.name == "not_understood" or intent.name not in SCREEN_INTENTS[state]:
+        self.stop_speaking()  # the citizen spoke: the kiosk stops talking (barge-in)
+        # the classifier reads what was heard: snapping first would turn a near miss into a
+        # confident wrong phrase ("번호 더" -> "번호판", a licence plate)
+        intent = self.parser.parse(heard.text, language)
+        _LOGGER.info("heard %r (%s, early %s) -> %s %s %.2f %s", heard.text, heard.mode,
+                     heard.ended_early, intent.name, intent.slots, intent.confidence,
+                     intent.decision)
+        self.decide(intent, state, language, heard.text)
+
+    def decide(self, intent: Intent, state: str, language: str, transcript: str = "") -> None:
+        """Act on what was understood: carry it out, confirm it first, or ask back."""
+        pending = self.context.pending()
+        same = pending is not None and (intent.name, intent.slots) == (
+            pending.intent.name, pending.intent.slots)  # saying it again means yes
+        if pending is not None and (intent.name in ("yes", "no") or same):
+            self.context.answered()
+            if intent.name == "yes" or same:
+                chosen = pending.intent
+                self._post(VoiceIntent(chosen.name, dict(chosen.slots), transcript, language))
+            else:
+                from speech.intents import Intent  # the voice extra, loaded by __init__
+
+                self.say(clarifying_question(Intent("no"), language), language)
+            return
+        if intent.name not in SCREEN_INTENTS.get(state, ()) or intent.decision == "reject":
             self.say(translate(language, NOT_UNDERSTOOD), language)
             return
-        self._post(VoiceIntent(intent.name, dict(intent.slots), heard.text, language))
+        if intent.decision == "clarify":
+            self.say(clarifying_question(intent, language), language)
+            return
+        if intent.decision == "confirm":
+            self.context.ask(intent, language)
+            self.say(confirmation(intent, language, self.catalogue, self.category_name),
+                     language)
+            return
+        self.context.last = intent
+        self._post(VoiceIntent(intent.name, dict(intent.slots), transcript, language))
+
+    def warm(self, language: str) -> None:
+        """Train the language's classifiers and load its model behind the first screen."""
+        if not self.can_listen(language):
+            return
+        self._warming = spawn(self._warm(language), "voice", self._post)
+
+    async def _warm(self, language: str) -> None:
+        phrases = await asyncio.to_thread(self.parser.phrases_for, SCREEN_INTENTS["idle"],
+                                          language)
+        await self.recognizer.warm(phrases, language)
 
     async def close(self) -> None:
         """Stop listening and speaking, end the TTS worker."""
-        for task in (self._listening, self._saying):
+        for task in (self._listening, self._saying, self._warming):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)

@@ -51,8 +51,9 @@ from speech.training import (
 _LOGGER = logging.getLogger(__name__)
 
 NOT_UNDERSTOOD = "not_understood"
-#: training sentences per intent that join a screen's grammar (the shortest ones)
-SENTENCES_PER_INTENT = 4
+#: training sentences that join a screen's grammar for an intent the catalogue has no
+#: phrases for (the shortest ones)
+SENTENCES_PER_INTENT = 3
 #: intents a screen can offer (what ``phrases_for`` accepts)
 SCREEN_INTENTS = INTENTS
 #: actions that cannot be taken back by "no" once done
@@ -286,10 +287,12 @@ class IntentParser:
         phrases: list[str] = []
         for intent in SCREEN_INTENTS:
             if intent in wanted:
-                phrases.extend(models.catalogue_phrases.get(intent, ()))
-                sentences = sorted(set(models.phrases.get(intent, ())), key=len)
-                phrases.extend(sentences[:SENTENCES_PER_INTENT])
-        if wanted & {"lookup_dossier", "where_is"}:
+                known = models.catalogue_phrases.get(intent, [])
+                phrases.extend(known)
+                if not known:  # an intent the catalogue has no words for: its shortest
+                    sentences = sorted(set(models.phrases.get(intent, ())), key=len)
+                    phrases.extend(sentences[:SENTENCES_PER_INTENT])
+        if "lookup_dossier" in wanted:
             phrases.extend(DIGIT_WORDS.get(lang, ()))
             phrases.extend(NUMBER_WORDS.get(lang, ()))
         return list(dict.fromkeys(p for p in phrases if p))

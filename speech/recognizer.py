@@ -69,9 +69,7 @@ class _CompletePhrases:
 
     def __init__(self, phrases: list[str]) -> None:
         self._whole = {_compact(p) for p in phrases}
-        self._prefixes = {
-            _compact(p)[:cut] for p in phrases for cut in range(1, len(_compact(p)))
-        }
+        self._prefixes = {_compact(p)[:cut] for p in phrases for cut in range(1, len(_compact(p)))}
 
     def silence_needed(self, text: str, early_ms: int) -> int | None:
         """Silence (ms) after which ``text`` may end the utterance: ``early_ms`` for a whole
@@ -191,8 +189,10 @@ class Recognizer:
                     and silence >= vad.early_silence_ms
                     and silence - checked_at >= 2 * FRAME_MS
                 )
-                if len(endpointer.frames) - fed >= _BATCH_FRAMES or event is VadEvent.ENDED or (
-                    checking and fed < len(endpointer.frames)
+                if (
+                    len(endpointer.frames) - fed >= _BATCH_FRAMES
+                    or event is VadEvent.ENDED
+                    or (checking and fed < len(endpointer.frames))
                 ):
                     chunk = b"".join(endpointer.frames[fed:])
                     fed = len(endpointer.frames)

@@ -135,8 +135,8 @@ def unknown_words(phrases: Iterable[str], vocabulary: frozenset[str]) -> dict[st
 def respell(phrase: str, vocabulary: frozenset[str], max_pieces: int = 3) -> str | None:
     """``phrase`` in words the model knows, or None when it cannot be said to it.
 
-    A word the model lacks is split into known pieces (at most ``max_pieces``, the first at
-    least two letters long), longest first: the Korean model
+    A word the model lacks is split into known pieces (at most ``max_pieces``, each at least two
+    letters long), longest first: the Korean model
     segments endings off ("도와주세요" -> "도와주 세요", "한국어로" -> "한국어 로"); the
     recogniser then returns the pieces, and snapping ignores spaces.
     """
@@ -155,13 +155,14 @@ def respell(phrase: str, vocabulary: frozenset[str], max_pieces: int = 3) -> str
 def _split(
     word: str, vocabulary: frozenset[str], max_pieces: int, first: bool = False
 ) -> list[str] | None:
-    """``word`` as known pieces; the first (the stem) has two letters at least, since
-    single syllables are nearly all "known" and would make any word sayable."""
+    """``word`` as known pieces of two letters at least: single syllables are nearly all
+    "known", would make any word sayable, and in a grammar they let the decoder stitch
+    any noise into words ("기", "요")."""
     if word in vocabulary and not first:
         return [word]
     if max_pieces <= 1:
         return None
-    for end in range(len(word) - 1, 1 if first else 0, -1):
+    for end in range(len(word) - 2, 1, -1):
         head = word[:end]
         if head in vocabulary:
             rest = _split(word[end:], vocabulary, max_pieces - 1)
