@@ -45,13 +45,18 @@ def test_every_korean_catalogue_phrase_can_be_said(ko_vocabulary: frozenset[str]
     phrases = {clean(p, "ko") for p in catalogue_phrases(load_catalogue(), "ko")}
     respelled, impossible = check_phrases(phrases, ko_vocabulary)
     assert impossible == {}
-    for phrase in REPORTED:
-        assert phrase in phrases
-        assert respelled[phrase] != phrase  # said in the model's own pieces
+    # of the phrases the issue reported, two are said in the model's pieces ...
+    assert respelled["도와주세요"] == "도와주 세요"
+    assert respelled["한국어로"] == "한국 어로"
+    # ... and two cannot be said at all (no piece of two letters fits): replaced
+    _, unsayable = check_phrases(["맞아요", "아니에요"], ko_vocabulary)
+    assert set(unsayable) == {"맞아요", "아니에요"}
+    assert {"맞아", "아니야"} <= phrases and not {"맞아요", "아니에요"} & phrases
 
 
 def test_a_phrase_the_model_cannot_say_is_found(ko_vocabulary: frozenset[str]) -> None:
-    assert respell("한국어로", ko_vocabulary) == "한국어 로"
+    # single syllables are nearly all "words" of the model: they never count as pieces
+    assert respell("맞아요", ko_vocabulary) is None
     _, impossible = check_phrases(["여권 뷁뷁", "여권"], ko_vocabulary)
     assert impossible == {"여권 뷁뷁": ["뷁뷁"]}
 
@@ -81,7 +86,7 @@ def test_a_broken_fst_is_named(tmp_path: Path) -> None:
 
 async def test_the_model_hears_the_respelled_phrases(ko_model_path: Path, tmp_path: Path) -> None:
     espeak_wav("도와주세요", "ko", tmp_path / "1.wav")
-    espeak_wav("맞아요", "ko", tmp_path / "2.wav")
+    espeak_wav("맞아", "ko", tmp_path / "2.wav")
     settings = SpeechSettings(
         languages={"ko": LanguageSettings(model_path=ko_model_path, voice="ko")},
         default_language="ko",
@@ -91,8 +96,8 @@ async def test_the_model_hears_the_respelled_phrases(ko_model_path: Path, tmp_pa
     mic = open_audio_in(f"wav://{tmp_path}?gap_ms=900")
     phrases = [
         "도와주세요",
-        "맞아요",
-        "아니에요",
+        "맞아",
+        "아니야",
         "한국어로",
         "여권 신청",
         "직원 불러 주세요",
@@ -102,4 +107,4 @@ async def test_the_model_hears_the_respelled_phrases(ko_model_path: Path, tmp_pa
     first = await recognizer.listen_once(mic, phrases)
     second = await recognizer.listen_once(mic, phrases)
     assert first is not None and first.phrase == "도와주세요", first
-    assert second is not None and second.phrase == "맞아요", second
+    assert second is not None and second.phrase == "맞아", second
