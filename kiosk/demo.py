@@ -170,7 +170,8 @@ class HeadlessDemo:
                 await self._ticket_taken(i, citizen, "asked", **asked)
                 await self._tap("done")
                 continue
-            if citizen.says_priority and await priority_by_voice(self, i, citizen):
+            if citizen.says_priority:
+                await priority_by_voice(self, i, citizen)
                 await self._tap("done")
                 continue
             if citizen.asks_way:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,28 +34,58 @@ async def ask_way(demo: HeadlessDemo, i: int, words: str, language: str) -> None
     demo.results.append({"citizen": i, "asked_way": words, "answer": answer})
 
 
-async def priority_by_voice(demo: HeadlessDemo, i: int, citizen: Citizen) -> bool:
-    """Declare the priority, confirm it by saying it again, then name the field."""
-    voice, said = demo.daemon.voice, citizen.says_priority
-    if voice is None or said is None or not await demo._speak(said, citizen.language):
-        return False
+async def _quiet(demo: HeadlessDemo, deadline: float) -> None:
+    """Wait until the kiosk has finished speaking (its microphone is muted meanwhile)."""
+    voice, loop = demo.daemon.voice, asyncio.get_running_loop()
+    await asyncio.sleep(0.3)
+    while voice is not None and voice.speaker.guard.muted() and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+
+
+async def _until(check: Callable[[], bool], deadline: float) -> bool:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 30
-    while voice.context.pending() is None and demo.daemon.flow.visit.priority is None:
+    while not check():
         if loop.time() > deadline:
-            _LOGGER.warning("demo: the kiosk did not take %r; this citizen uses touch", said)
             return False
         await asyncio.sleep(0.05)
-    if voice.context.pending() is not None:  # "우선 번호표(노인)를 드릴까요?"
-        await demo._speak(said, citizen.language)
-    while demo.daemon.flow.visit.priority is None:
-        if loop.time() > deadline:
-            _LOGGER.warning("demo: priority not confirmed; this citizen uses touch")
-            return False
-        await asyncio.sleep(0.05)
-    if not citizen.speaks or not await demo._speak(citizen.speaks, citizen.language):
-        return False
-    await demo._ticket_taken(
-        i, citizen, "priority-voice", priority=demo.daemon.flow.visit.priority, by_voice=said
-    )
     return True
+
+
+async def priority_by_voice(demo: HeadlessDemo, i: int, citizen: Citizen) -> None:
+    """Declare the priority, confirm it by saying it again, then name the field; whatever
+    the kiosk did not understand, the citizen does by touch, as a real one would."""
+    voice, said, flow = demo.daemon.voice, citizen.says_priority, demo.daemon.flow
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 40
+    if voice is not None and said is not None and await demo._speak(said, citizen.language):
+        heard = await _until(
+            lambda: voice.context.pending() is not None or flow.visit.priority is not None,
+            deadline,
+        )
+        if heard and voice.context.pending() is not None:  # "우선 번호표(노인)를 드릴까요?"
+            await _quiet(demo, deadline)
+            await demo._speak(said, citizen.language)  # saying it again confirms it
+            await _until(lambda: flow.visit.priority is not None, deadline)
+    by_voice = flow.visit.priority is not None
+    if not by_voice:
+        _LOGGER.warning("demo: the kiosk did not take %r; this citizen uses touch", said)
+    if flow.current_state_id == "idle":
+        await demo._tap("start")
+    await demo._wait_state("menu")
+    if by_voice and citizen.speaks:
+        await _quiet(demo, deadline)
+        await demo._speak(citizen.speaks, citizen.language)
+        await _until(lambda: flow.current_state_id != "menu", loop.time() + 20)
+    if flow.current_state_id == "menu":  # the field by touch
+        await demo._tap("take_ticket")
+        await demo._wait_state("choose_service")
+        await demo._tap_service(citizen.service)
+    if flow.current_state_id == "choose_priority":
+        await demo._tap("priority", "elderly")
+    await demo._ticket_taken(
+        i,
+        citizen,
+        "priority-voice" if by_voice else "priority-touch",
+        priority=flow.visit.priority,
+        by_voice=said if by_voice else None,
+    )
