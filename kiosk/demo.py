@@ -36,7 +36,7 @@ from kiosk import demo_procedures
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
-from kiosk.demo_voice import ask_way, priority_by_voice
+from kiosk.demo_voice import ask_way, priority_by_voice, speak_until_heard
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown, TouchValue
 from kiosk.tickets.journal import JournalRow, TicketJournal
@@ -176,7 +176,8 @@ class HeadlessDemo:
                 continue
             if citizen.asks_way:
                 await ask_way(self, i, citizen.asks_way, citizen.language)
-            if citizen.speaks and await self._speak(citizen.speaks, citizen.language):
+            if citizen.speaks and await speak_until_heard(self, citizen.speaks,
+                                                          citizen.language):
                 await self._ticket_taken(i, citizen, "voice", by_voice=citizen.speaks)
                 await self._tap("done")
                 continue

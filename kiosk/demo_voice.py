@@ -89,3 +89,24 @@ async def priority_by_voice(demo: HeadlessDemo, i: int, citizen: Citizen) -> Non
         priority=flow.visit.priority,
         by_voice=said if by_voice else None,
     )
+
+
+async def speak_until_heard(demo: HeadlessDemo, words: str, language: str, tries: int = 3) -> bool:
+    """Say ``words`` and, like a citizen the kiosk did not react to, say them again.
+
+    The microphone is muted while the kiosk speaks: on a loaded machine the attract screen's
+    greeting can start just as the citizen talks, and the words are lost. A real citizen
+    repeats themselves; so does this one, after the kiosk has gone quiet."""
+    flow, loop = demo.daemon.flow, asyncio.get_running_loop()
+    start = flow.current_state_id
+    for attempt in range(tries):
+        deadline = loop.time() + 20
+        if attempt:
+            _LOGGER.warning("demo: the kiosk did not react to %r; the citizen says it again",
+                            words)
+            await _quiet(demo, deadline)
+        if not await demo._speak(words, language):
+            return False
+        if await _until(lambda: flow.current_state_id != start, deadline):
+            return True
+    return True  # still not heard: the caller's wait for the ticket reports it
