@@ -20,8 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from central import cli_catalogue
 from central.errors import ConfigError
-from central.procedures import CatalogueError
 from central.preflight import PreflightError, preflight
+from central.procedures import CatalogueError
 from central.settings import CentralSettings, load_settings
 
 _LOGGER = logging.getLogger(__name__)

@@ -8,8 +8,9 @@ Vietnamese with numbers and dates written out as the voice reads them). For tech
 tuning the catalogue's synonyms and the training sentences. It loads no recognition
 model (no vosk import). Procedure names and synonyms come from the procedure catalogue
 (``--procedures``, default the bundled ``config/procedures.yaml``); the intent classifier
-of that one language trains first (a second or two). The JSON keeps ``intent`` and ``slots`` stable, with ``confidence`` (0..1),
-``decision`` (act, confirm, clarify, reject) and ``choices`` (what a question back offers).
+of that one language trains first (a second or two). The JSON keeps ``intent`` and
+``slots`` stable, with ``confidence`` (0..1), ``decision`` (act, confirm, clarify, reject)
+and ``choices`` (what a question back offers).
 """
 
 from __future__ import annotations
