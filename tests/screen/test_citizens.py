@@ -32,7 +32,10 @@ async def tap(daemon: KioskDaemon, target: str, value: TouchValue = None) -> Non
 async def at(daemon: KioskDaemon, state: str) -> None:
     await until(lambda: daemon.flow.current_state_id == state)
     if state == "ticket_ready":  # the number shows first; wait for the printer's verdict
-        await until(lambda: not daemon.issued or not daemon.issued[-1].printing)
+        # the flow (and so the screen) settles when it has handled TicketPrinted, a moment
+        # after the desk's task updated ``issued``
+        await until(lambda: daemon.flow.visit.ticket is None
+                    or not daemon.flow.visit.ticket.printing)
 
 
 def on_screen(daemon: KioskDaemon) -> str:
