@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DISPLAY_TOKEN, MANAGER_TOKEN
+from .conftest import DISPLAY_TOKEN, MANAGER_TOKEN
 
 from central.process import CentralProcess
 from central.screenshots import seed

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 import httpx
-from conftest import COUNTER_TOKENS, DISPLAY_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN
+from .conftest import COUNTER_TOKENS, DISPLAY_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN
 
 from central.process import CentralProcess
 
