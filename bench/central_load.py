@@ -37,7 +37,7 @@ _LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from central.process import CentralProcess, with_database  # noqa: E402
+from central.process import CentralProcess, sim_config_text  # noqa: E402
 
 KIOSKS = 50
 REQUEST_TIMEOUT_S = 10.0
@@ -45,14 +45,14 @@ REQUEST_TIMEOUT_S = 10.0
 
 def _config(database_url: str) -> str:
     """The simulation centre with 50 kiosk tokens instead of 3."""
-    sim = (ROOT / "config" / "central.sim.toml").read_text(encoding="utf-8")
+    sim = sim_config_text(database_url)
     head, _, _ = sim.partition("[[kiosks]]")
     tail = sim[sim.index("[[priority_categories]]") :]
     kiosks = "".join(
         f'[[kiosks]]\nid = "B{i}"\ntoken = "bench-kiosk-token-{i:04d}"\noffline_prefix = "B{i}"\n\n'
         for i in range(KIOSKS)
     )
-    return with_database(head, database_url) + kiosks + tail
+    return head + kiosks + tail
 
 
 SERVICES = [
@@ -284,9 +284,7 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="central-bench-") as workdir:
         database_url = args.database_url or f"sqlite:///{workdir}/central.db"
-        with CentralProcess(
-            _config(database_url), Path(workdir), workers=args.workers
-        ) as central:
+        with CentralProcess(_config(database_url), Path(workdir), workers=args.workers) as central:
             assert central.process is not None
             pid, base = central.process.pid, central.url
             closed = _measured(pid, closed_loop(base, args.seconds, numbers))

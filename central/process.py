@@ -35,6 +35,16 @@ def with_database(config_text: str, database_url: str) -> str:
     return re.sub(r"(?m)^database_url = .*$", f'database_url = "{database_url}"', config_text)
 
 
+def sim_config_text(database_url: str) -> str:
+    """The simulated ward centre's config on ``database_url``, to be written anywhere: its
+    relative ``procedures_file`` is anchored to config/, where the catalogue lives."""
+    text = SIM_CONFIG.read_text(encoding="utf-8").replace(
+        'procedures_file = "procedures.yaml"',
+        f'procedures_file = "{SIM_CONFIG.with_name("procedures.yaml")}"',
+    )
+    return with_database(text, database_url)
+
+
 class CentralProcess:
     """One ``central serve`` process on 127.0.0.1; ``url`` is where it answers."""
 
@@ -50,13 +60,7 @@ class CentralProcess:
     @classmethod
     def sim(cls, workdir: Path) -> CentralProcess:
         """The simulated ward centre on a fresh SQLite file in ``workdir``."""
-        text = SIM_CONFIG.read_text(encoding="utf-8")
-        # the copy lives in workdir: its relative procedures_file must still find config/
-        text = text.replace(
-            'procedures_file = "procedures.yaml"',
-            f'procedures_file = "{SIM_CONFIG.with_name("procedures.yaml")}"',
-        )
-        return cls(with_database(text, f"sqlite:///{workdir / 'central.sqlite3'}"), workdir)
+        return cls(sim_config_text(f"sqlite:///{workdir / 'central.sqlite3'}"), workdir)
 
     def start(self, timeout_s: float = 30.0) -> None:
         """Start serving; returns once /api/v1/health answers, raises if it never does."""

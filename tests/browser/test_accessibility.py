@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .conftest import DISPLAY_TOKEN, MANAGER_TOKEN
 
 from central.process import CentralProcess
 from central.screenshots import seed
+
+from .conftest import DISPLAY_TOKEN, MANAGER_TOKEN
 
 AXE = Path(os.environ.get("AXE_CORE_JS", Path(sys.prefix) / "share/axe-core/axe.min.js"))
 RULES = "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}"

@@ -13,9 +13,10 @@ import time
 from typing import Any
 
 import httpx
-from .conftest import COUNTER_TOKENS, DISPLAY_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN
 
 from central.process import CentralProcess
+
+from .conftest import COUNTER_TOKENS, DISPLAY_TOKEN, KIOSK_TOKEN, MANAGER_TOKEN
 
 WAIT_MS = 10_000  # generous for a loaded machine; the benchmark measures the real latency
 SPOKEN_MS = 90_000  # announcements play one after another, each a few seconds of speech

@@ -16,7 +16,7 @@ from central_testkit import settings_dict
 
 from central.catalogue import Catalogue
 from central.db import create_schema, make_engine
-from central.process import SIM_CONFIG, CentralProcess, with_database
+from central.process import CentralProcess, sim_config_text
 from central.schemas import TicketRequest
 from central.settings import CentralSettings
 from central.store import Store
@@ -105,7 +105,7 @@ def test_two_worker_processes_on_postgresql_never_share_a_number(
     fresh_postgres_url: str, tmp_path: Path
 ) -> None:
     """``central serve --workers 2``: 50 kiosks at once, every number once, no gap."""
-    text = with_database(SIM_CONFIG.read_text(encoding="utf-8"), fresh_postgres_url)
+    text = sim_config_text(fresh_postgres_url)
     kiosks, per_kiosk = 50, 6
     with CentralProcess(text, tmp_path, workers=2) as central:
 
@@ -151,9 +151,7 @@ def _parent(proc: Path) -> int:
 
 def test_workers_on_sqlite_are_refused_with_one_line(tmp_path: Path) -> None:
     config = tmp_path / "central.toml"
-    config.write_text(
-        with_database(SIM_CONFIG.read_text(encoding="utf-8"), f"sqlite:///{tmp_path}/c.db")
-    )
+    config.write_text(sim_config_text(f"sqlite:///{tmp_path}/c.db"))
     done = subprocess.run(
         [sys.executable, "-m", "central.cli", "serve", "--config", str(config), "--workers", "2"],
         capture_output=True,
