@@ -3,9 +3,10 @@
 FastAPI documents each route's declared status and the error bodies listed on its
 router. This module adds what a client (or an OpenAPI-driven test such as schemathesis)
 must also know: the 200 replay answers of the idempotent POSTs, the HTML 404 of the
-public ticket pages, the ``Allow`` header of a 405, and the service and priority codes of
-*this* centre as enums, so that a body the schema accepts is one the server accepts (a
-code that only matches the pattern is ``422 unknown-service`` / ``unknown-priority``).
+public ticket and procedure pages, the ``Allow`` header of a 405, and the service and
+priority codes of *this* centre as enums, so that a body the schema accepts is one the
+server accepts (a code that only matches the pattern is ``422 unknown-service`` /
+``unknown-priority``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ _REPLAYS = (
 )
 _HTML_404 = {
     "description": "No such ticket: a short HTML page saying so",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+_HTML_404_PROCEDURE = {
+    "description": "No such procedure: a short HTML page saying so",
     "content": {"text/html": {"schema": {"type": "string"}}},
 }
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
@@ -71,6 +76,8 @@ def complete(schema: dict[str, Any], settings: CentralSettings) -> None:
             responses = operation.setdefault("responses", {})
             if path.startswith("/t/"):
                 responses["404"] = _HTML_404
+            elif path.startswith("/p/"):
+                responses["404"] = _HTML_404_PROCEDURE
             responses.setdefault(
                 "405",
                 {

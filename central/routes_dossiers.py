@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from central import deps
@@ -43,6 +43,7 @@ from central.dossiers import (
 )
 from central.errors import BadInput, NotFound
 from central.routes_procedures import current
+from central.schemas import ErrorBody
 from central.settings import DossierLookupSettings
 from central.store import Store
 
@@ -52,6 +53,12 @@ Kiosk = Annotated[str, Depends(deps.kiosk)]
 Counter = Annotated[str, Depends(deps.counter)]
 _BODY = ConfigDict(extra="forbid")
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
+#: a dossier code as centres print it; anything else is ``422 bad-request``
+Code = Annotated[str, Path(pattern=CODE_PATTERN, min_length=4, max_length=40)]
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorBody} for code in codes}
 
 
 def _real_date(value: str | None) -> str | None:
@@ -157,8 +164,8 @@ def _refused(code: str, message: str, status: int, headers: dict[str, str]) -> J
     )
 
 
-@router.get("/dossiers/{code}")
-async def lookup(code: str, request: Request, kiosk_id: Kiosk) -> JsonResponse:
+@router.get("/dossiers/{code}", responses=_errors(401, 403, 404, 422, 428, 429))
+async def lookup(code: Code, request: Request, kiosk_id: Kiosk) -> JsonResponse:
     """A dossier's status for a public screen (kiosk token); see the module docstring."""
     app = request.app
     cat: Catalogue = app.state.catalogue
@@ -172,9 +179,6 @@ async def lookup(code: str, request: Request, kiosk_id: Kiosk) -> JsonResponse:
         reason, retry = refusal
         _LOGGER.info("dossier lookup kiosk=%s code#=%s outcome=%s", kiosk_id, hashed, reason)
         return _refused(reason, "too many look-ups: try later", 429, {"Retry-After": str(retry)})
-    if not re.fullmatch(CODE_PATTERN, code):
-        _LOGGER.info("dossier lookup kiosk=%s code#=%s outcome=bad-code", kiosk_id, hashed)
-        raise BadInput("bad-request", "a dossier code is 4-40 letters, digits, dots or dashes")
     given = request.headers.get("x-second-factor")
     if cfg.second_factor != "none" and not given:
         _LOGGER.info("dossier lookup kiosk=%s code#=%s outcome=factor-needed", kiosk_id, hashed)
@@ -210,7 +214,7 @@ async def _view(request: Request, dossier: Dossier) -> dict[str, Any]:
     )
 
 
-@router.post("/dossiers", status_code=201)
+@router.post("/dossiers", status_code=201, responses=_errors(401, 403, 409, 422))
 async def create(req: DossierCreate, request: Request, _counter: Counter) -> JsonResponse:
     """A counter records a dossier it received (reference adapter)."""
     cat: Catalogue = request.app.state.catalogue
@@ -220,7 +224,7 @@ async def create(req: DossierCreate, request: Request, _counter: Counter) -> Jso
     return JsonResponse(await _view(request, dossier), status_code=201)
 
 
-@router.post("/dossiers/{code}/status")
+@router.post("/dossiers/{code}/status", responses=_errors(401, 403, 404, 422))
 async def change_status(
     code: str, req: DossierStatusChange, request: Request, _counter: Counter
 ) -> JsonResponse:
