@@ -120,6 +120,10 @@ MESSAGES: dict[str, str] = {
     "proc_sample": N_("Sample information being checked by the centre: please confirm at "
                       "the counter"),
     "space": N_("Space"),
+    # printed on the ticket (kiosk/tickets/render.py) beside your_number, counter, ...
+    "ticket_service": N_("Service"),
+    "ticket_scan_qr": N_("Scan to follow your turn"),
+    "ticket_offline": N_("Issued while offline - you will still be served in order"),
     # states shown as a message
     "guiding": N_("Please follow me"),
     "returning": N_("Returning to my place"),

@@ -35,6 +35,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from drivers.printer.base import Cut, PrintElement, PrintJob, QRCode, RasterImage, Text
 from kiosk.hangul import hangul_runs
+from kiosk.screen.texts import text as caption
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -69,49 +70,26 @@ class TicketLabels:
 
     @classmethod
     def for_language(cls, language: str) -> TicketLabels:
-        """Captions in ``language`` (vi, en, ko); another language gets English and a warning.
+        """Captions in ``language`` from the screens' gettext catalogues; a language
+        without a catalogue prints the English source texts.
 
         A ticket must print whatever language the kiosk was configured with, so an unknown
         one falls back rather than failing the citizen.
         """
-        labels = _LABELS.get(language.lower())
-        if labels is None:
-            _LOGGER.warning("no ticket captions for language %r; using English", language)
-            return _LABELS["en"]
-        return labels
+        lang = language.lower()
+        return cls(**{name: caption(lang, key) for name, key in _CAPTIONS.items()})
 
 
-_LABELS = {
-    "vi": TicketLabels(
-        number="Số thứ tự",
-        service="Lĩnh vực",
-        counter="Quầy",
-        people_ahead="Số người chờ trước bạn",
-        estimated_wait="Thời gian chờ dự kiến",
-        minutes="phút",
-        scan_qr="Quét mã để xem lượt",
-        offline_notice="Số cấp khi mất kết nối - vẫn được phục vụ theo thứ tự",
-    ),
-    "en": TicketLabels(
-        number="Your number",
-        service="Service",
-        counter="Counter",
-        people_ahead="People ahead of you",
-        estimated_wait="Estimated wait",
-        minutes="min",
-        scan_qr="Scan to follow your turn",
-        offline_notice="Issued while offline - you will still be served in order",
-    ),
-    "ko": TicketLabels(
-        number="대기 번호",
-        service="업무 분야",
-        counter="창구",
-        people_ahead="앞선 대기 인원",
-        estimated_wait="예상 대기 시간",
-        minutes="분",
-        scan_qr="QR 코드를 스캔하여 순서를 확인하세요",
-        offline_notice="연결이 끊긴 동안 발급된 번호입니다 - 순서대로 안내해 드립니다",
-    ),
+#: each caption's key in the screens' catalogue (kiosk/screen/texts.py)
+_CAPTIONS = {
+    "number": "your_number",
+    "service": "ticket_service",
+    "counter": "counter",
+    "people_ahead": "people_ahead",
+    "estimated_wait": "wait",
+    "minutes": "minutes",
+    "scan_qr": "ticket_scan_qr",
+    "offline_notice": "ticket_offline",
 }
 
 

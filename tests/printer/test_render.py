@@ -113,12 +113,14 @@ def test_slow_link_job_rasterises_only_lines_with_diacritics() -> None:
 
 
 def test_labels_for_language() -> None:
-    assert TicketLabels.for_language("vi").number == "Số thứ tự"
+    assert TicketLabels.for_language("vi").number == "Số thứ tự của quý khách"
     assert (
         TicketLabels.for_language("vi").offline_notice
-        == "Số cấp khi mất kết nối - vẫn được phục vụ theo thứ tự"
+        == "Số cấp khi mất kết nối - quý khách vẫn được phục vụ theo thứ tự"
     )
     assert TicketLabels.for_language("ko").counter == "창구"
+    vi = TicketLabels.for_language("vi")
+    assert not any("bạn" in caption.split() for caption in vars(vi).values())  # "quý khách"
     assert TicketLabels.for_language("EN").minutes == "min"
     assert TicketLabels.for_language("fr") == TicketLabels.for_language(
         "en"
