@@ -193,7 +193,8 @@ class FeaturesSection(BaseModel):
     """Procedure information: search or browse procedures, their documents, fee, time and
     counters, print the checklist; spoken questions answered aloud."""
     dossier_lookup: bool = False
-    """Dossier status look-up (central side and voice prompt built; its screens are not)."""
+    """Dossier status look-up: the code typed on a keypad or the receipt's QR code shown to
+    the camera; status, dates, what is missing, where to collect (central's answer)."""
     rating_levels: int = Field(default=5, ge=3, le=5)
     """How many levels the rating scale has (3 to 5 faces)."""
 

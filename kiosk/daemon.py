@@ -35,10 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk import presence, qr_scan
+from kiosk import dossier_lookup, presence, qr_scan
 from kiosk.config import KioskConfig
 from kiosk.events import (
     Docked,
+    DossierAnswer,
     GuideFinished,
     IssueFailed,
     KioskEvent,
@@ -312,7 +313,7 @@ class KioskDaemon:
                 self.say(text, language)
         record = {
             "t": round(self._clock() - self._started, 3),
-            "event": describe(event),
+            "event": dossier_lookup.redact(describe(event)),
             "from": before,
             "to": after,
             "transition": name,
@@ -323,7 +324,7 @@ class KioskDaemon:
         self.transcript.append(record)
         self._write_transcript(record)
         log = _LOGGER.info if outcome == "handled" else _LOGGER.debug
-        log("%s --%s--> %s  (event %s, %s)", before, name, after, describe(event), outcome)
+        log("%s --%s--> %s  (event %s, %s)", before, name, after, record["event"], outcome)
 
     # -- voice and the screen tools (kiosk.inputs.InputTools) ---------------------------
 
@@ -406,7 +407,7 @@ class KioskDaemon:
             qr_scan.scan(
                 self.camera,
                 post=self.post,
-                active=lambda: self.flow.current_state_id == "booking",
+                active=lambda: self.flow.current_state_id in ("booking", "dossier_lookup"),
             ),
             "scan",
         )
@@ -490,6 +491,14 @@ class KioskDaemon:
         """Print the shown procedure's checklist on the ticket printer (in the background)."""
         if self.procedures is not None and visit.proc_code:
             self._spawn(self.procedures.print_checklist(visit.proc_code, visit.language), "print")
+
+    def start_dossier_lookup(self, visit: Visit) -> None:
+        """Look ``visit.dossier`` up on central in the background (kiosk.dossier_lookup)."""
+        if self.procedures is not None:
+            look = dossier_lookup.look_up(self.procedures, visit.dossier, visit.language, self.post)
+            self._spawn(look, "dossier")
+        else:
+            self.post(DossierAnswer(False, code="central-unavailable"))
 
     def call_staff(self, state: str) -> None:
         """A citizen pressed "call staff": a help request to central's counters (followed

@@ -49,6 +49,21 @@ class QRScanned:
 
     code: str | None
     text: str
+    dossier: str | None = None
+    """The dossier code in it (a receipt's QR), or None; the transcript keeps a hash."""
+
+
+@dataclass(frozen=True)
+class DossierAnswer:
+    """Central answered a dossier look-up: found (with its status), or refused with
+    central's error code (``retry_after_s`` with a 429, ``factor_kind`` with a 428).
+    Nothing personal travels here: the screen reads the answer from the ProcedureDesk."""
+
+    found: bool
+    status: str | None = None
+    code: str | None = None
+    retry_after_s: int | None = None
+    factor_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +161,7 @@ KioskEvent = (
     | VoiceIntent
     | PersonDetected
     | QRScanned
+    | DossierAnswer
     | Timeout
     | TicketReady
     | TicketPrinted

@@ -17,7 +17,7 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
     menu -> booking -> redeeming -> ticket_ready        (a ticket booked online: typed,
                                                          or its QR code shown to the camera)
     menu -> rating -> rating_sent -> idle
-    menu -> procedure_info | dossier_lookup             (only when the feature is on)
+    menu -> procedure_info | dossier_lookup   (when on; dossier steps: kiosk.flow_dossier)
     any screen a citizen uses -- call_staff --> help
     every waiting state -- timeout --> idle   (clears the visit)
     issue_ticket and redeeming have no timeout: they are bounded by the central budget and
@@ -35,6 +35,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from statemachine import State, StateMachine
+
+from kiosk.flow_dossier import DossierLook, DossierSteps
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class Visit:
     proc_code: str | None = None
     proc_keys: str = ""
     proc_notice: str | None = None
+    dossier: DossierLook = DossierLook()
 
 
 class FlowEffects(Protocol):
@@ -122,6 +125,9 @@ class VisitEffects(FlowEffects, Protocol):
     def print_checklist(self, visit: Visit) -> None:
         """Print the checklist of ``visit.proc_code`` on the ticket printer (background)."""
 
+    def start_dossier_lookup(self, visit: Visit) -> None:
+        """Ask central for ``visit.dossier``; post DossierFound or DossierFailed."""
+
 
 @dataclass(frozen=True)
 class FlowTimeouts:
@@ -140,7 +146,7 @@ _INTERACTIVE = ("menu", "choose_service", "choose_priority", "booking", "rating"
                 "procedure_info", "dossier_lookup")
 
 
-class VisitorFlow(StateMachine):
+class VisitorFlow(DossierSteps, StateMachine):
     """The declared visitor flow of the kiosk (see the module docstring)."""
 
     idle = State(initial=True)
@@ -185,6 +191,7 @@ class VisitorFlow(StateMachine):
     scan_code = (
         booking.to(redeeming, cond="valid_booking_code", on="_take_scanned")
         | booking.to.itself(internal=True, on="_reject_scanned")  # type: ignore[no-untyped-call]
+        | dossier_lookup.to.itself(on="_scan_dossier", **_STAY)  # type: ignore[no-untyped-call]
     )
     redeem_failed = redeeming.to(booking)
     rate = menu.to(rating, cond="rating_enabled")
@@ -200,6 +207,8 @@ class VisitorFlow(StateMachine):
     print_checklist = procedure_info.to.itself(  # type: ignore[no-untyped-call]
         cond="procedure_shown", on="_print_checklist", **_STAY)
     ask_dossier = menu.to(dossier_lookup, cond="dossier_enabled")
+    dossier_key = dossier_lookup.to.itself(on="_dossier_key", **_STAY)  # type: ignore[no-untyped-call]
+    dossier_answer = dossier_lookup.to.itself(on="_dossier_answer", **_STAY)  # type: ignore[no-untyped-call]
     call_staff = (
         menu.to(help) | choose_service.to(help) | choose_priority.to(help)
         | booking.to(help) | rating.to(help) | ticket_ready.to(help)
@@ -302,11 +311,11 @@ class VisitorFlow(StateMachine):
         return "rating" in self.features
 
     def procedure_enabled(self) -> bool:
-        """Procedure information is switched on in config (a later feature)."""
+        """Procedure information is switched on in config."""
         return "procedure_info" in self.features
 
     def dossier_enabled(self) -> bool:
-        """Dossier look-up is switched on in config (a later feature)."""
+        """Dossier look-up is switched on in config."""
         return "dossier_lookup" in self.features
 
     def procedure_code(self, code: str | None = None, **_: Any) -> bool:

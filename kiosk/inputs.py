@@ -20,6 +20,7 @@ from statemachine.exceptions import TransitionNotAllowed
 
 from kiosk.events import (
     Docked,
+    DossierAnswer,
     EmergencyStop,
     GuideFinished,
     IssueFailed,
@@ -67,6 +68,7 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
     "proc_pick": ("pick_procedure", "code"),
     "proc_key": ("search_key", "letter"),
     "print_checklist": ("print_checklist", None),
+    "dossier_key": ("dossier_key", "char"),  # a letter, digit, "." or "-", "erase", "ok"
 }
 
 #: spoken intents that mean the same on every screen (each has a button too)
@@ -86,6 +88,7 @@ TASK_FAILURES: dict[str, FlowEvent] = {
     "redeem": ("redeem_failed", {"message": "redeem-failed"}),
     "guide": ("could_not_guide", {}),
     "return": ("emergency_stop", {}),
+    "dossier": ("dossier_answer", {"found": False, "code": "central-unavailable"}),
 }
 
 REDEEM_MESSAGES = ("unknown-booking", "booking-used", "booking-wrong-day", "central-unavailable")
@@ -132,7 +135,11 @@ def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
     if isinstance(event, IssueFailed):
         return "issue_failed", {"message": "issue_failed"}
     if isinstance(event, QRScanned):
-        return "scan_code", {"code": event.code}
+        return "scan_code", {"code": event.code, "dossier": event.dossier}
+    if isinstance(event, DossierAnswer):
+        return "dossier_answer", {
+            "found": event.found, "status": event.status, "code": event.code,
+            "retry_after_s": event.retry_after_s, "factor_kind": event.factor_kind}
     if isinstance(event, RedeemFailed):
         known = event.code if event.code in REDEEM_MESSAGES else "redeem-failed"
         return "redeem_failed", {"message": known}

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from drivers.camera import Camera, CameraError
 from kiosk.events import KioskEvent, QRScanned
 from kiosk.flow import BOOKING_ALPHABET, BOOKING_CODE_LENGTH
+from kiosk.flow_dossier import DOSSIER_CODE
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,6 +40,21 @@ def booking_code_from_qr(text: str) -> str | None:
         return None
     match = _CODE.search(text.strip())
     return match.group(1) if match else None
+
+
+def dossier_code_from_qr(text: str) -> str | None:
+    """The dossier code a receipt's QR holds (alone, or the last part of a URL), or None.
+
+    The same guards as a booking's: a sane length, no control characters, and only
+    letters, digits, dots and dashes in the code (central's rule)."""
+    if not isinstance(text, str) or len(text) > MAX_QR_TEXT:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return None
+    last = text.strip().rstrip("/").rsplit("/", 1)[-1]
+    if "/" in text and not text.strip().lower().startswith(("https://", "http://")):
+        return None
+    return last.upper() if DOSSIER_CODE.match(last.upper()) else None
 
 
 def decode_qr(pixels: npt.NDArray[np.uint8]) -> list[str]:
@@ -65,9 +81,11 @@ async def scan(camera: Camera, *, active: Callable[[], bool],
             if last is not None and last[0] == text and now - last[1] < REPEAT_S:
                 continue
             last = (text, now)
-            code = booking_code_from_qr(text)
+            code, dossier = booking_code_from_qr(text), dossier_code_from_qr(text)
             shown = text[:60].encode("unicode_escape").decode("ascii")
-            if code is None:
-                _LOGGER.warning("QR code that is not a booking: %r", shown)
-            post(QRScanned(code, shown))
+            if dossier is not None:  # a receipt: its code is never logged (issue 8)
+                shown = ""
+            elif code is None:
+                _LOGGER.warning("QR code that is neither a booking nor a receipt: %r", shown)
+            post(QRScanned(code, shown, dossier))
         await asyncio.sleep(interval_s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.flow import Visit
 from kiosk.help_call import HelpStatus
 from kiosk.procedures.desk import ProcedureDesk
-from kiosk.procedures.panel import procedure_panel
+from kiosk.procedures.panel import dossier_panel, procedure_panel
 from kiosk.screen.touchscreen import PriorityButton, ScreenModel, ServiceButton, TicketPanel
 from kiosk.tickets.catalogue import ServiceCatalogue
 from kiosk.tickets.desk import IssuedTicket
@@ -108,6 +109,9 @@ class ScreenView:
             help_counter=status.help.counter_name if status.help else None,
             procedure=procedure_panel(self.procedures, visit, self.route_picture)
             if state == "procedure_info" and self.procedures is not None
+            else None,
+            dossier=dossier_panel(self.procedures, visit, time.monotonic)
+            if state == "dossier_lookup" and self.procedures is not None
             else None,
         )
 

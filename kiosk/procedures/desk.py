@@ -52,6 +52,8 @@ class ProcedureDesk:
         )
         #: the last answer given (the demo and the tests read it; the log has no text)
         self.last_answer: Answer | None = None
+        #: the dossier on the dossier screen (cleared when the visit ends)
+        self.dossier_shown: DossierView | None = None
 
     def counter_names(self, field: str) -> list[str]:
         """Names of the counters serving ``field`` today (central's service list)."""
@@ -137,6 +139,7 @@ class ProcedureDesk:
         """The citizen left (idle timeout): forget the procedure in context."""
         self.conversation.reset()
         self.last_answer = None
+        self.dossier_shown = None
 
     async def close(self) -> None:
         """Close the connection to central."""

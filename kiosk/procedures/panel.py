@@ -8,13 +8,14 @@ procedures, with a procedure chosen its answer (documents, fee, time, steps, whe
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 
 from kiosk.flow import Visit
 from kiosk.procedures import phrasing as p
 from kiosk.procedures.desk import ProcedureDesk
 from kiosk.procedures.telex import compose
-from kiosk.screen.model import ProcedureDetail, ProcedureItem, ProcedurePanel
+from kiosk.screen.model import DossierPanel, ProcedureDetail, ProcedureItem, ProcedurePanel
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,3 +72,33 @@ def _document(name: str, originals: int, copies: int, form: str | None, lang: st
     parts += [f"{copies} {copy}"] if copies else []
     parts += [form] if form else []
     return f"{name} ({', '.join(parts)})" if parts else name
+
+
+def dossier_panel(desk: ProcedureDesk, visit: Visit, clock: Callable[[], float]) -> DossierPanel:
+    """What the dossier screen shows for ``visit`` (the answer comes from the desk)."""
+    look, view = visit.dossier, desk.dossier_shown
+    left = look.locked_until - clock() if look.phase == "locked" else 0.0
+    locked_min = math.ceil(left / 60) if left > 0 else 0
+    panel = DossierPanel(
+        phase=look.phase,
+        code=look.code,
+        factor=look.factor,
+        factor_kind=look.factor_kind,
+        error=look.error,
+        locked_min=locked_min,
+    )
+    if look.phase != "result" or view is None:
+        return panel if look.phase != "result" else DossierPanel()
+    lang = p.lang_of(visit.language)
+    return DossierPanel(
+        phase="result",
+        code=view.code,
+        procedure=view.procedure_name(lang),
+        applicant=view.applicant,
+        status=view.status,
+        received_on=p.spoken_date(view.received_on, lang),
+        appointment_on=p.spoken_date(view.appointment_on, lang) if view.appointment_on else None,
+        missing=tuple(view.missing),
+        pickup=p.counter_name(view.pickup.name, lang) if view.pickup else None,
+        fee_due=p.money(view.fee_due_vnd, lang) if view.fee_due_vnd else "",
+    )

@@ -82,6 +82,27 @@ class ProcedurePanel:
 
 
 @dataclass(frozen=True)
+class DossierPanel:
+    """What the dossier screen shows: the keypad (code or second factor) with what was
+    typed and any error, the lockout, or the answer (name already masked by central)."""
+
+    phase: str = "code"
+    code: str = ""
+    factor: str = ""
+    factor_kind: str | None = None
+    error: str | None = None
+    locked_min: int = 0
+    procedure: str = ""
+    applicant: str = ""
+    status: str = ""
+    received_on: str = ""
+    appointment_on: str | None = None
+    missing: tuple[str, ...] = ()
+    pickup: str | None = None
+    fee_due: str = ""
+
+
+@dataclass(frozen=True)
 class ScreenModel:
     """Everything one screen shows; built by the daemon from the flow's state and visit."""
 
@@ -111,3 +132,4 @@ class ScreenModel:
     help_counter: str | None = None
     #: the procedures screen (issue 8)
     procedure: ProcedurePanel | None = None
+    dossier: DossierPanel | None = None

@@ -24,7 +24,13 @@ import pygame
 
 from kiosk.events import KioskEvent, Shutdown, Touch, TouchValue
 from kiosk.screen import frame as frames
-from kiosk.screen import screens_forms, screens_main, screens_procedures, screens_ticket
+from kiosk.screen import (
+    screens_dossier,
+    screens_forms,
+    screens_main,
+    screens_procedures,
+    screens_ticket,
+)
 from kiosk.screen.canvas import Canvas, DrawnText, Target
 from kiosk.screen.model import PriorityButton, ScreenModel, ServiceButton, TicketPanel
 from kiosk.screen.texts import text
@@ -43,7 +49,7 @@ DRAWERS: dict[str, Draw] = {
     "choose_priority": screens_main.draw_choose_priority,
     "help": screens_main.draw_help,
     "procedure_info": screens_procedures.draw_procedure_info,
-    "dossier_lookup": screens_main.draw_coming_soon,
+    "dossier_lookup": screens_dossier.draw_dossier_lookup,
     "ticket_ready": screens_ticket.draw_ticket_ready,
     "booking": screens_forms.draw_booking,
     "rating": screens_forms.draw_rating,
