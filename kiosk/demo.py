@@ -32,14 +32,15 @@ from drivers.audio.wav_in import WavAudioIn
 from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
-from kiosk import demo_procedures
+from kiosk import demo_dossier, demo_procedures
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
+from kiosk.demo_report import check_central, count_by
 from kiosk.demo_voice import ask_way, priority_by_voice, speak_until_heard
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown, TouchValue
-from kiosk.tickets.journal import JournalRow, TicketJournal
+from kiosk.tickets.journal import TicketJournal
 from kiosk.wiring import open_parts
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class Citizen:
     """First asks the kiosk aloud where a counter is (then takes a ticket by touch)."""
     says_priority: str | None = None
     """Declares a priority category by voice, confirms it, then names the field (speaks)."""
+    looks_up: bool = False
+    """Looks a dossier up by showing the receipt's QR code (issue 8)."""
 
 
 # A morning at a ward centre: the two most frequent procedures dominate.
@@ -95,6 +98,8 @@ def script(count: int) -> list[Citizen]:
     later = [i for i in plain if i > 6]  # after the paper roll was changed (citizen 6)
     if later:  # one asks about a birth registration's documents first
         citizens[later[0]] = Citizen("tu-phap", "vi", asks=True)
+    if len(later) > 1:
+        citizens[later[-1]] = Citizen("tu-phap", "vi", looks_up=True)
     return citizens
 
 
@@ -169,6 +174,10 @@ class HeadlessDemo:
                 asked = await demo_procedures.ask_and_print(self, citizen.language)
                 await self._ticket_taken(i, citizen, "asked", **asked)
                 await self._tap("done")
+                continue
+            if citizen.looks_up and self.daemon.flow.dossier_enabled():
+                looked = await demo_dossier.look_up_by_qr(self, citizen.language)
+                self.results.append({"citizen": i, **looked})
                 continue
             if citizen.says_priority:
                 await priority_by_voice(self, i, citizen)
@@ -385,6 +394,7 @@ class ScreenTour:
                 await demo._tap("start", language)
                 await demo._wait_state("menu")
             await demo_procedures.tour(demo, self._shot, language)
+            await demo_dossier.tour(demo, self._shot, language)
             if self.daemon.screen.target_centre("call_staff"):
                 await demo._tap("call_staff")
                 await demo._wait_state("help")
@@ -489,7 +499,7 @@ def _report(
         rows = journal.all_rows()
     finally:
         journal.close()
-    in_central = _check_central(central, rows, demo.daemon.config.central.token)
+    in_central = check_central(central, rows, demo.daemon.config.central.token)
     summary = {
         "citizens": len(demo.results),
         "tickets": len(served),
@@ -498,7 +508,7 @@ def _report(
         "offline": sum(1 for r in served if r["offline"]),
         "not_printed": sum(1 for r in served if not r["printed"]),
         "unique_numbers": len(set(numbers)) == len(numbers),
-        "journal_states": _count(r.state for r in rows),
+        "journal_states": count_by(r.state for r in rows),
         "central_agrees": in_central,
         "counters": counter_log.summary(),
         "central_url": central.url,
@@ -511,27 +521,6 @@ def _report(
                      f"{record['to']}  `{record['event']['type']}` {record['outcome']}")
     (out / "transcript.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in summary.items() if k != "results"}, ensure_ascii=False))
-    states = set(_count(r.state for r in rows))
+    states = set(count_by(r.state for r in rows))
     ok = bool(summary["unique_numbers"]) and in_central and states <= {"online", "synced"}
     return 0 if ok else 1
-
-
-def _check_central(central: EmbeddedCentral, rows: list[JournalRow], token: str) -> bool:
-    """Every journaled ticket is in central once, under the number the citizen holds."""
-    with httpx.Client(base_url=central.url, timeout=5.0,
-                      headers={"Authorization": f"Bearer {token}"}) as http:
-        for row in rows:
-            if row.ticket is None:
-                return False
-            answer = http.get(f"/api/v1/tickets/{row.ticket['id']}").json()
-            if row.number not in (answer.get("number"), answer.get("offline_number")):
-                _LOGGER.error("central has %s for journal row %s (%s)", answer, row.key, row.number)
-                return False
-    return True
-
-
-def _count(values: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts

@@ -51,16 +51,6 @@ def draw_dossier_lookup(canvas: Canvas, model: ScreenModel, frame: Frame) -> Non
             icons.people,
             values={"minutes": str(panel.locked_min)},
         )
-        footer = draw_back(canvas, model, frame)
-        if panel.locked_min <= 0:
-            canvas.button(
-                footer,
-                text(model.language, "dossier_new"),
-                "dossier_key",
-                "new",
-                colour=BUTTON,
-                size=3.2,
-            )
     elif panel.phase == "searching":
         draw_message(canvas, model, frame, "dossier_searching", icons.magnifier)
     else:
@@ -79,7 +69,7 @@ def _draw_keypad(canvas: Canvas, model: ScreenModel, frame: Frame, panel: Dossie
     pygame.draw.rect(canvas.surface, PANEL, box, border_radius=m.px(1))
     if panel.error:
         pygame.draw.rect(canvas.surface, ACCENT, box, width=m.px(0.8), border_radius=m.px(1))
-    hint = text(lang, "dossier_factor_hint" if factor else "dossier_code_hint")
+    hint = "" if factor else text(lang, "dossier_code_hint")
     canvas.text(
         box.inflate(-m.px(3), -m.px(1)),
         typed or hint,
@@ -92,8 +82,9 @@ def _draw_keypad(canvas: Canvas, model: ScreenModel, frame: Frame, panel: Dossie
     note = pygame.Rect(c.left, y, c.width, m.px(8))
     if panel.error:
         banner(canvas, note, text(lang, f"dossier_{panel.error}"), 2.8)
-    elif not factor:
-        canvas.text(note, text(lang, "dossier_qr_hint"), 3.0, ON_DARK)
+    else:
+        words = text(lang, "dossier_factor_hint" if factor else "dossier_qr_hint")
+        canvas.text(note, words, 3.0, ON_DARK)
     y = note.bottom + gap
     _keys(
         canvas,

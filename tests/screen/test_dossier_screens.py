@@ -21,9 +21,12 @@ from kiosk.daemon import KioskDaemon
 from kiosk.events import Timeout
 from kiosk.flow_dossier import LOCAL_MAX_MISSES
 from kiosk.qr_scan import dossier_code_from_qr
+from kiosk.screen.model import DossierPanel
 
 from .conftest import CENTRAL_SIM, until
+from .screen_models import LANGUAGES, SCREENS, model
 from .test_citizens import at, on_screen, tap
+from .test_layout import _screen, check
 
 CODE = "000.00.12.H29-261120-0007"
 COUNTER = {"Authorization": "Bearer sim-counter-Q1-token-0000"}
@@ -218,3 +221,45 @@ async def test_receipt_qr_hostile_qr_and_cleared_on_timeout(
     assert daemon.flow.visit.dossier.code == ""
     log = caplog.text + json.dumps(list(daemon.transcript), ensure_ascii=False)
     assert CODE not in log and "Nguyễn" not in log
+
+
+def _panels(lang: str) -> dict[str, DossierPanel]:
+    """The fullest of each dossier screen (long procedure name, two missing documents)."""
+    result = {
+        "procedure": "Cấp giấy phép lao động cho người nước ngoài làm việc tại Việt Nam",
+        "applicant": "Nguyễn V. A.", "received_on": "20/11/2026",
+        "appointment_on": "04/12/2026", "code": CODE,
+    }
+    return {
+        "keypad": DossierPanel(code=CODE),
+        "miss": DossierPanel(code=CODE, error="not-found"),
+        "hostile-qr": DossierPanel(error="not-a-dossier-code"),
+        "factor": DossierPanel(code=CODE, phase="factor", factor_kind="phone_last4",
+                               factor="12", error="not-found"),
+        "searching": DossierPanel(code=CODE, phase="searching"),
+        "locked": DossierPanel(phase="locked", locked_min=5),
+        **{f"result-{status}": DossierPanel(phase="result", status=status, **result)
+           for status in ("received", "in_progress", "returned", "overdue")},
+        "result-needs_documents": DossierPanel(
+            phase="result", status="needs_documents",
+            missing=("Bản sao Căn cước công dân có chứng thực", "Giấy xác nhận cư trú"),
+            **result),
+        "result-ready": DossierPanel(phase="result", status="ready", pickup="Quầy 12",
+                                     fee_due="1.500.000 đồng", **result),
+    }
+
+
+@pytest.mark.parametrize("orientation", [s[0] for s in SCREENS])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dossier_screens_fit(orientation: str, large: bool, language: str,
+                             tmp_path_factory: pytest.TempPathFactory) -> None:
+    screen = _screen(orientation)
+    out = tmp_path_factory.mktemp("dossier-screens")
+    problems = []
+    for name, panel in _panels(language).items():
+        screen.show(model("dossier_lookup", language, large_text=large, dossier=panel))
+        screen.screenshot(out / f"{orientation}-{language}-dossier-{name}.png")
+        problems += [f"{name}: {p}" for p in check(screen)]
+        assert any(t.target in ("back", "dossier_key") for t in screen.targets), name
+    assert not problems, "\n".join(problems)
