@@ -10,6 +10,7 @@ import pytest
 from kiosk.events import (
     EVENT_TYPES,
     Docked,
+    DossierAnswer,
     EmergencyStop,
     EventRecordError,
     GuideFinished,
@@ -43,6 +44,9 @@ SAMPLES: list[KioskEvent] = [
     VoiceIntent("take_ticket", {"service": "dat-dai"}, "cho tôi lấy số đất đai", "vi"),
     PersonDetected(),
     QRScanned("ACD347", "https://central/b/ACD347"),
+    QRScanned(None, "", "HS-2026-004217"),
+    DossierAnswer(True, "ready"),
+    DossierAnswer(False, None, "locked-out", 300),
     Timeout(7),
     TicketReady("A001", offline=False, printed=True),
     TicketPrinted("A001", printed=False, print_error="printer-paper-out"),
