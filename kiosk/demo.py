@@ -35,12 +35,11 @@ from drivers.printer.sim import SimPrinter
 from kiosk import demo_dossier, demo_procedures
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
-from kiosk.demo_counters import CounterLog, DemoCounters, page_addresses
-from kiosk.demo_report import check_central, count_by
+from kiosk.demo_counters import DemoCounters, page_addresses
+from kiosk.demo_report import report
 from kiosk.demo_voice import ask_way, priority_by_voice, speak_until_heard
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown, TouchValue
-from kiosk.tickets.journal import TicketJournal
 from kiosk.wiring import open_parts
 
 _LOGGER = logging.getLogger(__name__)
@@ -486,41 +485,4 @@ async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> 
         await counters.stop()
         daemon.post(Shutdown())
         await serving
-    return _report(demo, central, out, counters.log)
-
-
-def _report(
-    demo: HeadlessDemo, central: EmbeddedCentral, out: Path, counter_log: CounterLog
-) -> int:
-    served = [r for r in demo.results if "number" in r]
-    numbers = [r["number"] for r in served]
-    journal = TicketJournal(out / "state" / "journal.sqlite3")
-    try:
-        rows = journal.all_rows()
-    finally:
-        journal.close()
-    in_central = check_central(central, rows, demo.daemon.config.central.token)
-    summary = {
-        "citizens": len(demo.results),
-        "tickets": len(served),
-        "walked_away": sum(1 for r in demo.results if r.get("walked_away")),
-        "greeted_aloud": demo.daemon.greeter.spoken,
-        "offline": sum(1 for r in served if r["offline"]),
-        "not_printed": sum(1 for r in served if not r["printed"]),
-        "unique_numbers": len(set(numbers)) == len(numbers),
-        "journal_states": count_by(r.state for r in rows),
-        "central_agrees": in_central,
-        "counters": counter_log.summary(),
-        "central_url": central.url,
-        "results": demo.results,
-    }
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
-    lines = ["# Demo transcript", ""]
-    for record in demo.daemon.transcript:
-        lines.append(f"- {record['t']:8.3f}s  {record['from']} --{record['transition']}--> "
-                     f"{record['to']}  `{record['event']['type']}` {record['outcome']}")
-    (out / "transcript.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in summary.items() if k != "results"}, ensure_ascii=False))
-    states = set(count_by(r.state for r in rows))
-    ok = bool(summary["unique_numbers"]) and in_central and states <= {"online", "synced"}
-    return 0 if ok else 1
+    return report(demo, central, out, counters.log)
