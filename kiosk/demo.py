@@ -97,8 +97,8 @@ def script(count: int) -> list[Citizen]:
     later = [i for i in plain if i > 6]  # after the paper roll was changed (citizen 6)
     if later:  # one asks about a birth registration's documents first
         citizens[later[0]] = Citizen("tu-phap", "vi", asks=True)
-    if len(later) > 1:
-        citizens[later[-1]] = Citizen("tu-phap", "vi", looks_up=True)
+    if len(later) > 1:  # one more comes only to look up a dossier by its receipt's QR
+        citizens.insert(later[-1] + 1, Citizen("tu-phap", "vi", looks_up=True))
     return citizens
 
 

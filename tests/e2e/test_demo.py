@@ -62,6 +62,13 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     asked = [r for r in summary["results"] if r.get("procedure")]
     assert len(asked) == 1 and asked[0]["checklist_printed"] and asked[0]["printed"]
     assert asked[0]["spoken_answer"].startswith("Đăng ký khai sinh: quý khách cần mang")
+    # One more showed a dossier receipt's QR code, read its status and walked away: the
+    # idle timeout cleared the screen (issue 8).
+    looked = [r for r in summary["results"] if r.get("dossier_phase")]
+    assert len(looked) == 1 and looked[0]["dossier_phase"] == "result"
+    assert looked[0]["dossier_status"] == "ready" and looked[0]["cleared_on_timeout"]
+    assert "000.00.12.H29-261130-0042" not in result.stderr + (out / "transcript.jsonl").read_text(
+        encoding="utf-8")
     booked = [r for r in summary["results"] if r.get("booked")]
     assert len(booked) == 1 and booked[0]["number"].startswith("A")  # by QR to the camera
     # Every citizen's ticket has a PNG; the unprinted one is marked as such.
