@@ -36,6 +36,10 @@ SWITCH = 90.0
 WEAK = 65.0
 #: what a matcher may make of a question it did not take for one
 _NOT_A_QUESTION = ("not_understood", "take_ticket", "yes", "no")
+#: intents a question about a procedure is often taken for ("nộp ở đâu" as where_is, "bao
+#: lâu" as queue_status): its own topic words win when a procedure is named or in context
+#: and no place or counter was heard ("phải chờ bao lâu" alone stays a queue question)
+_OFTEN_A_QUESTION = ("where_is", "queue_status", "back", "call_staff", "declare_priority")
 
 #: words of a question per topic, compared folded (checked in this order)
 TOPIC_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -141,7 +145,8 @@ class Conversation:
         """The answer to one recognised utterance."""
         lang = p.lang_of(lang)
         asked = find_topic(utterance, lang)
-        if intent in _NOT_A_QUESTION and asked:
+        if asked and (intent in _NOT_A_QUESTION or (
+                intent in _OFTEN_A_QUESTION and self._about_a_procedure(slots, utterance, lang))):
             # the question's own words ("cần gì", "bao lâu", "how much") outweigh a
             # matcher that heard a request for a ticket, a yes/no, or nothing
             intent = "ask_procedure"
@@ -186,10 +191,12 @@ class Conversation:
         self, slots: Mapping[str, str], utterance: str, lang: str
     ) -> tuple[ProcedureInfo | None, list[ProcedureInfo]]:
         named = self.store.get(slots.get("procedure"))
-        if named is not None:
-            return named, []
         context = self._context()
         remainder = _without_topic_words(utterance, lang)
+        if named is not None and (context in (None, named.code) or any(
+                h.code == named.code and h.score >= WEAK
+                for h in self.store.search(remainder, limit=3))):
+            return named, []  # the words back the matcher's slot (else: a follow-up)
         bar = SWITCH if context else STRONG
         found = self.store.search(remainder, limit=3)
         hits = [h for h in found if h.score >= bar]
@@ -210,6 +217,15 @@ class Conversation:
             return None, in_field[:3]
         # weak matches only: let the citizen choose among them
         return None, [proc for h in found if h.score >= WEAK and (proc := self.store.get(h.code))]
+
+    def _about_a_procedure(self, slots: Mapping[str, str], utterance: str, lang: str) -> bool:
+        """A procedure is named or in context, and no place or counter was heard."""
+        if slots.get("place") or slots.get("counter"):
+            return False
+        if slots.get("procedure") or self._context():
+            return True
+        found = self.store.search(_without_topic_words(utterance, lang), limit=1)
+        return bool(found) and found[0].score >= STRONG
 
     def fact(self, proc: ProcedureInfo, topic: str, lang: str) -> str:
         """The short answer about ``topic`` of ``proc``, key fact first."""
