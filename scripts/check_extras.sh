@@ -20,6 +20,13 @@ git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$work/src"
 "$python" -m pip wheel -q --no-deps -w "$work/dist" "$work/src" >/dev/null
 wheel=$(ls "$work"/dist/kiosk-*.whl)
 
+# the sim config, with the project files it names by default (catalogue, lobby map) given
+# as absolute paths: a wheel has no config/ folder for the defaults to point into
+config="$work/kiosk.toml"
+sed -e "s|^\[kiosk\]\$|[kiosk]\ncatalogue = \"$root/config/catalogue.toml\"|" \
+    -e "s|^state_dir = .*|state_dir = \"$work/state\"|" "$root/config/kiosk.sim.toml" > "$config"
+printf '\n[navigation]\nmap_path = "%s/config/lobby/lobby.yaml"\n' "$root" >> "$config"
+
 for extra in "${extras[@]}"; do
   venv="$work/venv-$extra"
   "$python" -m venv "$venv"
@@ -30,7 +37,7 @@ for extra in "${extras[@]}"; do
   # (set -e does not apply inside a command list tested with ||: chain with && instead)
   cd "$work" \
     && "$venv/bin/kiosk" --help >/dev/null \
-    && "$venv/bin/kiosk" check-config "$root/config/kiosk.sim.toml" \
+    && "$venv/bin/kiosk" check-config "$config" \
     && "$venv/bin/python" -c "import kiosk.daemon, kiosk.wiring" \
     && if [ "$extra" = central ]; then
          "$venv/bin/central" --help >/dev/null \
