@@ -43,6 +43,11 @@ class SimAudioIn(AudioIn):
         """Frames queued and not yet read."""
         return len(self._frames)
 
+    def discard(self) -> None:
+        """Drop every queued frame: the speaker has stopped talking (what was queued and
+        not yet heard would otherwise be heard later, out of its moment)."""
+        self._frames.clear()
+
     def _refill(self) -> None:
         """Hook for subclasses to queue more frames when the queue runs dry."""
 

@@ -52,6 +52,16 @@ class WavAudioIn(SimAudioIn):
         """Files not yet started."""
         return len(self._files)
 
+    def discard(self) -> None:
+        """Drop the queued files and the frames of the one being played."""
+        self._files.clear()
+        super().discard()
+
+    @property
+    def drained(self) -> bool:
+        """True when every queued utterance has been read by the listener."""
+        return not self._files and not self.pending_frames
+
     def _refill(self) -> None:
         if not self._files:
             return

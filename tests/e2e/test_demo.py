@@ -8,18 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.xfail(
-    reason="OPEN DEFECT after this round's merges: central's counters served one ticket more "
-    "than the demo recorded (17 + 4 == 20 failed); a voice citizen may take a second number. "
-    "To be found and fixed next round; the checks below stay as they are.",
-    strict=False,
-)
 def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
@@ -44,6 +37,7 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["tickets"] == 20 and summary["walked_away"] >= 1
+    assert summary["unclaimed_numbers"] == [], "the kiosk issued numbers nobody holds"
     assert 1 <= summary["greeted_aloud"] <= 20  # walking up is greeted aloud, once at most
     assert summary["unique_numbers"] and summary["central_agrees"]
     assert summary["offline"] >= 1, "the demo's central outage issues offline numbers"

@@ -11,6 +11,7 @@ import pytest
 
 from drivers.audio import FRAME_BYTES, AudioFormatError, open_audio_in, open_audio_out
 from drivers.audio.pcm import read_wav, read_wav_16k, write_wav
+from drivers.audio.wav_in import WavAudioIn
 from drivers.url import DeviceURLError
 from tests.wait import wait_until
 
@@ -48,6 +49,20 @@ async def test_wav_queue_plays_utterances_then_silence(tmp_path: Path) -> None:
     assert all(len(f) == FRAME_BYTES for f in frames)
     assert frames[0] == b"\x00" * FRAME_BYTES and frames[5] != b"\x00" * FRAME_BYTES
     assert frames[-1] == b"\x00" * FRAME_BYTES
+
+
+async def test_wav_queue_says_when_drained_and_discards_what_was_not_heard(
+    tmp_path: Path,
+) -> None:
+    write_wav(tmp_path / "1.wav", _tone(0.3, 16000))
+    mic = open_audio_in(f"wav://{tmp_path}?lead_ms=90&gap_ms=90")
+    assert isinstance(mic, WavAudioIn) and not mic.drained
+    mic.enqueue(tmp_path / "1.wav")
+    await mic.read_frame(1.0)  # the first file starts playing, the second waits
+    assert mic.pending_utterances == 1 and mic.pending_frames > 0 and not mic.drained
+    mic.discard()  # the speaker gave up: nothing of either is heard later
+    assert mic.drained
+    assert [await mic.read_frame(1.0) for _ in range(5)] == [b"\x00" * FRAME_BYTES] * 5
 
 
 async def test_null_out_keeps_timing_and_stops_at_once() -> None:
