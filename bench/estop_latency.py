@@ -9,7 +9,9 @@ processes). Target: max <= 30 ms over 1,000 trials on a loaded machine.
 
 ``--load N`` starts N CPU-burning processes for the whole run (default: one per core).
 ``--no-thread`` measures the control loop alone, without the safety thread (the old path).
-``--nice`` sets the daemon's nice value (the systemd unit's ``Nice=``), ``--switch-ms``
+``--guard`` puts the stop guard process between the driver and the port (``?guard=1``,
+:mod:`drivers.base.guard`): the stop then comes from a process of its own. ``--nice`` sets
+the daemon's nice value (the systemd unit's ``Nice=``), ``--switch-ms``
 Python's GIL switch interval (the daemon sets 1 ms when it drives a base).
 """
 
@@ -72,12 +74,13 @@ class SimProcess:
         self.proc.wait(timeout=10)
 
 
-async def run(trials: int, thread: bool, seed: int) -> dict[str, object]:
+async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict[str, object]:
     """Press the bumper or the e-stop ``trials`` times during trips; measure the stop latency."""
     lobby = load_lobby(ROOT / "config" / "lobby" / "lobby.yaml")
     dock = lobby.pose("dock")
     sim = SimProcess(dock.x, dock.y, dock.theta)
-    base = open_base(f"serial://{sim.path}?timeout=0.5")
+    base = open_base(f"serial://{sim.path}?timeout=0.5" + ("&guard=1" if guard else ""))
+    guard_stops = getattr(base, "guard", None)
     settings = NavigationSettings(long_stop_s=300.0)  # no resume warning between trials
     guide = Guide(base, lobby, settings, lambda code, params: None)
     if not thread:
@@ -144,6 +147,8 @@ async def run(trials: int, thread: bool, seed: int) -> dict[str, object]:
         "stops_before_press": dict(other_stops),
         "tripped_without_stop_on_wire": no_stop_command,
         "safety_thread": thread,
+        "stop_guard_process": guard,
+        "stops_made_by_the_guard": len(guard_stops.stops) if guard_stops else None,
         "safety_thread_priority": guide.monitor.priority if guide.monitor else None,
         "safety_poll_hz": settings.safety_poll_hz,
         "monitor_slowest_poll_ms": round(guide.monitor.slowest_poll_s * 1000, 2)
@@ -169,6 +174,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--load", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-thread", action="store_true")
+    parser.add_argument("--guard", action="store_true", help="the stop guard process")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--nice", type=int, default=None, help="nice value of the whole daemon (all threads)"
@@ -186,9 +192,11 @@ def main() -> None:
         os.setpriority(os.PRIO_PROCESS, 0, args.nice)  # inherited by threads started later
     if args.switch_ms is not None:
         sys.setswitchinterval(args.switch_ms / 1000)
-    logging.basicConfig(level=logging.ERROR)  # the expected safety-stop warnings stay quiet
+    # the expected safety-stop warnings stay quiet unless BENCH_VERBOSE is set
+    verbose = bool(os.environ.get("BENCH_VERBOSE"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
     try:
-        result = asyncio.run(run(args.trials, not args.no_thread, args.seed))
+        result = asyncio.run(run(args.trials, not args.no_thread, args.seed, args.guard))
     finally:
         for burner in burners:
             burner.kill()

@@ -143,8 +143,9 @@ class DevicesSection(BaseModel):
     audio_out: str = "null://"
     """Speaker: pygame://, null://, sim://"""
     base: str = "none://"
-    """Robot base: serial:///dev/kiosk-base?baud=115200, socket://host:port (ser2net),
-    spy:///dev/ttyUSB0?file=spy.txt, loop://, sim://, none:// for a fixed kiosk."""
+    """Robot base: serial:///dev/kiosk-base?baud=115200&guard=1 (guard: the stop guard
+    process), socket://host:port (ser2net), spy:///dev/ttyUSB0?file=spy.txt, loop://, sim://,
+    none:// for a fixed kiosk."""
 
     @field_validator("printer", "camera", "audio_in", "audio_out", "base")
     @classmethod

@@ -60,7 +60,7 @@ def report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path, counter_log:
         "tickets": len(served),
         # numbers the kiosk issued that no citizen holds (a repeated spoken request heard
         # twice would be one): must be empty
-        "unclaimed_numbers": sorted({r.number for r in rows} - set(numbers)),
+        "unclaimed_numbers": sorted({r.number or "" for r in rows} - set(numbers)),
         "walked_away": sum(1 for r in demo.results if r.get("walked_away")),
         "greeted_aloud": demo.daemon.greeter.spoken,
         "offline": sum(1 for r in served if r["offline"]),

@@ -118,6 +118,7 @@ class RobotGuide:
             "needs_reset": status.needs_reset,
             "battery_v": status.battery_v,
             "safety_thread": monitor.priority if monitor is not None else "off (virtual clock)",
+            "stop_guard": _guard_health(self.base),
         }
 
     def stop(self) -> None:
@@ -135,3 +136,12 @@ class RobotGuide:
             await asyncio.gather(self._task, return_exceptions=True)
         self.guide.close()
         self.base.close()
+
+
+def _guard_health(base: Any) -> dict[str, Any] | None:
+    """The stop guard process (``?guard=1``): running, its priority, stops it made."""
+    guard = getattr(base, "guard", None)
+    if guard is None:
+        return None
+    return {"running": guard.alive, "priority": guard.priority, "stops": len(guard.stops),
+            "restarts": guard.restarts}

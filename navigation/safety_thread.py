@@ -29,7 +29,11 @@ from navigation.supervisor import SafetySupervisor, StopReason
 _LOGGER = logging.getLogger(__name__)
 
 
-def raise_thread_priority(fifo_priority: int = 50) -> str:
+#: SCHED_FIFO priority of the safety thread (the robot's unit allows up to 60)
+DEFAULT_FIFO = 50
+
+
+def raise_thread_priority(fifo_priority: int = DEFAULT_FIFO) -> str:
     """Give the calling thread real-time priority if allowed; return what it got."""
     try:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(fifo_priority))

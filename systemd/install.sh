@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the kiosk on a device: code in /opt/kiosk, config in /etc/kiosk, the units and
 # udev rules, a `kiosk` system user. Run from a checkout, as root. Idempotent.
+# On a robot: install.sh --robot (adds the drop-in systemd/kiosk-robot.conf).
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root" >&2; exit 1; }
@@ -16,6 +17,10 @@ fi
 [ -f /etc/kiosk/central.toml ] || install -m 0640 -g kiosk /opt/kiosk/config/central.example.toml /etc/kiosk/central.toml
 install -m 0644 /opt/kiosk/systemd/kiosk.service /opt/kiosk/systemd/central.service /etc/systemd/system/
 install -m 0644 /opt/kiosk/systemd/99-kiosk.rules /etc/udev/rules.d/
+# a robot (install.sh --robot): real-time priority for the stop guard and the safety thread
+if [ "${1:-}" = "--robot" ]; then
+  install -D -m 0644 /opt/kiosk/systemd/kiosk-robot.conf /etc/systemd/system/kiosk.service.d/robot.conf
+fi
 udevadm control --reload-rules && udevadm trigger || true
 systemctl daemon-reload
 /opt/kiosk/.venv/bin/kiosk check-config /etc/kiosk/kiosk.toml || {

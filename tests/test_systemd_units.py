@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from drivers.base.guard import DEFAULT_FIFO as GUARD_FIFO
+from navigation.safety_thread import DEFAULT_FIFO as SAFETY_FIFO
+
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ROOT / "systemd"
 MAX_EXPOSURE = 4.5
@@ -107,3 +110,32 @@ def test_memory_deny_write_execute_only_where_the_native_code_allows_it() -> Non
         assert "MemoryDenyWriteExecute" not in _settings("kiosk.service")
     else:
         assert _settings("kiosk.service").get("MemoryDenyWriteExecute") == ["yes"]
+
+
+def test_robot_drop_in_allows_real_time_stops_and_stays_hardened(tmp_path: Path) -> None:
+    """kiosk.service refuses real-time scheduling; the robot's drop-in allows the stop
+    guard (SCHED_FIFO 60) and the safety thread (50) through RLIMIT_RTPRIO, with no
+    capability, and the merged unit still verifies and scores 4.5 or less."""
+    drop_in = (UNITS / "kiosk-robot.conf").read_text(encoding="utf-8")
+    merged = (UNITS / "kiosk.service").read_text(encoding="utf-8") + "\n" + drop_in
+    unit = tmp_path / "kiosk.service"
+    unit.write_text(merged.replace("/opt/kiosk/.venv/bin/", f"{Path(sys.executable).parent}/"))
+    done = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    done = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
+        capture_output=True, text=True, timeout=60,
+    )
+    match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", done.stdout + done.stderr)
+    assert match is not None and float(match.group(1)) <= MAX_EXPOSURE, done.stdout
+    settings: dict[str, list[str]] = {}
+    for line in drop_in.splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            settings.setdefault(key, []).append(value)
+    assert settings["RestrictRealtime"] == ["no"] and settings["LimitRTPRIO"] == ["60"]
+    assert "CapabilityBoundingSet" not in settings and "AmbientCapabilities" not in settings
+    # the guard's and the safety thread's priorities fit under the limit
+    assert max(GUARD_FIFO, SAFETY_FIFO) <= int(settings["LimitRTPRIO"][0])

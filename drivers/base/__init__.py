@@ -17,6 +17,10 @@ Options of the driver (all optional; an option not listed here is refused by nam
   virtual-clock sim, where a withheld reply costs 0.02 s of virtual time), ``retries``
   for commands safe to repeat (default 2)
 - ``spy=1`` logs every exchange in hex
+- ``guard=1`` (not sim) puts the stop guard between the driver and the port: a small
+  real-time process of its own (:mod:`drivers.base.guard`) that polls the bumpers and the
+  emergency stop at 200 Hz and stops the wheels itself, whatever the daemon's process is
+  doing (recommended on a robot: the daemon's own safety thread shares Python's GIL)
 - sim only: ``clock=virtual`` (time moves only when the driving code sleeps), ``x``, ``y``,
   ``theta`` the starting pose, ``battery`` volts, ``noise`` probability of a flipped bit
   per byte on the line, ``seed``
@@ -24,6 +28,7 @@ Options of the driver (all optional; an option not listed here is refused by nam
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from drivers.base.base import (
@@ -57,6 +62,7 @@ __all__ = [
 #: the driver's options, on every scheme
 _DRIVER = frozenset({"address", "counts_per_m", "track", "max_wheel", "timeout",
                      "reply_timeout", "retries", "spy"})
+_GUARD = frozenset({"guard"})
 _SIM = frozenset({"clock", "x", "y", "theta", "battery", "noise", "seed"})
 #: options pyserial's URL handlers read themselves (passed on in the port URL)
 _PYSERIAL: dict[str, frozenset[str]] = {
@@ -66,11 +72,12 @@ _PYSERIAL: dict[str, frozenset[str]] = {
 }
 #: every base backend and the URL options it reads
 URL_OPTIONS: dict[str, frozenset[str]] = {
-    "serial": _DRIVER | {"baud"},
+    "serial": _DRIVER | _GUARD | {"baud"},
     "sim": _DRIVER | _SIM,
-    **{scheme: _DRIVER | {"baud"} | own for scheme, own in _PYSERIAL.items()},
+    **{scheme: _DRIVER | _GUARD | {"baud"} | own for scheme, own in _PYSERIAL.items()},
 }
 SCHEMES = tuple(URL_OPTIONS)
+_LOGGER = logging.getLogger(__name__)
 
 
 def _pyserial_port(url: DeviceURL) -> str:
@@ -114,11 +121,28 @@ def open_base(url: str) -> RobotBase:
     if parsed.scheme != "sim":
         from drivers.base.roboclaw import RoboClawBase
 
-        base = RoboClawBase(
-            _pyserial_port(parsed),
-            baud=parsed.option_int("baud", 115200, low=1200, high=3_000_000),
-            **options,
-        )
+        port = _pyserial_port(parsed)
+        baud = parsed.option_int("baud", 115200, low=1200, high=3_000_000)
+        guard = None
+        if parsed.option_bool("guard"):
+            from drivers.base.guard import GuardProcess
+
+            try:
+                # the guard waits half the driver's reply timeout for the controller, so
+                # that its relayed answer still reaches the driver in time
+                guard = GuardProcess(port, baud=baud, address=options["address"],
+                                     reply_timeout_s=options["reply_timeout_s"] / 2,
+                                     log=_LOGGER.warning)
+            except OSError as exc:
+                raise BaseLinkError(str(exc), code="base-port") from exc
+            port = guard.path
+        try:
+            base = RoboClawBase(port, baud=baud, **options)
+        except BaseError:
+            if guard is not None:
+                guard.close()
+            raise
+        base.guard = guard
     else:
         from drivers.base.sim import SimController
         from drivers.base.sim_pty import SimulatedBase

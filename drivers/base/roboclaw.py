@@ -90,6 +90,8 @@ class RoboClawBase(RobotBase):
         self._lock = threading.Lock()
         self._timeout_s = 0.0
         self._last_reopen = -1e9
+        #: the stop guard process owning the real port (``?guard=1``), else None
+        self.guard: Any = None
         #: times the port was lost and reopened (for the health page)
         self.disconnects = 0
         self.reconnects = 0
@@ -142,6 +144,11 @@ class RoboClawBase(RobotBase):
         if now - self._last_reopen < self.reopen_interval_s:
             raise BaseLinkError(f"{self.port_name}: port lost, not back yet", code="base-port")
         self._last_reopen = now
+        if self.guard is not None and not self.guard.alive:
+            try:  # the stop guard process died: a new one, on a new pty
+                self.port_name = self.guard.restart()
+            except OSError as exc:
+                raise BaseLinkError(str(exc), code="base-port") from exc
         if not os.path.exists(self.port_name):
             raise BaseLinkError(f"{self.port_name}: device node is gone", code="base-port")
         try:
@@ -322,8 +329,11 @@ class RoboClawBase(RobotBase):
         )
 
     def close(self) -> None:
-        """Close the port (the controller's serial timeout then stops the motors)."""
+        """Close the port (the controller's serial timeout then stops the motors), and
+        the stop guard process if the port is its pseudo-terminal."""
         port, self._port = self._port, None
+        if self.guard is not None:
+            self.guard.close()
         if port is None:
             return
         try:

@@ -7,7 +7,12 @@ virtual clock, so the trip across the lobby takes simulated minutes but real sec
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +20,7 @@ from kiosk.daemon import KioskDaemon
 from kiosk.events import EmergencyStop, Shutdown, Touch
 from tests.wait import wait_until
 
+ROOT = Path(__file__).resolve().parents[2]
 KioskFactory = Callable[..., KioskDaemon]  # the make_kiosk fixture (tests/e2e/conftest.py)
 
 
@@ -131,3 +137,60 @@ async def test_a_pulled_base_cable_stops_tells_and_comes_back(robot: KioskDaemon
     finally:
         robot.post(Shutdown())
         await serving
+
+
+async def test_the_stop_guard_between_daemon_and_controller(make_kiosk: KioskFactory) -> None:
+    """A robot configured as in the field (``guard=1``): the daemon drives the simulated
+    controller (``kiosk sim base --realtime``: its own process and wall clock, as a
+    microcontroller) through the stop guard process; a bumper mid-trip ends in safe_stop,
+    health shows the guard, and the staff reset and the trip home work through it. The
+    odometry deadline is relaxed to 1 s: the test machine may be loaded far beyond a robot."""
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "sim", "base", "--realtime", "--x=20", "--y=1.5",
+         "--theta=1.5708"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert sim.stdin is not None and sim.stdout is not None
+
+    def ask(line: str) -> Any:
+        assert sim.stdin is not None and sim.stdout is not None
+        sim.stdin.write(line + "\n")
+        sim.stdin.flush()
+        answer = sim.stdout.readline().strip()
+        return answer if answer == "ok" else json.loads(answer)
+
+    path = sim.stdout.readline().strip()
+    robot = make_kiosk(**{"devices.base": f"serial://{path}?guard=1&reply_timeout=0.5&timeout=2",
+                          "navigation.stale_odometry_s": 1.0,
+                          "navigation.serial_timeout_s": 2.0})
+    serving = asyncio.ensure_future(robot.run())
+    try:
+        health = robot.health_snapshot()["robot"]
+        assert health["stop_guard"]["running"] and health["stop_guard"]["stops"] == 0
+        robot.post(Touch("service", "dat-dai"))
+        await _until(robot, "ticket_ready")
+        robot.post(Touch("guide_me"))
+        await _until(robot, "guiding")
+
+        async def speed() -> float:
+            state = await asyncio.to_thread(ask, "state")
+            return max(abs(state["left"]), abs(state["right"]))
+
+        deadline = asyncio.get_running_loop().time() + 60
+        while await speed() < 0.2:
+            assert asyncio.get_running_loop().time() < deadline, "the robot never moved"
+            await asyncio.sleep(0.05)
+        await asyncio.to_thread(ask, "press bumper_front")
+        await _until(robot, "safe_stop")
+        assert robot.health_snapshot()["robot"]["stop_reason"] == "bumper"
+        assert (await asyncio.to_thread(ask, "latency"))["stop_ms"] is not None
+        await asyncio.to_thread(ask, "release bumper_front")
+        await asyncio.sleep(0.3)  # the guard's next poll sees the bumper up
+        robot.post(Touch("staff_reset"))
+        await _until(robot, "idle")  # reset, then the trip home through the guard
+        assert robot.health_snapshot()["robot"]["stop_guard"]["running"]
+    finally:
+        robot.post(Shutdown())
+        await serving
+        sim.terminate()
+        sim.wait(timeout=10)
