@@ -41,6 +41,48 @@ BURN = "while True: pass"
 COUNTERS = ["Q1", "Q3", "Q5", "Q6", "Q7", "Q8", "Q10", "Q11", "Q12"]
 
 
+PTY_PROBE = """
+import gc, json, os, pty, select, sys, time, tty
+master, slave = pty.openpty()
+tty.setraw(slave)
+child = os.fork()
+try:
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(60))
+except OSError:
+    pass
+gc.disable()
+if child == 0:
+    while True:
+        data = os.read(master, 64)
+        if data == b"q":
+            os._exit(0)
+        os.write(master, data)
+times = []
+end = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    started = time.monotonic()
+    os.write(slave, b"ab")
+    got = b""
+    while len(got) < 2 and select.select([slave], [], [], 1.0)[0]:
+        got += os.read(slave, 64)
+    times.append((time.monotonic() - started) * 1000)
+    time.sleep(0.005)
+os.write(slave, b"q")
+print(json.dumps(sorted(times)))
+"""
+
+
+def pty_floor(seconds: float) -> dict[str, float]:
+    """Two real-time processes bouncing 2 bytes over a pty, under the same load: the
+    kernel's own tty delay (its buffer work runs in normal-priority kernel threads), which
+    no stop path through a serial device can beat."""
+    done = subprocess.run([sys.executable, "-c", PTY_PROBE, str(seconds)], capture_output=True,
+                          text=True, timeout=seconds + 60, check=True)
+    times = json.loads(done.stdout)
+    return {"round_trips": len(times), "p50": round(percentile(times, 0.5), 2),
+            "p99": round(percentile(times, 0.99), 2), "max": round(times[-1], 2)}
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-quantile (0..1) of sorted ``values`` (nearest rank)."""
     index = min(len(values) - 1, max(0, round(q * len(values)) - 1))
@@ -87,6 +129,8 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
         guide.monitor = None
     rng = random.Random(seed)
     latencies: list[float] = []
+    seen_ms: list[float] = []
+    sent_ms: list[float] = []
     skipped = 0
     other_stops: Counter[str] = Counter()
     no_stop_command = 0
@@ -124,7 +168,13 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
                 skipped += 1
                 guide.reset_after_stop()
                 continue
-            latency = (await asyncio.to_thread(sim.ask, "latency"))["stop_ms"]
+            answer = await asyncio.to_thread(sim.ask, "latency")
+            latency = answer["stop_ms"]
+            if guard_stops is not None:  # the guard's own view: press to seen, seen to sent
+                mine = [s for s in guard_stops.stops if s["seen_at"] >= answer["pressed_at"]]
+                if mine:
+                    seen_ms.append((mine[0]["seen_at"] - answer["pressed_at"]) * 1000)
+                    sent_ms.append((mine[0]["t"] - mine[0]["seen_at"]) * 1000)
             if latency is None:
                 no_stop_command += 1  # tripped, but our stop never reached the wire
             else:
@@ -149,6 +199,10 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
         "safety_thread": thread,
         "stop_guard_process": guard,
         "stops_made_by_the_guard": len(guard_stops.stops) if guard_stops else None,
+        "guard_press_to_seen_ms_p99_max": [round(percentile(sorted(seen_ms), 0.99), 2),
+                                           round(max(seen_ms), 2)] if seen_ms else None,
+        "guard_seen_to_sent_ms_p99_max": [round(percentile(sorted(sent_ms), 0.99), 2),
+                                          round(max(sent_ms), 2)] if sent_ms else None,
         "safety_thread_priority": guide.monitor.priority if guide.monitor else None,
         "safety_poll_hz": settings.safety_poll_hz,
         "monitor_slowest_poll_ms": round(guide.monitor.slowest_poll_s * 1000, 2)
@@ -175,6 +229,8 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-thread", action="store_true")
     parser.add_argument("--guard", action="store_true", help="the stop guard process")
+    parser.add_argument("--pty-floor-s", type=float, default=20.0,
+                        help="seconds of the pty round-trip probe run first (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--nice", type=int, default=None, help="nice value of the whole daemon (all threads)"
@@ -196,7 +252,9 @@ def main() -> None:
     verbose = bool(os.environ.get("BENCH_VERBOSE"))
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
     try:
+        floor = pty_floor(args.pty_floor_s) if args.pty_floor_s > 0 else None
         result = asyncio.run(run(args.trials, not args.no_thread, args.seed, args.guard))
+        result["pty_round_trip_ms_same_load"] = floor
     finally:
         for burner in burners:
             burner.kill()

@@ -14,14 +14,15 @@ What it does (``?guard=1`` on the base URL; :func:`drivers.base.open_base` start
   :mod:`drivers.base.protocol`). Complete packets only are forwarded, one at a time, and
   the controller's reply is passed back; a partial packet is dropped after the controller's
   own 10 ms resync gap, an unknown command at once (with a line on stderr).
+- Status words the daemon asks for are read on the way back, and act like its own polls.
 - Between packets it reads the status word itself (``poll_hz`` while the wheels are
-  commanded to move, ``idle_poll_hz`` otherwise). An emergency stop or a bumper while the
-  wheels are commanded to move makes it send zero speed at once and *latch*: motion
-  commands from the daemon are replaced by zero speed, and the switch bits that caused the
-  stop are kept set in the status words the daemon reads (a press shorter than the
-  daemon's own poll is still seen there), until the switch is released and the daemon has
-  read such a status word (its supervisor then keeps its own latch and asks a person to
-  resume). A motion command while a switch is down is refused the same way.
+  commanded to move and for a second after, while they brake; ``idle_poll_hz`` otherwise).
+  An emergency stop or a bumper in that time makes it send zero speed at once and
+  *latch*: motion commands from the daemon are replaced by zero speed, and the switch bits
+  that caused the stop are kept set in the status words the daemon reads (a press shorter
+  than the daemon's own poll is still seen there), until the switch is released and the
+  daemon has read such a status word (its supervisor then keeps its own latch and asks a
+  person to resume). A motion command while a switch is down is refused the same way.
 - If the daemon stops talking while the wheels move (a stalled or killed process) for
   ``stale_s``, it stops the wheels, without a latch: the daemon's own watchdog (stale
   odometry) judges a stall it survives, and its next command is obeyed as the
@@ -59,6 +60,8 @@ from drivers.base import protocol as p
 #: SCHED_FIFO priority of the guard: above the daemon's safety thread (50)
 DEFAULT_FIFO = 60
 IDLE_REOPEN_S = 0.5
+#: after the last motion command, polled at the fast rate this long (the wheels brake)
+COAST_S = 1.0
 SWITCHES = p.STATUS_ESTOP | p.STATUS_S4 | p.STATUS_S5
 MOTION = (p.MIXED_SPEED.code, p.MIXED_SPEED_DISTANCE.code)
 
@@ -133,6 +136,8 @@ class StopGuard:
         self._next_poll = 0.0
         self._lost_at = 0.0
         self._resync = False
+        self._poll_started = self._previous_poll = 0.0
+        self._motion_until = 0.0
         self._stop_packet = p.frame(address, p.MIXED_SPEED, p.pack_mixed_speed(0, 0))
         self._status_packet = p.frame(address, p.READ_STATUS)
         self.stops = 0
@@ -192,18 +197,27 @@ class StopGuard:
         self._note("port back; zero speed sent")
         return True
 
-    def stop_wheels(self, why: str, bits: int = 0) -> None:
+    def stop_wheels(self, why: str, bits: int = 0, seen_at: float | None = None) -> None:
         """Zero speed now; with switch ``bits``, latch until the daemon has seen them in
-        a status word (they are shown there meanwhile)."""
+        a status word (they are shown there meanwhile). ``seen_at``: when the status
+        word showing the switch arrived (reported, to tell detection from sending)."""
         for _ in range(3):  # a stop the controller did not take (noise, a partial packet)
             if self._exchange(self._stop_packet) == bytes((p.ACK,)):
                 break
+        if self.moving:
+            self._motion_until = time.monotonic() + COAST_S
         self.latched = bits != 0
         self.latched_bits = bits
         self._seen = False
         self.moving = False
         self.stops += 1
-        self._report(json.dumps({"stop": why, "t": time.monotonic()}))
+        now = time.monotonic()
+        self._report(json.dumps({
+            "stop": why, "t": now, "seen_at": seen_at or now,
+            # the poll that saw it: how long after the one before, how long it took
+            "poll_gap_ms": round((self._poll_started - self._previous_poll) * 1000, 2),
+            "poll_ms": round(((seen_at or now) - self._poll_started) * 1000, 2),
+        }))
 
     def poll(self) -> None:
         """Read the status word; stop on an emergency stop or a bumper."""
@@ -211,12 +225,26 @@ class StopGuard:
         if reply is None or len(reply) != 6 or not p.reply_crc_ok(self.address, p.READ_STATUS,
                                                                   reply):
             return  # silence or noise: judged by the daemon's staleness, as without a guard
-        status = int.from_bytes(reply[:4], "big")
+        self._judge(int.from_bytes(reply[:4], "big"))
+
+    def _judge(self, status: int) -> None:
+        """A status word from the controller (our poll's, or one the daemon asked for)."""
         self.switch_down = bool(status & SWITCHES)
-        if self.switch_down and self.moving:
+        if self.switch_down and (self.moving or (self.watching and not self.latched)):
             why = "emergency-stop" if status & p.STATUS_ESTOP else "bumper"
-            self.stop_wheels(why, status & SWITCHES)
+            self.stop_wheels(why, status & SWITCHES, time.monotonic())
         self._maybe_unlatch()
+
+    def _poll_now(self) -> None:
+        self._poll_started, self._previous_poll = time.monotonic(), self._poll_started
+        self.poll()
+        fast = self.watching
+        self._next_poll = time.monotonic() + (self.period_s if fast else self.idle_period_s)
+
+    @property
+    def watching(self) -> bool:
+        """Commanded to move, or was so within the last COAST_S (still braking)."""
+        return self.moving or time.monotonic() < self._motion_until
 
     def _maybe_unlatch(self) -> None:
         """Release the latch once the switch is up and the daemon has read a status word
@@ -251,6 +279,8 @@ class StopGuard:
                 return
             packet = bytes(self._buffer[:length])
             del self._buffer[:length]
+            if time.monotonic() >= self._next_poll:  # our poll first, between two packets
+                self._poll_now()
             self._forward(packet)
 
     def _forward(self, packet: bytes) -> None:
@@ -263,13 +293,20 @@ class StopGuard:
                 packet = self._stop_packet  # refused: a switch is down or the stop unseen
                 command = p.MIXED_SPEED
                 wants_motion = False
+            if self.moving or wants_motion:
+                self._motion_until = time.monotonic() + COAST_S
             self.moving = wants_motion
             if wants_motion:
                 self._next_poll = min(self._next_poll, time.monotonic() + self.period_s)
         reply = self._exchange(packet)
         self.forwarded += 1
-        if reply and command is p.READ_STATUS and self.latched_bits and len(reply) == 6 \
-                and p.reply_crc_ok(self.address, command, reply):
+        status_reply = command is p.READ_STATUS and reply is not None and len(reply) == 6 \
+            and p.reply_crc_ok(self.address, command, reply)
+        if status_reply:  # the daemon's reads are samples too: the earliest one counts
+            assert reply is not None
+            self._judge(int.from_bytes(reply[:4], "big"))
+        if status_reply and self.latched_bits:
+            assert reply is not None
             status = int.from_bytes(reply[:4], "big") | self.latched_bits
             reply = p.read_reply(self.address, command, status.to_bytes(4, "big"))
             self._seen = True  # the daemon's supervisor now trips on it, if it had not
@@ -294,8 +331,7 @@ class StopGuard:
         if self.moving and now - self.last_daemon_packet > self.stale_s:
             self.stop_wheels("stale-command")
         if now >= self._next_poll:
-            self.poll()
-            self._next_poll = now + (self.period_s if self.moving else self.idle_period_s)
+            self._poll_now()
 
     def run(self, running: Any) -> None:
         """Serve until ``running()`` is false."""

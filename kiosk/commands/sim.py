@@ -10,7 +10,8 @@ Lines on standard input drive the robot's switches and report back (one line eac
     release bumper_front | bumper_rear | estop    -> ok
     state                                        -> {"x":..,"y":..,"theta":..,"left":..,"right":..}
     latency                                      -> {"stop_ms": ms from the last press to the
-                                                     first zero-speed command after it, or null}
+                                                     first zero-speed command after it, or null,
+                                                     "pressed_at": CLOCK_MONOTONIC of the press}
 
 End of input leaves it serving until SIGINT/SIGTERM.
 """
@@ -74,7 +75,8 @@ class _Control:
                 for t, left, right in self.sim.log.commands[self.commands_at_press :]
                 if left == right == 0.0
             ]
-            return {"stop_ms": (stops[0] - self.pressed_at) * 1000 if stops else None}
+            return {"stop_ms": (stops[0] - self.pressed_at) * 1000 if stops else None,
+                    "pressed_at": self.pressed_at}
         return {"error": f"unknown control line {line.strip()!r}"}
 
 
