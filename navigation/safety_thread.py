@@ -18,12 +18,12 @@ simulations) the control loop's own reads do the same checks.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 
 from drivers.base import BaseError
 from drivers.base.protocol import STATUS_ESTOP, STATUS_S4, STATUS_S5
+from drivers.realtime import raise_priority
 from navigation.supervisor import SafetySupervisor, StopReason
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,16 +35,7 @@ DEFAULT_FIFO = 50
 
 def raise_thread_priority(fifo_priority: int = DEFAULT_FIFO) -> str:
     """Give the calling thread real-time priority if allowed; return what it got."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(fifo_priority))
-        return f"SCHED_FIFO {fifo_priority}"
-    except (AttributeError, OSError):
-        pass
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -15)
-        return "nice -15"
-    except (AttributeError, OSError):
-        return "normal"
+    return raise_priority(fifo_priority)
 
 
 class SafetyMonitor:

@@ -56,6 +56,7 @@ from typing import Any
 import serial
 
 from drivers.base import protocol as p
+from drivers.realtime import raise_priority
 
 #: SCHED_FIFO priority of the guard: above the daemon's safety thread (50)
 DEFAULT_FIFO = 60
@@ -64,20 +65,6 @@ IDLE_REOPEN_S = 0.5
 COAST_S = 1.0
 SWITCHES = p.STATUS_ESTOP | p.STATUS_S4 | p.STATUS_S5
 MOTION = (p.MIXED_SPEED.code, p.MIXED_SPEED_DISTANCE.code)
-
-
-def _realtime(priority: int) -> str:
-    """SCHED_FIFO for the whole process if allowed (root or CAP_SYS_NICE), else nice."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(priority))
-        return f"SCHED_FIFO {priority}"
-    except (AttributeError, OSError):
-        pass
-    try:
-        os.setpriority(os.PRIO_PROCESS, 0, -15)
-        return "nice -15"
-    except OSError:
-        return "normal"
 
 
 def _die_with_parent() -> None:
@@ -474,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    priority = _realtime(args.fifo)
+    priority = raise_priority(args.fifo)
     gc.disable()  # a collection pause is exactly what this process exists to avoid
     print(guard.path, flush=True)
     print(f"stop guard: serving {args.port} at {priority}", file=sys.stderr, flush=True)

@@ -1,0 +1,27 @@
+"""Real-time priority for the threads and processes that stop the robot.
+
+One function for the safety thread (navigation), the lidar's reader and the stop guard
+process (drivers): Linux ``SCHED_FIFO`` if allowed (root, ``CAP_SYS_NICE`` or
+``LimitRTPRIO=`` in the unit), else a raised nice value, else nothing; the caller logs
+what it got. Applies to the calling thread (the whole process when it has one thread).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+
+def raise_priority(fifo_priority: int) -> str:
+    """Give the calling thread real-time priority if allowed; return what it got
+    ("SCHED_FIFO 50", "nice -15" or "normal")."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(fifo_priority))
+        return f"SCHED_FIFO {fifo_priority}"
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -15)
+        return "nice -15"
+    except (AttributeError, OSError):
+        return "normal"
