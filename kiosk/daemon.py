@@ -40,6 +40,7 @@ from kiosk.config import KioskConfig
 from kiosk.events import (
     Docked,
     DossierAnswer,
+    FaceAnswer,
     GuideFinished,
     IssueFailed,
     KioskEvent,
@@ -53,6 +54,7 @@ from kiosk.events import (
     VoiceIntent,
     describe,
 )
+from kiosk.face_run import FaceRunner
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.greeting import Greeter
 from kiosk.health import serve_health
@@ -141,13 +143,23 @@ class KioskDaemon:
         self.view = ScreenView(config, self.catalogue, parts.procedures)
         self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
                                self._speaking, clock)
+        features = config.features.enabled()
+        #: dossier lookup by face (issue 9): None when off; dlib loads only in run()
+        self.faces: FaceRunner | None = None
+        if config.faces.enabled and "dossier_lookup" in features:
+            from kiosk.faces.feature import FaceFeature
+
+            self.faces = FaceRunner(FaceFeature(config.faces, self.camera, self.client),
+                                    parts.procedures, self.post,
+                                    lambda: self.flow.visit.dossier.phase)
+            features = features | {"faces"}
         self.flow = VisitorFlow(
             self,
             services=self.catalogue.codes(),
             languages=config.kiosk.languages,
             timeouts=FlowTimeouts(config.flow.idle_timeout_s, config.flow.ticket_ready_s),
             has_base=self.has_base,
-            features=config.features.enabled(),
+            features=features,
             rating_levels=config.features.rating_levels,
         )
         self.screen.configure(time_left=self._time_left)
@@ -173,8 +185,12 @@ class KioskDaemon:
         self._spawn(self._pump_screen(), "screen")
         if self.config.health.port:
             self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
+        if self.faces is not None:  # the models load behind the attract screen
+            self._spawn(self.faces.feature.start(), "faces")
         if self.camera is not None:
-            self._spawn(presence.watch(self.camera, self.config.presence, self.post), "presence")
+            seen = self.faces.feature.camera_seen if self.faces is not None else None
+            self._spawn(presence.watch(self.camera, self.config.presence, self.post, seen),
+                        "presence")
         if self.voice is not None:
             self.voice.warm(self.flow.visit.language)  # classifiers and model behind the screen
         if self.voice is not None and self.voice.settings.listening_mode == "always":
@@ -407,11 +423,33 @@ class KioskDaemon:
             qr_scan.scan(
                 self.camera,
                 post=self.post,
-                active=lambda: self.flow.current_state_id in ("booking", "dossier_lookup"),
+                active=self._scanning_wanted,
             ),
             "scan",
         )
         self._qr_scan.add_done_callback(lambda _: setattr(self, "_qr_scan", None))
+
+    def _scanning_wanted(self) -> bool:
+        """Read QR codes on the booking screen and the dossier screen's keypad and answer
+        (not while the camera looks at a face)."""
+        state = self.flow.current_state_id
+        return state == "booking" or (
+            state == "dossier_lookup" and not self.flow.visit.dossier.phase.startswith("face_")
+        )
+
+    def start_face(self, visit: Visit) -> None:
+        """Look at the citizen's face for a lookup or an enrolment (kiosk.face_run)."""
+        if self.faces is None:
+            self.post(FaceAnswer("unavailable"))
+        else:
+            self._spawn(self.faces.run(visit), "face")
+
+    def forget_face(self, visit: Visit) -> None:
+        """Delete the face linked to the dossier shown, on central, at once."""
+        if self.faces is None:
+            self.post(FaceAnswer("unavailable"))
+        else:
+            self._spawn(self.faces.forget(visit), "face")
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
         """What the screen shows for ``state`` and ``visit``."""
@@ -421,6 +459,7 @@ class KioskDaemon:
             faults=self._faults(),
             can_talk=self._can_talk(visit.language),
             help=self.help_status,
+            face_button=self.faces is not None and self.faces.button,
         )
         return self.view.model(state, visit, status)
 

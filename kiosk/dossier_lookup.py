@@ -49,7 +49,7 @@ logging.getLogger("httpx").addFilter(_NoCodesInUrls())
 def redact(event: dict[str, Any]) -> dict[str, Any]:
     """A described event (kiosk.events.describe) without a dossier code or factor in it:
     typed keys become "*", a scanned receipt's code its keyed hash."""
-    if event.get("type") == "Touch" and event.get("target") == "dossier_key":
+    if event.get("type") == "Touch" and event.get("target") in ("dossier_key", "face_key"):
         if event.get("value") not in ("erase", "ok"):
             return {**event, "value": "*"}
     if event.get("type") == "QRScanned" and event.get("dossier"):

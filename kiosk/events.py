@@ -67,6 +67,28 @@ class DossierAnswer:
 
 
 @dataclass(frozen=True)
+class FaceProgress:
+    """The camera looks for the face lookup or enrolment: the stage (``look``, ``turn``),
+    the direction asked once turning, and what is wrong with the frame (a screen text key:
+    face_none, face_two, face_small, face_dark). No picture or number of the face."""
+
+    stage: str
+    problem: str | None = None
+    turn: str = ""
+
+
+@dataclass(frozen=True)
+class FaceAnswer:
+    """A face journey ended: ``outcome`` (found, enrolled, forgotten, not-kept, not-found,
+    no-candidates, too-many, not-live, no-face, camera, unavailable, refused) and, when
+    found, the dossier's status. The dossier itself stays in the daemon's memory."""
+
+    outcome: str
+    dossier_status: str | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class PersonDetected:
     """The camera saw somebody in front of the kiosk."""
 
@@ -162,6 +184,8 @@ KioskEvent = (
     | PersonDetected
     | QRScanned
     | DossierAnswer
+    | FaceProgress
+    | FaceAnswer
     | Timeout
     | TicketReady
     | TicketPrinted

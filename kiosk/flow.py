@@ -17,7 +17,8 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
     menu -> booking -> redeeming -> ticket_ready        (a ticket booked online: typed,
                                                          or its QR code shown to the camera)
     menu -> rating -> rating_sent -> idle
-    menu -> procedure_info | dossier_lookup   (when on; dossier steps: kiosk.flow_dossier)
+    menu -> procedure_info | dossier_lookup   (when on; dossier steps: kiosk.flow_dossier,
+                                               by face: kiosk.flow_faces)
     any screen a citizen uses -- call_staff --> help
     every waiting state -- timeout --> idle   (clears the visit)
     issue_ticket and redeeming have no timeout: they are bounded by the central budget and
@@ -37,6 +38,7 @@ from typing import Any, Protocol
 from statemachine import State, StateMachine
 
 from kiosk.flow_dossier import DossierLook, DossierSteps
+from kiosk.flow_faces import FaceSteps
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -146,7 +148,7 @@ _INTERACTIVE = ("menu", "choose_service", "choose_priority", "booking", "rating"
                 "procedure_info", "dossier_lookup")
 
 
-class VisitorFlow(DossierSteps, StateMachine):
+class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
     """The declared visitor flow of the kiosk (see the module docstring)."""
 
     idle = State(initial=True)
@@ -209,6 +211,15 @@ class VisitorFlow(DossierSteps, StateMachine):
     ask_dossier = menu.to(dossier_lookup, cond="dossier_enabled")
     dossier_key = dossier_lookup.to.itself(on="_dossier_key", **_STAY)  # type: ignore[no-untyped-call]
     dossier_answer = dossier_lookup.to.itself(on="_dossier_answer", **_STAY)  # type: ignore[no-untyped-call]
+    # dossier lookup by face (kiosk.flow_faces): steps of the same screen
+    face_start = dossier_lookup.to.itself(cond="faces_on", on="_face_start", **_STAY)  # type: ignore[no-untyped-call]
+    face_offer = dossier_lookup.to.itself(cond="faces_on", on="_face_offer", **_STAY)  # type: ignore[no-untyped-call]
+    face_consent = dossier_lookup.to.itself(on="_face_consent", **_STAY)  # type: ignore[no-untyped-call]
+    face_key = dossier_lookup.to.itself(on="_face_key", **_STAY)  # type: ignore[no-untyped-call]
+    face_progress = dossier_lookup.to.itself(on="_face_progress", **_STAY)  # type: ignore[no-untyped-call]
+    face_answer = dossier_lookup.to.itself(on="_face_answer", **_STAY)  # type: ignore[no-untyped-call]
+    forget_face = dossier_lookup.to.itself(cond="faces_on", on="_forget_face", **_STAY)  # type: ignore[no-untyped-call]
+    face_use_code = dossier_lookup.to.itself(on="_face_use_code", **_STAY)  # type: ignore[no-untyped-call]
     call_staff = (
         menu.to(help) | choose_service.to(help) | choose_priority.to(help)
         | booking.to(help) | rating.to(help) | ticket_ready.to(help)

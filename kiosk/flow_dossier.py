@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from kiosk.flow_faces import FaceLook
+
 if TYPE_CHECKING:
     from kiosk.flow import Visit
 
@@ -42,7 +44,8 @@ class DossierLook:
     """The dossier screen's part of the visit.
 
     ``phase``: ``code`` (typing the code), ``factor`` (typing the second factor),
-    ``searching``, ``result`` (the answer is shown), ``locked``. ``error``: ``bad-code``,
+    ``searching``, ``result`` (the answer is shown), ``locked``, and the face phases of
+    kiosk.flow_faces. ``error``: ``bad-code``,
     ``not-found``, ``unavailable``, ``not-a-dossier-code`` (a QR code that is not one).
     """
 
@@ -53,6 +56,9 @@ class DossierLook:
     error: str | None = None
     status: str | None = None
     locked_until: float = 0.0
+    #: the result was found by face (kiosk.flow_faces): no "next time, by face?" offer
+    by_face: bool = False
+    face: FaceLook = FaceLook()
 
 
 class DossierSteps:
@@ -132,6 +138,8 @@ class DossierSteps:
         self._look(**{field: value})
 
     def _dossier_key(self, char: str | None = None, **_: Any) -> None:
+        if self.visit.dossier.phase.startswith("face_"):
+            return  # the face steps have their own keys (kiosk.flow_faces)
         if char == "ok":
             self._submit_dossier() if self.dossier_ready() else self._refuse_dossier()
         else:
@@ -155,7 +163,7 @@ class DossierSteps:
 
     def _scan_dossier(self, dossier: str | None = None, **_: Any) -> None:
         look = self.visit.dossier
-        if look.phase in ("searching", "locked"):
+        if look.phase in ("searching", "locked") or look.phase.startswith("face_"):
             return
         if dossier is None or not DOSSIER_CODE.match(dossier):
             self._look(error="not-a-dossier-code")

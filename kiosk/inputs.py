@@ -22,6 +22,8 @@ from kiosk.events import (
     Docked,
     DossierAnswer,
     EmergencyStop,
+    FaceAnswer,
+    FaceProgress,
     GuideFinished,
     IssueFailed,
     KioskEvent,
@@ -69,6 +71,13 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
     "proc_key": ("search_key", "letter"),
     "print_checklist": ("print_checklist", None),
     "dossier_key": ("dossier_key", "char"),  # a letter, digit, "." or "-", "erase", "ok"
+    # dossier lookup by face (kiosk.flow_faces)
+    "face_lookup": ("face_start", None),
+    "face_offer": ("face_offer", None),  # "next time, by face?" on a result found by code
+    "face_consent": ("face_consent", "answer"),  # "yes" or "no"
+    "face_key": ("face_key", "char"),  # a digit, "erase", "ok"
+    "forget_face": ("forget_face", None),
+    "face_use_code": ("face_use_code", None),
 }
 
 #: spoken intents that mean the same on every screen (each has a button too)
@@ -89,6 +98,7 @@ TASK_FAILURES: dict[str, FlowEvent] = {
     "guide": ("could_not_guide", {}),
     "return": ("emergency_stop", {}),
     "dossier": ("dossier_answer", {"found": False, "code": "central-unavailable"}),
+    "face": ("face_answer", {"outcome": "unavailable"}),
 }
 
 REDEEM_MESSAGES = ("unknown-booking", "booking-used", "booking-wrong-day", "central-unavailable")
@@ -140,6 +150,12 @@ def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
         return "dossier_answer", {
             "found": event.found, "status": event.status, "code": event.code,
             "retry_after_s": event.retry_after_s, "factor_kind": event.factor_kind}
+    if isinstance(event, FaceProgress):
+        return "face_progress", {"stage": event.stage, "problem": event.problem,
+                                 "turn": event.turn}
+    if isinstance(event, FaceAnswer):
+        return "face_answer", {"outcome": event.outcome, "dossier_status": event.dossier_status,
+                               "problem": event.problem}
     if isinstance(event, RedeemFailed):
         known = event.code if event.code in REDEEM_MESSAGES else "redeem-failed"
         return "redeem_failed", {"message": known}

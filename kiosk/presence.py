@@ -77,9 +77,11 @@ def _small_grey(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
 
 
 async def watch(camera: Camera, settings: PresenceSettings,
-                post: Callable[[KioskEvent], None]) -> None:
+                post: Callable[[KioskEvent], None],
+                seen: Callable[[bool], None] | None = None) -> None:
     """Poll ``camera`` forever; post PersonDetected on each arrival. Camera faults are
-    logged once per outage and retried: the kiosk works without the camera."""
+    logged once per outage and retried: the kiosk works without the camera. ``seen`` is
+    told of each frame (True) or fault (False): the face button follows the camera."""
     detector = PresenceDetector(settings)
     failing = False
     while True:
@@ -90,11 +92,15 @@ async def watch(camera: Camera, settings: PresenceSettings,
                 _LOGGER.error("TECHNICIAN: camera gives no frames (%s); greeting by touch only",
                               exc)
             failing = True
+            if seen is not None:
+                seen(False)
             await asyncio.sleep(max(1.0, settings.interval_s))
             continue
         if failing:
             _LOGGER.warning("camera is back")
             failing = False
+        if seen is not None:
+            seen(True)
         if detector.feed(frame):
             post(PersonDetected())
         await asyncio.sleep(settings.interval_s)

@@ -89,6 +89,12 @@ class _NoEffects:
     def print_checklist(self, visit: Visit) -> None:
         """Nothing is printed."""
 
+    def start_face(self, visit: Visit) -> None:
+        """The camera's outcome is the next recorded event."""
+
+    def forget_face(self, visit: Visit) -> None:
+        """The outcome is the next recorded event."""
+
     def stop_motion(self) -> None:
         """Nothing moves."""
 

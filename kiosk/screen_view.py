@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import KioskConfig
+from kiosk.face_view import face_panel
 from kiosk.flow import Visit
 from kiosk.help_call import HelpStatus
 from kiosk.procedures.desk import ProcedureDesk
@@ -40,6 +41,8 @@ class KioskStatus:
     can_talk: bool
     #: the citizen's call for help, once they pressed "call staff"
     help: HelpStatus | None = None
+    #: offer "look up by face" (faces on, models loaded, the camera giving frames)
+    face_button: bool = False
 
 
 class ScreenView:
@@ -82,6 +85,7 @@ class ScreenView:
                 route_png=route,
             )
         features = self.config.features
+        faces_on = self.config.faces.enabled and features.dossier_lookup
         return ScreenModel(
             state=state,
             language=lang,
@@ -110,7 +114,11 @@ class ScreenView:
             procedure=procedure_panel(self.procedures, visit, self.route_picture)
             if state == "procedure_info" and self.procedures is not None
             else None,
-            dossier=dossier_panel(self.procedures, visit, time.monotonic)
+            dossier=face_panel(
+                dossier_panel(self.procedures, visit, time.monotonic), visit,
+                faces_on=faces_on, second_factor=self.config.faces.second_factor,
+                button=status.face_button,
+            )
             if state == "dossier_lookup" and self.procedures is not None
             else None,
         )

@@ -44,6 +44,11 @@ class FaceFeature:
         """Why the feature is not available, for ``kiosk doctor`` and the health page."""
 
     @property
+    def client(self) -> CentralClient:
+        """The connection to central the face endpoints go through."""
+        return self._client
+
+    @property
     def available(self) -> bool:
         """Show the face button: enabled, models loaded, camera giving frames."""
         return self.desk is not None and self.camera_ok

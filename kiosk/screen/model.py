@@ -82,6 +82,26 @@ class ProcedurePanel:
 
 
 @dataclass(frozen=True)
+class FacePanel:
+    """The face steps of the dossier screen (issue 9): which buttons to offer, and the
+    consent, second factor, camera challenge or ending being shown."""
+
+    on: bool = False
+    """Faces are on at this kiosk: "forget my face" (and "next time, by face?")."""
+    button: bool = False
+    """Offer "look up by face" (the camera works and the models are loaded)."""
+    by_face: bool = False
+    """The result shown was found by face (no enrolment offer)."""
+    purpose: str = ""
+    factor: str = ""
+    factor_kind: str = "birth_year"
+    turn: str = ""
+    stage: str = ""
+    problem: str | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
 class DossierPanel:
     """What the dossier screen shows: the keypad (code or second factor) with what was
     typed and any error, the lockout, or the answer (name already masked by central)."""
@@ -100,6 +120,7 @@ class DossierPanel:
     missing: tuple[str, ...] = ()
     pickup: str | None = None
     fee_due: str = ""
+    face: FacePanel = FacePanel()
 
 
 @dataclass(frozen=True)

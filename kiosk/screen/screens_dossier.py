@@ -14,7 +14,7 @@ import string
 
 import pygame
 
-from kiosk.screen import icons
+from kiosk.screen import icons, screens_faces
 from kiosk.screen.canvas import Canvas
 from kiosk.screen.frame import Frame, banner, draw_back
 from kiosk.screen.model import DossierPanel, ScreenModel
@@ -40,7 +40,9 @@ STATUS_COLOUR = {
 def draw_dossier_lookup(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     """Keypad, second factor, searching, lockout or the answer."""
     panel = model.dossier or DossierPanel()
-    if panel.phase == "result":
+    if panel.phase.startswith("face_"):
+        screens_faces.draw_face(canvas, model, frame, panel)
+    elif panel.phase == "result":
         _draw_result(canvas, model, frame, panel)
     elif panel.phase == "locked":
         draw_message(
@@ -86,6 +88,8 @@ def _draw_keypad(canvas: Canvas, model: ScreenModel, frame: Frame, panel: Dossie
         words = text(lang, "dossier_factor_hint" if factor else "dossier_qr_hint")
         canvas.text(note, words, 3.0, ON_DARK)
     y = note.bottom + gap
+    if not factor:
+        y = screens_faces.face_lookup_button(canvas, model, panel, frame, y)
     _keys(
         canvas,
         model,
@@ -156,7 +160,8 @@ def _draw_result(canvas: Canvas, model: ScreenModel, frame: Frame, panel: Dossie
     if panel.status == "overdue":
         lines.append((text(lang, "dossier_overdue_help"), True))
     top = badge.bottom + gap
-    unit = min(m.px(9), (c.bottom - top) // max(len(lines), 1))
+    bottom = screens_faces.result_buttons(canvas, model, panel, frame)
+    unit = min(m.px(9), (bottom - top) // max(len(lines), 1))
     for i, (words, bold) in enumerate(lines):
         box = pygame.Rect(c.left, top + i * unit, c.width, unit)
         canvas.text(box, words, 3.2, ON_DARK, bold=bold, align="left")

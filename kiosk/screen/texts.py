@@ -10,6 +10,7 @@ A key without a message shows the key itself, readable rather than a crash.
 from __future__ import annotations
 
 from kiosk.screen.i18n import translate
+from kiosk.screen.texts_faces import FACE_MESSAGES
 
 
 def N_(message: str) -> str:
@@ -160,6 +161,7 @@ MESSAGES: dict[str, str] = {
     "returning": N_("Returning to my place"),
     "safe_stop": N_("Stopped safely. Staff will help."),
 }
+MESSAGES.update(FACE_MESSAGES)  # the face steps' captions (issue 9)
 
 #: reasons a citizen may tick on the rating screen (sent to central by key)
 RATING_REASONS = ("friendly", "fast", "clear", "slow", "unclear", "crowded")
