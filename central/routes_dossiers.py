@@ -27,7 +27,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from central import deps
+from central import deps, faces
 from central.catalogue import Catalogue, to_micros
 from central.deps import JsonResponse
 from central.dossiers import (
@@ -155,6 +155,9 @@ def factor_matches(dossier: Dossier, kind: str, given: str) -> bool:
     )
 
 
+#: statuses that close a dossier (kiosk-side "forget" aside, face templates expire after)
+CLOSED = ("returned",)
+
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 
 
@@ -235,6 +238,11 @@ async def change_status(
         raise BadInput("unknown-counter", f"unknown counter {req.pickup_counter!r}")
     now_us = to_micros(cat.now())
     dossier = await db.run(lambda conn: set_status(conn, code, req.model_dump(), now_us))
+    face_store: faces.Faces | None = request.app.state.faces
+    if dossier.status in CLOSED and face_store is not None:
+        # the citizen has the result: their face template starts its retention countdown
+        await db.run(lambda conn: faces.dossier_closed(
+            conn, face_store, actor=f"counter:{_counter}", dossier=dossier.code, closed_us=now_us))
     return JsonResponse(await _view(request, dossier))
 
 

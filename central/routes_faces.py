@@ -97,10 +97,50 @@ def _actor(who: Principal) -> str:
     return f"{who.kind}:{who.name}"
 
 
+async def _check_dossiers(request: Request, body: EnrolRequest, who: Principal, now: int,
+                          db: Store) -> None:
+    """Every dossier must exist and carry the second factor given: a face is tied only to
+    dossiers the citizen proved are theirs. A miss answers like a dossier lookup's (404
+    ``unknown-dossier``, whichever of code or factor was wrong), counts towards the calling
+    kiosk's lockout, and is audited."""
+    from central.routes_dossiers import LookupGuard, factor_matches
+
+    guard: LookupGuard = request.app.state.dossier_guard
+    seconds = cat_seconds(request)
+    if who.kind == "kiosk":
+        refusal = guard.refuse(who.name, seconds)
+        if refusal is not None:
+            await db.run(lambda conn: faces.audit(conn, now, _actor(who), "enrol", refusal[0]))
+            raise faces.RateLimited(refusal[0], "too many look-ups: try later")
+    adapter = request.app.state.dossier_adapter
+    for code in body.dossiers:
+        dossier = await adapter.find(code.upper())
+        if dossier is None or not factor_matches(dossier, body.factor.kind, body.factor.value):
+            if who.kind == "kiosk":
+                guard.record(who.name, False, seconds)
+            await db.run(lambda conn: faces.audit(conn, now, _actor(who), "enrol", "refused",
+                                                  None, "dossier or second factor"))
+            raise NotFound("unknown-dossier", "no dossier with this code (and second factor)")
+    if who.kind == "kiosk":
+        guard.record(who.name, True, seconds)
+
+
+def cat_seconds(request: Request) -> float:
+    """Central's clock in seconds (the dossier guard's unit)."""
+    catalogue: Catalogue = request.app.state.catalogue
+    return catalogue.now().timestamp()
+
+
 @router.post("", status_code=201)
-async def enrol(body: EnrolRequest, fc: Faces, cat: Cat, db: Db, who: Anyone) -> JsonResponse:
-    """Store the citizen's face template, linked to their dossiers."""
+async def enrol(
+    body: EnrolRequest, request: Request, fc: Faces, cat: Cat, db: Db, who: Anyone
+) -> JsonResponse:
+    """Store the citizen's face template, linked to their dossiers (which must exist and
+    carry the second factor given)."""
     now = to_micros(cat.now())
+    faces.pack(body.encoding)  # bad input is named before any dossier is looked at
+    faces.check_factor(body.factor.kind, body.factor.value)
+    await _check_dossiers(request, body, who, now, db)
 
     def work(conn: Connection) -> dict[str, Any]:
         faces.purge_expired(conn, now)

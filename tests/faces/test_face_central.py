@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from faces_testkit import COUNTER_TOKEN, KIOSK2_TOKEN, KIOSK_TOKEN, auth
+from faces_testkit import COUNTER_TOKEN, KIOSK2_TOKEN, KIOSK_TOKEN, auth, record_dossiers
 from sqlalchemy import select
 
 from central.faces import face_audit
@@ -48,6 +48,8 @@ async def test_enrolled_citizen_is_found_and_others_are_not(
 ) -> None:
     app = make_central()
     kiosk = service(app)
+    record_dossiers(app, "HS-2026-000123", "HS-2026-000456", birth_year=1961)
+    record_dossiers(app, "HS-2026-000789", birth_year=1942)
     await kiosk.enrol(
         ["HS-2026-000123"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11"
     )
@@ -77,6 +79,7 @@ async def test_forget_my_face_deletes_at_once(
 ) -> None:
     app = make_central()
     kiosk = service(app)
+    record_dossiers(app, "HS-1", "HS-2", phone="+84 903 120 912")
     await kiosk.enrol(
         ["HS-1", "HS-2"], ("phone_last4", "0912"), encodings["rose_leslie_1.jpg"], "ko:2026-11"
     )
@@ -97,6 +100,7 @@ async def test_counter_enrols_and_deletes_by_id(
 ) -> None:
     app = make_central()
     counter = service(app, COUNTER_TOKEN)
+    record_dossiers(app, "HS-9", birth_year=1950)
     made = await counter.enrol(
         ["HS-9"], ("birth_year", "1950"), encodings["obama_1.jpg"], "vi:2026-11"
     )
@@ -117,6 +121,7 @@ async def test_template_expires_after_the_last_dossier_closed(
 ) -> None:
     app = make_central(retention_days_after_close=30)
     kiosk = service(app)
+    record_dossiers(app, "HS-A", "HS-B", birth_year=1961)
     await kiosk.enrol(
         ["HS-A", "HS-B"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11"
     )
@@ -138,7 +143,9 @@ async def test_template_expires_after_the_last_dossier_closed(
 async def test_template_expires_at_max_age_whatever_the_dossiers(
     make_central: Any, encodings: dict[str, Encoding], clock: Any
 ) -> None:
-    kiosk = service(make_central(max_age_days=365))
+    app = make_central(max_age_days=365)
+    kiosk = service(app)
+    record_dossiers(app, "HS-A", birth_year=1961)
     await kiosk.enrol(["HS-A"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11")
     clock.advance(days=366)
     assert (await kiosk.candidates(("birth_year", "1961"))).candidates == []
@@ -149,6 +156,8 @@ async def test_a_kiosk_resolves_only_its_own_lookup_and_offered_candidates(
 ) -> None:
     app = make_central()
     k1, k2 = service(app), service(app, KIOSK2_TOKEN)
+    record_dossiers(app, "HS-1", birth_year=1961)
+    record_dossiers(app, "HS-2", birth_year=1970)
     await k1.enrol(["HS-1"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11")
     other = await k1.enrol(
         ["HS-2"], ("birth_year", "1970"), encodings["rose_leslie_1.jpg"], "vi:2026-11"
@@ -173,6 +182,7 @@ async def test_too_many_candidates_and_rate_limit(
 ) -> None:
     app = make_central(max_candidates=2, lookups_per_minute=3)
     kiosk = service(app)
+    record_dossiers(app, "HS-0", "HS-1", "HS-2", birth_year=1961)
     for i, name in enumerate(["obama_1.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg"]):
         await kiosk.enrol([f"HS-{i}"], ("birth_year", "1961"), encodings[name], "vi:2026-11")
     offer = await kiosk.candidates(("birth_year", "1961"))
@@ -245,6 +255,7 @@ async def test_expired_templates_are_purged_without_any_face_traffic(
     from central.faces import face_templates, keep_purging
 
     app = make_central(max_age_days=1)
+    record_dossiers(app, "HS-1", birth_year=1961)
     await service(app).enrol(["HS-1"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:1")
     clock.advance(days=2)
     purging = keep_purging(app.state.store, app.state.faces, clock, every_s=0.01)
@@ -260,3 +271,48 @@ async def test_expired_templates_are_purged_without_any_face_traffic(
         purging.cancel()
     assert rows == []
     assert ("delete", "expired") in [(r["action"], r["outcome"]) for r in audit_rows(app)]
+
+
+async def test_enrolment_needs_a_real_dossier_and_its_second_factor(
+    make_central: Any, encodings: dict[str, Encoding]
+) -> None:
+    app = make_central()
+    kiosk = service(app)
+    record_dossiers(app, "HS-2026-000321", birth_year=1961)
+    face = encodings["obama_1.jpg"]
+    for codes, year in ((["HS-2026-000999"], "1961"), (["HS-2026-000321"], "1962"),
+                        (["HS-2026-000321", "HS-2026-000999"], "1961")):
+        with pytest.raises(CentralRejected) as refused:
+            await kiosk.enrol(codes, ("birth_year", year), face, "vi:2026-11")
+        assert (refused.value.status, refused.value.code) == (404, "unknown-dossier")
+    assert (await kiosk.candidates(("birth_year", "1961"))).candidates == []
+    made = await kiosk.enrol(["hs-2026-000321"], ("birth_year", "1961"), face, "vi:2026-11")
+    assert made.id
+    refusals = [r for r in audit_rows(app) if r["outcome"] == "refused"]
+    assert len(refusals) == 3 and all("HS-" not in r["detail"] for r in refusals)
+
+
+async def test_a_dossier_handed_over_at_a_counter_starts_the_face_expiry(
+    make_central: Any, encodings: dict[str, Encoding], clock: Any
+) -> None:
+    app = make_central(retention_days_after_close=30)
+    kiosk = service(app)
+    record_dossiers(app, "HS-2026-000555", birth_year=1961)
+    await kiosk.enrol(["HS-2026-000555"], ("birth_year", "1961"), encodings["obama_1.jpg"],
+                      "vi:2026-11")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://central.test"
+    ) as http:
+        ready = await http.post("/api/v1/dossiers/HS-2026-000555/status",
+                                json={"status": "ready"}, headers=auth(COUNTER_TOKEN))
+        assert ready.status_code == 200, ready.text
+        clock.advance(days=31)
+        assert len((await kiosk.candidates(("birth_year", "1961"))).candidates) == 1  # not closed
+        handed = await http.post("/api/v1/dossiers/HS-2026-000555/status",
+                                 json={"status": "returned"}, headers=auth(COUNTER_TOKEN))
+        assert handed.status_code == 200, handed.text
+    assert ("expiry", "set") in [(r["action"], r["outcome"]) for r in audit_rows(app)]
+    clock.advance(days=29)
+    assert len((await kiosk.candidates(("birth_year", "1961"))).candidates) == 1
+    clock.advance(days=2)
+    assert (await kiosk.candidates(("birth_year", "1961"))).candidates == []

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-from faces_testkit import KIOSK_TOKEN, photo
+from faces_testkit import KIOSK_TOKEN, photo, record_dossiers
 
 from drivers.camera.photos import PhotoCamera
 from kiosk.faces.engine import FaceEngine
@@ -84,6 +84,7 @@ async def test_enrol_then_find_by_face_then_forget(
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # any library's temp files land here
     app = make_central()
+    record_dossiers(app, "HS-2026-000001", "HS-2026-004217", birth_year=1961)
     straight = photo("obama_1.jpg")
     camera = PhotoCamera([straight, straight, turned("obama_2.jpg", Turn.LEFT)])
     kiosk = desk(engine, app, camera)
@@ -124,6 +125,7 @@ async def test_two_people_in_front_of_the_camera_are_told_so(
     make_central: Any, engine: FaceEngine
 ) -> None:
     app = make_central()
+    record_dossiers(app, "HS-7", birth_year=1961)
     kiosk = desk(
         engine, app, PhotoCamera([photo("obama_1.jpg")] * 2 + [turned("obama_2.jpg", Turn.RIGHT)])
     )
