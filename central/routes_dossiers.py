@@ -241,8 +241,15 @@ async def change_status(
     face_store: faces.Faces | None = request.app.state.faces
     if dossier.status in CLOSED and face_store is not None:
         # the citizen has the result: their face template starts its retention countdown
-        await db.run(lambda conn: faces.dossier_closed(
-            conn, face_store, actor=f"counter:{_counter}", dossier=dossier.code, closed_us=now_us))
+        await db.run(
+            lambda conn: faces.dossier_closed(
+                conn,
+                face_store,
+                actor=f"counter:{_counter}",
+                dossier=dossier.code,
+                closed_us=now_us,
+            )
+        )
     return JsonResponse(await _view(request, dossier))
 
 

@@ -97,8 +97,9 @@ def _actor(who: Principal) -> str:
     return f"{who.kind}:{who.name}"
 
 
-async def _check_dossiers(request: Request, body: EnrolRequest, who: Principal, now: int,
-                          db: Store) -> None:
+async def _check_dossiers(
+    request: Request, body: EnrolRequest, who: Principal, now: int, db: Store
+) -> None:
     """Every dossier must exist and carry the second factor given: a face is tied only to
     dossiers the citizen proved are theirs. A miss answers like a dossier lookup's (404
     ``unknown-dossier``, whichever of code or factor was wrong), counts towards the calling
@@ -118,8 +119,11 @@ async def _check_dossiers(request: Request, body: EnrolRequest, who: Principal, 
         if dossier is None or not factor_matches(dossier, body.factor.kind, body.factor.value):
             if who.kind == "kiosk":
                 guard.record(who.name, False, seconds)
-            await db.run(lambda conn: faces.audit(conn, now, _actor(who), "enrol", "refused",
-                                                  None, "dossier or second factor"))
+            await db.run(
+                lambda conn: faces.audit(
+                    conn, now, _actor(who), "enrol", "refused", None, "dossier or second factor"
+                )
+            )
             raise NotFound("unknown-dossier", "no dossier with this code (and second factor)")
     if who.kind == "kiosk":
         guard.record(who.name, True, seconds)

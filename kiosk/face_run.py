@@ -145,6 +145,7 @@ class FaceRunner:
             _LOGGER.warning("forget my face: central unavailable: %s", exc)
             self._post(FaceAnswer("unavailable"))
             return
-        _LOGGER.info("forget my face for dossier #%s: %d template(s) deleted",
-                     keyed_hash(code), deleted)
+        _LOGGER.info(
+            "forget my face for dossier #%s: %d template(s) deleted", keyed_hash(code), deleted
+        )
         self._post(FaceAnswer("forgotten" if deleted else "not-kept"))

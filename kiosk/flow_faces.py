@@ -34,10 +34,21 @@ CONSENT_VERSION = "2026-11"
 #: digits of a second factor (a birth year, or the phone's last 4 digits)
 FACTOR_DIGITS = 4
 #: outcomes of a face journey that end on the face_done screen
-DONE_OUTCOMES = frozenset({
-    "enrolled", "forgotten", "not-kept", "not-found", "no-candidates", "too-many", "not-live",
-    "no-face", "camera", "unavailable", "refused",
-})
+DONE_OUTCOMES = frozenset(
+    {
+        "enrolled",
+        "forgotten",
+        "not-kept",
+        "not-found",
+        "no-candidates",
+        "too-many",
+        "not-live",
+        "no-face",
+        "camera",
+        "unavailable",
+        "refused",
+    }
+)
 #: outcomes that count as a miss towards the screen's lockout (a guessed factor)
 FACE_MISSES = frozenset({"not-found", "no-candidates"})
 
@@ -100,8 +111,15 @@ class FaceSteps:
         look = self.visit.dossier
         if look.phase not in ("code", "factor", "face_done") or self.dossier_locked():
             return
-        self._look(phase="face_factor", code="", factor="", error=None, status=None,
-                   by_face=False, face=FaceLook(purpose="lookup"))
+        self._look(
+            phase="face_factor",
+            code="",
+            factor="",
+            error=None,
+            status=None,
+            by_face=False,
+            face=FaceLook(purpose="lookup"),
+        )
 
     def _face_offer(self, **_: Any) -> None:
         look = self.visit.dossier
@@ -125,8 +143,11 @@ class FaceSteps:
         typed = look.face.factor
         if char == "ok":
             if len(typed) == FACTOR_DIGITS:
-                self._look(phase="face_capture", error=None,
-                           face=replace(look.face, stage="look", problem=None))
+                self._look(
+                    phase="face_capture",
+                    error=None,
+                    face=replace(look.face, stage="look", problem=None),
+                )
                 self._face_effects().start_face(self.visit)
             else:
                 self._look(error="face-factor-short")
@@ -145,7 +166,10 @@ class FaceSteps:
         self._face(stage=stage, problem=problem, turn=turn)
 
     def _face_answer(
-        self, outcome: str = "", dossier_status: str | None = None, problem: str | None = None,
+        self,
+        outcome: str = "",
+        dossier_status: str | None = None,
+        problem: str | None = None,
         **_: Any,
     ) -> None:
         look = self.visit.dossier
@@ -163,12 +187,13 @@ class FaceSteps:
             if self.dossier_misses >= LOCAL_MAX_MISSES:
                 self.dossier_misses = 0
                 self.dossier_locked_until = self.clock() + LOCAL_LOCKOUT_S
-                self._look(phase="locked", locked_until=self.dossier_locked_until,
-                           face=FaceLook())
+                self._look(phase="locked", locked_until=self.dossier_locked_until, face=FaceLook())
                 return
         shown = outcome if outcome in DONE_OUTCOMES else "unavailable"
-        self._look(phase="face_done", face=FaceLook(purpose=look.face.purpose, outcome=shown,
-                                                    problem=problem))
+        self._look(
+            phase="face_done",
+            face=FaceLook(purpose=look.face.purpose, outcome=shown, problem=problem),
+        )
 
     def _forget_face(self, **_: Any) -> None:
         look = self.visit.dossier
@@ -179,5 +204,12 @@ class FaceSteps:
 
     def _face_use_code(self, **_: Any) -> None:
         if self.visit.dossier.phase in ("face_factor", "face_done", "face_consent"):
-            self._look(phase="code", code="", factor="", error=None, status=None,
-                       by_face=False, face=FaceLook())
+            self._look(
+                phase="code",
+                code="",
+                factor="",
+                error=None,
+                status=None,
+                by_face=False,
+                face=FaceLook(),
+            )

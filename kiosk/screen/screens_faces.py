@@ -49,14 +49,20 @@ def face_lookup_button(
         return top
     m, c = canvas.metrics, frame.content
     rect = pygame.Rect(c.left, top, c.width, m.target(9))
-    icon = canvas.button(rect, text(model.language, "face_lookup"), "face_lookup", colour=GO,
-                         size=3.6, icon_side=rect.height * 2 // 3)
+    icon = canvas.button(
+        rect,
+        text(model.language, "face_lookup"),
+        "face_lookup",
+        colour=GO,
+        size=3.6,
+        icon_side=rect.height * 2 // 3,
+    )
     _face_icon(canvas.surface, icon, ON_DARK)
     return rect.bottom + frame.gap
 
 
 def result_buttons(canvas: Canvas, model: ScreenModel, panel: DossierPanel, frame: Frame) -> int:
-    """"Next time, by face?" (found by code) and "Forget my face" at the bottom of the
+    """ "Next time, by face?" (found by code) and "Forget my face" at the bottom of the
     result; the top of the row (the content's bottom when faces are off)."""
     face = panel.face
     if not face.on:
@@ -81,14 +87,20 @@ def _consent(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     body = pygame.Rect(c.left, y, c.width, c.bottom - y - buttons_h - gap)
     pygame.draw.rect(canvas.surface, PANEL, body, border_radius=m.px(1))
     pad = m.px(2)
-    canvas.text(body.inflate(-2 * pad, -2 * pad), text(lang, "face_consent_text"), 3.4, INK,
-                align="left")
+    canvas.text(
+        body.inflate(-2 * pad, -2 * pad), text(lang, "face_consent_text"), 3.4, INK, align="left"
+    )
     half = (c.width - gap) // 2
     row = pygame.Rect(c.left, c.bottom - buttons_h, half, buttons_h)
-    canvas.button(row, text(lang, "face_consent_no"), "face_consent", "no", colour=MUTED,
-                  size=3.6)
-    canvas.button(row.move(half + gap, 0), text(lang, "face_consent_yes"), "face_consent", "yes",
-                  colour=GO, size=4.0)
+    canvas.button(row, text(lang, "face_consent_no"), "face_consent", "no", colour=MUTED, size=3.6)
+    canvas.button(
+        row.move(half + gap, 0),
+        text(lang, "face_consent_yes"),
+        "face_consent",
+        "yes",
+        colour=GO,
+        size=4.0,
+    )
     draw_back(canvas, model, frame)
 
 
@@ -101,8 +113,13 @@ def _factor(
     pygame.draw.rect(canvas.surface, PANEL, box, border_radius=m.px(1))
     if panel.error:
         pygame.draw.rect(canvas.surface, ACCENT, box, width=m.px(0.8), border_radius=m.px(1))
-    canvas.text(box.inflate(-m.px(3), -m.px(1)), face.factor or "_ _ _ _", 4.4,
-                INK if face.factor else MUTED, speak=False)
+    canvas.text(
+        box.inflate(-m.px(3), -m.px(1)),
+        face.factor or "_ _ _ _",
+        4.4,
+        INK if face.factor else MUTED,
+        speak=False,
+    )
     note = pygame.Rect(c.left, box.bottom + gap, c.width, m.px(8))
     if panel.error:
         banner(canvas, note, text(lang, "face_factor_short"), 2.8)
@@ -130,11 +147,13 @@ def _keypad(canvas: Canvas, model: ScreenModel, room: pygame.Rect, gap: int) -> 
         row, col = divmod(i, columns)
         rect = pygame.Rect(left + col * (key_w + gap), top + row * (key_h + gap), key_w, key_h)
         if key == "erase":
-            canvas.button(rect, text(model.language, "erase"), "face_key", key, colour=MUTED,
-                          size=2.6)
+            canvas.button(
+                rect, text(model.language, "erase"), "face_key", key, colour=MUTED, size=2.6
+            )
         elif key == "ok":
-            canvas.button(rect, text(model.language, "face_ok"), "face_key", key, colour=GO,
-                          size=3.0)
+            canvas.button(
+                rect, text(model.language, "face_ok"), "face_key", key, colour=GO, size=3.0
+            )
         else:
             canvas.button(rect, key, "face_key", key, colour=BUTTON, size=5, speak=False)
 
@@ -158,8 +177,7 @@ def _capture(canvas: Canvas, model: ScreenModel, frame: Frame, face: FacePanel) 
         warn = pygame.Rect(c.left, y, c.width, m.px(16))
         banner(canvas, warn, text(lang, face.problem), 3.6)
         y = warn.bottom + gap
-    canvas.text(pygame.Rect(c.left, y, c.width, m.px(7)), text(lang, "face_no_photo"), 3.0,
-                ON_DARK)
+    canvas.text(pygame.Rect(c.left, y, c.width, m.px(7)), text(lang, "face_no_photo"), 3.0, ON_DARK)
     draw_back(canvas, model, frame)
 
 
@@ -180,15 +198,25 @@ def _done(canvas: Canvas, model: ScreenModel, frame: Frame, face: FacePanel) -> 
         y = warn.bottom + gap
     height = m.target(10)
     buttons: list[tuple[str, str, tuple[int, int, int]]] = []
-    if face.purpose == "lookup" and outcome in ("not-found", "not-live", "no-face",
-                                                "no-candidates"):
+    if face.purpose == "lookup" and outcome in (
+        "not-found",
+        "not-live",
+        "no-face",
+        "no-candidates",
+    ):
         buttons.append(("face_try_again", "face_lookup", BUTTON))
     buttons.append(("face_use_code", "face_use_code", GO if not good else BUTTON))
     for i, (words, target, colour) in enumerate(buttons):
-        rect = pygame.Rect(c.left, c.bottom - (len(buttons) - i) * (height + gap) + gap,
-                           c.width, height)
-        canvas.button(rect, text(lang, words if words != "face_use_code" or not good
-                                 else "dossier_new"), target, colour=colour, size=3.6)
+        rect = pygame.Rect(
+            c.left, c.bottom - (len(buttons) - i) * (height + gap) + gap, c.width, height
+        )
+        canvas.button(
+            rect,
+            text(lang, words if words != "face_use_code" or not good else "dossier_new"),
+            target,
+            colour=colour,
+            size=3.6,
+        )
     draw_back(canvas, model, frame)
 
 
@@ -198,8 +226,12 @@ def _face_icon(s: pygame.Surface, r: pygame.Rect, c: tuple[int, int, int]) -> No
         return
     w = max(2, r.width // 22)
     corner = r.width // 4
-    for x, y, dx, dy in ((r.left, r.top, 1, 1), (r.right, r.top, -1, 1),
-                         (r.left, r.bottom, 1, -1), (r.right, r.bottom, -1, -1)):
+    for x, y, dx, dy in (
+        (r.left, r.top, 1, 1),
+        (r.right, r.top, -1, 1),
+        (r.left, r.bottom, 1, -1),
+        (r.right, r.bottom, -1, -1),
+    ):
         pygame.draw.line(s, c, (x, y), (x + dx * corner, y), w)
         pygame.draw.line(s, c, (x, y), (x, y + dy * corner), w)
     head = r.inflate(-r.width * 2 // 5, -r.height // 4)
@@ -208,6 +240,7 @@ def _face_icon(s: pygame.Surface, r: pygame.Rect, c: tuple[int, int, int]) -> No
     for fx in (0.35, 0.65):
         centre = (head.left + int(head.width * fx), head.top + head.height * 2 // 5)
         pygame.draw.circle(s, c, centre, eye)
-    mouth = pygame.Rect(head.left + head.width // 4, head.top + head.height // 2,
-                        head.width // 2, head.height // 3)
+    mouth = pygame.Rect(
+        head.left + head.width // 4, head.top + head.height // 2, head.width // 2, head.height // 3
+    )
     pygame.draw.arc(s, c, mouth, 3.5, 5.9, w)

@@ -24,8 +24,8 @@ FACE_MESSAGES: dict[str, str] = {
         "encrypted at the centre, linked to your dossier. They are used only "
         "for you to look up your own dossiers, together with your birth year "
         "(or the last 4 digits of your phone). They are deleted 30 days after "
-        "your last dossier is closed, or at once when you choose \"Forget my "
-        "face\" on this kiosk or at a counter. If you do not agree, you look up "
+        'your last dossier is closed, or at once when you choose "Forget my '
+        'face" on this kiosk or at a counter. If you do not agree, you look up '
         "by dossier code as usual."
     ),
     "face_consent_yes": N_("I agree"),
@@ -34,8 +34,7 @@ FACE_MESSAGES: dict[str, str] = {
     "face_factor_phone_last4": N_("Please type the last 4 digits of your phone"),
     "face_factor_hint_lookup": N_("Then look at the camera. No photo is kept."),
     "face_factor_hint_enrol": N_(
-        "You will type it again next time. Then look at the camera: no photo is "
-        "kept."
+        "You will type it again next time. Then look at the camera: no photo is kept."
     ),
     "face_factor_short": N_("Please type all 4 digits"),
     "face_ok": N_("Continue"),
@@ -49,21 +48,18 @@ FACE_MESSAGES: dict[str, str] = {
     "face_small": N_("Please come a little closer to the camera."),
     "face_dark": N_("It is too dark to see your face. Please face the light."),
     "face_no_photo": N_("No photo is kept."),
-    "face_done_enrolled": N_("Done. Next time, choose \"Look up by face\"."),
+    "face_done_enrolled": N_('Done. Next time, choose "Look up by face".'),
     "face_done_forgotten": N_("Your face has been deleted."),
     "face_done_not-kept": N_("No face was kept for this dossier."),
     "face_done_not-found": N_(
-        "Sorry, we could not find you by face. Please look up with your dossier "
-        "code."
+        "Sorry, we could not find you by face. Please look up with your dossier code."
     ),
     "face_done_too-many": N_("Please look up with your dossier code this time."),
     "face_done_not-live": N_(
-        "We could not see you turn your head. Please try again, or use your "
-        "dossier code."
+        "We could not see you turn your head. Please try again, or use your dossier code."
     ),
     "face_done_no-face": N_(
-        "We could not see your face clearly. Please try again, or use your "
-        "dossier code."
+        "We could not see your face clearly. Please try again, or use your dossier code."
     ),
     "face_done_camera": N_("The camera is not working. Please use your dossier code."),
     "face_done_unavailable": N_(

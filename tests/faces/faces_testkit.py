@@ -70,13 +70,19 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def record_dossiers(app: Any, *codes: str, birth_year: int | None = None,
-                    phone: str | None = None) -> None:
+def record_dossiers(
+    app: Any, *codes: str, birth_year: int | None = None, phone: str | None = None
+) -> None:
     """Dossiers received at a counter (central's reference adapter), with the second
     factor a face enrolment is checked against."""
     from central.dossiers import create_dossier
 
     for code in codes:
-        body = {"code": code, "applicant_name": "Nguyễn Văn An", "received_on": "2026-11-20",
-                "birth_year": birth_year, "phone": phone}
+        body = {
+            "code": code,
+            "applicant_name": "Nguyễn Văn An",
+            "received_on": "2026-11-20",
+            "birth_year": birth_year,
+            "phone": phone,
+        }
         app.state.store.run_sync(lambda conn, body=body: create_dossier(conn, body, 0))

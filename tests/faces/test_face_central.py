@@ -261,9 +261,7 @@ async def test_expired_templates_are_purged_without_any_face_traffic(
     purging = keep_purging(app.state.store, app.state.faces, clock, every_s=0.01)
     try:
         for _ in range(300):
-            rows = app.state.store.run_sync(
-                lambda c: c.execute(select(face_templates.c.id)).all()
-            )
+            rows = app.state.store.run_sync(lambda c: c.execute(select(face_templates.c.id)).all())
             if not rows:
                 break
             await asyncio.sleep(0.01)
@@ -280,8 +278,11 @@ async def test_enrolment_needs_a_real_dossier_and_its_second_factor(
     kiosk = service(app)
     record_dossiers(app, "HS-2026-000321", birth_year=1961)
     face = encodings["obama_1.jpg"]
-    for codes, year in ((["HS-2026-000999"], "1961"), (["HS-2026-000321"], "1962"),
-                        (["HS-2026-000321", "HS-2026-000999"], "1961")):
+    for codes, year in (
+        (["HS-2026-000999"], "1961"),
+        (["HS-2026-000321"], "1962"),
+        (["HS-2026-000321", "HS-2026-000999"], "1961"),
+    ):
         with pytest.raises(CentralRejected) as refused:
             await kiosk.enrol(codes, ("birth_year", year), face, "vi:2026-11")
         assert (refused.value.status, refused.value.code) == (404, "unknown-dossier")
@@ -298,18 +299,25 @@ async def test_a_dossier_handed_over_at_a_counter_starts_the_face_expiry(
     app = make_central(retention_days_after_close=30)
     kiosk = service(app)
     record_dossiers(app, "HS-2026-000555", birth_year=1961)
-    await kiosk.enrol(["HS-2026-000555"], ("birth_year", "1961"), encodings["obama_1.jpg"],
-                      "vi:2026-11")
+    await kiosk.enrol(
+        ["HS-2026-000555"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11"
+    )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app), base_url="http://central.test"
     ) as http:
-        ready = await http.post("/api/v1/dossiers/HS-2026-000555/status",
-                                json={"status": "ready"}, headers=auth(COUNTER_TOKEN))
+        ready = await http.post(
+            "/api/v1/dossiers/HS-2026-000555/status",
+            json={"status": "ready"},
+            headers=auth(COUNTER_TOKEN),
+        )
         assert ready.status_code == 200, ready.text
         clock.advance(days=31)
         assert len((await kiosk.candidates(("birth_year", "1961"))).candidates) == 1  # not closed
-        handed = await http.post("/api/v1/dossiers/HS-2026-000555/status",
-                                 json={"status": "returned"}, headers=auth(COUNTER_TOKEN))
+        handed = await http.post(
+            "/api/v1/dossiers/HS-2026-000555/status",
+            json={"status": "returned"},
+            headers=auth(COUNTER_TOKEN),
+        )
         assert handed.status_code == 200, handed.text
     assert ("expiry", "set") in [(r["action"], r["outcome"]) for r in audit_rows(app)]
     clock.advance(days=29)
