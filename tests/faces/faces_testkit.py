@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from drivers.camera.photos import load_photo
+from kiosk.faces.liveness import Turn
 
 FACES = Path(__file__).resolve().parents[3] / "shared" / "faces"
 if not FACES.is_dir():  # worktrees sit one level deeper than a clone
@@ -86,3 +87,36 @@ def record_dossiers(
             "phone": phone,
         }
         app.state.store.run_sync(lambda conn, body=body: create_dossier(conn, body, 0))
+
+
+#: magic numbers of picture files (JPEG, PNG, BMP, GIF, TIFF, WebP/RIFF, PPM/PGM, numpy)
+MAGICS = (
+    b"\xff\xd8\xff",
+    b"\x89PNG",
+    b"BM",
+    b"GIF8",
+    b"II*\x00",
+    b"MM\x00*",
+    b"RIFF",
+    b"P6\n",
+    b"P5\n",
+    b"\x93NUMPY",
+)
+
+
+def pictures_under(folder: Path) -> list[Path]:
+    """Every file under ``folder`` that starts like a picture (or a numpy array)."""
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                head = handle.read(8)
+            if any(head.startswith(m) for m in MAGICS):
+                found.append(path)
+    return found
+
+
+def turned(name: str, turn: Turn) -> npt.NDArray[np.uint8]:
+    """A photo of the person turned their right (obama_2), mirrored for their left."""
+    pixels = photo(name)
+    return pixels if turn is Turn.RIGHT else np.ascontiguousarray(pixels[:, ::-1])

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import numpy as np
 import pytest
-from faces_testkit import KIOSK_TOKEN, photo, record_dossiers
+from faces_testkit import KIOSK_TOKEN, photo, pictures_under, record_dossiers, turned
 
 from drivers.camera.photos import PhotoCamera
 from kiosk.faces.engine import FaceEngine
@@ -23,20 +22,6 @@ from kiosk.faces.wire import FaceService
 from kiosk.tickets.client import CentralClient
 
 pytestmark = pytest.mark.asyncio
-
-#: magic numbers of picture files (JPEG, PNG, BMP, GIF, TIFF, WebP/RIFF, PPM/PGM, numpy)
-MAGICS = (
-    b"\xff\xd8\xff",
-    b"\x89PNG",
-    b"BM",
-    b"GIF8",
-    b"II*\x00",
-    b"MM\x00*",
-    b"RIFF",
-    b"P6\n",
-    b"P5\n",
-    b"\x93NUMPY",
-)
 
 
 class Ticks:
@@ -58,23 +43,6 @@ def desk(engine: FaceEngine, app: Any, camera: PhotoCamera) -> FaceDesk:
     client = CentralClient("http://central.test", KIOSK_TOKEN, transport=httpx.ASGITransport(app))
     capture = FaceCapture(tuned, camera, clock=Ticks(), sleep=lambda _s: None)
     return FaceDesk(tuned, capture, FaceService(client))
-
-
-def pictures_under(folder: Path) -> list[Path]:
-    found = []
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle:
-                head = handle.read(8)
-            if any(head.startswith(m) for m in MAGICS):
-                found.append(path)
-    return found
-
-
-def turned(name: str, turn: Turn) -> np.ndarray:
-    """A photo of the person turned their right (obama_2), mirrored for their left."""
-    pixels = photo(name)
-    return pixels if turn is Turn.RIGHT else np.ascontiguousarray(pixels[:, ::-1])
 
 
 async def test_enrol_then_find_by_face_then_forget(
