@@ -88,8 +88,6 @@ def _draw_keypad(canvas: Canvas, model: ScreenModel, frame: Frame, panel: Dossie
         words = text(lang, "dossier_factor_hint" if factor else "dossier_qr_hint")
         canvas.text(note, words, 3.0, ON_DARK)
     y = note.bottom + gap
-    if not factor:
-        y = screens_faces.face_lookup_button(canvas, model, panel, frame, y)
     _keys(
         canvas,
         model,
@@ -97,7 +95,9 @@ def _draw_keypad(canvas: Canvas, model: ScreenModel, frame: Frame, panel: Dossie
         gap,
         FACTOR_KEYS if factor else CODE_KEYS,
     )
-    draw_back(canvas, model, frame)
+    footer = draw_back(canvas, model, frame)
+    if not factor:
+        screens_faces.face_lookup_button(canvas, model, panel, footer)
 
 
 def _keys(

@@ -26,6 +26,8 @@ _LOGGER = logging.getLogger(__name__)
 FACTOR_KEYS = (*"123456789", "erase", "0", "ok")
 #: outcomes whose text is another's (a miss never tells whether anyone has that factor)
 _SAME_TEXT = {"no-candidates": "not-found"}
+#: lookup endings that offer "try again" besides the code
+RETRY = ("not-found", "not-live", "no-face", "no-candidates")
 
 
 def draw_face(canvas: Canvas, model: ScreenModel, frame: Frame, panel: DossierPanel) -> None:
@@ -42,23 +44,20 @@ def draw_face(canvas: Canvas, model: ScreenModel, frame: Frame, panel: DossierPa
 
 
 def face_lookup_button(
-    canvas: Canvas, model: ScreenModel, panel: DossierPanel, frame: Frame, top: int
-) -> int:
-    """The "look up by face" button under the code box, when offered; the next free y."""
+    canvas: Canvas, model: ScreenModel, panel: DossierPanel, footer: pygame.Rect
+) -> None:
+    """The "look up by face" button in the footer beside "back", when offered."""
     if not panel.face.button:
-        return top
-    m, c = canvas.metrics, frame.content
-    rect = pygame.Rect(c.left, top, c.width, m.target(9))
+        return
     icon = canvas.button(
-        rect,
+        footer,
         text(model.language, "face_lookup"),
         "face_lookup",
         colour=GO,
         size=3.6,
-        icon_side=rect.height * 2 // 3,
+        icon_side=footer.height * 3 // 4,
     )
     _face_icon(canvas.surface, icon, ON_DARK)
-    return rect.bottom + frame.gap
 
 
 def result_buttons(canvas: Canvas, model: ScreenModel, panel: DossierPanel, frame: Frame) -> int:
@@ -127,18 +126,16 @@ def _factor(
         hint = "face_factor_hint_enrol" if face.purpose == "enrol" else "face_factor_hint_lookup"
         canvas.text(note, text(lang, hint), 3.0, ON_DARK)
     y = note.bottom + gap
-    if face.purpose == "lookup":
-        rect = pygame.Rect(c.left, y, c.width, m.target(8))
-        canvas.button(rect, text(lang, "face_use_code"), "face_use_code", colour=MUTED, size=3.0)
-        y = rect.bottom + gap
     _keypad(canvas, model, pygame.Rect(c.left, y, c.width, c.bottom - y), gap)
-    draw_back(canvas, model, frame)
+    footer = draw_back(canvas, model, frame)
+    if face.purpose == "lookup":
+        canvas.button(footer, text(lang, "face_use_code"), "face_use_code", colour=MUTED, size=3.2)
 
 
 def _keypad(canvas: Canvas, model: ScreenModel, room: pygame.Rect, gap: int) -> None:
     m = canvas.metrics
-    columns = 3
-    rows = 4
+    columns = 3 if m.portrait else 6  # a landscape screen has room across, not down
+    rows = len(FACTOR_KEYS) // columns
     key_w = min((room.width - gap * (columns - 1)) // columns, m.px(40))
     key_h = max(m.min_target_px, min(m.px(13), (room.height - gap * (rows - 1)) // rows))
     left = room.centerx - (columns * key_w + (columns - 1) * gap) // 2
@@ -162,22 +159,28 @@ def _capture(canvas: Canvas, model: ScreenModel, frame: Frame, face: FacePanel) 
     m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
     turning = face.stage == "turn" and face.turn in ("left", "right")
     side = min(m.px(40), c.height // 3, c.width // 2)
-    art = pygame.Rect(c.centerx - side // 2, c.top + gap, side, side)
-    _face_icon(canvas.surface, art, ON_DARK)
+    arrow_w = side * 2 // 3 if turning else 0
+    left = c.centerx - (side + arrow_w + gap) // 2 if turning else c.centerx - side // 2
+    art = pygame.Rect(left, c.top + gap, side, side)
     if turning:
-        left = face.turn == "left"  # the citizen's left is the screen's left as they face it
-        arrow = pygame.Rect(0, 0, side * 3 // 4, side * 3 // 4)
-        arrow.center = (art.left - side // 2 if left else art.right + side // 2, art.centery)
-        icons.arrow(canvas.surface, arrow, GO, left=left)
+        to_left = face.turn == "left"  # the citizen's left is the screen's left as they face it
+        arrow = pygame.Rect(0, art.top + (side - arrow_w) // 2, arrow_w, arrow_w)
+        if to_left:  # the arrow on the side the head turns to, the face beside it
+            arrow.left, art.left = left, left + arrow_w + gap
+        else:
+            arrow.left = art.right + gap
+        icons.arrow(canvas.surface, arrow, GO, left=to_left)
+    _face_icon(canvas.surface, art, ON_DARK)
     words = text(lang, f"face_turn_{face.turn}" if turning else "face_look")
-    box = pygame.Rect(c.left, art.bottom + gap * 2, c.width, m.px(26))
+    box = pygame.Rect(c.left, art.bottom + gap * 2, c.width, min(m.px(26), c.height // 4))
     canvas.text(box, words, 6, ON_DARK, bold=True)
     y = box.bottom + gap
     if face.problem:
-        warn = pygame.Rect(c.left, y, c.width, m.px(16))
+        warn = pygame.Rect(c.left, y, c.width, min(m.px(16), c.height // 6))
         banner(canvas, warn, text(lang, face.problem), 3.6)
         y = warn.bottom + gap
-    canvas.text(pygame.Rect(c.left, y, c.width, m.px(7)), text(lang, "face_no_photo"), 3.0, ON_DARK)
+    note = pygame.Rect(c.left, y, c.width, min(m.px(7), c.bottom - y))
+    canvas.text(note, text(lang, "face_no_photo"), 3.0, ON_DARK)
     draw_back(canvas, model, frame)
 
 
@@ -189,34 +192,22 @@ def _done(canvas: Canvas, model: ScreenModel, frame: Frame, face: FacePanel) -> 
     art = pygame.Rect(c.centerx - side // 2, c.top + gap, side, side)
     _face_icon(canvas.surface, art, GO if good else ON_DARK)
     key = f"face_done_{_SAME_TEXT.get(outcome, outcome)}"
-    box = pygame.Rect(c.left, art.bottom + gap * 2, c.width, m.px(30))
-    canvas.text(box, text(lang, key), 5.2, ON_DARK, bold=True)
-    y = box.bottom + gap
-    if face.problem and not good:
-        warn = pygame.Rect(c.left, y, c.width, m.px(14))
-        banner(canvas, warn, text(lang, face.problem), 3.4)
-        y = warn.bottom + gap
     height = m.target(10)
+    buttons_top = c.bottom - height
+    box = pygame.Rect(c.left, art.bottom + gap * 2, c.width, min(m.px(30), c.height // 4))
+    canvas.text(box, text(lang, key), 5.2, ON_DARK, bold=True)
+    if face.problem and not good:
+        room = buttons_top - gap - box.bottom - gap
+        warn = pygame.Rect(c.left, box.bottom + gap, c.width, min(m.px(14), room))
+        banner(canvas, warn, text(lang, face.problem), 3.4)
     buttons: list[tuple[str, str, tuple[int, int, int]]] = []
-    if face.purpose == "lookup" and outcome in (
-        "not-found",
-        "not-live",
-        "no-face",
-        "no-candidates",
-    ):
+    if face.purpose == "lookup" and outcome in RETRY:
         buttons.append(("face_try_again", "face_lookup", BUTTON))
-    buttons.append(("face_use_code", "face_use_code", GO if not good else BUTTON))
+    buttons.append(("dossier_new" if good else "face_use_code", "face_use_code", GO))
+    width = (c.width - gap * (len(buttons) - 1)) // len(buttons)
     for i, (words, target, colour) in enumerate(buttons):
-        rect = pygame.Rect(
-            c.left, c.bottom - (len(buttons) - i) * (height + gap) + gap, c.width, height
-        )
-        canvas.button(
-            rect,
-            text(lang, words if words != "face_use_code" or not good else "dossier_new"),
-            target,
-            colour=colour,
-            size=3.6,
-        )
+        rect = pygame.Rect(c.left + i * (width + gap), buttons_top, width, height)
+        canvas.button(rect, text(lang, words), target, colour=colour, size=3.6)
     draw_back(canvas, model, frame)
 
 
