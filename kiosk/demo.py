@@ -32,7 +32,7 @@ from drivers.audio.wav_in import WavAudioIn
 from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
-from kiosk import demo_dossier, demo_procedures
+from kiosk import demo_dossier, demo_faces, demo_procedures
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import DemoCounters, page_addresses
@@ -66,6 +66,8 @@ class Citizen:
     """Declares a priority category by voice, confirms it, then names the field (speaks)."""
     looks_up: bool = False
     """Looks a dossier up by showing the receipt's QR code (issue 8)."""
+    face: str | None = None
+    """``enrols`` (by code, then "next time, by face?") or ``finds`` (by face) (issue 9)."""
 
 
 # A morning at a ward centre: the two most frequent procedures dominate.
@@ -99,6 +101,9 @@ def script(count: int) -> list[Citizen]:
         citizens[later[0]] = Citizen("tu-phap", "vi", asks=True)
     if len(later) > 1:  # one more comes only to look up a dossier by its receipt's QR
         citizens.insert(later[-1] + 1, Citizen("tu-phap", "vi", looks_up=True))
+        # two by face: one enrols after a code lookup; the same person finds it by face
+        citizens.insert(later[-1] + 2, Citizen("tu-phap", "en", face="enrols"))
+        citizens.insert(later[-1] + 3, Citizen("tu-phap", "vi", face="finds"))
     return citizens
 
 
@@ -177,6 +182,9 @@ class HeadlessDemo:
             if citizen.looks_up and self.daemon.flow.dossier_enabled():
                 looked = await demo_dossier.look_up_by_qr(self, citizen.language)
                 self.results.append({"citizen": i, **looked})
+                continue
+            if citizen.face and self.daemon.flow.dossier_enabled():
+                self.results.append({"citizen": i, **await demo_faces.visit(self, citizen)})
                 continue
             if citizen.says_priority:
                 await priority_by_voice(self, i, citizen)
@@ -394,6 +402,7 @@ class ScreenTour:
                 await demo._wait_state("menu")
             await demo_procedures.tour(demo, self._shot, language)
             await demo_dossier.tour(demo, self._shot, language)
+            await demo_faces.tour(demo, self._shot, language)
             if self.daemon.screen.target_centre("call_staff"):
                 await demo._tap("call_staff")
                 await demo._wait_state("help")
@@ -419,8 +428,10 @@ def run_demo(args: Any) -> int:
             shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     central = EmbeddedCentral(Path(args.central_config), out / "central.sqlite3")
+    faces = demo_faces.setup(central, out) if demo_faces.available() else {}
     central.start()
     overrides: dict[str, Any] = {
+        **faces,
         "central.url": central.url,
         "kiosk.state_dir": str(out / "state"),
         "tickets.preview_dir": str(out / "tickets"),
