@@ -70,6 +70,21 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert looked[0]["dossier_status"] == "ready" and looked[0]["cleared_on_timeout"]
     assert "000.00.12.H29-261130-0042" not in result.stderr + (out / "transcript.jsonl").read_text(
         encoding="utf-8")
+    # Two more by face (issue 9): one enrolled after looking the dossier up by its code;
+    # the same person came back, found it by face (the sim camera shows the shared photos,
+    # the citizen turns the way the screen asks) and had the face forgotten at once.
+    enrolled = [r for r in summary["results"] if r.get("face") == "enrols"]
+    assert len(enrolled) == 1 and enrolled[0]["face_outcome"] == "enrolled", enrolled
+    found = [r for r in summary["results"] if r.get("face") == "finds"]
+    assert len(found) == 1 and found[0]["face_phase"] == "result" and found[0]["face_by_face"]
+    assert found[0]["face_dossier_status"] == "received"
+    assert found[0]["face_forgotten"] == "forgotten"
+    screens = {p.name for p in (out / "screens").glob("*face*.png")}
+    assert any("face-consent" in n for n in screens) and any("face-result" in n for n in screens)
+    # no picture anywhere but the demo's own screenshots and ticket images (WAVs are RIFF)
+    magics = (b"\xff\xd8\xff", b"\x89PNG", b"BM", b"GIF8", b"\x93NUMPY", b"P6\n", b"II*\x00")
+    pictures = [p for p in out.rglob("*") if p.is_file() and _head(p).startswith(magics)]
+    assert {p.parent.name for p in pictures} <= {"screens", "tickets"}, pictures
     booked = [r for r in summary["results"] if r.get("booked")]
     assert len(booked) == 1 and booked[0]["number"].startswith("A")  # by QR to the camera
     # Every citizen's ticket has a PNG; the unprinted one is marked as such.
@@ -96,3 +111,8 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert report["same_states"] and report["events"] == len(events) and report["runs"] == 1
     # The journald-friendly log names the technician's problem.
     assert "TECHNICIAN: ticket" in result.stderr and "printer-paper-out" in result.stderr
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(8)
