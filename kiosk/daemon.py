@@ -174,6 +174,11 @@ class KioskDaemon:
         """Serve citizens until a Shutdown event arrives."""
         self.inbox.bind()
         self._write_transcript(start_record(self.flow))
+        if self.faces is not None:
+            # The face models load behind the attract screen, already drawn, but before
+            # anything else runs: dlib holds the GIL while it loads (0.5 s, seconds on a
+            # busy machine), which would stall a robot's serial link or a touch mid-way.
+            await self.faces.feature.start()
         if self.catalogue.services:
             self._spawn(self.desk.refresh_services(), "sync")  # cached now, fresh soon
         elif not await self.desk.refresh_services():
@@ -185,8 +190,6 @@ class KioskDaemon:
         self._spawn(self._pump_screen(), "screen")
         if self.config.health.port:
             self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
-        if self.faces is not None:  # the models load behind the attract screen
-            self._spawn(self.faces.feature.start(), "faces")
         if self.camera is not None:
             seen = self.faces.feature.camera_seen if self.faces is not None else None
             self._spawn(presence.watch(self.camera, self.config.presence, self.post, seen),

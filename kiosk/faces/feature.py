@@ -1,9 +1,11 @@
 """The face lookup as the daemon holds it: loaded behind the first screen, offered only
 when it can work.
 
-``start()`` loads the models on a worker thread after the attract screen is up (half a
-second of dlib the citizen never waits for); until then, and for good when the faces extra
-is missing, :attr:`FaceFeature.available` is False and the kiosk shows no face button. A
+``start()`` loads the models on a worker thread after the attract screen is up; the
+daemon awaits it before it starts anything else, because dlib holds the GIL while it
+loads (half a second, 4 s measured on a loaded 2-core machine) and would stall whatever
+else runs. Until then, and for good when the faces extra is missing,
+:attr:`FaceFeature.available` is False and the kiosk shows no face button. A
 capture that finds the camera gone marks it down (the button is hidden, the code path
 stays); the next good frame the presence watcher reads marks it up again.
 """
