@@ -3,7 +3,7 @@
 Each variant runs in its own process, as ``kiosk demo`` runs it: the sim config, central
 embedded on a loopback port, the 1280x720 sim camera, voice as configured. The daemon is
 started, left to come up (with faces on: the models loaded and the face button offered),
-then, with faces on, a citizen enrols after a code lookup and looks up by face twice (the
+then, with faces on, a citizen enrols after a code lookup and looks up by face 8 times (the
 sim camera shows ../shared/faces), so the figure includes the capture's frames and the
 encoder's working memory, not only the loaded models. It reports VmRSS when ready, after
 the journeys, and the peak (VmHWM), in MB, and prints JSON::
@@ -38,8 +38,11 @@ def _status(field: str) -> float:
     return round(int(found.group(1)) / 1024, 1) if found else 0.0
 
 
-async def _journeys(daemon: Any, central_url: str, counter_token: str) -> dict[str, Any]:
-    """Enrol once and look up by face twice through the daemon's own face desk."""
+async def _journeys(
+    daemon: Any, central_url: str, counter_token: str, lookups: int = 8
+) -> dict[str, Any]:
+    """Enrol once and look up by face ``lookups`` times through the daemon's face desk
+    (the RSS after each tells a one-off allocation from a leak)."""
     import httpx
 
     from drivers.camera.photos import load_photo, place
@@ -68,14 +71,16 @@ async def _journeys(daemon: Any, central_url: str, counter_token: str) -> dict[s
 
     camera.held_up = straight
     outcomes = [(await desk.enrol([CODE], YEAR, "vi:2026-11", Turn.RIGHT, turn_when_asked)).status]
-    for _ in range(2):
+    rss = [_status("VmRSS")]
+    for _ in range(lookups):
         camera.held_up = straight
         outcomes.append((await desk.lookup(YEAR, Turn.RIGHT, turn_when_asked)).status)
+        rss.append(_status("VmRSS"))
     camera.held_up = None
-    return {"outcomes": outcomes}
+    return {"outcomes": sorted(set(outcomes)), "journeys": len(outcomes), "rss_after_each_mb": rss}
 
 
-async def _child_main(faces: bool) -> dict[str, Any]:
+async def _child_main(faces: bool, lookups: int) -> dict[str, Any]:
     from kiosk import demo_faces
     from kiosk.config import load_config
     from kiosk.daemon import KioskDaemon
@@ -104,7 +109,9 @@ async def _child_main(faces: bool) -> dict[str, Any]:
             daemon = KioskDaemon(config, open_parts(config))
             serving = asyncio.ensure_future(daemon.run())
             deadline = time.monotonic() + 120
-            while not daemon.catalogue.services or (faces and not daemon.faces.button):
+            while not daemon.catalogue.services or (
+                faces and (daemon.faces is None or not daemon.faces.button)
+            ):
                 if time.monotonic() > deadline:
                     raise TimeoutError("the daemon did not come up")
                 await asyncio.sleep(0.1)
@@ -112,7 +119,7 @@ async def _child_main(faces: bool) -> dict[str, Any]:
             result: dict[str, Any] = {"faces": faces, "ready_rss_mb": _status("VmRSS")}
             if faces:
                 counter = central.settings.counters[0].token
-                result.update(await _journeys(daemon, central.url, counter))
+                result.update(await _journeys(daemon, central.url, counter, lookups))
             result["after_rss_mb"] = _status("VmRSS")
             result["peak_rss_mb"] = _status("VmHWM")
             daemon.post(Shutdown())
@@ -122,7 +129,7 @@ async def _child_main(faces: bool) -> dict[str, Any]:
     return result
 
 
-def _variant(faces: bool) -> dict[str, Any]:
+def _variant(faces: bool, lookups: int) -> dict[str, Any]:
     env = {
         **os.environ,
         "SDL_VIDEODRIVER": "dummy",
@@ -130,7 +137,7 @@ def _variant(faces: bool) -> dict[str, Any]:
         "PYTHONPATH": str(ROOT),
     }
     done = subprocess.run(
-        [sys.executable, __file__, "--child", "on" if faces else "off"],
+        [sys.executable, __file__, "--child", "on" if faces else "off", "--lookups", str(lookups)],
         capture_output=True,
         text=True,
         env=env,
@@ -148,12 +155,13 @@ def main() -> None:
     """Run both variants (or one, as the child) and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", choices=("on", "off"), help=argparse.SUPPRESS)
+    parser.add_argument("--lookups", type=int, default=8, help="lookups by face after enrolling")
     args = parser.parse_args()
     if args.child:
         logging.basicConfig(level=logging.WARNING)
-        print(json.dumps(asyncio.run(_child_main(args.child == "on"))))
+        print(json.dumps(asyncio.run(_child_main(args.child == "on", args.lookups))))
         return
-    off, on = _variant(False), _variant(True)
+    off, on = _variant(False, args.lookups), _variant(True, args.lookups)
     print(
         json.dumps(
             {
