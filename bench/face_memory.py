@@ -92,6 +92,8 @@ async def _child_main(faces: bool, lookups: int) -> dict[str, Any]:
         out = Path(folder)
         central = EmbeddedCentral(ROOT / "config" / "central.sim.toml", out / "central.sqlite3")
         overrides = demo_faces.setup(central, out) if faces else {}
+        unlimited = central.settings.faces.model_copy(update={"lookups_per_minute": 1000})
+        central.settings = central.settings.model_copy(update={"faces": unlimited})
         overrides = {**overrides, "devices.camera": demo_faces.CAMERA}
         central.start()
         try:
