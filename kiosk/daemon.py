@@ -264,7 +264,10 @@ class KioskDaemon:
                 "journal": self.journal.counts(), "tickets_issued": counts.tickets_issued,
                 "tickets_not_printed": counts.tickets_not_printed,
                 "transitions": counts.transitions, "tasks_failed": counts.tasks_failed,
-                "robot": self.robot.health() if self.robot is not None else None}
+                "robot": self.robot.health() if self.robot is not None else None,
+                "faces": None if self.faces is None else {
+                    "button": self.faces.button, "problem": self.faces.feature.problem,
+                    "enrolled": self.faces.enrolled, "found": self.faces.found}}
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run ``coro`` as a task whose failure is posted to the flow as TaskFailed."""

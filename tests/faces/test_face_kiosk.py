@@ -175,6 +175,8 @@ async def test_enrol_after_a_code_lookup_then_by_face_then_forget(
     await lobby.tap("forget_face")
     await wait_until(lambda: lobby.look.phase == "face_done")
     assert lobby.look.face.outcome == "forgotten"
+    faces = lobby.daemon.health_snapshot()["faces"]  # counts only, for the technician
+    assert faces == {"button": True, "problem": None, "enrolled": 1, "found": 1}
 
     await lobby.open("en")  # forgotten at once: the face finds nothing now
     await lobby.tap("face_lookup")
@@ -266,6 +268,7 @@ async def test_an_unplugged_camera_hides_the_face_button(lobby: Lobby) -> None:
     await wait_until(lambda: not lobby.daemon.faces.button, timeout_s=10)  # type: ignore[union-attr]
     await lobby.tap("dossier_key", "A")  # the screen is drawn again
     assert lobby.daemon.screen.target_centre("face_lookup") is None
+    assert lobby.daemon.health_snapshot()["faces"]["button"] is False
     assert lobby.daemon.screen.target_centre("dossier_key", "ok") is not None  # code path stays
     lobby.camera.connected = True
     await wait_until(lambda: lobby.daemon.faces.button, timeout_s=10)  # type: ignore[union-attr]
