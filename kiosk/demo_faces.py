@@ -97,6 +97,13 @@ async def _until(demo: HeadlessDemo, test: Any, timeout_s: float = 60.0) -> bool
     return False
 
 
+async def _press(demo: HeadlessDemo, target: str, value: Any, *phases: str) -> bool:
+    """Tap, then wait until the screen has moved to one of ``phases`` (a tap is a mouse
+    event the daemon takes when it gets to it; on a busy machine that is a while)."""
+    await demo._tap(target, value)
+    return await _until(demo, lambda: demo.daemon.flow.visit.dossier.phase in phases, 30)
+
+
 async def _camera_journey(demo: HeadlessDemo, camera: SimCamera) -> str:
     """Type the birth year, look straight, turn as asked; the phase it ended in."""
 
@@ -106,7 +113,7 @@ async def _camera_journey(demo: HeadlessDemo, camera: SimCamera) -> str:
     for char in YEAR:
         await demo._tap("face_key", char)
     camera.held_up = _frame("obama_1.jpg")  # standing in front of the camera, looking at it
-    await demo._tap("face_key", "ok")
+    await _press(demo, "face_key", "ok", "face_capture", "face_done", "result", "locked")
     await _until(demo, lambda: look().face.stage == "turn" or look().phase != "face_capture")
     if look().face.turn:  # obama_2 turns to his right; mirrored, to his left
         camera.held_up = _frame("obama_2.jpg", mirrored=look().face.turn == "left")
@@ -145,11 +152,10 @@ async def enrols(demo: HeadlessDemo, language: str) -> dict[str, Any]:
     await _open(demo, language)
     for char in CODE:
         await demo._tap("dossier_key", char)
-    await demo._tap("dossier_key", "ok")
-    await _until(demo, lambda: daemon.flow.visit.dossier.phase != "searching", 10)
-    await demo._tap("face_offer")
+    await _press(demo, "dossier_key", "ok", "result", "code", "locked")
+    await _press(demo, "face_offer", None, "face_consent")
     _shot(demo, "face-consent")
-    await demo._tap("face_consent", "yes")
+    await _press(demo, "face_consent", "yes", "face_factor")
     phase = await _camera_journey(demo, camera)
     outcome = daemon.flow.visit.dossier.face.outcome
     _shot(demo, f"face-enrol-{outcome}")
@@ -168,7 +174,7 @@ async def finds(demo: HeadlessDemo, language: str) -> dict[str, Any]:
     if daemon.screen.target_centre("face_lookup") is None:
         _LOGGER.error("demo: no face button (camera or models missing)")
         return {"face": "finds", "face_phase": "no-button"}
-    await demo._tap("face_lookup")
+    await _press(demo, "face_lookup", None, "face_factor")
     phase = await _camera_journey(demo, camera)
     look = daemon.flow.visit.dossier
     shown = daemon.procedures.dossier_shown if daemon.procedures else None
@@ -176,8 +182,7 @@ async def finds(demo: HeadlessDemo, language: str) -> dict[str, Any]:
     found = phase == "result" and look.by_face
     forgotten = None
     if found:
-        await demo._tap("forget_face")
-        await _until(demo, lambda: daemon.flow.visit.dossier.phase == "face_done", 10)
+        await _press(demo, "forget_face", None, "face_done")
         forgotten = daemon.flow.visit.dossier.face.outcome
         _shot(demo, "face-forgotten")
     _LOGGER.info("demo: a citizen looked a dossier up by face: %s, then %s", phase, forgotten)
@@ -205,13 +210,16 @@ async def tour(demo: HeadlessDemo, shot: Any, language: str) -> None:
         _LOGGER.error("demo: the face models did not load: no face screens")
         return
 
+    async def switch_to(lang: str) -> None:
+        if daemon.flow.visit.language != lang:
+            await demo._tap("language", lang)
+            await _until(demo, lambda: daemon.flow.visit.language == lang, 30)
+
     async def every_language(name: str) -> None:
         for lang in languages:
-            if daemon.flow.visit.language != lang:
-                await demo._tap("language", lang)
+            await switch_to(lang)
             shot(lang, name)
-        if daemon.flow.visit.language != languages[0]:
-            await demo._tap("language", languages[0])
+        await switch_to(languages[0])
 
     await _record(demo)
     await demo._tap("ask_dossier")
@@ -219,12 +227,11 @@ async def tour(demo: HeadlessDemo, shot: Any, language: str) -> None:
     await every_language("face-keypad")
     for char in CODE:
         await demo._tap("dossier_key", char)
-    await demo._tap("dossier_key", "ok")
-    await _until(demo, lambda: daemon.flow.visit.dossier.phase != "searching", 10)
+    await _press(demo, "dossier_key", "ok", "result", "code", "locked")
     await every_language("face-offer-on-result")
-    await demo._tap("face_offer")
+    await _press(demo, "face_offer", None, "face_consent")
     await every_language("face-consent")
-    await demo._tap("face_consent", "yes")
+    await _press(demo, "face_consent", "yes", "face_factor")
     await every_language("face-factor")
     await _camera_journey(demo, camera)
     await every_language("face-enrolled")
@@ -243,12 +250,11 @@ async def tour(demo: HeadlessDemo, shot: Any, language: str) -> None:
                                                                                   face=face))
             daemon.screen.show(daemon.screen_model("dossier_lookup", visit))
             shot(lang, name)
-    await demo._tap("face_use_code")
-    await demo._tap("face_lookup")
+    await _press(demo, "face_use_code", None, "code")
+    await _press(demo, "face_lookup", None, "face_factor")
     if await _camera_journey(demo, camera) == "result":
         await every_language("face-result-by-face")
-        await demo._tap("forget_face")
-        await _until(demo, lambda: daemon.flow.visit.dossier.phase == "face_done", 10)
+        await _press(demo, "forget_face", None, "face_done")
         await every_language("face-forgotten")
     else:
         _LOGGER.error("demo: the tour's lookup by face did not find the dossier")
