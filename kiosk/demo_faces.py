@@ -104,6 +104,20 @@ async def _press(demo: HeadlessDemo, target: str, value: Any, *phases: str) -> b
     return await _until(demo, lambda: demo.daemon.flow.visit.dossier.phase in phases, 30)
 
 
+async def _by_code(demo: HeadlessDemo) -> None:
+    """Type the dossier's code and wait for central's answer (found, or an error shown)."""
+    for char in CODE:
+        await demo._tap("dossier_key", char)
+    await demo._tap("dossier_key", "ok")
+
+    def answered() -> bool:
+        look = demo.daemon.flow.visit.dossier
+        return look.phase in ("result", "locked") or bool(look.error)
+
+    if not await _until(demo, answered):
+        _LOGGER.error("demo: no answer to the dossier lookup")
+
+
 async def _camera_journey(demo: HeadlessDemo, camera: SimCamera) -> str:
     """Type the birth year, look straight, turn as asked; the phase it ended in."""
 
@@ -150,9 +164,7 @@ async def enrols(demo: HeadlessDemo, language: str) -> dict[str, Any]:
     await _until(demo, lambda: daemon.faces is not None and daemon.faces.button, 30)
     await _record(demo)
     await _open(demo, language)
-    for char in CODE:
-        await demo._tap("dossier_key", char)
-    await _press(demo, "dossier_key", "ok", "result", "code", "locked")
+    await _by_code(demo)
     await _press(demo, "face_offer", None, "face_consent")
     _shot(demo, "face-consent")
     await _press(demo, "face_consent", "yes", "face_factor")
@@ -225,9 +237,7 @@ async def tour(demo: HeadlessDemo, shot: Any, language: str) -> None:
     await demo._tap("ask_dossier")
     await demo._wait_state("dossier_lookup")
     await every_language("face-keypad")
-    for char in CODE:
-        await demo._tap("dossier_key", char)
-    await _press(demo, "dossier_key", "ok", "result", "code", "locked")
+    await _by_code(demo)
     await every_language("face-offer-on-result")
     await _press(demo, "face_offer", None, "face_consent")
     await every_language("face-consent")
