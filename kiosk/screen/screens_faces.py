@@ -87,7 +87,7 @@ def _consent(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     pygame.draw.rect(canvas.surface, PANEL, body, border_radius=m.px(1))
     pad = m.px(2)
     canvas.text(
-        body.inflate(-2 * pad, -2 * pad), text(lang, "face_consent_text"), 3.4, INK, align="left"
+        body.inflate(-2 * pad, -2 * pad), text(lang, "face_consent_text"), 5.0, INK, align="left"
     )
     half = (c.width - gap) // 2
     row = pygame.Rect(c.left, c.bottom - buttons_h, half, buttons_h)
