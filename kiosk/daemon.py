@@ -31,9 +31,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import dossier_lookup, presence, qr_scan
 from kiosk.config import KioskConfig
@@ -59,9 +59,10 @@ from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.greeting import Greeter
 from kiosk.health import serve_health
 from kiosk.help_call import HelpCall, HelpStatus
-from kiosk.inputs import apply_event
+from kiosk.inputs import VOICE_ANSWERS, apply_event
 from kiosk.ratings import rating_body
 from kiosk.replay import services_record, start_record
+from kiosk.screen.model import ChoiceButton
 from kiosk.screen.touchscreen import ScreenModel
 from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
@@ -71,8 +72,12 @@ from kiosk.tickets.desk import IssuedTicket
 from kiosk.tickets.errors import CentralRejected, TicketingError
 from kiosk.voice import listening_language, printer_down_speech, ticket_speech
 from kiosk.voice_answers import people_ahead, read_poses, way_to
+from kiosk.voice_dialogue import choice_labels, question_for
 from kiosk.wiring import KioskParts, open_parts
 from navigation.guide import GuideResult
+
+if TYPE_CHECKING:
+    from speech.intents import Intent
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -132,6 +137,12 @@ class KioskDaemon:
         self._qr_scan: asyncio.Task[Any] | None = None
         #: where the citizen's call for help stands (the help screen shows it)
         self.help_status: HelpStatus | None = None
+        #: the voice's question back: the intents offered (at most three, touchable on
+        #: screen until the citizen touches or speaks again) and the question
+        self.choices: tuple[str, ...] = ()
+        self._choice_question = ""
+        #: the way to the place a citizen asked for by voice: (words, lobby map PNG)
+        self.way: tuple[str, bytes | None] | None = None
 
         parts = self.parts
         self.printer, self.desk, self.screen = parts.printer, parts.desk, parts.screen
@@ -163,6 +174,9 @@ class KioskDaemon:
             rating_levels=config.features.rating_levels,
         )
         self.screen.configure(time_left=self._time_left)
+        if self.voice is not None:
+            self.voice.preview = self._preview_answer
+            self.voice.on_clarify = self.offer_choices
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -321,6 +335,11 @@ class KioskDaemon:
             self.counters.tasks_failed += 1
             self._failed_tasks.add(event.task)
         self._refresh_flow_services()
+        spoken = ""
+        if isinstance(event, VoiceIntent) and self.procedures is not None:
+            # a spoken question is answered first, so the screen shows what is said
+            event, spoken = self.procedures.resolve(event, self.flow.features)
+        chose = self._clear_choices(event)
         name: str | None = None
         outcome: str
         try:
@@ -330,9 +349,14 @@ class KioskDaemon:
             _LOGGER.exception("TECHNICIAN: event %s failed in state %s", describe(event), before)
             outcome = "failed"
         after = self.flow.current_state_id
-        if self.procedures is not None:  # spoken questions answered aloud (issue 8)
-            for text, language in self.procedures.on_event(event, after, self.flow.features):
-                self.say(text, language)
+        if self.procedures is not None and after == "idle":
+            self.procedures.end_visit()  # the visit ended: forget the procedure in context
+        if spoken and isinstance(event, VoiceIntent):
+            self.say(spoken, event.language or self.flow.visit.language)
+        if after == "idle" and before != "idle":  # the visit ended: nothing stays up
+            chose = self._clear_choices(Touch("screen")) or chose
+        if chose and (after == before or after == "idle"):
+            self.render(after, self.flow.visit)  # the question's choices leave the screen
         record = {
             "t": round(self._clock() - self._started, 3),
             "event": dossier_lookup.redact(describe(event)),
@@ -370,17 +394,45 @@ class KioskDaemon:
     def answer(self, event: VoiceIntent) -> None:
         """Answer aloud: the way to a place, or the people ahead of the visit's ticket."""
         language = self.flow.visit.language
-        if event.name == "where_is":
-            place = event.slots.get("place")
-            poses = read_poses(Path(self.config.navigation.map_path))
-            text = way_to(place, language, poses) if place else way_to("", language, {})
-        else:
-            ticket = self.issued[-1] if self.issued and self.flow.visit.ticket else None
-            text = people_ahead(ticket.number if ticket else None,
-                                ticket.view.people_ahead if ticket else None, language)
+        text = self._answer_text(event.name, event.slots, language)
         _LOGGER.info("voice answer (%s): %s", event.name, text)
         self.spoken_answers.append(text)
         self.say(text, language)
+        place = event.slots.get("place")
+        if event.name == "where_is":  # and on screen: the way on the lobby map
+            self.way = (text, self.view.route_picture(place) if place else None)
+            self.render(self.flow.current_state_id, self.flow.visit)
+
+    def _answer_text(self, name: str, slots: dict[str, str], language: str) -> str:
+        if name == "where_is":
+            place = slots.get("place")
+            poses = read_poses(Path(self.config.navigation.map_path))
+            return way_to(place, language, poses) if place else way_to("", language, {})
+        ticket = self.issued[-1] if self.issued and self.flow.visit.ticket else None
+        return people_ahead(ticket.number if ticket else None,
+                            ticket.view.people_ahead if ticket else None, language)
+
+    def _preview_answer(self, intent: Intent, language: str) -> str | None:
+        """What :meth:`answer` will say for ``intent`` (the voice synthesises it ahead)."""
+        if intent.name not in VOICE_ANSWERS:
+            return None
+        return self._answer_text(intent.name, intent.slots, language)
+
+    def offer_choices(self, choices: tuple[str, ...], language: str) -> None:
+        """The voice asked back: show its choices as buttons over the current screen."""
+        self.choices = tuple(choices[:3])
+        self._choice_question = question_for(self.choices, language)
+        self.render(self.flow.current_state_id, self.flow.visit)
+
+    def _clear_choices(self, event: KioskEvent) -> bool:
+        """A touch or new speech answers (or drops) the question back and the way shown;
+        True if one was up."""
+        if isinstance(event, Touch) and self.procedures is not None:
+            self.procedures.choices = ()
+        if not (self.choices or self.way) or not isinstance(event, (Touch, VoiceIntent)):
+            return False
+        self.choices, self._choice_question, self.way = (), "", None
+        return True
 
     def _listen(self) -> None:
         """Listen once for what fits the current screen, in the visit's language."""
@@ -467,7 +519,14 @@ class KioskDaemon:
             help=self.help_status,
             face_button=self.faces is not None and self.faces.button,
         )
-        return self.view.model(state, visit, status)
+        model = self.view.model(state, visit, status)
+        if self.way is not None:
+            model = replace(model, way_text=self.way[0], way_png=self.way[1])
+        if not self.choices:
+            return model
+        buttons = tuple(ChoiceButton(code, label[:1].upper() + label[1:])
+                        for code, label in choice_labels(self.choices, visit.language))
+        return replace(model, choices=buttons, choice_question=self._choice_question)
 
     def _can_talk(self, language: str) -> bool:
         """Show the microphone button: touch-to-talk voice that can listen now."""

@@ -456,9 +456,9 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
     def on_book(self) -> None:
         self.visit = replace(self.visit, booking_code="", error=None)
 
-    def on_ask_procedure(self) -> None:
-        self.visit = replace(self.visit, proc_field=None, proc_code=None, proc_keys="",
-                             proc_notice=None)
+    def on_ask_procedure(self, code: str | None = None, **_: Any) -> None:
+        self.visit = replace(self.visit, proc_field=None, proc_code=code, proc_keys="",
+                             proc_notice=None)  # a spoken question names its procedure
 
     def on_rate(self) -> None:
         self.visit = replace(self.visit, score=None, reasons=(), error=None)

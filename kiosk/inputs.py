@@ -83,11 +83,12 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
 #: spoken intents that mean the same on every screen (each has a button too)
 VOICE_EVENTS: dict[str, str] = {
     "help": "call_staff", "call_staff": "call_staff", "back": "back", "redeem_booking": "book",
+    "lookup_dossier": "ask_dossier",
 }
 #: spoken intents answered aloud without moving the flow
 VOICE_ANSWERS = ("where_is", "queue_status")
 #: spoken intents that need the menu first when said on the attract screen
-VOICE_FROM_MENU = ("call_staff", "redeem_booking")
+VOICE_FROM_MENU = ("call_staff", "redeem_booking", "ask_procedure", "lookup_dossier")
 
 #: a task that died unexpectedly: the flow event that leaves the state waiting for it.
 #: Issuing and redeeming go back to a screen that says so; a guide trip shows the way on
@@ -187,6 +188,13 @@ def voice_flow_event(event: VoiceIntent, state: str, *, has_base: bool) -> FlowE
         if state in ("idle", "menu"):  # the category is kept; which field comes next
             return ("start" if state == "idle" else "take_ticket"), {}
         return None, {}
+    if event.name == "ask_procedure":  # the answer's procedure on screen (or the choices)
+        code = slots.get("procedure")
+        if state == "menu":
+            return "ask_procedure", ({"code": code} if code else {})
+        if state == "procedure_info":
+            return ("pick_procedure", {"code": code}) if code else (None, {})
+        return None, {}
     if event.name in ("yes", "no") and state == "ticket_ready":
         return ("guide_me" if event.name == "yes" and has_base else "done"), {}
     name = VOICE_EVENTS.get(event.name)
@@ -215,6 +223,9 @@ def apply_event(
             return None, "ignored"
         tools.greet()
         return None, "handled"
+    if isinstance(event, Touch) and event.target == "voice_choice" and isinstance(event.value, str):
+        # a choice of the question back, touched: what saying it would have done
+        event = VoiceIntent(event.value, {}, "", flow.visit.language)
     if isinstance(event, VoiceIntent):
         if event.language and event.language != flow.visit.language:
             flow.set_language(event.language)  # answer in the language it was asked in

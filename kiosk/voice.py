@@ -27,7 +27,12 @@ from kiosk.events import KioskEvent, VoiceIntent
 from kiosk.screen.i18n import translate
 from kiosk.screen.texts import N_
 from kiosk.tasks import spawn
-from kiosk.voice_dialogue import VoiceContext, clarifying_question, confirmation
+from kiosk.voice_dialogue import (
+    VoiceContext,
+    clarifying_question,
+    confirmation,
+    question_for,
+)
 from speech.errors import SpeechError
 from speech.settings import SpeechSettings
 
@@ -94,6 +99,11 @@ class VoiceFrontend:
         self.context = VoiceContext()
         #: the display name of a priority category (central's names, set by the daemon)
         self.category_name: Callable[[str], str] = lambda code: code
+        #: what the daemon will say for an intent it answers aloud (where_is,
+        #: queue_status), or None; read while the citizen's trailing silence runs out
+        self.preview: Callable[[Intent, str], str | None] = lambda intent, language: None
+        #: the intent-level question back, with its choices (the daemon shows them)
+        self.on_clarify: Callable[[tuple[str, ...], str], None] = lambda choices, lang: None
         self._warming: asyncio.Task[None] | None = None
         self._saying: asyncio.Task[Any] | None = None
         self._listening: asyncio.Task[Any] | None = None
@@ -156,9 +166,17 @@ class VoiceFrontend:
             return (got.decision == "act" and got.confidence >= EARLY_CONFIDENCE
                     and got.name in allowed)
 
+        guess: asyncio.Future[Intent] | None = None
+
+        def speculate(text: str) -> None:
+            # the citizen went quiet: understand what was heard so far and synthesise the
+            # answer while the rest of the trailing silence is listened to
+            nonlocal guess
+            guess = asyncio.ensure_future(self._guess(text, state, language))
+
         try:
             heard = await self.recognizer.listen_once(
-                self.audio_in, phrases, lang=language, early=confident
+                self.audio_in, phrases, lang=language, early=confident, speculate=speculate
             )
         except (SpeechError, AudioError) as exc:
             _LOGGER.error("TECHNICIAN: voice input failed (%s); touch still works", exc)
@@ -168,11 +186,37 @@ class VoiceFrontend:
         self.stop_speaking()  # the citizen spoke: the kiosk stops talking (barge-in)
         # the classifier reads what was heard: snapping first would turn a near miss into a
         # confident wrong phrase ("번호 더" -> "번호판", a licence plate)
-        intent = self.parser.parse(heard.text, language)
+        if heard.speculated and guess is not None:
+            intent = await guess  # the final result is what was understood in the silence
+        else:
+            intent = await asyncio.to_thread(self.parser.parse, heard.text, language)
         _LOGGER.info("heard %r (%s, early %s) -> %s %s %.2f %s", heard.text, heard.mode,
                      heard.ended_early, intent.name, intent.slots, intent.confidence,
                      intent.decision)
         self.decide(intent, state, language, heard.text)
+
+    async def _guess(self, text: str, state: str, language: str) -> Intent:
+        """Understand ``text`` and start synthesising what the kiosk would answer."""
+        intent = await asyncio.to_thread(self.parser.parse, text, language)
+        spoken = self.would_say(intent, state, language)
+        if spoken:
+            self.speaker.prepare(spoken, language)
+        return intent
+
+    def would_say(self, intent: Intent, state: str, language: str) -> str | None:
+        """What :meth:`decide` will say first for ``intent`` (None: nothing known yet)."""
+        pending = self.context.pending()
+        if pending is not None and intent.name in ("yes", "no"):
+            return None
+        allowed = SCREEN_INTENTS.get(state, ())
+        choices = tuple(c for c in intent.choices if c in allowed)[:3]
+        if intent.decision == "clarify" and choices:
+            return question_for(choices, language)
+        if intent.name not in allowed or intent.decision not in ("act", "confirm"):
+            return translate(language, NOT_UNDERSTOOD)
+        if intent.decision == "confirm":
+            return confirmation(intent, language, self.catalogue, self.category_name)
+        return self.preview(intent, language)
 
     def decide(self, intent: Intent, state: str, language: str, transcript: str = "") -> None:
         """Act on what was understood: carry it out, confirm it first, or ask back."""
@@ -189,11 +233,15 @@ class VoiceFrontend:
 
                 self.say(clarifying_question(Intent("no"), language), language)
             return
-        if intent.name not in SCREEN_INTENTS.get(state, ()) or intent.decision == "reject":
+        allowed = SCREEN_INTENTS.get(state, ())
+        if intent.decision == "clarify":  # offer what this screen can do, at most three
+            choices = tuple(c for c in intent.choices if c in allowed)[:3]
+            if choices:
+                self.say(question_for(choices, language), language)
+                self.on_clarify(choices, language)
+                return
+        if intent.name not in allowed or intent.decision not in ("act", "confirm"):
             self.say(translate(language, NOT_UNDERSTOOD), language)
-            return
-        if intent.decision == "clarify":
-            self.say(clarifying_question(intent, language), language)
             return
         if intent.decision == "confirm":
             self.context.ask(intent, language)

@@ -86,12 +86,22 @@ _CONFIRM = {
 
 def clarifying_question(intent: Intent, language: str) -> str:
     """A short question offering ``intent.choices`` (at most three), or "use the screen"."""
+    return question_for(intent.choices, language)
+
+
+def question_for(choices: tuple[str, ...], language: str) -> str:
+    """The question back offering ``choices`` (intent names, at most three are named)."""
     template, joiner, fallback = _QUESTION.get(language, _QUESTION["vi"])
-    names = INTENT_NAMES.get(language, INTENT_NAMES["vi"])
-    offered = [names[c] for c in intent.choices[:3] if c in names]
+    offered = [label for _, label in choice_labels(choices, language)]
     if not offered:
         return fallback
     return template.format(choices=joiner.join(offered))
+
+
+def choice_labels(choices: tuple[str, ...], language: str) -> list[tuple[str, str]]:
+    """(intent, how it is named) for the first three ``choices`` that have a name."""
+    names = INTENT_NAMES.get(language, INTENT_NAMES["vi"])
+    return [(c, names[c]) for c in choices if c in names][:3]
 
 
 def confirmation(

@@ -10,10 +10,17 @@ supports it, open mode otherwise; either way the transcript is snapped with rapi
 Ending early: an open utterance ends after ``silence_end_ms`` of silence (700 ms), the time a
 citizen may pause inside a question; one on a screen with a grammar after
 ``grammar_silence_end_ms`` (240 ms). On a screen with a grammar the recogniser's
-partial result is read once ``early_silence_ms`` (about 200 ms) of silence has passed: when
+partial result is read once ``early_silence_ms`` (150 ms) of silence has passed: when
 it is already a complete phrase of the screen (one no longer phrase starts with) and the
 caller's ``early`` check says it is understood with high confidence, the utterance ends
 there, half a second sooner.
+
+Working during the trailing silence: once the citizen stops, every frame goes to the
+decoder as it arrives (no batching), so the final result after the endpoint has almost
+nothing left to decode; and after ``speculate_silence_ms`` of silence the partial result
+is handed to the caller's ``speculate`` hook, which may understand it and start
+synthesising the answer while the silence runs out. The transcript says whether the
+final text is what was speculated on (``speculated``), so the caller can reuse that work.
 """
 
 from __future__ import annotations
@@ -55,6 +62,8 @@ class Transcript:
     """From the end of speech (endpoint) to the final result."""
     ended_early: bool = False
     """True when a complete, confidently understood phrase ended the utterance early."""
+    speculated: bool = False
+    """True when ``text`` is what the ``speculate`` hook was last given (its work holds)."""
 
 
 def _without_unknown(text: str) -> str:
@@ -149,13 +158,16 @@ class Recognizer:
         lang: str | None = None,
         timeout: float | None = None,
         early: Callable[[str], bool] | None = None,
+        speculate: Callable[[str], None] | None = None,
     ) -> Transcript | None:
         """Wait for one utterance and decode it; None if nobody spoke within ``timeout``.
 
         ``timeout`` defaults to the VAD's ``no_speech_timeout_s``; it bounds the wait for the
         start of speech (an utterance itself is bounded by ``max_utterance_s``). ``early``
         is asked whether a complete phrase heard so far is understood well enough to stop
-        listening before the full trailing silence.
+        listening before the full trailing silence. ``speculate`` is given the partial
+        result once ``speculate_silence_ms`` of silence has passed (and again if speech
+        resumes and stops), to start understanding and answering before the endpoint.
         """
         lang = lang or self._settings.default_language
         loaded = await self.pool.get(lang)
@@ -170,6 +182,8 @@ class Recognizer:
         fed = 0
         ended_early = False
         checked_at = 0
+        guessed: str | None = None  # what ``speculate`` was last given
+        speculated_now = False  # this stretch of silence was speculated on
         complete = _CompletePhrases(phrases) if early is not None and phrases else None
         try:
             while True:
@@ -192,13 +206,24 @@ class Recognizer:
                 if (
                     len(endpointer.frames) - fed >= _BATCH_FRAMES
                     or event is VadEvent.ENDED
-                    or (checking and fed < len(endpointer.frames))
+                    or (silence > 0 and fed < len(endpointer.frames))  # decode the tail now
                 ):
                     chunk = b"".join(endpointer.frames[fed:])
                     fed = len(endpointer.frames)
                     await asyncio.to_thread(stream.recognizer.AcceptWaveform, chunk)
                 if event is VadEvent.ENDED:
                     break
+                if silence == 0:
+                    speculated_now = False
+                elif speculate is not None and not speculated_now and (
+                    silence >= vad.speculate_silence_ms
+                ):
+                    speculated_now = True
+                    partial = json.loads(stream.recognizer.PartialResult()).get("partial", "")
+                    guess = _without_unknown(str(partial))
+                    if guess and guess != guessed:
+                        guessed = guess
+                        speculate(guess)
                 if silence < vad.early_silence_ms:
                     checked_at = 0
                 elif checking and complete is not None and early is not None:
@@ -229,6 +254,7 @@ class Recognizer:
             else 0.0,
             decode_s=time.monotonic() - ended,
             ended_early=ended_early,
+            speculated=guessed is not None and text == guessed,
         )
         _LOGGER.info("heard (%s, %s) %r -> %r", lang, transcript.mode, text, transcript.phrase)
         return transcript

@@ -39,9 +39,12 @@ class VadSettings(BaseModel):
     grammar_silence_end_ms: int = Field(default=240, ge=90, le=5000)
     """Trailing silence that ends an utterance on a screen with a grammar (a choice among
     short known phrases, where nobody pauses to think mid-phrase)."""
-    early_silence_ms: int = Field(default=210, ge=60, le=5000)
+    early_silence_ms: int = Field(default=150, ge=60, le=5000)
     """Trailing silence after which an utterance ends early, when what was heard so far is
     a complete phrase of the screen and is understood with high confidence."""
+    speculate_silence_ms: int = Field(default=90, ge=30, le=5000)
+    """Trailing silence after which the partial result is understood and its answer
+    synthesised in advance (kept if the final result is the same, dropped if not)."""
     pre_roll_ms: int = Field(default=300, ge=0, le=2000)
     """Audio kept from before the start so the first syllable is not lost."""
     max_utterance_s: float = Field(default=10.0, ge=1.0, le=60.0)

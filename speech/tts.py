@@ -4,6 +4,10 @@ The daemon plays the audio itself, so a touch or new speech cuts it off at once:
 stops playback and abandons any synthesis still pending (its result is thrown away when it
 arrives). The worker (:mod:`speech.tts_worker`) is restarted when it dies; a request that
 hit a dead worker is retried once on the new one.
+
+``prepare`` starts synthesising an answer's first sentence before it is asked for (the
+voice front-end does so while the citizen's trailing silence runs out); a ``say`` of the
+same sentence then plays that audio instead of waiting for a new synthesis.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Speaker:
         self._stop_event = asyncio.Event()
         self._dir = Path(tempfile.mkdtemp(prefix="kiosk-tts-"))
         self.voices: list[str] = []
+        #: first sentences being synthesised ahead (``prepare``), by (sentence, lang, slow)
+        self._prepared: dict[tuple[str, str, bool], asyncio.Future[tuple[bytes, int]]] = {}
         self.slow = False
         """Speak at each language's slow rate (after "slower please")."""
 
@@ -141,6 +147,26 @@ class Speaker:
             finally:
                 path.unlink(missing_ok=True)
 
+    def prepare(self, text: str, lang: str) -> None:
+        """Start synthesising ``text``'s first sentence now, for a ``say`` that may follow
+        (only the latest preparation is kept; an unused one is dropped)."""
+        sentence = (split_sentences(text) or [text])[0]
+        key = (sentence, lang, self.slow)
+        if key in self._prepared:
+            return
+        for old in self._prepared.values():
+            _abandon(old)
+        self._prepared = {key: asyncio.ensure_future(self.synthesise(sentence, lang))}
+
+    def _first(self, sentence: str, lang: str) -> asyncio.Future[tuple[bytes, int]]:
+        """The prepared synthesis of ``sentence`` if there is one, else a new one."""
+        prepared = self._prepared.pop((sentence, lang, self.slow), None)
+        failed = prepared is not None and prepared.done() and (
+            prepared.cancelled() or prepared.exception() is not None)
+        if prepared is not None and not failed:
+            return prepared
+        return asyncio.ensure_future(self.synthesise(sentence, lang))
+
     async def say(self, text: str, lang: str) -> bool:
         """Speak ``text``; True if it played to the end, False if cut off by stop()/new speech.
 
@@ -151,7 +177,7 @@ class Speaker:
         generation = self._generation
         self._stop_event = stop_event = asyncio.Event()
         sentences = split_sentences(text) or [text]
-        pending = asyncio.ensure_future(self.synthesise(sentences[0], lang))
+        pending = self._first(sentences[0], lang)
         for index in range(len(sentences)):
             audio = await self._synthesised(pending, stop_event, generation)
             if audio is None:
@@ -205,6 +231,10 @@ class Speaker:
     async def close(self) -> None:
         """Stop speaking and end the worker."""
         self.stop()
+        for prepared in self._prepared.values():
+            _abandon(prepared)
+            prepared.cancel()
+        self._prepared = {}
         proc = self._proc
         if proc is not None and proc.returncode is None:
             assert proc.stdin is not None

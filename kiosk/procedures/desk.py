@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from drivers.printer.base import Printer, PrinterError
-from kiosk.events import KioskEvent, VoiceIntent
+from kiosk.events import VoiceIntent
 from kiosk.procedures.answers import Answer, Conversation, dossier_answer
 from kiosk.procedures.checklist import checklist_job, render_checklist
 from kiosk.procedures.remote import DossierView, ProcedureRemote, RemoteError
@@ -52,6 +52,9 @@ class ProcedureDesk:
         )
         #: the last answer given (the demo and the tests read it; the log has no text)
         self.last_answer: Answer | None = None
+        #: the procedures a spoken question could mean (at most three, the screen lists
+        #: them until the citizen touches the screen)
+        self.choices: tuple[str, ...] = ()
         #: the dossier on the dossier screen (cleared when the visit ends)
         self.dossier_shown: DossierView | None = None
 
@@ -95,24 +98,22 @@ class ProcedureDesk:
         self.last_answer = dossier_answer(view, lang)
         return view
 
-    def on_event(
-        self, event: KioskEvent, state: str, features: frozenset[str]
-    ) -> Iterator[tuple[str, str]]:
-        """What to say (text, language) after the daemon handled ``event``: a spoken
-        question is answered in the language it was asked in; the visit's end (idle)
-        forgets the procedure in context."""
-        if state == "idle":
-            self.end_visit()
-            return
-        if not isinstance(event, VoiceIntent):
-            return
+    def resolve(self, event: VoiceIntent, features: frozenset[str]) -> tuple[VoiceIntent, str]:
+        """Answer a spoken question before the flow moves: returns the event with the
+        ``procedure`` slot set to the procedure the answer is about (removed when the
+        kiosk asks which one: the screen then lists the choices), and what to say, in
+        the language it was asked in ("" when there is nothing to say)."""
         needed = {"ask_procedure": "procedure_info", "lookup_dossier": "dossier_lookup"}
         if needed.get(event.name) not in features:
-            return
-        language = event.language or "vi"
-        answer = self.answer(event.name, event.slots, event.transcript, language)
-        if answer.spoken:
-            yield answer.spoken, language
+            return event, ""
+        answer = self.answer(event.name, event.slots, event.transcript, event.language or "vi")
+        self.choices = answer.choices[:3]
+        if event.name == "ask_procedure":
+            slots = {k: v for k, v in event.slots.items() if k != "procedure"}
+            if answer.procedure:
+                slots["procedure"] = answer.procedure
+            event = replace(event, slots=slots)
+        return event, answer.spoken
 
     async def print_checklist(self, code: str, lang: str) -> bool:
         """Render and print a procedure's checklist; False (logged) when it could not."""
@@ -139,6 +140,7 @@ class ProcedureDesk:
         """The citizen left (idle timeout): forget the procedure in context."""
         self.conversation.reset()
         self.last_answer = None
+        self.choices = ()
         self.dossier_shown = None
 
     async def close(self) -> None:

@@ -30,6 +30,14 @@ def procedure_panel(
     lang = p.lang_of(visit.language)
     store = desk.store
     query = compose(visit.proc_keys)
+    asked = desk.last_answer
+    if desk.choices and asked is not None:  # a spoken question back: its choices, touchable
+        items = tuple(
+            ProcedureItem(code, found.title(lang))
+            for code in desk.choices[:3]
+            if (found := store.get(code)) is not None
+        )
+        return ProcedurePanel(query=query, field_name=asked.text, items=items)
     proc = store.get(visit.proc_code)
     if proc is not None:
         counters = desk.counter_names(proc.field)

@@ -26,6 +26,14 @@ class PriorityButton:
 
 
 @dataclass(frozen=True)
+class ChoiceButton:
+    """One choice of the voice's question back (an intent, named in the visit's language)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class TicketPanel:
     """What the ticket screen shows."""
 
@@ -154,3 +162,9 @@ class ScreenModel:
     #: the procedures screen (issue 8)
     procedure: ProcedurePanel | None = None
     dossier: DossierPanel | None = None
+    #: the voice's question back, with at most three touchable choices over the screen
+    choices: tuple[ChoiceButton, ...] = ()
+    choice_question: str = ""
+    #: the lobby map with the way to a place the citizen asked for by voice (PNG)
+    way_png: bytes | None = None
+    way_text: str = ""

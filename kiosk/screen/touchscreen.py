@@ -28,6 +28,7 @@ from kiosk.screen import (
     screens_dossier,
     screens_forms,
     screens_main,
+    screens_overlay,
     screens_procedures,
     screens_ticket,
 )
@@ -140,6 +141,10 @@ class TouchScreen:
                 self.canvas.metrics.px(11),
             )
             frames.banner(self.canvas, box, text(model.language, model.error))
+        if model.choices:  # voice asked back: its choices over whatever is shown
+            screens_overlay.draw_choices(self.canvas, model, frame)
+        elif model.way_text:  # voice answered "where is ...": the way on the lobby map
+            screens_overlay.draw_way(self.canvas, model, frame)
         self._greeting = result if isinstance(result, pygame.Rect) else None
         # Only the regions the animation redraws are kept, not the whole screen: a full
         # copy of 1080x1920 costs 2 ms of every page turn.
