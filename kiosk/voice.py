@@ -161,10 +161,14 @@ class VoiceFrontend:
         allowed = SCREEN_INTENTS[state] + (("yes", "no") if pending else ())
         phrases = await asyncio.to_thread(self.parser.phrases_for, allowed, language)
 
+        from speech.intents import irreversible  # the voice extra, loaded by __init__
+
         def confident(text: str) -> bool:
+            # an early end never leads to an irreversible action: a partial result can
+            # be a whole phrase of the grammar that the rest of the audio would change
             got = self.parser.parse(text, language)
             return (got.decision == "act" and got.confidence >= EARLY_CONFIDENCE
-                    and got.name in allowed)
+                    and got.name in allowed and not irreversible(got.name, got.slots))
 
         guess: asyncio.Future[Intent] | None = None
 

@@ -18,9 +18,10 @@ there, half a second sooner.
 Working during the trailing silence: once the citizen stops, every frame goes to the
 decoder as it arrives (no batching), so the final result after the endpoint has almost
 nothing left to decode; and after ``speculate_silence_ms`` of silence the partial result
-is handed to the caller's ``speculate`` hook, which may understand it and start
-synthesising the answer while the silence runs out. The transcript says whether the
-final text is what was speculated on (``speculated``), so the caller can reuse that work.
+is handed to the caller's ``speculate`` hook (again each time it changes), which may
+understand it and start synthesising the answer while the silence runs out. The
+transcript says whether the final text is what was speculated on (``speculated``), so
+the caller can reuse that work.
 """
 
 from __future__ import annotations
@@ -166,8 +167,8 @@ class Recognizer:
         start of speech (an utterance itself is bounded by ``max_utterance_s``). ``early``
         is asked whether a complete phrase heard so far is understood well enough to stop
         listening before the full trailing silence. ``speculate`` is given the partial
-        result once ``speculate_silence_ms`` of silence has passed (and again if speech
-        resumes and stops), to start understanding and answering before the endpoint.
+        result once ``speculate_silence_ms`` of silence has passed, and again whenever it
+        changes, to start understanding and answering before the endpoint.
         """
         lang = lang or self._settings.default_language
         loaded = await self.pool.get(lang)
@@ -183,7 +184,6 @@ class Recognizer:
         ended_early = False
         checked_at = 0
         guessed: str | None = None  # what ``speculate`` was last given
-        speculated_now = False  # this stretch of silence was speculated on
         complete = _CompletePhrases(phrases) if early is not None and phrases else None
         try:
             while True:
@@ -213,12 +213,7 @@ class Recognizer:
                     await asyncio.to_thread(stream.recognizer.AcceptWaveform, chunk)
                 if event is VadEvent.ENDED:
                     break
-                if silence == 0:
-                    speculated_now = False
-                elif speculate is not None and not speculated_now and (
-                    silence >= vad.speculate_silence_ms
-                ):
-                    speculated_now = True
+                if speculate is not None and silence >= vad.speculate_silence_ms:
                     partial = json.loads(stream.recognizer.PartialResult()).get("partial", "")
                     guess = _without_unknown(str(partial))
                     if guess and guess != guessed:

@@ -95,3 +95,19 @@ async def test_silence_times_out_and_model_is_loaded_once(recognizer: Recognizer
     assert await recognizer.listen_once(SimAudioIn(), PHRASES, timeout=0.5) is None
     assert pool.is_loaded("ko")
     assert (await pool.get("ko")) is (await pool.get("ko"))
+
+
+async def test_speculation_sees_the_partial_before_the_endpoint(
+    recognizer: Recognizer, utterances: Path
+) -> None:
+    # the hook is given what was heard while the trailing silence runs; the transcript
+    # says whether the final text is that guess (then the caller's work on it holds)
+    guesses: list[str] = []
+    mic = open_audio_in(f"wav://{utterances}")
+    heard = await recognizer.listen_once(mic, PHRASES, speculate=guesses.append)
+    assert heard is not None and heard.text
+    assert guesses, "no partial result was offered during the trailing silence"
+    assert heard.speculated == (heard.text == guesses[-1])
+    # without a hook nothing is speculated on
+    again = await recognizer.listen_once(mic, PHRASES)
+    assert again is not None and not again.speculated

@@ -96,3 +96,21 @@ async def test_new_speech_cuts_off_the_old(sim_speaker: tuple[Speaker, SimAudioO
         assert await first is False
     finally:
         await speaker2.close()
+
+
+async def test_prepared_first_sentence_is_played_without_a_new_synthesis(
+    sim_speaker: tuple[Speaker, SimAudioOut],
+) -> None:
+    speaker, out = sim_speaker
+    speaker.prepare("Hello there. Second sentence.", "en")
+    prepared = next(iter(speaker._prepared.values()))
+    await prepared  # synthesised before it was asked for
+    ids_before = next(speaker._ids)
+    assert await speaker.say("Hello there. Second sentence.", "en")
+    # only the second sentence needed a new synthesis request
+    assert next(speaker._ids) == ids_before + 2
+    assert len(out.clips) == 2 and out.clips[0].pcm == prepared.result()[0]
+    # a different answer does not use (or wait for) a stale preparation
+    speaker.prepare("Something else entirely.", "en")
+    assert await speaker.say("Goodbye.", "en")
+    assert len(out.clips) == 3
