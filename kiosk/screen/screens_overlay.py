@@ -64,7 +64,10 @@ def draw_way(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
             picture = pygame.image.load(io.BytesIO(model.way_png))
         except pygame.error as exc:
             _LOGGER.warning("way picture unreadable (%s): the words only", exc)
-    room_h = frame.content.height * 2 // 3 if picture is not None else 0
+    room_h = 0
+    if picture is not None:  # as tall as the picture at the panel's width, at most 2/3
+        fitted = (frame.content.width - 2 * gap) * picture.get_height() // picture.get_width()
+        room_h = min(frame.content.height * 2 // 3, fitted + gap)
     inner = _panel(canvas, frame, words_h + room_h + 3 * gap)
     canvas.text(pygame.Rect(inner.left, inner.top, inner.width, words_h), model.way_text,
                 3.6, INK, bold=True)
