@@ -32,8 +32,9 @@ def _panel(canvas: Canvas, frame: Frame, height: int) -> pygame.Rect:
     height = min(height, c.height)
     panel = pygame.Rect(c.left, c.bottom - height, c.width, height)
     pygame.draw.rect(canvas.surface, PANEL, panel, border_radius=canvas.metrics.px(1.6))
-    pygame.draw.rect(canvas.surface, BUTTON, panel, width=max(2, gap // 3),
-                     border_radius=canvas.metrics.px(1.6))
+    pygame.draw.rect(
+        canvas.surface, BUTTON, panel, width=max(2, gap // 3), border_radius=canvas.metrics.px(1.6)
+    )
     canvas.target(panel, "close_overlay")
     return panel.inflate(-2 * gap, -2 * gap)
 
@@ -45,8 +46,13 @@ def draw_choices(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     button_h = m.target(16)
     question_h = m.px(12)
     inner = _panel(canvas, frame, question_h + len(choices) * (button_h + gap) + 3 * gap)
-    canvas.text(pygame.Rect(inner.left, inner.top, inner.width, question_h),
-                model.choice_question, 3.6, INK, bold=True)
+    canvas.text(
+        pygame.Rect(inner.left, inner.top, inner.width, question_h),
+        model.choice_question,
+        3.6,
+        INK,
+        bold=True,
+    )
     top = inner.top + question_h + gap
     for choice in choices:
         rect = pygame.Rect(inner.left, top, inner.width, button_h)
@@ -69,12 +75,18 @@ def draw_way(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         fitted = (frame.content.width - 2 * gap) * picture.get_height() // picture.get_width()
         room_h = min(frame.content.height * 2 // 3, fitted + gap)
     inner = _panel(canvas, frame, words_h + room_h + 3 * gap)
-    canvas.text(pygame.Rect(inner.left, inner.top, inner.width, words_h), model.way_text,
-                3.6, INK, bold=True)
+    canvas.text(
+        pygame.Rect(inner.left, inner.top, inner.width, words_h),
+        model.way_text,
+        3.6,
+        INK,
+        bold=True,
+    )
     if picture is None:
         return
-    room = pygame.Rect(inner.left, inner.top + words_h + gap, inner.width,
-                       inner.height - words_h - gap)
+    room = pygame.Rect(
+        inner.left, inner.top + words_h + gap, inner.width, inner.height - words_h - gap
+    )
     scale = min(room.width / picture.get_width(), room.height / picture.get_height())
     size = (max(1, int(picture.get_width() * scale)), max(1, int(picture.get_height() * scale)))
     scaled = pygame.transform.smoothscale(picture, size)

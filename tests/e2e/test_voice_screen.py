@@ -88,8 +88,9 @@ async def test_where_is_shows_the_way_on_the_lobby_map(make_kiosk: KioskFactory)
         assert model.way_text in _shown(daemon)
         # a place the map does not name: the honest answer on screen, no picture
         daemon.post(VoiceIntent("where_is", {"place": "parking"}, "where can I park", "en"))
-        await _until(daemon, lambda: daemon.way is not None and "staff" in daemon.way[0],
-                     "the honest answer")
+        await _until(
+            daemon, lambda: daemon.way is not None and "staff" in daemon.way[0], "the honest answer"
+        )
         assert daemon.screen.model is not None and daemon.screen.model.way_png is None
         # the next touch takes it away and does what it touched
         daemon.post(Touch("take_ticket"))
@@ -111,11 +112,13 @@ async def test_a_spoken_procedure_question_opens_its_answer_or_its_choices(
     try:
         # an ambiguous question from the attract screen: asked back, with at most three
         # procedures to touch on the procedures screen
-        daemon.post(VoiceIntent("ask_procedure", {"topic": "documents"},
-                                "đăng ký cần giấy tờ gì", "vi"))
+        daemon.post(
+            VoiceIntent("ask_procedure", {"topic": "documents"}, "đăng ký cần giấy tờ gì", "vi")
+        )
         await _until(daemon, lambda: state() == "procedure_info", "the procedures screen")
         assert desk.last_answer is not None and desk.last_answer.spoken.startswith(
-            "Quý khách muốn hỏi thủ tục nào")
+            "Quý khách muốn hỏi thủ tục nào"
+        )
         await _until(daemon, lambda: bool(_targets(daemon, "proc_pick")), "choices drawn")
         picks = _targets(daemon, "proc_pick")
         assert 2 <= len(picks) <= 3 and set(picks) == set(desk.choices)
@@ -125,8 +128,9 @@ async def test_a_spoken_procedure_question_opens_its_answer_or_its_choices(
         assert desk.choices == ()
         # a named procedure: its answer is said and shown at once
         daemon.post(Touch("back"))
-        daemon.post(VoiceIntent("ask_procedure", {"topic": "fees"},
-                                "làm hộ chiếu hết bao nhiêu tiền", "vi"))
+        daemon.post(
+            VoiceIntent("ask_procedure", {"topic": "fees"}, "làm hộ chiếu hết bao nhiêu tiền", "vi")
+        )
         await _until(daemon, lambda: daemon.flow.visit.proc_code == "ho-chieu", "the passport")
         panel = daemon.screen.model.procedure if daemon.screen.model else None
         assert panel is not None and panel.detail is not None and panel.detail.code == "ho-chieu"

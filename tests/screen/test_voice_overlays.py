@@ -36,27 +36,27 @@ def test_voice_overlays_fit_and_swallow_touches(
     posted: list[KioskEvent] = []
     screen = TouchScreen(width, height, fullscreen=False, post=posted.append, dpi=dpi)
     out = tmp_path_factory.mktemp("overlays")
-    buttons = tuple(ChoiceButton(code, label.capitalize())
-                    for code, label in choice_labels(CHOICES, language))
+    buttons = tuple(
+        ChoiceButton(code, label.capitalize()) for code, label in choice_labels(CHOICES, language)
+    )
     png = _way_png(out)
     assert png is not None, "the sample lobby map draws a route to Q5"
     for name, changes in (
         ("choices", {"choices": buttons, "choice_question": question_for(CHOICES, language)}),
-        ("way", {"way_text": "Counter 5 is straight ahead, about 20 metres away.",
-                 "way_png": png}),
+        ("way", {"way_text": "Counter 5 is straight ahead, about 20 metres away.", "way_png": png}),
     ):
         for large in (False, True):
             screen.show(model("menu", language, large_text=large, **changes))
             screen.screenshot(out / f"{orientation}-{language}-{name}-{large}.png")
-            assert all(d.fits for d in screen.texts), [d.text for d in screen.texts
-                                                       if not d.fits]
+            assert all(d.fits for d in screen.texts), [d.text for d in screen.texts if not d.fits]
             bounds = screen.surface.get_rect()
             choices = [t for t in screen.targets if t.target == "voice_choice"]
             assert len(choices) == (3 if name == "choices" else 0)
             for t in choices:
                 assert min(t.rect.size) >= screen.min_target_px and bounds.contains(t.rect)
-            assert not any(a.rect.colliderect(b.rect)
-                           for i, a in enumerate(choices) for b in choices[i + 1:])
+            assert not any(
+                a.rect.colliderect(b.rect) for i, a in enumerate(choices) for b in choices[i + 1 :]
+            )
             panel = next(t for t in screen.targets if t.target == "close_overlay")
             # a point of the panel outside the choices closes it; a choice is its own
             spot = (panel.rect.left + 2, panel.rect.top + 2)
