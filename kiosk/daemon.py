@@ -663,11 +663,14 @@ class KioskDaemon:
 
     def start_guiding(self, visit: Visit) -> None:
         """Lead the citizen to the first counter of their ticket (slower for priority)."""
-        last = self.issued[-1] if self.issued else None
-        if self.robot is None or last is None or not last.counter_codes:
-            self.post(GuideFinished(GuideResult.UNKNOWN_POSE, "the ticket names no counter"))
+        last = self.issued[-1] if self.issued and visit.ticket is not None else None
+        codes, names = (last.counter_codes, last.view.counters) if last else ((), ())
+        if last is None and visit.proc_code and self.procedures is not None:
+            codes, names = self.procedures.counters_of(visit.proc_code)  # from its answer
+        if self.robot is None or not codes:
+            self.post(GuideFinished(GuideResult.UNKNOWN_POSE, "no counter to lead to"))
             return
-        self.robot.guide_to(last.counter_codes[0], last.view.counters[0],
+        self.robot.guide_to(codes[0], names[0] if names else codes[0],
                             language=visit.language, slow=visit.priority is not None)
 
     def start_returning(self) -> None:

@@ -13,6 +13,8 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
                     (no priority categories configured: choose_service -> issue_ticket)
                                                    ticket_ready -> guiding -> returning -> idle
     guiding -- could_not_guide --> ticket_ready (the way on the map; the robot drives home)
+    procedure_info -> guiding -> returning   (a robot leads to a procedure's counter; if it
+                                              cannot, back to the answer with the map)
     idle | menu -> issue_ticket            (a voice request names the service directly)
     menu -> booking -> redeeming -> ticket_ready        (a ticket booked online: typed,
                                                          or its QR code shown to the camera)
@@ -225,10 +227,12 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         | booking.to(help) | rating.to(help) | ticket_ready.to(help)
         | procedure_info.to(help) | dossier_lookup.to(help)
     )
-    guide_me = ticket_ready.to(guiding, cond="has_base")
+    guide_me = ticket_ready.to(guiding, cond="has_base") | procedure_info.to(
+        guiding, cond=["has_base", "procedure_shown"])  # to the procedure's counter
     done = ticket_ready.to(idle) | rating_sent.to(idle) | help.to(idle)
     arrived = guiding.to(returning)
-    could_not_guide = guiding.to(ticket_ready, on="_show_the_way")
+    could_not_guide = guiding.to(procedure_info, cond="procedure_trip", on="_show_the_way") \
+        | guiding.to(ticket_ready, on="_show_the_way")
     docked = returning.to(idle)
     back = (
         choose_priority.to(choose_service) | choose_service.to(menu) | menu.to(idle)
@@ -341,6 +345,10 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         """The procedures screen shows more than its first page: "back" goes up one step."""
         v = self.visit
         return v.proc_code is not None or v.proc_field is not None or bool(v.proc_keys)
+
+    def procedure_trip(self) -> bool:
+        """The robot set off from a procedure's answer, not from a ticket."""
+        return self.visit.ticket is None and self.visit.proc_code is not None
 
     def stop_cleared(self) -> bool:
         """Staff reset a safety stop; refused while the e-stop or a bumper is still pressed."""

@@ -68,6 +68,14 @@ class ProcedureDesk:
         service = self._services.get(field)
         return [c.code for c in service.counters] if service else []
 
+    def counters_of(self, code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Codes and names of the counters that take ``code``'s dossiers (its field's)."""
+        proc = self.store.get(code)
+        service = self._services.get(proc.field) if proc is not None else None
+        if service is None:
+            return (), ()
+        return tuple(c.code for c in service.counters), tuple(c.name for c in service.counters)
+
     def field_name(self, field: str, lang: str) -> str:
         """The field's (service's) name in ``lang``."""
         service = self._services.get(field)

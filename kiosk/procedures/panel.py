@@ -30,14 +30,13 @@ def procedure_panel(
     lang = p.lang_of(visit.language)
     store = desk.store
     query = compose(visit.proc_keys)
-    asked = desk.last_answer
-    if desk.choices and asked is not None:  # a spoken question back: its choices, touchable
+    if desk.choices:  # a spoken question back: its choices, touchable
         items = tuple(
             ProcedureItem(code, found.title(lang))
             for code in desk.choices[:3]
             if (found := store.get(code)) is not None
         )
-        return ProcedurePanel(query=query, field_name=asked.text, items=items)
+        return ProcedurePanel(query=query, field_name=choice_heading(lang), items=items)
     proc = store.get(visit.proc_code)
     if proc is not None:
         counters = desk.counter_names(proc.field)
@@ -71,6 +70,13 @@ def procedure_panel(
             field_name=desk.field_name(visit.proc_field, lang), items=items[:LISTED]
         )
     return ProcedurePanel()
+
+
+def choice_heading(lang: str) -> str:
+    """The question over the procedures a spoken question could mean ("Which procedure
+    do you mean?"): the spoken question back without its list."""
+    head = p.ANSWERS[p.lang_of(lang)]["clarify"].split("{choices}")[0].rstrip(": ")
+    return head if head.endswith("?") else head + "?"
 
 
 def _document(name: str, originals: int, copies: int, form: str | None, lang: str) -> str:

@@ -183,9 +183,14 @@ def _draw_answer(
         canvas.text(box, words, 2.8 if not bold else 3.0, ON_DARK, bold=bold, align="left")
         top += unit * weight
     footer = draw_back(canvas, model, frame)
-    half = (footer.width - gap) // 2
+    lead = model.has_base and bool(detail.counters)  # a robot offers to lead the way
+    parts = 3 if lead else 2
+    half = (footer.width - gap * (parts - 1)) // parts
     print_rect = pygame.Rect(footer.left, footer.top, half, footer.height)
-    ticket_rect = pygame.Rect(print_rect.right + gap, footer.top, half, footer.height)
+    ticket_rect = pygame.Rect(footer.right - half, footer.top, half, footer.height)
+    if lead:
+        follow = pygame.Rect(print_rect.right + gap, footer.top, half, footer.height)
+        canvas.button(follow, text(lang, "follow_me"), "guide_me", colour=GO, size=3.0)
     canvas.button(print_rect, text(lang, "proc_print"), "print_checklist", colour=BUTTON, size=3.2)
     canvas.button(
         ticket_rect, text(lang, "take_ticket"), "service", detail.field, colour=GO, size=3.6

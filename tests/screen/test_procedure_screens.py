@@ -8,7 +8,7 @@ import pygame
 import pytest
 
 from kiosk.procedures import phrasing as p
-from kiosk.procedures.panel import _document
+from kiosk.procedures.panel import _document, choice_heading
 from kiosk.procedures.store import ProcedureStore
 from kiosk.procedures.telex import compose
 from kiosk.screen.model import ProcedureDetail, ProcedureItem, ProcedurePanel
@@ -48,6 +48,11 @@ def _panels(lang: str) -> dict[str, ProcedurePanel]:
         "answer": ProcedurePanel(detail=_detail("giay-phep-lao-dong", lang)),
         "printing": ProcedurePanel(detail=_detail("ly-lich-tu-phap", lang),
                                    notice="checklist_printing"),
+        # a spoken question back: its three procedures under the question
+        "choices": ProcedurePanel(
+            field_name=choice_heading(lang),
+            items=tuple(ProcedureItem(c, STORE.procedures[c].title(lang))
+                        for c in ("ket-hon", "khai-tu", "tam-tru"))),
     }
 
 
@@ -63,6 +68,12 @@ def test_procedure_screens_fit(orientation: str, large: bool, language: str,
         screen.show(model("procedure_info", language, large_text=large, procedure=panel))
         screen.screenshot(out / f"{orientation}-{language}-procedure-{name}.png")
         problems += [f"{name}: {problem}" for problem in check(screen)]
+    # on a robot the answer offers to lead the way to the counter
+    screen.show(model("procedure_info", language, large_text=large, has_base=True,
+                      procedure=_panels(language)["answer"]))
+    screen.screenshot(out / f"{orientation}-{language}-procedure-answer-robot.png")
+    problems += [f"robot answer: {problem}" for problem in check(screen)]
+    assert any(t.target == "guide_me" for t in screen.targets)
     assert not problems, "\n".join(problems)
 
 
