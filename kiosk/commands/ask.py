@@ -94,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     texts = args.text if isinstance(args.text, list) else [args.text]
     for text in texts:
         intent = parser.parse(text, args.lang)
-        answer = talk.answer(intent.name, intent.slots, text, args.lang)
+        sure = intent.decision in ("act", "confirm")
+        answer = talk.answer(intent.name, intent.slots, text, args.lang, sure=sure)
         print(json.dumps({**intent.as_json(), "answer": answer.as_json()}, ensure_ascii=False))
     return 0
 

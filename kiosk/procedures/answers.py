@@ -16,11 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from kiosk.procedures import phrasing as p
 from kiosk.procedures.model import ProcedureInfo
 from kiosk.procedures.phrasing import ANSWERS as T
 from kiosk.procedures.remote import DossierView
-from kiosk.procedures.search import fold
+from kiosk.procedures.search import WORD_MATCH, Hit, fold, without_endings
 from kiosk.procedures.store import ProcedureStore
 from speech.normalize import normalize_for_speech
 
@@ -71,6 +73,12 @@ TOPIC_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("where", "which counter", "which desk"),
         "ko": ("어디", "창구", "어느 곳"),
     },
+    # "how do I ...": the whole picture (last: a more precise topic wins)
+    "overview": {
+        "vi": ("lam sao", "the nao", "nhu the nao", "phai lam gi", "can lam gi"),
+        "en": ("how do i", "what do i do", "what should i do", "how to"),
+        "ko": ("어떻게", "방법"),
+    },
 }
 
 
@@ -109,7 +117,24 @@ def _without_topic_words(utterance: str, lang: str) -> str:
     for words in TOPIC_WORDS.values():
         for word in words.get(p.lang_of(lang), ()):
             folded = folded.replace(f" {fold(word)} ", " ")
+            if lang == "ko":  # a Korean topic word comes with an ending: "어디로", "얼마예요"
+                folded = " ".join(w for w in folded.split() if fold(word) not in w)
+                folded = f" {folded} "
     return folded.strip()
+
+
+def _clear_lead(hits: list[Hit], said: str) -> Hit | None:
+    """The one candidate of a spoken question: a match of at least WEAK that no other
+    comes near (a question's extra words lower every score, not the gap), and at least
+    two thirds of whose phrase was said ("lấy số" names half of "sổ đỏ": no)."""
+    if not hits or hits[0].score < WEAK:
+        return None
+    if len(hits) > 1 and hits[0].score - hits[1].score < 2 * MARGIN:
+        return None
+    words = fold(without_endings(said)).split()
+    parts = hits[0].phrase.split()
+    found = sum(any(fuzz.ratio(part, word) >= WORD_MATCH for word in words) for part in parts)
+    return hits[0] if found * 3 >= len(parts) * 2 else None
 
 
 class Conversation:
@@ -141,12 +166,20 @@ class Conversation:
             return self.procedure
         return None
 
-    def answer(self, intent: str, slots: Mapping[str, str], utterance: str, lang: str) -> Answer:
-        """The answer to one recognised utterance."""
+    def answer(
+        self, intent: str, slots: Mapping[str, str], utterance: str, lang: str, *,
+        sure: bool = True,
+    ) -> Answer:
+        """The answer to one recognised utterance. ``sure`` is False when the matcher was
+        too unsure to act on the intent (it would ask back): its slots then do not
+        outweigh the question's own words (a place guessed from "어디서 해요")."""
         lang = p.lang_of(lang)
+        if not sure:
+            slots = {k: v for k, v in slots.items() if k not in ("place", "counter")}
         asked = find_topic(utterance, lang)
-        if asked and (intent in _NOT_A_QUESTION or (
-                intent in _OFTEN_A_QUESTION and self._about_a_procedure(slots, utterance, lang))):
+        if asked and (intent in _NOT_A_QUESTION and asked != "overview" or (
+                intent in (*_NOT_A_QUESTION, *_OFTEN_A_QUESTION)
+                and self._about_a_procedure(slots, utterance, lang))):
             # the question's own words ("cần gì", "bao lâu", "how much") outweigh a
             # matcher that heard a request for a ticket, a yes/no, or nothing
             intent = "ask_procedure"
@@ -209,6 +242,9 @@ class Conversation:
             return None, [proc for h in close if (proc := self.store.get(h.code))]
         if context:
             return self.store.get(context), []
+        lead = _clear_lead(found, remainder)
+        if lead is not None:
+            return self.store.get(lead.code), []
         service = slots.get("service")
         if service:
             in_field = self.store.in_field(service)
@@ -224,8 +260,10 @@ class Conversation:
             return False
         if slots.get("procedure") or self._context():
             return True
-        found = self.store.search(_without_topic_words(utterance, lang), limit=1)
-        return bool(found) and found[0].score >= STRONG
+        remainder = _without_topic_words(utterance, lang)
+        found = self.store.search(remainder, limit=3)
+        return bool(found) and (
+            found[0].score >= STRONG or _clear_lead(found, remainder) is not None)
 
     def fact(self, proc: ProcedureInfo, topic: str, lang: str) -> str:
         """The short answer about ``topic`` of ``proc``, key fact first."""

@@ -1,7 +1,8 @@
 """Typo-tolerant procedure search: what a citizen types or says, best match first.
 
 Both sides are folded (lower case, tone marks and hats dropped, ``đ`` -> ``d``, Hangul
-split into jamo so a Korean typo costs one letter, not a syllable); a query that looks
+split into jamo so a Korean typo costs one letter, not a syllable; a Korean query's words
+lose the endings and particles a question glues to them, "분실했는데" -> "분실"); a query that looks
 like raw Telex ("ly lichj tuw phaps") is also read as Telex, and the better reading wins.
 Each procedure is scored by its best phrase (name or synonym, any language) with
 rapidfuzz's WRatio, which tolerates typos, word order and a phrase inside a longer
@@ -38,10 +39,15 @@ STOPWORDS = frozenset(
     "cho toi hoi em oi ah nhe voi giup gium minh muon lam the nao thi bao nhieu gi dau "
     "khong duoc ko k i want to how do a an my for please need what is ".split()
 )
+#: Korean endings and particles a spoken question glues to the word it asks about
+#: ("분실했는데" -> "분실", "여권은" -> "여권"), longest first; a word keeps two syllables
+KOREAN_ENDINGS = tuple(sorted(
+    "했는데요 했는데 했어요 해야 해요 하는데 하려면 하려고 인데요 인데 이에요 예요 에서 으로 "
+    "부터 까지 하고 은 는 이 가 을 를 에 로 도 요".split(), key=len, reverse=True))
 #: how many phrases the fast first pass hands to the finer scorer
 _SHORTLIST = 60
 #: a query word and a phrase word this alike (0..100) count as the same word
-_WORD_MATCH = 72.0
+WORD_MATCH = 72.0
 
 
 def _is_hangul(ch: str) -> bool:
@@ -61,9 +67,22 @@ def script_of(text: str) -> str:
     return "hangul" if any(_is_hangul(c) for c in text) else "latin"
 
 
+def without_endings(text: str) -> str:
+    """Korean words without the ending or particle a question glued to them."""
+    words = []
+    for word in unicodedata.normalize("NFC", text).split():  # jamo back into syllables
+        if sum(_is_hangul(c) for c in word) >= 3:
+            for ending in KOREAN_ENDINGS:
+                if word.endswith(ending) and len(word) - len(ending) >= 2:
+                    word = word[: -len(ending)]
+                    break
+        words.append(word)
+    return " ".join(words)
+
+
 def readings(query: str) -> list[str]:
     """The folded query, and its Telex reading when it looks like raw Telex."""
-    plain = fold(query)
+    plain = fold(without_endings(query) if script_of(query) == "hangul" else query)
     found = [plain]
     if query.isascii() and _TELEX_HINT.search(query.lower()):
         telex = fold(compose(query.lower()))
@@ -80,13 +99,13 @@ def _meaningful(folded: str) -> str:
 def similarity(query: str, phrase: str) -> float:
     """0..100: how well a folded query names a folded phrase (typos, extra words, order).
 
-    Each word counts as found when a word of the other side is at least _WORD_MATCH alike
+    Each word counts as found when a word of the other side is at least WORD_MATCH alike
     (weighted by how alike); the phrase's words found in the query weigh most (a question
     holds more words than the name it asks about)."""
     q_words, p_words = query.split(), phrase.split()
     if not q_words or not p_words:
         return 0.0
-    alike = process.cdist(p_words, q_words, scorer=fuzz.ratio, score_cutoff=_WORD_MATCH)
+    alike = process.cdist(p_words, q_words, scorer=fuzz.ratio, score_cutoff=WORD_MATCH)
     recall = float(alike.max(axis=1).sum()) / 100 / len(p_words)
     precision = float(alike.max(axis=0).sum()) / 100 / len(q_words)
     words = 100 * (0.65 * recall + 0.35 * precision)
@@ -149,7 +168,7 @@ class ProcedureIndex:
         crowd = max(len(self._phrases[script]) // 40, 50)
         for word in set(wanted.split()):
             similar = process.extract(
-                word, vocab, scorer=fuzz.WRatio, score_cutoff=_WORD_MATCH, limit=6
+                word, vocab, scorer=fuzz.WRatio, score_cutoff=WORD_MATCH, limit=6
             )
             for other, score, _ in similar:
                 if len(postings[other]) > crowd:  # "cấp", "giấy": they rank nothing
