@@ -38,6 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,8 +90,12 @@ def answer_for(intent: Intent) -> str:
     if intent.decision in ("reject", "clarify"):
         return NOT_UNDERSTOOD
     return ANSWERS.get(intent.name, NOT_UNDERSTOOD)
+
+
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * 2
 LEAD_MS = 300
+#: each saying is heard this often by each configuration
+REPEATS = 5
 
 
 class CountingMic(SimAudioIn):
@@ -120,22 +125,52 @@ def _pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-async def run(
-    recognizer: Recognizer,
+@dataclass
+class Config:
+    """One way of listening, with what it measured so far."""
+
+    name: str
+    recognizer: Recognizer
+    early: bool
+    speculative: bool
+    latencies: list[float] = field(default_factory=list)
+    trailing: list[float] = field(default_factory=list)
+    after_endpoint: list[float] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, yes: bool) -> None:
+        self.counts[what] = self.counts.get(what, 0) + int(yes)
+
+    def summary(self) -> dict[str, object]:
+        n = len(self.latencies)
+        return {
+            "utterances": n,
+            "last_voiced_frame_to_first_audio_ms": {
+                "p50": _pct(self.latencies, 0.5),
+                "p95": _pct(self.latencies, 0.95),
+                "target_p95": 500,
+            },
+            "trailing_silence_listened_ms_p50": _pct(self.trailing, 0.5),
+            "endpoint_to_first_audio_ms": {
+                "p50": _pct(self.after_endpoint, 0.5),
+                "p95": _pct(self.after_endpoint, 0.95),
+            },
+            **{what: round(k / n, 3) for what, k in sorted(self.counts.items())},
+        }
+
+
+async def hear(
+    config: Config,
     parser: IntentParser,
     speaker: Speaker,
     out: SimAudioOut,
-    utterances: list[bytes],
-    *,
-    early: bool,
-    speculative: bool,
-) -> dict[str, object]:
+    pcm: bytes,
+    want: str,
+    slots: dict[str, str],
+) -> None:
+    """One utterance through ``config``: listen, understand, say the answer; record it."""
     phrases = parser.phrases_for(INTENTS, "ko")
-    await recognizer.warm(phrases, "ko")
-    latencies: list[float] = []
-    trailing: list[float] = []
-    after_endpoint: list[float] = []
-    wrong_actions = correct = ended_early = reused = 0
+    guess: asyncio.Future[Intent] | None = None
 
     def confident(text: str) -> bool:  # as kiosk/voice.py decides an early end
         got = parser.parse(text, "ko")
@@ -145,68 +180,49 @@ async def run(
             and not irreversible(got.name, got.slots)
         )
 
-    for pcm, (_, want, slots) in zip(utterances, SAYINGS * 3, strict=True):
-        mic = CountingMic()
-        mic.inject(pcm, lead_silence_ms=LEAD_MS, trail_silence_ms=1500)
-        guess: asyncio.Future[Intent] | None = None
+    async def understand(text: str) -> Intent:
+        got = await asyncio.to_thread(parser.parse, text, "ko")
+        if got.decision == "act":  # as kiosk/voice.py prepares what it will say
+            speaker.prepare(answer_for(got), "ko")
+        return got
 
-        async def understand(text: str) -> Intent:
-            got = await asyncio.to_thread(parser.parse, text, "ko")
-            speaker.prepare(answer_for(got), "ko")  # as the daemon prepares what it will say
-            return got
+    def speculate(text: str) -> None:
+        nonlocal guess
+        guess = asyncio.ensure_future(understand(text))
 
-        def speculate(text: str) -> None:
-            nonlocal guess
-            guess = asyncio.ensure_future(understand(text))
-
-        transcript = await recognizer.listen_once(
-            mic,
-            phrases,
-            lang="ko",
-            early=confident if early else None,
-            speculate=speculate if speculative else None,
-        )
-        assert transcript is not None
-        ended_at = time.monotonic() - transcript.decode_s
-        if transcript.speculated and guess is not None:
-            got = await guess
-            reused += 1
-        else:
-            got = await asyncio.to_thread(parser.parse, transcript.text, "ko")
-        clips = len(out.clips)
-        await speaker.say(answer_for(got), "ko")
-        first_audio_s = out.clips[clips].started_at - ended_at
-        voiced_end = LEAD_MS // FRAME_MS + last_voiced_frame(pcm) + 1
-        trail_ms = (mic.read - voiced_end) * FRAME_MS
-        trailing.append(trail_ms)
-        after_endpoint.append(first_audio_s * 1000)
-        latencies.append(trail_ms + first_audio_s * 1000)
-        ok = got.name == want and all(got.slots.get(k) == v for k, v in slots.items())
-        ok = ok and (want != "take_ticket" or got.slots.get("service") == slots.get("service"))
-        correct += ok
-        acted = got.decision == "act"
-        wrong_actions += acted and not ok and irreversible(got.name, got.slots)
-        ended_early += transcript.ended_early
-        if guess is not None and not guess.done():
-            await guess
-    n = len(latencies)
-    return {
-        "utterances": n,
-        "last_voiced_frame_to_first_audio_ms": {
-            "p50": _pct(latencies, 0.5),
-            "p95": _pct(latencies, 0.95),
-            "target_p95": 500,
-        },
-        "trailing_silence_listened_ms_p50": _pct(trailing, 0.5),
-        "endpoint_to_first_audio_ms": {
-            "p50": _pct(after_endpoint, 0.5),
-            "p95": _pct(after_endpoint, 0.95),
-        },
-        "speculation_reused": round(reused / n, 3),
-        "ended_early": round(ended_early / n, 3),
-        "intent_correct": round(correct / n, 3),
-        "wrong_action_rate": round(wrong_actions / n, 3),
-    }
+    mic = CountingMic()
+    mic.inject(pcm, lead_silence_ms=LEAD_MS, trail_silence_ms=1500)
+    transcript = await config.recognizer.listen_once(
+        mic,
+        phrases,
+        lang="ko",
+        early=confident if config.early else None,
+        speculate=speculate if config.speculative else None,
+    )
+    assert transcript is not None
+    ended_at = time.monotonic() - transcript.decode_s
+    reused = transcript.speculated and guess is not None
+    if reused and guess is not None:
+        got = await guess
+    else:
+        got = await asyncio.to_thread(parser.parse, transcript.text, "ko")
+    clips = len(out.clips)
+    await speaker.say(answer_for(got), "ko")
+    first_audio_s = out.clips[clips].started_at - ended_at
+    voiced_end = LEAD_MS // FRAME_MS + last_voiced_frame(pcm) + 1
+    trail_ms = (mic.read - voiced_end) * FRAME_MS
+    config.trailing.append(trail_ms)
+    config.after_endpoint.append(first_audio_s * 1000)
+    config.latencies.append(trail_ms + first_audio_s * 1000)
+    ok = got.name == want and all(got.slots.get(k) == v for k, v in slots.items())
+    ok = ok and (want != "take_ticket" or got.slots.get("service") == slots.get("service"))
+    config.count("intent_correct", ok)
+    acted = got.decision == "act"
+    config.count("wrong_action_rate", acted and not ok and irreversible(got.name, got.slots))
+    config.count("ended_early", transcript.ended_early)
+    config.count("speculation_reused", reused)
+    if guess is not None and not guess.done():
+        await guess
 
 
 async def main() -> dict[str, object]:
@@ -223,7 +239,7 @@ async def main() -> dict[str, object]:
     await speaker.start()
     folder = Path(tempfile.mkdtemp(prefix="voice-bench-"))
     utterances = []
-    for index, (text, _, _) in enumerate(SAYINGS * 3):
+    for index, (text, _, _) in enumerate(SAYINGS * REPEATS):
         pcm, rate = await speaker.synthesise(text, "ko")
         write_wav(folder / f"{index:03d}.wav", pcm, rate)
         utterances.append(read_wav_16k(folder / f"{index:03d}.wav"))
@@ -236,18 +252,22 @@ async def main() -> dict[str, object]:
     fixed = settings.model_copy(
         update={"vad": VadSettings(silence_end_ms=700, grammar_silence_end_ms=700)}
     )
-    before = Recognizer(fixed, pool=recognizer.pool)
-    out = speaker_out
-    runs = (
-        ("fixed_silence", before, False, False),
-        ("endpoint_only", recognizer, True, False),
-        ("speculative", recognizer, True, True),
-    )
-    for name, used, early, speculative in runs:
-        result[name] = await run(
-            used, parser, speaker, out, utterances, early=early, speculative=speculative
-        )
-    p95 = {name: result[name]["last_voiced_frame_to_first_audio_ms"]["p95"] for name, *_ in runs}  # type: ignore[index]
+    configs = [
+        Config("fixed_silence", Recognizer(fixed, pool=recognizer.pool), False, False),
+        Config("endpoint_only", recognizer, True, False),
+        Config("speculative", Recognizer(settings, pool=recognizer.pool), True, True),
+    ]
+    phrases = parser.phrases_for(INTENTS, "ko")
+    for config in configs:
+        await config.recognizer.warm(phrases, "ko")
+    # interleaved: each utterance through every configuration in turn, so the machine's
+    # load, which comes and goes, weighs on them alike
+    for pcm, (_, want, slots) in zip(utterances, SAYINGS * REPEATS, strict=True):
+        for config in configs:
+            await hear(config, parser, speaker, speaker_out, pcm, want, slots)
+    for config in configs:
+        result[config.name] = config.summary()
+    p95 = {c.name: _pct(c.latencies, 0.95) for c in configs}
     result["p95_ratio_to_fixed_silence"] = {
         name: round(value / p95["fixed_silence"], 3) for name, value in p95.items()
     }

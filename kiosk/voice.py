@@ -203,7 +203,7 @@ class VoiceFrontend:
         """Understand ``text`` and start synthesising what the kiosk would answer."""
         intent = await asyncio.to_thread(self.parser.parse, text, language)
         spoken = self.would_say(intent, state, language)
-        if spoken:
+        if spoken and intent.decision == "act":  # a doubtful guess is not worth the worker
             self.speaker.prepare(spoken, language)
         return intent
 

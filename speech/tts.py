@@ -149,11 +149,12 @@ class Speaker:
 
     def prepare(self, text: str, lang: str) -> None:
         """Start synthesising ``text``'s first sentence now, for a ``say`` that may follow
-        (only the latest preparation is kept; an unused one is dropped)."""
+        (only the latest preparation is kept; an unused one is dropped; nothing is started
+        while the worker is busy)."""
         sentence = (split_sentences(text) or [text])[0]
         key = (sentence, lang, self.slow)
-        if key in self._prepared:
-            return
+        if key in self._prepared or self._lock.locked():
+            return  # prepared already, or the worker is busy: a guess must not delay speech
         for old in self._prepared.values():
             _abandon(old)
         self._prepared = {key: asyncio.ensure_future(self.synthesise(sentence, lang))}
