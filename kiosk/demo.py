@@ -128,6 +128,12 @@ class HeadlessDemo:
             await asyncio.sleep(0.01)
 
     async def _tap(self, target: str, value: TouchValue = None) -> None:
+        screen = self.daemon.screen
+        for _ in range(20):  # the voice's panel over the button: put it away first
+            if target == "close_overlay" or not screen.covered(target, value):
+                break
+            screen.tap("close_overlay")
+            await asyncio.sleep(0.05)
         if not self.daemon.screen.tap(target, value):
             raise RuntimeError(f"{target}={value} is not on screen "
                                f"({self.daemon.flow.current_state_id})")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,6 +195,9 @@ class VoiceFrontend:
             intent = await guess  # the final result is what was understood in the silence
         else:
             intent = await asyncio.to_thread(self.parser.parse, heard.text, language)
+        if intent.decision == "act" and heard.stitched and irreversible(intent.name,
+                                                                         intent.slots):
+            intent = replace(intent, decision="confirm")  # ask before a gamble
         _LOGGER.info("heard %r (%s, early %s) -> %s %s %.2f %s", heard.text, heard.mode,
                      heard.ended_early, intent.name, intent.slots, intent.confidence,
                      intent.decision)

@@ -45,6 +45,8 @@ from speech.vad import Endpointer, VadEvent
 _LOGGER = logging.getLogger(__name__)
 #: frames handed to the decoder at once (about 150 ms): fewer thread hops, still streaming
 _BATCH_FRAMES = 5
+#: a grammar transcript whose snapped phrase is shorter than this share of it is stitched
+STITCHED_SHARE = 0.6
 #: longest wait for one microphone frame before the microphone counts as dead
 _FRAME_TIMEOUT_S = 2.0
 
@@ -65,6 +67,17 @@ class Transcript:
     """True when a complete, confidently understood phrase ended the utterance early."""
     speculated: bool = False
     """True when ``text`` is what the ``speculate`` hook was last given (its work holds)."""
+
+    @property
+    def stitched(self) -> bool:
+        """True when a grammar decode holds much more than the phrase it snapped to
+        ("법인 취업 허가 어로 세요" -> "취업 허가"): vosk stitched grammar words onto sounds
+        it did not know, so acting on it without asking is a gamble."""
+        if self.mode != "grammar":
+            return False
+        if self.phrase is None:
+            return True
+        return len(_compact(self.phrase)) < STITCHED_SHARE * len(_compact(self.text))
 
 
 def _without_unknown(text: str) -> str:

@@ -239,6 +239,14 @@ class TouchScreen:
                     return drawn.rect.center
         return None
 
+    def covered(self, target: str, value: TouchValue = None) -> bool:
+        """True when something drawn later (the voice's panel) lies over ``target``."""
+        pos = self.target_centre(target, value)
+        if pos is None:
+            return False
+        top = next((t for t in reversed(self.canvas.targets) if t.rect.collidepoint(pos)), None)
+        return top is not None and top.target != target
+
     def tap(self, target: str, value: TouchValue = None) -> bool:
         """Post a real mouse press at ``target``'s centre; False if it is not on screen."""
         pos = self.target_centre(target, value)

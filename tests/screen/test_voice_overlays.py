@@ -70,3 +70,20 @@ def test_voice_overlays_fit_and_swallow_touches(
                 screen.pump()
                 assert posted == [Touch("voice_choice", "take_ticket")]
     screen.close()
+
+
+def test_a_panel_over_a_button_is_known() -> None:
+    posted: list[KioskEvent] = []
+    screen = TouchScreen(1080, 1920, fullscreen=False, post=posted.append, dpi=102.0)
+    buttons = tuple(ChoiceButton(c, label) for c, label in choice_labels(CHOICES, "vi"))
+    screen.show(model("menu", "vi", choices=buttons, choice_question="?"))
+    # scripted citizens (the demo) put the panel away before pressing what it hides
+    assert screen.covered("back") is False  # the footer is not under the panel
+    assert screen.covered("voice_choice", "take_ticket") is False
+    panel = next(t for t in screen.targets if t.target == "close_overlay")
+    drawn_before = screen.targets[: screen.targets.index(panel)]
+    hidden = [t for t in drawn_before if panel.rect.collidepoint(t.rect.center)]
+    assert hidden and all(screen.covered(t.target, t.value) for t in hidden)
+    screen.show(model("menu", "vi"))
+    assert not any(screen.covered(t.target, t.value) for t in hidden)
+    screen.close()

@@ -111,3 +111,17 @@ async def test_speculation_sees_the_partial_before_the_endpoint(
     # without a hook nothing is speculated on
     again = await recognizer.listen_once(mic, PHRASES)
     assert again is not None and not again.speculated
+
+
+def test_a_stitched_grammar_decode_is_known() -> None:
+    from speech.recognizer import Transcript
+
+    def heard(text: str, phrase: str | None, mode: str = "grammar") -> Transcript:
+        return Transcript(text, phrase, 90.0, "ko", mode, 1.0, 0.01)
+
+    # the demo's "오 번 창구 어디예요" in espeak-ng's voice, decoded through the idle grammar
+    assert heard("법인 취업 허가 어로 세요", "취업 허가").stitched
+    assert heard("번호 세요", None).stitched
+    assert not heard("여권 신청", "여권 신청").stitched
+    assert not heard("도와주 세요", "도와주세요").stitched  # a respelled phrase is whole
+    assert not heard("cho tôi lấy số làm hộ chiếu", None, "open").stitched
