@@ -19,14 +19,18 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.procedures.answers import Conversation
 from kiosk.procedures.model import ProcedureCatalogueError, read_file
+from kiosk.procedures.phrasing import ANSWERS
 from kiosk.procedures.store import BUNDLED, ProcedureStore
 from kiosk.procedures.voice_phrases import with_procedures
+from kiosk.voice_dialogue import question_for
 from speech.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from speech.errors import CatalogueError
+from speech.normalize import normalize_for_speech
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -96,8 +100,19 @@ def run(args: argparse.Namespace) -> int:
         intent = parser.parse(text, args.lang)
         sure = intent.decision in ("act", "confirm")
         answer = talk.answer(intent.name, intent.slots, text, args.lang, sure=sure)
+        if intent.decision == "clarify" and intent.choices and answer.text in (
+                "", not_understood(args.lang)):
+            # what the kiosk says: the question back offering the likely requests
+            asked = question_for(intent.choices, args.lang)
+            answer = replace(answer, text=asked, spoken=normalize_for_speech(asked, args.lang))
         print(json.dumps({**intent.as_json(), "answer": answer.as_json()}, ensure_ascii=False))
     return 0
+
+
+def not_understood(lang: str) -> str:
+    """What the procedure answers say when nothing was understood, as spoken."""
+    text = ANSWERS.get(lang, ANSWERS["vi"])["not_understood"]
+    return normalize_for_speech(text, lang)
 
 
 def main(argv: list[str] | None = None) -> int:

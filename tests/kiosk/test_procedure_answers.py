@@ -162,3 +162,9 @@ def test_a_spoken_questions_own_words_find_its_procedure() -> None:
     number = Conversation(ProcedureStore(None)).answer(
         "take_ticket", {}, "lấy số thì làm sao", "vi")
     assert number.topic is None
+
+
+def test_an_unsure_request_prints_the_question_back(capsys: pytest.CaptureFixture[str]) -> None:
+    (out,) = _ask(capsys, "vi", "cho tôi hỏi chút")  # names no request
+    assert out["decision"] == "clarify" and 2 <= len(out["choices"]) <= 3
+    assert out["answer"]["text"].startswith("Quý khách muốn")  # what the kiosk asks
