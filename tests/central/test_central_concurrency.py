@@ -16,7 +16,7 @@ from central_testkit import settings_dict
 
 from central.catalogue import Catalogue
 from central.db import create_schema, make_engine
-from central.process import CentralProcess, sim_config_text
+from central.process import SIM_CONFIG, CentralProcess, sim_config_text
 from central.schemas import TicketRequest
 from central.settings import CentralSettings
 from central.store import Store
@@ -164,3 +164,42 @@ def test_workers_on_sqlite_are_refused_with_one_line(tmp_path: Path) -> None:
         f'{config}: --workers 2 needs PostgreSQL (database_url = "postgresql+psycopg://..."): '
         "SQLite serves from one process only"
     )
+
+
+@pytest.mark.postgres
+def test_workers_with_a_missing_procedures_file_exit_2_instead_of_respawning(
+    fresh_postgres_url: str, tmp_path: Path
+) -> None:
+    """Before the fix each worker failed to build the app and uvicorn's supervisor started
+    it again forever (the run below hit its timeout); now the catalogue is read before
+    any worker starts: one line, exit 2, which central.service does not restart."""
+    config = tmp_path / "central.toml"
+    missing = tmp_path / "gone.yaml"
+    config.write_text(
+        sim_config_text(fresh_postgres_url).replace(
+            str(SIM_CONFIG.with_name("procedures.yaml")), str(missing)
+        )
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "central.cli",
+            "--log-level",
+            "WARNING",
+            "serve",
+            "--config",
+            str(config),
+            "--workers",
+            "2",
+            "--port",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()[-1:]
+    assert line.startswith(f"{config}: procedures_file: {missing}: ") and "cannot read" in line

@@ -165,3 +165,30 @@ def test_shipped_example_database_lives_where_the_unit_creates_it() -> None:
     example = load_settings(CONFIG / "central.example.toml")
     assert sqlite_path(example.database_url) == Path("/var/lib", state[0], "central.db")
     assert "RestartPreventExitStatus=2" in unit.splitlines()
+
+
+@pytest.mark.parametrize("command", ["check-config", "serve"])
+def test_a_missing_procedures_file_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    path = _with_database(tmp_path, f"sqlite:///{tmp_path / 'central.db'}")
+    # a top-level key goes before the first table
+    path.write_text('procedures_file = "nowhere.yaml"\n' + path.read_text(encoding="utf-8"))
+    assert main([command, "--config", str(path)]) == EXIT_CONFIG
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"{path}: procedures_file: {tmp_path / 'nowhere.yaml'}: ")
+    assert "cannot read" in line
+
+
+def test_faces_enabled_with_an_unreadable_key_file_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _with_database(tmp_path, f"sqlite:///{tmp_path / 'central.db'}")
+    key = tmp_path / "no-such.key"
+    text = path.read_text(encoding="utf-8").replace(
+        "[faces]\nenabled = false", f'[faces]\nenabled = true\nkey_file = "{key}"'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert main(["serve", "--config", str(path)]) == EXIT_CONFIG
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"{path}: faces.key_file {key}: cannot read")
