@@ -179,7 +179,8 @@ class IntentParser:
             frozenset(priority_categories) if priority_categories is not None else None
         )
         self._train_dir = train_dir
-        self._models: dict[str, _Models] = {}
+        self._models: dict[str, _Models | None] = {}
+        """None for a language there is nothing to learn from (no sentence, no phrase)."""
         self._lock = threading.Lock()
         self._service_of = {p.code: p.service for p in catalogue.procedures}
 
@@ -187,10 +188,20 @@ class IntentParser:
         """Train ``lang``'s classifiers now (the first parse would otherwise do it)."""
         self._models_for(lang)
 
-    def _models_for(self, lang: str) -> _Models:
+    def _models_for(self, lang: str) -> _Models | None:
         with self._lock:
             if lang not in self._models:
-                self._models[lang] = _Models(self._catalogue, lang, self._train_dir)
+                try:
+                    self._models[lang] = _Models(self._catalogue, lang, self._train_dir)
+                except ValueError as exc:  # found by tests/kiosk/test_fuzz.py: it retrained
+                    # and raised on every utterance of such a language
+                    _LOGGER.error(
+                        "TECHNICIAN: nothing to understand %s from (no training "
+                        "sentences, no catalogue phrases): %s",
+                        lang,
+                        exc,
+                    )
+                    self._models[lang] = None
             return self._models[lang]
 
     def parse(self, text: str, lang: str) -> Intent:
@@ -199,6 +210,8 @@ class IntentParser:
         if not cleaned:
             return Intent(NOT_UNDERSTOOD)
         models = self._models_for(lang)
+        if models is None:
+            return Intent(NOT_UNDERSTOOD)
         ranked = models.intent.rank(text)
         top = ranked[0]
         choices = tuple(
@@ -284,6 +297,8 @@ class IntentParser:
                 f"unknown screen intent(s) {sorted(unknown)}; known: {', '.join(SCREEN_INTENTS)}"
             )
         models = self._models_for(lang)
+        if models is None:
+            return []
         phrases: list[str] = []
         for intent in SCREEN_INTENTS:
             if intent in wanted:
