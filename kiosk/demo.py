@@ -257,7 +257,8 @@ class HeadlessDemo:
                 camera.held_up = None
 
     async def _show_booking(self, service: str) -> bool:
-        """Book online (central's API, as the portal does), then show the QR at the kiosk."""
+        """Book online (central's API, as the portal does), then show the QR at the kiosk;
+        with the camera unplugged the citizen types the code from the SMS instead."""
         camera = self.daemon.camera
         if not isinstance(camera, SimCamera) or not self.central.running:
             return False
@@ -273,6 +274,12 @@ class HeadlessDemo:
         await self._wait_state("menu")
         await self._tap("book")
         await self._wait_state("booking")
+        if camera.unplugged:
+            for char in code:
+                await self._tap("key", char)
+            await self._tap("submit_code")
+            _LOGGER.info("demo: a citizen types booking %s (camera unplugged)", code)
+            return True
         qr = qrcode.make(f"https://dichvucong.example.gov.vn/b/{code}", border=2)
         camera.held_up = np.asarray(qr.get_image().convert("RGB").resize((150, 150)))
         _LOGGER.info("demo: a citizen shows booking %s to the camera", code)

@@ -38,6 +38,8 @@ class CounterLog:
     served: list[dict[str, Any]] = field(default_factory=list)
     no_shows: list[str] = field(default_factory=list)
     errors: int = 0
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    """Every call: ticket id, number, counter and when (ISO), served or a no-show."""
 
     def summary(self) -> dict[str, Any]:
         """Waits (issue to call) and counts, for the demo's summary."""
@@ -58,9 +60,12 @@ class CounterLog:
 class DemoCounters:
     """Runs one officer per configured counter against central at ``url``."""
 
-    def __init__(self, url: str, tokens: dict[str, str], seed: int = 12) -> None:
+    def __init__(self, url: str, tokens: dict[str, str], seed: int = 12, *,
+                 service_s: tuple[float, float] = SERVICE_S, idle_s: float = IDLE_S) -> None:
         self.url = url
         self.tokens = tokens
+        self.service_s = service_s
+        self.idle_s = idle_s
         self.log = CounterLog()
         self._random = random.Random(seed)
         self._tasks: list[asyncio.Task[None]] = []
@@ -106,25 +111,27 @@ class DemoCounters:
         if called.status_code == 404:
             self._news.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._news.wait(), IDLE_S)
+                await asyncio.wait_for(self._news.wait(), self.idle_s)
             return
         called.raise_for_status()
         ticket = called.json()
         now = datetime.now().astimezone()
         wait_s = (now - datetime.fromisoformat(ticket["issued_at"])).total_seconds()
-        if self._random.random() < 0.1:
+        no_show = self._random.random() < 0.1
+        self.log.calls.append({"id": ticket["id"], "number": ticket["number"], "counter": code,
+                               "called_at": now.isoformat(), "no_show": no_show})
+        if no_show:
             await asyncio.sleep(0.5)
             await self._act(http, ticket, "no-show")
             self.log.no_shows.append(ticket["number"])
             return
         await self._act(http, ticket, "start")
-        await asyncio.sleep(self._random.uniform(*SERVICE_S))
+        await asyncio.sleep(self._random.uniform(*self.service_s))
         await self._act(http, ticket, "complete")
         self.log.served.append(
             {"number": ticket["number"], "counter": code, "wait_s": round(max(wait_s, 0.0), 2)}
         )
         _LOGGER.info("demo counter %s served %s after %.1f s", code, ticket["number"], wait_s)
-
 
     async def _act(self, http: httpx.AsyncClient, ticket: dict[str, Any], action: str) -> None:
         """One step on a called ticket, repeated while central is unreachable: the officer

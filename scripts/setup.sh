@@ -32,7 +32,7 @@ fi
 # The virtual environment, reinstalled only when pyproject.toml changed.
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=voice,faces,central  # central: the demo embeds the central server
-[ "$profile" = dev ] && extras=voice,faces,central,dev
+[ "$profile" = dev ] && extras=voice,faces,central,simday,dev
 stamp=".venv/.installed-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages ($extras)" >&2

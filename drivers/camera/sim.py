@@ -3,7 +3,8 @@ whatever picture is held up to it (a phone showing a booking's QR code).
 
 The frames are drawn pixels (a floor, a wall and, when ``person_present`` is set, a
 standing figure close to the camera), so a presence detector works on them exactly as on
-a real camera's frames. Tests and the demo change ``person_present``.
+a real camera's frames. Tests and the demo change ``person_present``; ``unplugged``
+makes every read fail the way a pulled USB camera does (``CameraDeviceError``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 
 import numpy as np
 
-from drivers.camera.base import Camera, Frame
+from drivers.camera.base import Camera, CameraDeviceError, Frame
 
 
 class SimCamera(Camera):
@@ -30,6 +31,8 @@ class SimCamera(Camera):
         self.frames_read = 0
         #: a picture held up to the camera (e.g. a phone showing a QR code), RGB
         self.held_up: np.ndarray | None = None
+        #: the cable is pulled: reads fail until it is plugged back
+        self.unplugged = False
         self._rng = np.random.default_rng(seed)
         self._lobby = np.zeros((height, width, 3), dtype=np.uint8)
         self._lobby[: height * 2 // 3] = (200, 196, 188)  # wall
@@ -57,6 +60,8 @@ class SimCamera(Camera):
 
     def read(self, timeout_s: float = 1.0) -> Frame:
         """A frame of the lobby (with the person when present)."""
+        if self.unplugged:
+            raise CameraDeviceError("sim camera: no device (unplugged)")
         self.frames_read += 1
         drawn = self._drawn_for
         if (
