@@ -240,6 +240,10 @@ class Day:
             await visitors.back_to_idle(demo)
         finally:
             demo._walk_up(False)
+        if entry.get("number"):
+            for record in self.faults.records:  # the faults this citizen's ticket met
+                if record.injected is not None and record.recovered is None:
+                    record.tickets_during.append(entry["number"])
         entry["at_kiosk_s"] = round(time.monotonic() - started, 3)
         entry["left_s"] = round(clock.sim(time.monotonic()), 1)
         self.log.citizens.append(entry)

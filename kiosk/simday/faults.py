@@ -7,7 +7,8 @@ pseudo-terminal), the technician fixes it ``lasts_s`` simulated seconds later, a
 time to recover is measured on the wall clock from the fix until the kiosk works normally
 again:
 
-* printer faults: until the kiosk's background probe finds the printer back;
+* printer faults: until the kiosk's background probe finds the printer back (at once when
+  no citizen printed meanwhile: the kiosk never knew; the note says which);
 * central down: until every offline ticket is synced (the journal has nothing unsynced);
 * camera: until the presence watcher reads a frame again;
 * bumper / emergency stop: until the robot, reset by staff, is back at its dock (idle);
@@ -149,6 +150,12 @@ class Faults:
     ) -> None:
         async def run() -> None:
             await asyncio.sleep(fault.lasts_s / self.speedup)
+            if fault.name in ("paper_out", "cover_open", "printer_hung"):
+                record.note = (
+                    "the kiosk knew the printer was failing"
+                    if not self._printer_ok()
+                    else "no print was tried while it was broken"
+                )
             fix()
             record.fixed = time.monotonic()
             _LOGGER.warning("simulate-day: %s fixed by the technician", fault.name)

@@ -90,7 +90,8 @@ def summarise(log: DayLog, central: EmbeddedCentral, token: str) -> dict[str, An
         for t in held
         if t["estimate_min"] is not None and t["wait_min"] is not None
     ]
-    here = [c["at_kiosk_s"] for c in log.citizens if c.get("kiosk") == "K1"]
+    here_entries = [c for c in log.citizens if c.get("kiosk") == "K1"]
+    here = [c["at_kiosk_s"] for c in here_entries]
     speedup = log.clock.speedup
     faults = [f.as_dict(log.clock.sim, speedup) for f in log.faults]
     states = count_by(r.state for r in rows)
@@ -100,7 +101,7 @@ def summarise(log: DayLog, central: EmbeddedCentral, token: str) -> dict[str, An
         "by_kiosk": count_by(c.get("kiosk", "K1") for c in log.citizens),
         "tickets": len(held),
         "offline_tickets": sum(1 for t in held if t["offline"]),
-        "not_printed": sum(1 for c in log.citizens if c.get("number") and not c.get("printed")),
+        "k1_not_printed": sum(1 for c in here_entries if c.get("number") and not c.get("printed")),
         "left_without_number": len(stuck),
         "stuck": stuck,
         "unique_numbers": len(set(numbers)) == len(numbers),

@@ -78,8 +78,13 @@ class Watch:
             if state != self._state[0]:
                 self._state = (state, now)
             elif state not in NOT_TIMED and now - self._state[1] > self.limit_s:
-                self.stale.append({"what": "flow state past its timeout", "state": state,
-                                   "held_s": round(now - self._state[1], 1)})
+                self.stale.append(
+                    {
+                        "what": "flow state past its timeout",
+                        "state": state,
+                        "held_s": round(now - self._state[1], 1),
+                    }
+                )
                 self._state = (state, now)  # report each stale stretch once
             unsynced = bool(daemon.journal.unsynced(limit=1)) and self.day.central.running
             if not unsynced:
@@ -100,24 +105,35 @@ class Watch:
         warm = values[n // 5 : n // 5 + max(1, n // 10)]
         last = values[-max(1, n // 10) :]
         base, end = sum(warm) / len(warm), sum(last) / len(last)
-        return {"samples": n, "rss_mib_first": round(values[0], 1),
-                "rss_mib_after_warmup": round(base, 1), "rss_mib_end": round(end, 1),
-                "rss_mib_peak": round(max(values), 1),
-                "growth_pct": round(100.0 * (end - base) / base, 2)}
+        return {
+            "samples": n,
+            "rss_mib_first": round(values[0], 1),
+            "rss_mib_after_warmup": round(base, 1),
+            "rss_mib_end": round(end, 1),
+            "rss_mib_peak": round(max(values), 1),
+            "growth_pct": round(100.0 * (end - base) / base, 2),
+        }
 
 
-async def run_soak(config: KioskConfig, central: EmbeddedCentral, out: Path,
-                   args: Any) -> dict[str, Any]:
+async def run_soak(
+    config: KioskConfig, central: EmbeddedCentral, out: Path, args: Any
+) -> dict[str, Any]:
     """Run the soak; returns the JSON the command prints (``ok`` when within targets)."""
     hours = float(args.soak_hours)
     speedup = float(args.speedup)
     services = [s.code for s in central.settings.services]
     citizens = [
-        a if a.kind is not day_plan.Kind.VOICE
+        a
+        if a.kind is not day_plan.Kind.VOICE
         else day_plan.Arrival(a.index, a.at_s, day_plan.Kind.TOUCH, a.language, a.service)
-        for a in day_plan.arrivals(max(1, int(hours * PER_HOUR)), services,
-                                   list(config.kiosk.languages), seed=args.seed,
-                                   day_s=hours * 3600, flat=True)
+        for a in day_plan.arrivals(
+            max(1, int(hours * PER_HOUR)),
+            services,
+            list(config.kiosk.languages),
+            seed=args.seed,
+            day_s=hours * 3600,
+            flat=True,
+        )
     ]
     day = Day(config, central, out, speedup)
     watch = Watch(day, config)
@@ -131,19 +147,32 @@ async def run_soak(config: KioskConfig, central: EmbeddedCentral, out: Path,
     summary = summarise(log, central, config.central.token)
     # the counters drained: a ticket never called is left behind (no-shows are finished)
     left = max(0, int(summary["tickets"]) - len({c["id"] for c in log.calls}))
-    stale = watch.stale + ([{"what": "tickets central holds as waiting/called after the "
-                                     "counters drained", "count": left}] if left else [])
+    stale = watch.stale + (
+        [
+            {
+                "what": "tickets central holds as waiting/called after the counters drained",
+                "count": left,
+            }
+        ]
+        if left
+        else []
+    )
     memory = watch.growth()
     growth = memory["growth_pct"]
     return {
-        "soak_hours": hours, "speedup": speedup, "wall_s": round(time.monotonic() - started, 1),
-        "citizens": summary["citizens"], "tickets": summary["tickets"],
+        "soak_hours": hours,
+        "speedup": speedup,
+        "wall_s": round(time.monotonic() - started, 1),
+        "citizens": summary["citizens"],
+        "tickets": summary["tickets"],
         "offline_tickets": summary["offline_tickets"],
         "left_without_number": summary["left_without_number"],
         "faults_injected": summary["faults_injected"],
         "faults_recovered": summary["faults_recovered"],
-        "memory": memory, "growth_target_pct": GROWTH_TARGET_PCT,
+        "memory": memory,
+        "growth_target_pct": GROWTH_TARGET_PCT,
         "stale": stale,
-        "ok": bool(summary["ok"] and not stale and growth is not None
-                   and growth <= GROWTH_TARGET_PCT),
+        "ok": bool(
+            summary["ok"] and not stale and growth is not None and growth <= GROWTH_TARGET_PCT
+        ),
     }

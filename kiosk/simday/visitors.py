@@ -166,8 +166,10 @@ async def guided(
     if during_trip is not None:
         await during_trip()
     flow = demo.daemon.flow
-    await _until(lambda: flow.current_state_id in ("idle", "safe_stop"),
-                 asyncio.get_running_loop().time() + GUIDE_TIMEOUT_S)
+    await _until(
+        lambda: flow.current_state_id in ("idle", "safe_stop"),
+        asyncio.get_running_loop().time() + GUIDE_TIMEOUT_S,
+    )
     stopped = flow.current_state_id == "safe_stop"
     if stopped:  # a safety stop nobody planned (a lost link on a loaded machine): staff
         _LOGGER.warning("simulate-day: unplanned safety stop while guiding; staff reset it")
