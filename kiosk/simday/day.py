@@ -105,24 +105,25 @@ class Day:
         )
         counters.start()
         self.demo.on_ticket = counters.nudge
-        mine = [a for a in plan if at_daemon(a)]
-        sampler = asyncio.create_task(self._sample(mine))
         others = OtherKiosks(
             self.central.url,
             {k.id: k.token for k in self.central.settings.kiosks if k.id != "K1"},
             retry_limit_s=max(60.0, 7200 / self.speedup),
         )
+        mine = [a for a in plan if at_daemon(a) or not others.tokens]
+        here = {a.index for a in mine}
+        elsewhere = [a for a in plan if a.index not in here]
+        sampler = asyncio.create_task(self._sample(mine))
         pending = sorted(faults, key=lambda f: f.at_s)
+        dispatch = asyncio.create_task(self._dispatch(elsewhere, others))
         try:
-            for arrival in plan:
+            for arrival in mine:
                 await self._until(arrival.at_s)
                 pending = await self._inject_due(pending)
-                if at_daemon(arrival) or not others.tokens:
-                    await self._visit(arrival)
-                else:
-                    others.take(arrival).add_done_callback(self._stand_in_done(arrival))
+                await self._visit(arrival)
                 if on_citizen is not None:
                     await on_citizen(self)
+            await dispatch
             await self._inject_due(pending, everything=True)
             await others.close()
             await self.faults.settle()
@@ -138,6 +139,7 @@ class Day:
             await counters.drain(someone_waits, timeout_s=max(60.0, 3600 * 3 / self.speedup))
         finally:
             sampler.cancel()
+            dispatch.cancel()
             await others.close()
             await counters.stop()
             await self._stop()
@@ -183,6 +185,12 @@ class Day:
         await self._start()
         record.recovered = time.monotonic()
         record.note = f"{unsynced} unsynced rows were in the lost folder"
+
+    async def _dispatch(self, elsewhere: list[Arrival], others: OtherKiosks) -> None:
+        """The other kiosks' citizens, at their own times (K1's line does not hold them)."""
+        for arrival in elsewhere:
+            await self._until(arrival.at_s)
+            others.take(arrival).add_done_callback(self._stand_in_done(arrival))
 
     def _stand_in_done(self, arrival: Arrival) -> Any:
         clock = self.log.clock
