@@ -30,7 +30,7 @@ from kiosk.simday import plan as day_plan
 from kiosk.simday.day import Day
 from kiosk.simday.report import summarise
 
-PER_HOUR = 60
+PER_HOUR = 30
 """Citizens per simulated hour in a soak (K1, the daemon, takes about 40 % of them)."""
 GROWTH_TARGET_PCT = 5.0
 """BENCHMARKS.md target: memory growth after warm-up."""
