@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drivers.printer.sim import SimPrinter
 from kiosk.config import KioskConfig
 from kiosk.daemon import KioskDaemon
 from kiosk.demo import HeadlessDemo
@@ -269,6 +270,12 @@ class Day:
                 unsynced = daemon.journal.counts().get("offline", 0)
             except Exception:  # noqa: BLE001 - the journal is being replaced (lost folder)
                 unsynced = -1
+            printer = daemon.printer
+            if isinstance(printer, SimPrinter) and daemon.flow.current_state_id == "idle":
+                # the simulated printer keeps every ticket it cut (bytes and decoded images)
+                # for tests; a real one hands them out: take them away, or a long run
+                # measures the simulator's paper pile instead of the kiosk's memory
+                printer.device.printed.clear()
             self.log.samples.append(
                 {
                     "t_s": round(now, 1),
