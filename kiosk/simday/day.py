@@ -224,6 +224,8 @@ class Day:
 
             async def trip_fault() -> None:
                 await self.faults.robot_stop(fault, record)
+                if record.injected is None:  # the robot never moved: the next trip
+                    self._robot_faults.append((fault, record))
 
             trip = trip_fault
         entry: dict[str, Any] = {
@@ -247,6 +249,13 @@ class Day:
             entry["error"] = f"{type(exc).__name__}: {exc}"
             _LOGGER.error("simulate-day: citizen %d (%s) stuck: %s", arrival.index, kind.value, exc)
             await visitors.back_to_idle(demo)
+            if kind.wants_number:  # the screen went back to the start: they try again
+                try:
+                    entry.update(await visitors.touch(demo, arrival))
+                    entry["retried_after"] = entry.pop("error")
+                except (TimeoutError, RuntimeError) as again:
+                    entry["error"] += f"; again: {type(again).__name__}: {again}"
+                    await visitors.back_to_idle(demo)
         finally:
             demo._walk_up(False)
         if entry.get("number"):
