@@ -33,6 +33,11 @@ FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 #: text is never drawn smaller than this fraction of its intended size to make it fit
 MIN_SHRINK = 0.55
 _LINE_CACHE_MAX = 2000
+_LINE_CACHE_BYTES = 32 * 1024 * 1024
+"""The rendered-line cache is also bounded in pixels: a ticket number drawn large is
+hundreds of kilobytes, and every ticket adds lines of its own (its number, people ahead),
+so 2000 lines could hold hundreds of MiB (the 24-hour soak of ``kiosk simulate-day``
+saw the process grow by half)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class Canvas:
         self.targets: list[Target] = []
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._lines: dict[tuple[str, int, bool, Colour], pygame.Surface] = {}
+        self._line_bytes = 0
         self._layouts: dict[tuple[str, int, bool, int, int], tuple[int, list[str], bool]] = {}
 
     def clear(self, colour: Colour) -> None:
@@ -107,9 +113,12 @@ class Canvas:
         for part in parts:
             image.blit(part, (x, (height - part.get_height()) // 2))
             x += part.get_width()
-        if len(self._lines) > _LINE_CACHE_MAX:
+        size = image.get_width() * image.get_height() * 4
+        if len(self._lines) > _LINE_CACHE_MAX or self._line_bytes + size > _LINE_CACHE_BYTES:
             self._lines.clear()
+            self._line_bytes = 0
         self._lines[key] = image
+        self._line_bytes += size
         return image
 
     def wrap(self, words: str, px: int, bold: bool, max_width: int) -> list[str]:

@@ -30,7 +30,7 @@ from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown
 from kiosk.simday import visitors
 from kiosk.simday.faults import FaultRecord, Faults
-from kiosk.simday.others import OtherKiosks, at_daemon
+from kiosk.simday.others import OtherKiosks, at_daemon, stand_in_visit
 from kiosk.simday.plan import Arrival, Fault, Kind, SimClock
 from kiosk.tickets.journal import JournalRow
 from kiosk.wiring import open_parts
@@ -191,7 +191,18 @@ class Day:
         """The other kiosks' citizens, at their own times (K1's line does not hold them)."""
         for arrival in elsewhere:
             await self._until(arrival.at_s)
-            others.take(arrival).add_done_callback(self._stand_in_done(arrival))
+            if stand_in_visit(arrival):
+                others.take(arrival).add_done_callback(self._stand_in_done(arrival))
+            else:
+                self.log.citizens.append(
+                    {
+                        "citizen": arrival.index,
+                        "kiosk": "K2/K3",
+                        "kind": arrival.kind.value,
+                        "arrived_s": round(arrival.at_s, 1),
+                        "how": "not simulated (other kiosk)",
+                    }
+                )
 
     def _stand_in_done(self, arrival: Arrival) -> Any:
         clock = self.log.clock

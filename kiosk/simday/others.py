@@ -3,12 +3,12 @@
 One real daemon on a 2-core machine serves one citizen in about half a second of wall
 clock, so at 60x it cannot take a whole centre's 2000 citizens alone, and a real centre
 of that size has several kiosks. The daemon under test (K1) takes every third citizen
-and every citizen whose visit needs it (voice, the robot, ratings, dossier look-ups);
-the others take a number at K2 or K3, which post ``/api/v1/tickets`` with their own
-kiosk token, exactly the request a kiosk sends. Their tickets load the same counters
-and queues, so the waits are a centre's waits. They are stand-ins, not daemons: while
-central is down they retry every half second (the citizen waits in front of them), and
-the report counts them apart from K1's citizens.
+and every citizen whose visit needs it (voice, the robot); the others take a number at
+K2 or K3 (a rating or a dossier look-up there is counted, not simulated), which post
+``/api/v1/tickets`` with their own kiosk token, exactly the request a kiosk sends. Their
+tickets load the same counters and queues, so the waits are a centre's waits. They are
+stand-ins, not daemons: while central is down they retry every half second (the citizen
+waits in front of them), and the report counts them apart from K1's citizens.
 """
 
 from __future__ import annotations
@@ -28,9 +28,20 @@ STAND_IN_KINDS = (Kind.TOUCH, Kind.PRIORITY, Kind.BOOKING, Kind.QUESTION)
 """What a citizen can do at a stand-in kiosk: take a number."""
 
 
+ONLY_AT_K1 = (Kind.VOICE, Kind.GUIDED)
+"""Visits only the daemon under test has: the microphone and the robot."""
+
+
 def at_daemon(arrival: Arrival) -> bool:
-    """True when the citizen uses the daemon under test (K1)."""
-    return arrival.kind not in STAND_IN_KINDS or arrival.index % 3 == 0
+    """True when the citizen uses the daemon under test (K1): every third citizen, and
+    every one who talks to the kiosk or follows the robot."""
+    return arrival.kind in ONLY_AT_K1 or arrival.index % 3 == 0
+
+
+def stand_in_visit(arrival: Arrival) -> bool:
+    """True when a stand-in can do the visit (take a number); a rating or a dossier
+    look-up at K2/K3 is only counted, not simulated."""
+    return arrival.kind in STAND_IN_KINDS
 
 
 class OtherKiosks:

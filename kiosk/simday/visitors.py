@@ -32,12 +32,16 @@ GUIDE_TIMEOUT_S = 120.0
 
 async def tap(demo: HeadlessDemo, target: str, value: TouchValue = None) -> None:
     """Tap ``target`` once it is drawn (a loaded machine redraws late; the demo's fixed
-    pause after each tap is not always enough)."""
+    pause after each tap is not always enough, and mostly wasted on a quiet one)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 10.0
     while demo.daemon.screen.target_centre(target, value) is None and loop.time() < deadline:
-        await asyncio.sleep(0.02)
-    await demo._tap(target, value)
+        await asyncio.sleep(0.01)
+    if not demo.daemon.screen.tap(target, value):  # the same tap as the demo's, without
+        raise RuntimeError(  # its fixed pause: the next tap waits for its own button
+            f"{target}={value} is not on screen ({demo.daemon.flow.current_state_id})"
+        )
+    await asyncio.sleep(0.01)
 
 
 async def took_number(demo: HeadlessDemo, how: str) -> dict[str, Any]:
