@@ -129,13 +129,18 @@ class Faults:
             )
         elif fault.name == "camera_unplugged" and isinstance(camera, SimCamera):
             camera.unplugged = True
-            seen: list[int] = []
+            seen: list[tuple[object, int]] = []
 
             def replug() -> None:
                 camera.unplugged = False
-                seen.append(camera.frames_read)
+                now = self.demo.daemon.camera  # a restarted kiosk has a camera of its own
+                seen.append((now, getattr(now, "frames_read", 0)))
 
-            self._later(fault, record, replug, lambda: camera.frames_read > seen[0])
+            def reading() -> bool:
+                now, before = seen[0]
+                return getattr(now, "frames_read", 0) > before
+
+            self._later(fault, record, replug, reading)
         else:
             record.note = "not injected: the part is not simulated in this configuration"
             record.injected = None
