@@ -29,7 +29,7 @@ from kiosk.demo_counters import DemoCounters
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Shutdown
 from kiosk.simday import visitors
-from kiosk.simday.faults import FaultRecord, Faults
+from kiosk.simday.faults import FaultRecord, Faults, start_central
 from kiosk.simday.others import OtherKiosks, at_daemon, stand_in_visit
 from kiosk.simday.plan import Arrival, Fault, Kind, SimClock
 from kiosk.tickets.journal import JournalRow
@@ -129,7 +129,7 @@ class Day:
             await others.close()
             await self.faults.settle()
             if not self.central.running:
-                self.central.start()
+                await asyncio.to_thread(start_central, self.central)
             await self.demo._wait_synced(timeout_s=120)
             self.log.journal_rows = self.demo.daemon.journal.all_rows()
             taken = sum(1 for c in self.log.citizens if c.get("number"))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
+from kiosk.embedded_central import EmbeddedCentral
 from kiosk.events import Touch
 from kiosk.simday.plan import Fault
 
@@ -84,6 +85,19 @@ async def until(check: Callable[[], bool], limit_s: float = RECOVERY_LIMIT_S) ->
     return None
 
 
+def start_central(central: EmbeddedCentral, attempts: int = 3) -> None:
+    """Start the embedded central again; a loaded machine may need more than one go."""
+    for attempt in range(attempts):
+        try:
+            central.start(timeout_s=30.0)
+            return
+        except RuntimeError:
+            _LOGGER.warning("simulate-day: central did not start (attempt %d)", attempt + 1)
+            central.stop()
+            time.sleep(1.0)
+    raise RuntimeError("embedded central does not start again")
+
+
 class Faults:
     """Injects and fixes the day's faults on ``demo``'s daemon and central."""
 
@@ -124,7 +138,7 @@ class Faults:
             self._later(
                 fault,
                 record,
-                self.demo.central.start,
+                lambda: start_central(self.demo.central),
                 lambda: not self.demo.daemon.journal.unsynced(limit=1),
             )
         elif fault.name == "camera_unplugged" and isinstance(camera, SimCamera):
@@ -161,7 +175,7 @@ class Faults:
                     if not self._printer_ok()
                     else "no print was tried while it was broken"
                 )
-            fix()
+            await asyncio.to_thread(fix)  # starting central blocks: not on the kiosk's loop
             record.fixed = time.monotonic()
             _LOGGER.warning("simulate-day: %s fixed by the technician", fault.name)
             record.recovered = await until(recovered)
