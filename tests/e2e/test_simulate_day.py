@@ -14,19 +14,45 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EVERY_FAULT = {"paper_out", "central_down", "cover_open", "printer_hung", "bumper_hit",
-               "emergency_stop", "camera_unplugged", "lost_state_dir"}
+EVERY_FAULT = {
+    "paper_out",
+    "central_down",
+    "cover_open",
+    "printer_hung",
+    "bumper_hit",
+    "emergency_stop",
+    "camera_unplugged",
+    "lost_state_dir",
+}
 
 
 @pytest.mark.timeout(900)
 def test_a_short_day_leaves_nobody_without_a_number(tmp_path: Path) -> None:
     out = tmp_path / "day"
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "SDL_VIDEODRIVER": "dummy",
+        "SDL_AUDIODRIVER": "dummy",
+        "PYTHONPATH": str(ROOT),
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "simulate-day", "--citizens", "200",
-         "--speedup", "600", "--out", str(out)],
-        capture_output=True, text=True, timeout=850, cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli",
+            "simulate-day",
+            "--citizens",
+            "200",
+            "--speedup",
+            "600",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=850,
+        cwd=ROOT,
+        env=env,
     )
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["citizens"] == 200, done.stderr[-3000:]
@@ -36,13 +62,19 @@ def test_a_short_day_leaves_nobody_without_a_number(tmp_path: Path) -> None:
     assert summary["offline_tickets"] > 0  # central was down: the kiosk went on offline
     faults = {f["name"]: f for f in summary["faults"]}
     assert set(faults) == EVERY_FAULT
-    for name, fault in faults.items():
+    for fault in faults.values():
         assert fault["injected_s"] is not None, fault
         assert fault["recovered"], fault
     for name in ("bumper_hit", "emergency_stop"):
         assert faults[name]["note"] == "safe stop reached", faults[name]
     assert summary["by_kiosk"]["K1"] > 50  # the daemon under test served its share
-    for name in ("report.html", "queue.png", "waits.png", "estimate.png", "offline.png",
-                 "faults.png"):
+    for name in (
+        "report.html",
+        "queue.png",
+        "waits.png",
+        "estimate.png",
+        "offline.png",
+        "faults.png",
+    ):
         assert (out / name).stat().st_size > 1000, name
     assert done.returncode == 0, done.stderr[-3000:]

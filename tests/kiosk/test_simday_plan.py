@@ -39,11 +39,22 @@ def test_a_citizen_who_left_without_a_number_fails_the_day(tmp_path: Path) -> No
     central = EmbeddedCentral(ROOT / "config" / "central.sim.toml", tmp_path / "c.sqlite3")
     log = DayLog(SimClock(0.0, 60.0))
     log.citizens = [
-        {"citizen": 0, "kiosk": "K1", "kind": "touch", "number": "A001", "printed": True,
-         "at_kiosk_s": 0.4},
+        {
+            "citizen": 0,
+            "kiosk": "K1",
+            "kind": "touch",
+            "number": "A001",
+            "printed": True,
+            "at_kiosk_s": 0.4,
+        },
         {"citizen": 1, "kiosk": "K1", "kind": "lookup", "at_kiosk_s": 0.9},  # wants none
-        {"citizen": 2, "kiosk": "K1", "kind": "touch", "error": "TimeoutError: stuck",
-         "at_kiosk_s": 30.0},
+        {
+            "citizen": 2,
+            "kiosk": "K1",
+            "kind": "touch",
+            "error": "TimeoutError: stuck",
+            "at_kiosk_s": 30.0,
+        },
     ]
     summary = summarise(log, central, "unused")
     assert summary["left_without_number"] == 1
