@@ -60,12 +60,27 @@ class Finding:
 
 def check(config: KioskConfig) -> list[Finding]:
     """Run every check; never raises for a broken part (that is a finding)."""
-    findings = [_journal(config)]
+    findings = [_guarded("journal", lambda: [_journal(config)])[0]]
     services = asyncio.run(_central(config, findings))
-    findings += [_printer(config), _base(config), _camera(config), *_audio(config)]
-    findings.append(_faces(config))
-    findings.append(_lobby(config, services))
+    for part, checker in (("printer", lambda: [_printer(config)]),
+                          ("base", lambda: [_base(config)]),
+                          ("camera", lambda: [_camera(config)]),
+                          ("audio", lambda: _audio(config)),
+                          ("faces", lambda: [_faces(config)]),
+                          ("lobby map", lambda: [_lobby(config, services)])):
+        findings += _guarded(part, checker)
     return findings
+
+
+def _guarded(part: str, checker: Callable[[], list[Finding]]) -> list[Finding]:
+    """A part whose driver raised something nobody foresaw is one FAIL line naming the
+    exception, never a traceback that hides the other parts' lines."""
+    try:
+        return checker()
+    except Exception as exc:  # the technician needs the other lines too
+        _LOGGER.debug("doctor: checking %s raised", part, exc_info=True)
+        return [Finding(part, Verdict.FAIL, f"{type(exc).__name__}: {exc}",
+                        "check the device URL in the config, the cable and the power")]
 
 
 def _journal(config: KioskConfig) -> Finding:
@@ -215,14 +230,21 @@ def _audio(config: KioskConfig) -> list[Finding]:
 
 
 def _try_open(part: str, url: str, opener: Callable[[str], object]) -> Finding:
-    try:
-        device = opener(url)
-    except (DeviceURLError, AudioError, OSError) as exc:
-        return Finding(part, Verdict.WARN, f"{url}: {exc}", "voice is off; touch still works")
-    close = getattr(device, "close", None)
-    if callable(close):
-        close()
-    return Finding(part, Verdict.OK, url)
+    # Audio devices hand their frames to the running event loop: open them inside one, as
+    # the daemon does (outside a loop the microphone refuses to open at all).
+    async def opened() -> Finding:
+        try:
+            device = opener(url)
+        except (DeviceURLError, AudioError, OSError) as exc:
+            return Finding(part, Verdict.WARN, f"{url}: {exc}", "voice is off; touch still works")
+        close = getattr(device, "close", None)
+        if callable(close):
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
+        return Finding(part, Verdict.OK, url)
+
+    return asyncio.run(opened())
 
 
 def _lobby(config: KioskConfig, services: ServicesBody | None) -> Finding:

@@ -94,7 +94,21 @@ class UsbPrinter(EscposPrinter):
 
         if not Usb.is_usable():
             raise PrinterError(f"{self.name}: pyusb is not installed (pip install pyusb)")
-        printer = Usb(
+        import usb.core
+
+        try:
+            return self._open_usb(Usb)
+        except usb.core.NoBackendError as exc:
+            raise PrinterError(
+                f"{self.name}: no USB backend ({exc}): install libusb-1.0-0 "
+                "(apt-get install libusb-1.0-0)"
+            ) from exc
+        except usb.core.USBError as exc:
+            raise PrinterError(f"{self.name}: USB error ({exc}): check the cable, the power "
+                               "and the udev rule (/dev/kiosk-printer)") from exc
+
+    def _open_usb(self, usb_class: Any) -> Escpos:
+        printer = usb_class(
             idVendor=self.vendor_id,
             idProduct=self.product_id,
             timeout=max(1, round(self.timeout_s * 1000)),  # pyusb counts milliseconds; 0 = forever
