@@ -4,7 +4,7 @@
 # screenshots and the transcript to demo-out/. Extra arguments go to `kiosk demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh runtime
+scripts/setup.sh demo  # runtime + the Korean model the voice citizens speak to
 args=("$@")
 if [ ${#args[@]} -eq 0 ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   args=(--headless)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the kiosk needs on a fresh Debian/Ubuntu machine: system packages, a
 # virtual environment in .venv and the Python packages. Safe to run again: it only
-# installs what is missing. Usage: scripts/setup.sh [runtime|dev]
+# installs what is missing. Usage: scripts/setup.sh [runtime|demo|dev]
+# (demo: runtime and the Korean voice model the demo's voice citizens speak to)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
@@ -15,6 +16,7 @@ python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)  # alsa:// mics
+ldconfig -p 2>/dev/null | grep -q libusb-1.0.so.0 || need+=(libusb-1.0-0)  # usb:// printers
 if [ "$profile" = dev ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   # the browser tests of central's pages drive Debian's chromium (never Playwright's download)
@@ -32,6 +34,7 @@ fi
 # The virtual environment, reinstalled only when pyproject.toml changed.
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=voice,faces,central  # central: the demo embeds the central server
+[ "$profile" = demo ] && extras=voice,faces,central,demo
 [ "$profile" = dev ] && extras=voice,faces,central,simday,dev
 stamp=".venv/.installed-$extras-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
