@@ -57,6 +57,7 @@ from kiosk.events import (
 from kiosk.face_run import FaceRunner
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
 from kiosk.greeting import Greeter
+from kiosk.guiding import Destination, destination
 from kiosk.health import serve_health
 from kiosk.help_call import HelpCall, HelpStatus
 from kiosk.inputs import VOICE_ANSWERS, apply_event
@@ -647,7 +648,8 @@ class KioskDaemon:
         self.counters.tickets_issued += 1
         self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error,
                               printing=issued.printing))
-        self.say(ticket_speech(issued.number, issued.view.counters, True, language), language)
+        self.say(ticket_speech(issued.number, issued.view.counters, True, language,
+                               issued.view.service_name), language)
 
     def _printed(self, issued: IssuedTicket, language: str) -> None:
         """The printer was tried for a number already shown: record it and update the screen
@@ -662,15 +664,27 @@ class KioskDaemon:
             self.say(printer_down_speech(language), language)
 
     def start_guiding(self, visit: Visit) -> None:
-        """Lead the citizen to the first counter of their ticket (slower for priority)."""
+        """Lead the citizen to their field's counter, or to its waiting area when several
+        counters may call the number (slower for priority); from a procedure's answer (no
+        ticket), to the first counter of its field."""
         last = self.issued[-1] if self.issued and visit.ticket is not None else None
-        codes, names = (last.counter_codes, last.view.counters) if last else ((), ())
-        if last is None and visit.proc_code and self.procedures is not None:
+        place = None
+        if self.robot is not None and last is not None:
+            # a redeemed booking's visit names no field: the ticket's field name does
+            service = visit.service or next(
+                (s.code for s in self.catalogue.services
+                 if s.name(visit.language) == last.view.service_name), None)
+            place = destination(service, last.view.service_name, last.counter_codes,
+                                last.view.counters, self.robot.lobby.poses, visit.language)
+        elif self.robot is not None and visit.proc_code and self.procedures is not None:
             codes, names = self.procedures.counters_of(visit.proc_code)  # from its answer
-        if self.robot is None or not codes:
+            if codes:
+                place = Destination(codes[0], names[0] if names else codes[0], area=False)
+        if self.robot is None or place is None:
             self.post(GuideFinished(GuideResult.UNKNOWN_POSE, "no counter to lead to"))
             return
-        self.robot.guide_to(codes[0], names[0] if names else codes[0],
+        _LOGGER.info("guiding to %s (%s)", place.pose, place.name)
+        self.robot.guide_to(place.pose, place.name,
                             language=visit.language, slow=visit.priority is not None)
 
     def start_returning(self) -> None:

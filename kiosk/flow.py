@@ -9,8 +9,12 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
 
 ::
 
-    idle -> menu -> choose_service -> choose_priority -> issue_ticket -> ticket_ready -> idle
-                    (no priority categories configured: choose_service -> issue_ticket)
+    idle -> menu -> issue_ticket -> ticket_ready -> idle   (the menu shows the fields: one
+                                                            touch from waking to a number)
+    menu -> choose_service -> issue_ticket       (more fields than the menu has room for)
+    menu | choose_service -> choose_priority -> menu   (the citizen says they have priority;
+                                                        the next field they touch carries it)
+    procedure_info -> choose_priority -> issue_ticket  (the field is already chosen)
                                                    ticket_ready -> guiding -> returning -> idle
     guiding -- could_not_guide --> ticket_ready (the way on the map; the robot drives home)
     procedure_info -> guiding -> returning   (a robot leads to a procedure's counter; if it
@@ -176,15 +180,19 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
     page_prev = choose_service.to.itself(  # type: ignore[no-untyped-call]
         cond="not_first_page", on="_turn_page_prev", **_STAY)
     select_service = (
-        choose_service.to(choose_priority,
-                          cond=["known_service", "has_priorities", "priority_open"])
-        | choose_service.to(issue_ticket, cond="known_service")
+        choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
         | idle.to(issue_ticket, cond="known_service")
         | procedure_info.to(choose_priority, cond=["known_service", "has_priorities"])
         | procedure_info.to(issue_ticket, cond="known_service")  # "take a number" for it
     )
-    select_priority = choose_priority.to(issue_ticket, cond="known_priority")
+    # priority is an option on the field screens, not a step for everyone
+    ask_priority = (menu.to(choose_priority, cond="has_priorities")
+                    | choose_service.to(choose_priority, cond="has_priorities"))
+    select_priority = (
+        choose_priority.to(issue_ticket, cond=["known_priority", "service_chosen"])
+        | choose_priority.to(menu, cond="known_priority")
+    )
     ticket_issued = issue_ticket.to(ticket_ready) | redeeming.to(ticket_ready)
     # the printer was tried after the number was shown: update the ticket screen in place
     ticket_printed = ticket_ready.to.itself(on="_ticket_printed", **_STAY)  # type: ignore[no-untyped-call]
@@ -235,7 +243,7 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         | guiding.to(ticket_ready, on="_show_the_way")
     docked = returning.to(idle)
     back = (
-        choose_priority.to(choose_service) | choose_service.to(menu) | menu.to(idle)
+        choose_priority.to(menu) | choose_service.to(menu) | menu.to(idle)
         | booking.to(menu) | rating.to(menu) | help.to(menu)
         | procedure_info.to.itself(  # type: ignore[no-untyped-call]
             cond="procedure_deeper", on="_procedure_up", **_STAY)
@@ -282,9 +290,9 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         """The priority screen is shown only when central names categories."""
         return bool(self.priorities)
 
-    def priority_open(self) -> bool:
-        """The citizen has not said a priority category yet (by voice, before the field)."""
-        return self.visit.priority is None
+    def service_chosen(self) -> bool:
+        """The field is already known (the procedures screen's "take a number")."""
+        return self.visit.service is not None
 
     def known_priority(self, priority: str | None = None, **_: Any) -> bool:
         """No priority, or a category central accepts."""
@@ -477,6 +485,10 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
     def on_select_priority(self, priority: str | None = None, **_: Any) -> None:
         self.visit = replace(self.visit, priority=priority)
 
+    def on_ask_priority(self) -> None:
+        # from a field screen: no field yet, the category comes first
+        self.visit = replace(self.visit, service=None)
+
     def on_ticket_issued(self, ticket: IssuedNumber | None = None, **_: Any) -> None:
         self.visit = replace(self.visit, ticket=ticket, error=None)
 
@@ -484,7 +496,8 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         self.visit = replace(self.visit, error=message or "issue-failed")
 
     def on_redeem_failed(self, message: str = "", **_: Any) -> None:
-        self.visit = replace(self.visit, error=message or "redeem-failed", booking_code="")
+        # what was typed stays: one wrong character is erased, not all six
+        self.visit = replace(self.visit, error=message or "redeem-failed")
 
     def on_enter_state(self, target: State, **_: Any) -> None:
         """Every state: render it and arm its timer."""

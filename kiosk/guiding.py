@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from drivers.base import RobotBase, open_base
 from kiosk.events import Docked, EmergencyStop, GuideFinished, KioskEvent
 from kiosk.screen.i18n import translate
-from kiosk.screen.texts import N_
+from kiosk.screen.texts import N_, short_field
 from kiosk.tasks import spawn
 from navigation.guide import Guide, GuideResult
 from navigation.lobby import load_lobby
@@ -41,6 +42,45 @@ ANNOUNCEMENTS: dict[str, str] = {
     "safety-stop": N_("I have stopped safely."),
     "resume-warning": N_("Attention, I am about to move."),
 }
+
+
+WAITING_AREA = N_("the waiting area for {field}")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where the robot leads a citizen: a pose of the lobby map and how it is said."""
+
+    pose: str
+    name: str
+    #: the field's waiting area (several counters may call the number), not one counter
+    area: bool
+
+
+def destination(
+    service: str | None,
+    field: str,
+    counter_codes: tuple[str, ...],
+    counter_names: tuple[str, ...],
+    poses: Collection[str],
+    language: str,
+) -> Destination | None:
+    """Where to lead the holder of a ticket: the one counter that serves its field, else the
+    field's waiting area (pose ``wait-<service>``), in sight of every counter that may call
+    the number. A map without that pose falls back to the first counter, with a warning
+    for the technician (``kiosk doctor`` names the missing poses too)."""
+    if not counter_codes:
+        return None
+    names = counter_names if len(counter_names) == len(counter_codes) else counter_codes
+    if len(counter_codes) == 1:
+        return Destination(counter_codes[0], names[0], area=False)
+    pose = f"wait-{service}"
+    if service and pose in poses:
+        words = translate(language, WAITING_AREA).format(field=short_field(field))
+        return Destination(pose, words, area=True)
+    _LOGGER.warning("TECHNICIAN: the lobby map has no waiting area %r for the counters %s: "
+                    "leading to %s", pose, ", ".join(counter_codes), counter_codes[0])
+    return Destination(counter_codes[0], names[0], area=False)
 
 
 def announcement(code: str, params: dict[str, Any], language: str) -> str:

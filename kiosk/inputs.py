@@ -54,6 +54,7 @@ TOUCH_EVENTS: dict[str, tuple[str, str | None]] = {
     "staff_reset": ("reset", None),
     "service": ("select_service", "service"),
     "priority": ("select_priority", "priority"),  # None: the "no priority" button
+    "ask_priority": ("ask_priority", None),  # "I have priority" on the field screens
     "page_next": ("page_next", None),
     "page_prev": ("page_prev", None),
     "book": ("book", None),

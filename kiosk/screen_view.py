@@ -63,11 +63,13 @@ class ScreenView:
         """What the screen shows for ``state`` and ``visit``."""
         lang = visit.language
         panel = None
+        several = False
         last = status.last_ticket
         if visit.ticket is not None and last is not None and last.number == visit.ticket.number:
             view = last.view
+            several = len(last.counter_codes) > 1
             route = (
-                self.route_picture(last.counter_codes[0])
+                self.route_picture(self._place(visit, last))
                 if last.counter_codes and (not status.has_base or visit.show_way)
                 else None
             )
@@ -99,6 +101,8 @@ class ScreenView:
                 PriorityButton(c.code, c.names.get(lang) or c.names.get("vi") or c.code)
                 for c in self.catalogue.priority_categories
             ),
+            priority=visit.priority,
+            guide_to_area=panel is not None and several,
             features=features.enabled(),
             page=visit.page,
             booking_code=visit.booking_code,
@@ -122,6 +126,17 @@ class ScreenView:
             if state == "dossier_lookup" and self.procedures is not None
             else None,
         )
+
+    def _place(self, visit: Visit, last: IssuedTicket) -> str:
+        """The pose the way is drawn to: the field's waiting area when several counters may
+        call the number and the map has one, else the first counter."""
+        if len(last.counter_codes) == 1:
+            return last.counter_codes[0]
+        service = visit.service or next(
+            (s.code for s in self.catalogue.services
+             if s.name(visit.language) == last.view.service_name), None)
+        pose = f"wait-{service}"
+        return pose if self.route_picture(pose) is not None else last.counter_codes[0]
 
     def route_picture(self, counter_code: str) -> bytes | None:
         """The lobby map with the way from the entrance to ``counter_code`` (PNG); None (the

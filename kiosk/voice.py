@@ -26,7 +26,7 @@ from drivers.audio import open_audio_in, open_audio_out
 from drivers.audio.base import AudioError, AudioIn
 from kiosk.events import KioskEvent, VoiceIntent
 from kiosk.screen.i18n import translate
-from kiosk.screen.texts import N_
+from kiosk.screen.texts import N_, counter_list, short_field
 from kiosk.tasks import spawn
 from kiosk.voice_dialogue import (
     VoiceContext,
@@ -297,6 +297,8 @@ _TICKET_WORDS = (
     N_("Your number is {number}."),
     N_("Please go to {counter}."),
     N_("The printer is not working: please remember the number on the screen."),
+    N_("Please wait in the waiting area for {field}; your number will be called at "
+       "{counters}."),
 )
 
 
@@ -305,12 +307,19 @@ def printer_down_speech(language: str) -> str:
     return translate(language, _TICKET_WORDS[2])
 
 
-def ticket_speech(number: str, counters: tuple[str, ...], printed: bool, language: str) -> str:
-    """What the kiosk says when the ticket is ready (numbers are spelled by the normaliser)."""
-    number_words, counter_words, no_paper = (translate(language, t) for t in _TICKET_WORDS)
+def ticket_speech(number: str, counters: tuple[str, ...], printed: bool, language: str,
+                  field: str = "") -> str:
+    """What the kiosk says when the ticket is ready (numbers are spelled by the normaliser):
+    the one counter that serves the field, or, when several may call the number, the
+    field's waiting area and those counters (never just the first of them)."""
+    number_words, counter_words, no_paper, area_words = (
+        translate(language, t) for t in _TICKET_WORDS)
     parts = [number_words.format(number=number)]
-    if counters:
+    if len(counters) == 1 or (counters and not field):
         parts.append(counter_words.format(counter=counters[0]))
+    elif counters:
+        parts.append(area_words.format(field=short_field(field),
+                                       counters=counter_list(language, counters)))
     if not printed:
         parts.append(no_paper)
     return " ".join(parts)

@@ -66,6 +66,15 @@ def main() -> None:
         poses[f"Q{i + 9}"] = {"x": 35.8, "y": 5.0 + i * 4.0, "theta": 0.0}
     poses["waiting-a"] = {"x": 10.5, "y": 12.0, "theta": 0.0}
     poses["waiting-b"] = {"x": 29.5, "y": 12.0, "theta": round(math.pi, 4)}
+    # A waiting area per field served at several counters (``wait-<service code>``): the
+    # robot leads a citizen there, in sight of all the field's counters, since any of them
+    # may call the number. A field with one counter is led to that counter.
+    north, east = round(math.pi / 2, 4), 0.0
+    poses["wait-tu-phap"] = {"x": 8.0, "y": 17.0, "theta": north}  # Q1-Q3
+    poses["wait-giao-thong-van-tai"] = {"x": 17.8, "y": 17.5, "theta": north}  # Q3-Q5
+    poses["wait-dat-dai"] = {"x": 33.2, "y": 19.0, "theta": north}  # Q7-Q8
+    poses["wait-xay-dung"] = {"x": 32.5, "y": 15.5, "theta": east}  # Q8, Q9
+    poses["wait-dang-ky-kinh-doanh"] = {"x": 33.0, "y": 13.0, "theta": east}  # Q10, Q12
 
     image.save(HERE / "lobby.png", optimize=True)
     spec = {

@@ -89,7 +89,9 @@ class Canvas:
         key = (px, bold, korean)
         if key not in self._fonts:
             if korean:
-                name = "NanumGothicBold.ttf" if bold else "NanumGothic.ttf"
+                # Nanum's Bold is visibly thinner than NotoSans Bold beside it; ExtraBold
+                # matches its stroke, so a Korean caption reads as bold as a Latin one
+                name = "NanumGothicExtraBold.ttf" if bold else "NanumGothic.ttf"
             else:
                 name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
             self._fonts[key] = pygame.font.Font(str(FONT_DIR / name), px)

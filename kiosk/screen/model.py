@@ -144,6 +144,10 @@ class ScreenModel:
     error: str | None = None
     has_base: bool = False
     priorities: tuple[PriorityButton, ...] = ()
+    #: the category the citizen said they have (the next field touched carries it)
+    priority: str | None = None
+    #: the robot leads to the field's waiting area (not to one counter)
+    guide_to_area: bool = False
     features: frozenset[str] = frozenset({"booking", "rating", "help"})
     page: int = 0
     booking_code: str = ""

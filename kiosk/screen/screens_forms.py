@@ -39,6 +39,9 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     for i in range(BOOKING_CODE_LENGTH):
         box = pygame.Rect(left + i * (box_side + gap), top, box_side, box_side)
         pygame.draw.rect(canvas.surface, PANEL, box, border_radius=m.px(1))
+        if model.error and model.booking_code:  # the code is kept: marked for checking
+            pygame.draw.rect(canvas.surface, SELECTED, box, max(3, m.px(0.8)),
+                             border_radius=m.px(1))
         if i < len(model.booking_code):
             glyph = font.render(model.booking_code[i], True, INK)
             canvas.surface.blit(glyph, glyph.get_rect(center=box.center))
@@ -66,13 +69,15 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     y = title(canvas, model, frame, "rating_title", c.top)
     levels = model.rating_levels
     face_w = (c.width - gap * (levels - 1)) // levels
-    face_h = max(m.min_target_px, min(m.px(26 if m.portrait else 16), face_w + m.px(7)))
+    face_h = max(m.min_target_px, min(m.px(34 if m.portrait else 16), face_w + m.px(9)))
     for score in range(1, levels + 1):
         rect = pygame.Rect(c.left + (score - 1) * (face_w + gap), y, face_w, face_h)
         chosen = model.score == score
-        pygame.draw.rect(
-            canvas.surface, SELECTED if chosen else BUTTON, rect, border_radius=m.px(1.6)
-        )
+        # the chosen face: green with a white ring (red would read as "bad")
+        pygame.draw.rect(canvas.surface, GO if chosen else BUTTON, rect, border_radius=m.px(1.6))
+        if chosen:
+            pygame.draw.rect(canvas.surface, ON_DARK, rect, max(4, m.px(0.9)),
+                             border_radius=m.px(1.6))
         side = min(face_w - m.px(2), face_h - m.px(9))
         face = pygame.Rect(rect.centerx - side // 2, rect.top + m.px(1), side, side)
         draw_face(canvas.surface, face, (score - 1) / (levels - 1))
@@ -82,7 +87,7 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
             rect.width - m.px(1),
             rect.bottom - face.bottom - m.px(0.5),
         )
-        canvas.text(label, text(lang, score_key(score, levels)), 2.6, ON_DARK, bold=True)
+        canvas.text(label, text(lang, score_key(score, levels)), 3.0, ON_DARK, bold=True)
         canvas.target(rect, "score", score)
     y += face_h + gap
     box = pygame.Rect(c.left, y, c.width, m.px(7 if m.portrait else 5))
@@ -91,7 +96,8 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     columns = 2 if m.portrait else 3
     rows = math.ceil(len(RATING_REASONS) / columns)
     width = (c.width - gap * (columns - 1)) // columns
-    height = max(m.min_target_px, min(m.target(13), (c.bottom - y - gap * rows) // rows))
+    height = max(m.min_target_px, min(m.target(20 if m.portrait else 13),
+                                      (c.bottom - y - gap * rows) // rows))
     for i, reason in enumerate(RATING_REASONS):
         row, col = divmod(i, columns)
         rect = pygame.Rect(c.left + col * (width + gap), y + row * (height + gap), width, height)
@@ -101,7 +107,7 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
             text(lang, f"reason_{reason}"),
             "reason",
             reason,
-            colour=SELECTED if ticked else MUTED,
+            colour=GO if ticked else MUTED,
             size=3.4,
         )
     footer = draw_back(canvas, model, frame)
@@ -123,25 +129,26 @@ def draw_rating_sent(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
 
 
 def draw_face(surface: pygame.Surface, rect: pygame.Rect, mood: float) -> None:
-    """A face from sad (``mood`` 0) to happy (1), yellow with dark features."""
+    """A face from sad (``mood`` 0) to happy (1), yellow with dark features.
+
+    The mouth sits low (two thirds down, well under the eyes) and is a parabola whose
+    depth follows the mood, so each of five faces differs from its neighbours by the
+    same visible step: deep frown, slight frown, straight, slight smile, wide smile."""
     pygame.draw.ellipse(surface, (255, 214, 10), rect)
     w, h = rect.width, rect.height
-    eye = max(2, w // 14)
-    for x in (rect.left + w // 3, rect.right - w // 3):
-        pygame.draw.circle(surface, INK, (x, rect.top + h * 2 // 5), eye)
+    eye = max(2, w // 13)
+    eye_y = rect.top + h * 38 // 100
+    for x in (rect.left + w * 34 // 100, rect.right - w * 34 // 100):
+        pygame.draw.circle(surface, INK, (x, eye_y), eye)
     curve = (mood - 0.5) * 2  # -1 sad .. 1 happy
-    # the deeper the curve, the stronger the feeling: five faces stay distinct
-    mouth = pygame.Rect(
-        rect.left + w // 4, rect.top + h // 2, w // 2, max(4, int(h // 4 * abs(curve)))
-    )
-    thickness = max(2, w // 18)
-    if abs(curve) < 0.25:
-        pygame.draw.line(
-            surface, INK, (mouth.left, mouth.centery), (mouth.right, mouth.centery), thickness
-        )
-    elif curve > 0:
-        pygame.draw.arc(
-            surface, INK, mouth.move(0, -mouth.height // 2), math.pi, 2 * math.pi, thickness
-        )
-    else:
-        pygame.draw.arc(surface, INK, mouth.move(0, h // 12), 0, math.pi, thickness)
+    thickness = max(3, w // 16)
+    half = w * (0.22 + 0.06 * abs(curve))  # a wider mouth for the stronger feelings
+    depth = h * 0.16 * curve  # positive: the corners go up (a smile)
+    centre_y = rect.top + h * 0.70 - depth / 2
+    points = []
+    for i in range(17):
+        t = i / 16 * 2 - 1  # -1 .. 1 across the mouth
+        points.append((rect.centerx + t * half, centre_y + depth * (1 - t * t)))
+    pygame.draw.lines(surface, INK, False, points, thickness)
+    for end in (points[0], points[-1]):  # round ends
+        pygame.draw.circle(surface, INK, (int(end[0]), int(end[1])), thickness // 2)

@@ -16,7 +16,7 @@ from kiosk.screen.canvas import Canvas
 from kiosk.screen.frame import Frame, banner, draw_back
 from kiosk.screen.model import ScreenModel
 from kiosk.screen.texts import LANGUAGE_NAMES, text
-from kiosk.screen.theme import BUTTON, GO, MUTED, ON_DARK
+from kiosk.screen.theme import BUTTON, GO, MUTED, ON_DARK, PRIORITY, SELECTED
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,46 +68,93 @@ def greeting_phase(t: float, languages: tuple[str, ...]) -> tuple[str, float]:
 
 
 def draw_menu(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
-    """The menu: take a number (largest), then the other features that are on."""
-    m, c = canvas.metrics, frame.content
-    y = title(canvas, model, frame, "menu_title", c.top)
-    entries: list[tuple[str, str, icons.Painter, tuple[int, int, int]]] = [
-        ("take_ticket", "take_ticket", icons.ticket, GO)]
+    """The fields themselves, so a citizen in a hurry takes a number with one touch; "I have
+    priority" as a clear option under them; the other features in a row at the bottom."""
+    m, c, gap = canvas.metrics, frame.content, frame.gap
+    y = title(canvas, model, frame, "menu_fields", c.top)
+    entries: list[tuple[str, str, icons.Painter]] = []
     if "booking" in model.features:
-        entries.append(("booking", "book", icons.calendar, BUTTON))
+        entries.append(("booking", "book", icons.calendar))
     if "procedure_info" in model.features:
-        entries.append(("procedure_info", "ask_procedure", icons.document, BUTTON))
+        entries.append(("procedure_info", "ask_procedure", icons.document))
     if "dossier_lookup" in model.features:
-        entries.append(("dossier_lookup", "ask_dossier", icons.magnifier, BUTTON))
+        entries.append(("dossier_lookup", "ask_dossier", icons.magnifier))
     if "rating" in model.features:
-        entries.append(("rate", "rate", icons.star, BUTTON))
-    if "help" in model.features:
-        entries.append(("help", "call_staff", icons.hand, MUTED))
+        entries.append(("rate", "rate", icons.star))
     _faults(canvas, model, frame, c.bottom)
-    bottom = c.bottom - (_fault_height(canvas, model, frame))
-    first = max(m.min_target_px, min(m.target(26), (bottom - y) // 3))
-    rest = entries[1:]
-    # The other entries in as few columns as let each keep a full-size target.
-    room = bottom - y - first - frame.gap
-    step = m.min_target_px + frame.gap
-    columns = next((n for n in (1, 2, 3) if math.ceil(len(rest) / n) * step <= room), 3)
-    rows = max(1, math.ceil(len(rest) / columns))
-    other = max(m.min_target_px, min(m.target(16), room // rows - frame.gap))
-    width = (c.width - frame.gap * (columns - 1)) // columns
-    key, target, painter, colour = entries[0]
-    rect = pygame.Rect(c.left, y, c.width, first)
-    icon = canvas.button(rect, text(model.language, key), target, colour=colour, size=7,
-                         icon_side=min(first * 2 // 3, m.px(14)))
-    painter(canvas.surface, icon, ON_DARK)
-    y = rect.bottom + frame.gap
-    for i, (key, target, painter, colour) in enumerate(rest):
+    bottom = c.bottom - _fault_height(canvas, model, frame)
+    # the other features: two (portrait) or four (landscape) to a row, full-size targets
+    columns = 2 if m.portrait else 4
+    if m.large_text and not m.portrait:
+        columns = 2
+    rows = math.ceil(len(entries) / columns) if entries else 0
+    other = m.target(15 if m.large_text else 11)
+    width = (c.width - gap * (columns - 1)) // columns
+    top = bottom - rows * (other + gap)
+    for i, (key, target, painter) in enumerate(entries):
         row, col = divmod(i, columns)
-        rect = pygame.Rect(c.left + col * (width + frame.gap), y + row * (other + frame.gap),
-                           width, other)
-        icon = canvas.button(rect, text(model.language, key), target, colour=colour,
-                             size=4.6, icon_side=min(other * 2 // 3, m.px(14)))
+        rect = pygame.Rect(c.left + col * (width + gap), top + row * (other + gap), width, other)
+        icon = canvas.button(rect, text(model.language, key), target, colour=BUTTON, size=3.6,
+                             icon_side=min(other * 2 // 3, m.px(10)))
         painter(canvas.surface, icon, ON_DARK)
+    if model.priorities:
+        box = pygame.Rect(c.left, top - gap - m.target(15 if m.large_text else 11), c.width,
+                          m.target(15 if m.large_text else 11))
+        priority_button(canvas, model, box)
+        top = box.top
+    draw_fields(canvas, model, pygame.Rect(c.left, y, c.width, top - gap - y), gap)
     draw_back(canvas, model, frame)
+
+
+def priority_button(canvas: Canvas, model: ScreenModel, box: pygame.Rect) -> None:
+    """"I have priority (elderly, ...)", or the category chosen, which the next field
+    touched carries; touching it again changes or clears the category."""
+    chosen = next((p.name for p in model.priorities if p.code == model.priority), None)
+    if chosen is None:
+        words, colour = text(model.language, "have_priority"), PRIORITY
+    else:
+        words, colour = text(model.language, "priority_chosen", name=chosen), SELECTED
+    icon = canvas.button(box, words, "ask_priority", colour=colour, size=3.8,
+                         icon_side=min(box.height * 2 // 3, canvas.metrics.px(10)))
+    icons.people(canvas.surface, icon, ON_DARK)
+
+
+def field_grid(canvas: Canvas, area: pygame.Rect, gap: int) -> tuple[int, int, int]:
+    """(columns, rows, cell height) of the field buttons that fit in ``area``: one column
+    in portrait large text, so each name has 1.6x letters and the whole width."""
+    m = canvas.metrics
+    columns = (1 if m.portrait else 2) if m.large_text else (2 if m.portrait else 3)
+    smallest = m.target(19 if m.large_text else 13)
+    rows = max(1, (area.height + gap) // (smallest + gap))
+    return columns, rows, smallest
+
+
+def draw_fields(canvas: Canvas, model: ScreenModel, area: pygame.Rect, gap: int) -> None:
+    """As many field buttons as fit in ``area``, filling it; if some do not fit, the last
+    cell is "more fields" (the paged list)."""
+    m = canvas.metrics
+    columns, rows, smallest = field_grid(canvas, area, gap)
+    services = model.services
+    shown = services if len(services) <= columns * rows else services[:columns * rows - 1]
+    used = math.ceil((len(shown) + (len(shown) < len(services))) / columns)
+    cell = min(m.target(30 if m.large_text else 22),
+               max(smallest, (area.height + gap) // max(1, used) - gap))
+    width = (area.width - gap * (columns - 1)) // columns
+    size = 4.2 if m.large_text else 3.8
+    for i, service in enumerate(shown):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(area.left + col * (width + gap), area.top + row * (cell + gap),
+                           width, cell)
+        icon = canvas.button(rect, service.name, "service", service.code, colour=GO, size=size,
+                             icon_side=min(cell * 2 // 3, width // 4, m.px(14)))
+        icons.draw_service_icon(canvas.surface, icon, service.code, ON_DARK)
+    if len(shown) < len(services):
+        row, col = divmod(len(shown), columns)
+        rect = pygame.Rect(area.left + col * (width + gap), area.top + row * (cell + gap),
+                           width, cell)
+        icon = canvas.button(rect, text(model.language, "more_fields"), "take_ticket",
+                             colour=BUTTON, size=size, icon_side=min(cell // 2, m.px(10)))
+        icons.arrow(canvas.surface, icon, ON_DARK)
 
 
 def _fault_height(canvas: Canvas, model: ScreenModel, frame: Frame) -> int:
@@ -131,16 +178,18 @@ def _faults(canvas: Canvas, model: ScreenModel, frame: Frame, bottom: int) -> No
 def services_per_page(canvas: Canvas, frame: Frame, top: int) -> tuple[int, int, int]:
     """(columns, rows, cell height) of the service grid below ``top``."""
     m = canvas.metrics
-    columns = 2 if m.portrait else 3
-    cell = m.target(15 if not m.large_text else 19)
-    rows = max(1, (frame.content.bottom - top + frame.gap) // (cell + frame.gap))
+    columns = (1 if m.portrait else 2) if m.large_text else (2 if m.portrait else 3)
+    cell = m.target(15 if not m.large_text else 21)
+    room = frame.content.bottom - top - (m.target(15 if m.large_text else 11) + frame.gap)
+    rows = max(1, (room + frame.gap) // (cell + frame.gap))
     rows = min(rows, 6)
     return columns, rows, cell
 
 
 def draw_choose_service(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
-    """The services of the centre, paged with big previous/next buttons."""
-    c = frame.content
+    """The services of the centre, paged with big previous/next buttons, and the priority
+    option under them."""
+    m, c = canvas.metrics, frame.content
     top = title(canvas, model, frame, "choose_service", c.top)
     columns, rows, cell = services_per_page(canvas, frame, top)
     per_page = columns * rows
@@ -152,9 +201,13 @@ def draw_choose_service(canvas: Canvas, model: ScreenModel, frame: Frame) -> Non
         row, col = divmod(i, columns)
         rect = pygame.Rect(c.left + col * (width + frame.gap), top + row * (cell + frame.gap),
                            width, cell)
-        icon = canvas.button(rect, service.name, "service", service.code, colour=BUTTON,
-                             size=3.6, icon_side=min(cell * 2 // 3, width // 4))
+        icon = canvas.button(rect, service.name, "service", service.code, colour=GO,
+                             size=4.2 if m.large_text else 3.6,
+                             icon_side=min(cell * 2 // 3, width // 4, m.px(14)))
         icons.draw_service_icon(canvas.surface, icon, service.code, ON_DARK)
+    if model.priorities:
+        height = m.target(15 if m.large_text else 11)
+        priority_button(canvas, model, pygame.Rect(c.left, c.bottom - height, c.width, height))
     left = draw_back(canvas, model, frame)
     if pages > 1:
         pager(canvas, model, frame, left, page, pages)

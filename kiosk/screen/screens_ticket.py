@@ -19,7 +19,7 @@ import qrcode
 from kiosk.screen.canvas import Canvas
 from kiosk.screen.frame import Frame, draw_back
 from kiosk.screen.model import ScreenModel, TicketPanel
-from kiosk.screen.texts import text
+from kiosk.screen.texts import counter_list, people_line, text, wait_line
 from kiosk.screen.theme import (
     ACCENT,
     BUTTON,
@@ -45,7 +45,7 @@ def draw_ticket_ready(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         half = (footer.width - gap) // 2
         canvas.button(
             pygame.Rect(footer.left, footer.top, half, footer.height),
-            text(lang, "follow_me"),
+            text(lang, "follow_me_area" if model.guide_to_area else "follow_me"),
             "guide_me",
             colour=GO,
             size=3.8,
@@ -59,6 +59,11 @@ def draw_ticket_ready(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         )
     else:
         canvas.button(footer, text(lang, "done"), "done", colour=BUTTON, size=4.2)
+    show_qr = (not ticket.printed and not ticket.printing) or ticket.offline
+    if not show_qr and model.has_base:
+        # the robot shows the way itself: the number and its facts get the whole screen
+        _panel(canvas, model, ticket, c)
+        return
     if m.portrait:
         panel = pygame.Rect(c.left, c.top, c.width, c.height * 52 // 100)
         side = pygame.Rect(c.left, panel.bottom + gap, c.width, c.bottom - panel.bottom - gap)
@@ -66,7 +71,7 @@ def draw_ticket_ready(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         panel = pygame.Rect(c.left, c.top, c.width * 55 // 100, c.height)
         side = pygame.Rect(panel.right + gap, c.top, c.right - panel.right - gap, c.height)
     _panel(canvas, model, ticket, panel)
-    if (not ticket.printed and not ticket.printing) or ticket.offline:
+    if show_qr:
         _qr(canvas, lang, ticket, side)
     elif not model.has_base:
         draw_route(canvas, lang, ticket, side)
@@ -82,14 +87,13 @@ def _panel(canvas: Canvas, model: ScreenModel, ticket: TicketPanel, panel: pygam
         (ticket.service_name, 3.4, INK, False, 0.11),
     ]
     if ticket.counters:
-        rows.append(
-            (f"{text(lang, 'counter')}: {', '.join(ticket.counters)}", 4.4, INK, True, 0.10)
-        )
+        where = text(lang, "called_at", counters=counter_list(lang, ticket.counters))
+        rows.append((where, 4.0, INK, True, 0.18))
     facts = []
     if ticket.people_ahead is not None:
-        facts.append(f"{text(lang, 'people_ahead')}: {ticket.people_ahead}")
+        facts.append(people_line(lang, ticket.people_ahead))
     if ticket.wait_min is not None:
-        facts.append(f"{text(lang, 'wait')}: {ticket.wait_min} {text(lang, 'minutes')}")
+        facts.append(wait_line(lang, ticket.wait_min))
     for fact in facts:
         rows.append((fact, 3.4, INK, False, 0.08))
     if ticket.priority_name:

@@ -9,6 +9,8 @@ A key without a message shows the key itself, readable rather than a crash.
 
 from __future__ import annotations
 
+import re
+
 from kiosk.screen.i18n import translate
 from kiosk.screen.texts_faces import FACE_MESSAGES
 
@@ -26,6 +28,10 @@ MESSAGES: dict[str, str] = {
     "choose_language": N_("Choose your language"),
     # menu
     "menu_title": N_("How can we help you?"),
+    "menu_fields": N_("Touch your field to take a number"),
+    "more_fields": N_("More fields"),
+    "have_priority": N_("I have priority (elderly, disability, pregnancy…)"),
+    "priority_chosen": N_("Priority: {name}. Now touch your field"),
     "take_ticket": N_("Take a number"),
     "booking": N_("I booked online"),
     "procedure_info": N_("Procedure information"),
@@ -39,13 +45,13 @@ MESSAGES: dict[str, str] = {
     "large_text": N_("Large text"),
     "done": N_("Done"),
     # services and priority
-    "choose_service": N_("Choose a service"),
+    "choose_service": N_("Choose your field"),
     "page_of": N_("Page {page} of {pages}"),
     "next_page": N_("Next page"),
     "prev_page": N_("Previous page"),
-    "choose_priority": N_("Do you have priority?"),
-    "priority_hint": N_("By law these citizens are served first."),
-    "no_priority": N_("No priority: take a normal number"),
+    "choose_priority": N_("Which priority applies to you?"),
+    "priority_hint": N_("By law these citizens are served first. Then touch your field."),
+    "no_priority": N_("None of these"),
     # ticket
     "issuing": N_("Issuing your number, please wait…"),
     "your_number": N_("Your number"),
@@ -53,14 +59,22 @@ MESSAGES: dict[str, str] = {
     "people_ahead": N_("People ahead of you"),
     "wait": N_("Estimated wait"),
     "minutes": N_("min"),
-    "follow_me": N_("Follow me to the counter"),
+    # the ticket's lines, whole sentences so each language puts its units where they go
+    "called_at": N_("Your number will be called at {counters}"),
+    "counter_n": N_("Counter {number}"),
+    "people_ahead_n": N_("People ahead of you: {count}"),
+    "nobody_ahead": N_("Nobody is waiting ahead of you"),
+    "wait_n": N_("Estimated wait: about {minutes} min"),
+    "wait_soon": N_("You will be served very soon"),
+    "follow_me": N_("Take me to the counter"),
+    "follow_me_area": N_("Take me to the waiting area"),
     "way_to_counter": N_("The way to your counter"),
     "you_are_here": N_("You are here"),
     "printing": N_("Printing your ticket…"),
     "printed": N_("Please take your ticket below"),
     "not_printed": N_("The printer is down: please remember the number or photograph the QR "
                       "code. A technician has been told."),
-    "offline": N_("The queue system is offline: your number is valid and served in order."),
+    "offline": N_("Your number is valid and will be called in turn."),
     "scan_qr": N_("Scan to follow your turn on your phone"),
     "issue_failed": N_("No number could be issued. Please ask the staff at the desk."),
     # booking
@@ -123,8 +137,9 @@ MESSAGES: dict[str, str] = {
     "space": N_("Space"),
     # printed on the ticket (kiosk/tickets/render.py) beside your_number, counter, ...
     "ticket_service": N_("Service"),
+    "ticket_called_at": N_("Called at"),
     "ticket_scan_qr": N_("Scan to follow your turn"),
-    "ticket_offline": N_("Issued while offline - you will still be served in order"),
+    "ticket_offline": N_("Your number is valid and will be called in turn"),
     # dossier status (issue 8)
     "dossier_code_hint": N_("Type the code on your receipt"),
     "dossier_qr_hint": N_("Or show the QR code on your receipt to the camera"),
@@ -183,6 +198,39 @@ def text(language: str, key: str, **values: object) -> str:
         return key
     translated = translate(language, message)
     return translated.format(**values) if values else translated
+
+
+_SIGN_NAME = re.compile(r"^\s*(?:Quầy|Quay|Counter)\s*(\d+[A-Za-z]?)\s*$", re.IGNORECASE)
+
+
+def counter_name(language: str, name: str) -> str:
+    """A counter's name as central gives it (the sign on the wall, "Quầy 3") in
+    ``language``: "Counter 3", "3번 창구"; a name that is not "Quầy N" stays as it is."""
+    match = _SIGN_NAME.match(name)
+    if match is None or language == "vi":
+        return name
+    return text(language, "counter_n", number=match.group(1))
+
+
+def counter_list(language: str, names: tuple[str, ...] | list[str]) -> str:
+    """Several counters in ``language``, joined as the language lists them."""
+    return ", ".join(counter_name(language, n) for n in names)
+
+
+def short_field(name: str) -> str:
+    """A field's name without its parenthesised examples, to be said in a sentence:
+    "Tư pháp (lý lịch tư pháp, chứng thực)" -> "Tư pháp"."""
+    return name.split(" (", 1)[0].strip() or name
+
+
+def people_line(language: str, count: int) -> str:
+    """"People ahead of you: 2" / "앞 대기 인원: 2명"; nobody ahead says so."""
+    return text(language, "nobody_ahead" if count <= 0 else "people_ahead_n", count=count)
+
+
+def wait_line(language: str, minutes: int) -> str:
+    """"Estimated wait: about 6 min" / "예상 대기 시간: 약 6분"; a zero wait reassures."""
+    return text(language, "wait_soon" if minutes <= 0 else "wait_n", minutes=minutes)
 
 
 def score_key(score: int, levels: int) -> str:

@@ -24,6 +24,8 @@ BUTTON: Colour = (0, 87, 184)
 GO: Colour = (0, 110, 55)
 MUTED: Colour = (72, 72, 72)
 SELECTED: Colour = (176, 0, 32)
+#: the "I have priority" option: its own colour, so it reads as a choice, not a field
+PRIORITY: Colour = (91, 44, 140)
 WARNING_BG: Colour = (255, 236, 179)
 MAP_FLOOR: Colour = (236, 240, 245)
 MAP_WALL: Colour = (90, 100, 115)
@@ -35,6 +37,7 @@ PAIRS: dict[str, tuple[Colour, Colour]] = {
     "go button label": (ON_DARK, GO),
     "muted button label": (ON_DARK, MUTED),
     "selected button label": (ON_DARK, SELECTED),
+    "priority button label": (ON_DARK, PRIORITY),
     "panel text": (INK, PANEL),
     "number on panel": (ACCENT, PANEL),
     "warning text": (INK, WARNING_BG),
@@ -43,8 +46,8 @@ PAIRS: dict[str, tuple[Colour, Colour]] = {
 
 MIN_TARGET_MM = 15.0
 MIN_CONTRAST = 4.5
-#: text grows by this much in large-text mode
-LARGE_TEXT_SCALE = 1.3
+#: text grows by this much in large-text mode (the screens reflow: fewer items per page)
+LARGE_TEXT_SCALE = 1.6
 #: the idle countdown shows this many seconds before the timeout
 WARNING_S = 10.0
 

@@ -62,9 +62,11 @@ class TicketLabels:
     number: str
     service: str
     counter: str
+    #: whole lines with ``{count}`` / ``{minutes}``: each language places its own units
     people_ahead: str
+    nobody_ahead: str
     estimated_wait: str
-    minutes: str
+    wait_soon: str
     scan_qr: str
     offline_notice: str
 
@@ -79,15 +81,24 @@ class TicketLabels:
         lang = language.lower()
         return cls(**{name: caption(lang, key) for name, key in _CAPTIONS.items()})
 
+    def people(self, count: int) -> str:
+        """The people-ahead line for ``count``."""
+        return self.nobody_ahead if count <= 0 else self.people_ahead.format(count=count)
+
+    def wait(self, minutes: int) -> str:
+        """The wait line for ``minutes`` (a zero wait says the citizen is served soon)."""
+        return self.wait_soon if minutes <= 0 else self.estimated_wait.format(minutes=minutes)
+
 
 #: each caption's key in the screens' catalogue (kiosk/screen/texts.py)
 _CAPTIONS = {
     "number": "your_number",
     "service": "ticket_service",
-    "counter": "counter",
-    "people_ahead": "people_ahead",
-    "estimated_wait": "wait",
-    "minutes": "minutes",
+    "counter": "ticket_called_at",
+    "people_ahead": "people_ahead_n",
+    "nobody_ahead": "nobody_ahead",
+    "estimated_wait": "wait_n",
+    "wait_soon": "wait_soon",
     "scan_qr": "ticket_scan_qr",
     "offline_notice": "ticket_offline",
 }
@@ -176,10 +187,9 @@ def _blocks(view: TicketView) -> list[_Block]:
         blocks.append(_Paragraph(_nfc(labels.counter), "caption"))
         blocks.append(_Paragraph(_nfc(", ".join(view.counters)), "value"))
     if view.people_ahead is not None:
-        blocks.append(_Paragraph(_nfc(f"{labels.people_ahead}: {view.people_ahead}"), "body"))
+        blocks.append(_Paragraph(_nfc(labels.people(view.people_ahead)), "body"))
     if view.estimated_wait_min is not None:
-        text = f"{labels.estimated_wait}: {view.estimated_wait_min} {labels.minutes}"
-        blocks.append(_Paragraph(_nfc(text), "body"))
+        blocks.append(_Paragraph(_nfc(labels.wait(view.estimated_wait_min)), "body"))
     blocks.append(_Paragraph(view.issued_at.strftime("%d/%m/%Y %H:%M"), "body"))
     blocks += [_QR(view.status_url), _Paragraph(_nfc(labels.scan_qr), "small")]
     if view.offline:

@@ -46,7 +46,7 @@ async def test_spoken_intents_move_the_daemon(make_kiosk: KioskFactory) -> None:
         await _until(daemon, lambda: state() == "choose_service", "which field")
         daemon.post(Touch("service", "tu-phap"))
         await _until(daemon, lambda: state() == "ticket_ready", "a priority ticket")
-        assert daemon.issued[-1].view.priority_label == "Người cao tuổi"
+        assert daemon.issued[-1].view.priority_label == "Người cao tuổi (từ 60 tuổi)"
         # how many are ahead of my own ticket
         daemon.post(VoiceIntent("queue_status", {}, "còn mấy người", "vi"))
         await _until(daemon, lambda: len(daemon.spoken_answers) == 2, "people ahead")

@@ -34,7 +34,7 @@ async def test_online_ticket_prints_real_escpos_bytes(make_desk, asgi_transport)
     assert await desk.refresh_services()
     issued = await desk.issue("tu-phap", "vi", "elderly")
     assert (issued.number, issued.offline, issued.printed) == ("A001", False, True)
-    assert issued.view.priority_label == "Người cao tuổi"
+    assert issued.view.priority_label == "Người cao tuổi (từ 60 tuổi)"
     row = desk.journal.get(issued.key)
     assert row is not None and row.state == "online" and row.printed
     [paper] = printer.printed
