@@ -74,7 +74,8 @@ class Canvas:
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._lines: dict[tuple[str, int, bool, Colour], pygame.Surface] = {}
         self._line_bytes = 0
-        self._layouts: dict[tuple[str, int, bool, int, int], tuple[int, list[str], bool]] = {}
+        self._layouts: dict[tuple[str, int, bool, int, int, int],
+                            tuple[int, list[str], bool]] = {}
 
     def clear(self, colour: Colour) -> None:
         """Start a new screen."""
@@ -141,7 +142,10 @@ class Canvas:
     def text(self, box: pygame.Rect, words: str, size: float, colour: Colour, *,
              bold: bool = False, align: str = "center", speak: bool = True) -> pygame.Rect:
         """Draw ``words`` inside ``box`` (wrapped, shrunk if needed); returns the ink area."""
-        px, lines, fits = self.layout(words, self.metrics.text_px(size), bold, box.size)
+        # large text shrinks no further than normal text would: a box too small for 1.6x
+        # letters still shows them at least as large as without large text
+        floor = max(12, int(size * self.metrics.unit * MIN_SHRINK))
+        px, lines, fits = self.layout(words, self.metrics.text_px(size), bold, box.size, floor)
         self.texts.append(DrawnText(pygame.Rect(box), words, px, fits, speak))
         line_h = self.font(px, bold=bold).get_linesize()
         top = box.top + (box.height - line_h * len(lines)) // 2 if align != "top" else box.top
@@ -157,16 +161,17 @@ class Canvas:
             area.union_ip(rect)
         return area
 
-    def layout(self, words: str, start: int, bold: bool, size: tuple[int, int]
-               ) -> tuple[int, list[str], bool]:
+    def layout(self, words: str, start: int, bold: bool, size: tuple[int, int],
+               floor: int | None = None) -> tuple[int, list[str], bool]:
         """(pixel size, lines, fits) of ``words`` in a box of ``size``, cached: the same
         caption in the same box is laid out once, so redrawing a screen is blits."""
-        key = (words, start, bold, size[0], size[1])
+        floor = max(12, int(start * MIN_SHRINK)) if floor is None else min(floor, start)
+        key = (words, start, bold, size[0], size[1], floor)
         cached = self._layouts.get(key)
         if cached is not None:
             return cached
         width, height = size
-        px, floor = start, max(12, int(start * MIN_SHRINK))
+        px = start
         while True:
             lines = self.wrap(words, px, bold, width)
             line_h = self.font(px, bold=bold).get_linesize()

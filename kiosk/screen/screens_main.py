@@ -69,7 +69,8 @@ def greeting_phase(t: float, languages: tuple[str, ...]) -> tuple[str, float]:
 
 def draw_menu(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     """The fields themselves, so a citizen in a hurry takes a number with one touch; "I have
-    priority" as a clear option under them; the other features in a row at the bottom."""
+    priority" as a clear option beside them; the other features after it. Portrait puts
+    those under the fields, landscape in a column on the right."""
     m, c, gap = canvas.metrics, frame.content, frame.gap
     y = title(canvas, model, frame, "menu_fields", c.top)
     entries: list[tuple[str, str, icons.Painter]] = []
@@ -83,26 +84,33 @@ def draw_menu(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         entries.append(("rate", "rate", icons.star))
     _faults(canvas, model, frame, c.bottom)
     bottom = c.bottom - _fault_height(canvas, model, frame)
-    # the other features: two (portrait) or four (landscape) to a row, full-size targets
-    columns = 2 if m.portrait else 4
-    if m.large_text and not m.portrait:
+    if m.portrait:
+        side = pygame.Rect(c.left, y, c.width, bottom - y)
         columns = 2
-    rows = math.ceil(len(entries) / columns) if entries else 0
-    other = m.target(15 if m.large_text else 11)
-    width = (c.width - gap * (columns - 1)) // columns
-    top = bottom - rows * (other + gap)
+        rows = math.ceil(len(entries) / columns) + bool(model.priorities)
+        cell = m.target(15 if m.large_text else 11)
+        side.top = bottom - rows * (cell + gap) + gap
+        fields = pygame.Rect(c.left, y, c.width, side.top - gap - y)
+    else:
+        width = c.width * (1 if m.large_text else 2) // (2 if m.large_text else 5)
+        side = pygame.Rect(c.right - width, y, width, bottom - y)
+        columns = 2
+        rows = math.ceil(len(entries) / columns) + bool(model.priorities)
+        cell = max(m.min_target_px,
+                   min(m.target(15 if m.large_text else 12), (side.height + gap) // rows - gap))
+        fields = pygame.Rect(c.left, y, side.left - gap - c.left, bottom - y)
+    top = side.top
+    if model.priorities:
+        priority_button(canvas, model, pygame.Rect(side.left, top, side.width, cell))
+        top += cell + gap
+    width = (side.width - gap * (columns - 1)) // columns
     for i, (key, target, painter) in enumerate(entries):
         row, col = divmod(i, columns)
-        rect = pygame.Rect(c.left + col * (width + gap), top + row * (other + gap), width, other)
+        rect = pygame.Rect(side.left + col * (width + gap), top + row * (cell + gap), width, cell)
         icon = canvas.button(rect, text(model.language, key), target, colour=BUTTON, size=3.6,
-                             icon_side=min(other * 2 // 3, m.px(10)))
+                             icon_side=min(cell * 2 // 3, m.px(10)))
         painter(canvas.surface, icon, ON_DARK)
-    if model.priorities:
-        box = pygame.Rect(c.left, top - gap - m.target(15 if m.large_text else 11), c.width,
-                          m.target(15 if m.large_text else 11))
-        priority_button(canvas, model, box)
-        top = box.top
-    draw_fields(canvas, model, pygame.Rect(c.left, y, c.width, top - gap - y), gap)
+    draw_fields(canvas, model, fields, gap)
     draw_back(canvas, model, frame)
 
 
@@ -123,8 +131,8 @@ def field_grid(canvas: Canvas, area: pygame.Rect, gap: int) -> tuple[int, int, i
     """(columns, rows, cell height) of the field buttons that fit in ``area``: one column
     in portrait large text, so each name has 1.6x letters and the whole width."""
     m = canvas.metrics
-    columns = (1 if m.portrait else 2) if m.large_text else (2 if m.portrait else 3)
-    smallest = m.target(19 if m.large_text else 13)
+    columns = 1 if m.large_text or not m.portrait else 2
+    smallest = m.target(19 if m.large_text else 13) if m.portrait else m.min_target_px
     rows = max(1, (area.height + gap) // (smallest + gap))
     return columns, rows, smallest
 

@@ -100,7 +100,7 @@ def _panel(canvas: Canvas, model: ScreenModel, ticket: TicketPanel, panel: pygam
         rows.append((ticket.priority_name, 3.0, INK, False, 0.07))
     fine = ticket.printed or ticket.printing
     note = "printing" if ticket.printing else "printed" if ticket.printed else "not_printed"
-    rows.append((text(lang, note), 3.0, INK if fine else ACCENT, not fine, 0.12))
+    rows.append((text(lang, note), 3.0, INK if fine else ACCENT, not fine, 0.12 if fine else 0.2))
     if ticket.offline:
         rows.append((text(lang, "offline"), 2.8, INK, False, 0.10))
     total = sum(r[4] for r in rows)

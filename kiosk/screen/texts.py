@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "next_page": N_("Next page"),
     "prev_page": N_("Previous page"),
     "choose_priority": N_("Which priority applies to you?"),
-    "priority_hint": N_("By law these citizens are served first. Then touch your field."),
+    "priority_hint": N_("By law these citizens are served first."),
     "no_priority": N_("None of these"),
     # ticket
     "issuing": N_("Issuing your number, please wait…"),

@@ -42,9 +42,9 @@ async def test_follow_me_to_the_counter_and_back_to_the_dock(robot: KioskDaemon)
     try:
         for target, value, state in [
             ("start", None, "menu"),
-            ("take_ticket", None, "choose_service"),
-            ("service", "tu-phap", "choose_priority"),
-            ("priority", "elderly", "ticket_ready"),
+            ("ask_priority", None, "choose_priority"),
+            ("priority", "elderly", "menu"),
+            ("service", "tu-phap", "ticket_ready"),
         ]:
             robot.post(Touch(target, value))
             await _until(robot, state)

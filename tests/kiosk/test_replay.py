@@ -45,10 +45,7 @@ A_VISIT = [
     _line(
         {"type": "Touch", "target": "service", "value": "tu-phap"},
         "choose_service",
-        "choose_priority",
-    ),
-    _line(
-        {"type": "Touch", "target": "priority", "value": None}, "choose_priority", "issue_ticket"
+        "issue_ticket",
     ),
     _line(
         {

@@ -42,17 +42,46 @@ def on_screen(daemon: KioskDaemon) -> str:
     return " | ".join(d.text for d in daemon.screen.texts)
 
 
+def touches(daemon: KioskDaemon, since: int) -> int:
+    """Touches on a button (not the screen's background) in the transcript since ``since``."""
+    return sum(1 for row in list(daemon.transcript)[since:]
+               if row["event"].get("type") == "Touch" and row["event"].get("target") != "screen")
+
+
+async def test_one_touch_from_the_first_screen_to_a_number(daemon: KioskDaemon) -> None:
+    # a citizen in a hurry: wake the kiosk, then one touch on their field
+    await tap(daemon, "start")
+    await at(daemon, "menu")
+    woken = len(daemon.transcript)
+    assert "Chọn lĩnh vực để lấy số thứ tự" in on_screen(daemon)
+    await tap(daemon, "service", "dat-dai")
+    await at(daemon, "ticket_ready")
+    assert touches(daemon, woken) == 1
+    row = daemon.journal.get(daemon.issued[-1].key)
+    assert row is not None and row.priority is None and row.service == "dat-dai"
+    # every field fits on the first screen of the sim centre: none needs "more fields"
+    await tap(daemon, "done")
+    await tap(daemon, "start")
+    await at(daemon, "menu")
+    shown = {t.value for t in daemon.screen.targets if t.target == "service"}
+    assert shown == set(daemon.catalogue.codes())
+    assert daemon.screen.target_centre("take_ticket") is None
+
+
 async def test_priority_ticket(daemon: KioskDaemon, central_http: httpx.AsyncClient) -> None:
     await tap(daemon, "start")
     await at(daemon, "menu")
     await tap(daemon, "language", "en")
-    await tap(daemon, "take_ticket")
-    await at(daemon, "choose_service")
-    await tap(daemon, "service", "xuat-nhap-canh")
+    woken = len(daemon.transcript)
+    await tap(daemon, "ask_priority")  # "I have priority", under the fields
     await at(daemon, "choose_priority")
-    assert "Elderly" in on_screen(daemon) and "Pregnant woman" in on_screen(daemon)
+    assert "Elderly (60 and over)" in on_screen(daemon) and "Pregnant woman" in on_screen(daemon)
     await tap(daemon, "priority", "pregnant")
+    await at(daemon, "menu")  # back at the fields, the category shown on its button
+    assert "Priority: Pregnant woman. Now touch your field" in on_screen(daemon)
+    await tap(daemon, "service", "xuat-nhap-canh")
     await at(daemon, "ticket_ready")
+    assert touches(daemon, woken) == 3
     issued = daemon.issued[-1]
     assert issued.number == "C001" and issued.printed
     assert issued.number in on_screen(daemon) and "Pregnant woman" in on_screen(daemon)
@@ -64,12 +93,17 @@ async def test_priority_ticket(daemon: KioskDaemon, central_http: httpx.AsyncCli
     await at(daemon, "idle")
 
 
-async def test_no_priority_is_the_default_button(daemon: KioskDaemon) -> None:
+async def test_a_priority_can_be_taken_back(daemon: KioskDaemon) -> None:
     await tap(daemon, "start")
-    await tap(daemon, "take_ticket")
-    await tap(daemon, "service", "dat-dai")
+    await tap(daemon, "ask_priority")
+    await at(daemon, "choose_priority")
+    await tap(daemon, "priority", "elderly")
+    await at(daemon, "menu")
+    await tap(daemon, "ask_priority")  # changed their mind: "none of these"
     await at(daemon, "choose_priority")
     await tap(daemon, "priority", None)
+    await at(daemon, "menu")
+    await tap(daemon, "service", "dat-dai")
     await at(daemon, "ticket_ready")
     row = daemon.journal.get(daemon.issued[-1].key)
     assert row is not None and row.priority is None
@@ -99,9 +133,11 @@ async def test_redeem_a_booking_by_typed_code(daemon: KioskDaemon,
     await until(lambda: daemon.flow.visit.error is not None)
     await at(daemon, "booking")
     assert daemon.flow.visit.error == "unknown-booking"
-    assert "코드를 찾을 수 없습니다" in on_screen(daemon)
-    await tap(daemon, "key", code[0])
-    await tap(daemon, "key", "erase")
+    assert "이 번호를 찾을 수 없습니다" in on_screen(daemon)
+    assert daemon.flow.visit.booking_code == wrong  # kept: only the wrong characters go
+    for _ in wrong:
+        await tap(daemon, "key", "erase")
+    assert daemon.flow.visit.booking_code == "" and daemon.flow.visit.error is None
     for char in code:
         await tap(daemon, "key", char)
     assert daemon.flow.visit.booking_code == code
@@ -142,12 +178,12 @@ async def test_rate_the_service(daemon: KioskDaemon, central_settings) -> None: 
 async def test_call_staff_from_any_screen(daemon: KioskDaemon, central_http: httpx.AsyncClient,
                                           caplog: pytest.LogCaptureFixture) -> None:
     await tap(daemon, "start")
-    await tap(daemon, "take_ticket")
-    await at(daemon, "choose_service")
+    await tap(daemon, "ask_priority")
+    await at(daemon, "choose_priority")
     with caplog.at_level(logging.WARNING, logger="kiosk.daemon"):
         await tap(daemon, "call_staff")
         await at(daemon, "help")
-    assert any("STAFF:" in r.getMessage() and "choose_service" in r.getMessage()
+    assert any("STAFF:" in r.getMessage() and "choose_priority" in r.getMessage()
                for r in caplog.records)
     # central has the request: the screen says staff were told, not that they are coming
     await until(lambda: "Đã báo nhân viên, xin quý khách chờ trong giây lát" in on_screen(daemon))
@@ -155,7 +191,7 @@ async def test_call_staff_from_any_screen(daemon: KioskDaemon, central_http: htt
     officer = {"Authorization": "Bearer sim-counter-Q3-token-0000"}
     listed = (await central_http.get("/api/v1/help-requests", headers=officer)).json()
     request = listed["help_requests"][0]
-    assert (request["kiosk_id"], request["screen"]) == ("K1", "choose_service")
+    assert (request["kiosk_id"], request["screen"]) == ("K1", "choose_priority")
     taken = await central_http.post(f"/api/v1/help-requests/{request['id']}/take",
                                     headers=officer)
     assert taken.status_code == 200
@@ -204,31 +240,29 @@ async def test_printer_fault_is_shown_kindly_and_numbers_still_come(daemon: Kios
     assert isinstance(daemon.printer, SimPrinter)
     daemon.printer.paper = Paper.OUT
     await tap(daemon, "start")
-    await tap(daemon, "take_ticket")
     await tap(daemon, "service", "tu-phap")
-    await tap(daemon, "priority", None)
     await at(daemon, "ticket_ready")
     assert not daemon.issued[-1].printed
     assert daemon.issued[-1].number in on_screen(daemon)
-    assert "Máy in đang lỗi" in on_screen(daemon)
+    assert "Máy in đang gặp sự cố" in on_screen(daemon)
     await tap(daemon, "done")
     await tap(daemon, "start")
     await at(daemon, "menu")
-    assert "quý khách vẫn nhận số trên màn hình" in on_screen(daemon)
-    assert daemon.screen.target_centre("take_ticket") is not None
+    assert "quý khách vẫn nhận số thứ tự trên màn hình" in on_screen(daemon)
+    assert daemon.screen.target_centre("service", "tu-phap") is not None
 
 
 async def test_person_detected_greets_on_the_attract_screen(daemon: KioskDaemon) -> None:
     daemon.post(PersonDetected())
     await until(lambda: daemon.screen.model is not None and daemon.screen.model.person_seen)
-    assert "Xin chào! Mời chạm vào đây, tôi sẽ giúp quý khách" in on_screen(daemon)
+    assert "Xin chào quý khách! Xin mời chạm vào đây để được hướng dẫn" in on_screen(daemon)
 
 
 async def test_read_aloud_reads_the_screen(daemon: KioskDaemon) -> None:
     await tap(daemon, "start")
     await at(daemon, "menu")
     spoken = daemon.screen.spoken_text()
-    assert spoken.startswith("Quý khách cần gì?") and "Lấy số thứ tự" in spoken
+    assert spoken.startswith("Chọn lĩnh vực để lấy số thứ tự") and "Đất đai" in spoken
     assert "Tiếng Việt" not in spoken  # the tool bar is not read
     await tap(daemon, "read_aloud")
     assert daemon.transcript[-1]["outcome"] == "handled"
@@ -237,14 +271,15 @@ async def test_read_aloud_reads_the_screen(daemon: KioskDaemon) -> None:
 async def test_fixed_kiosk_shows_the_way_on_the_lobby_map(daemon: KioskDaemon,
                                                           tmp_path: Path) -> None:
     await tap(daemon, "start")
-    await tap(daemon, "take_ticket")
     await tap(daemon, "service", "dat-dai")
-    await tap(daemon, "priority", None)
     await at(daemon, "ticket_ready")
     model = daemon.screen.model
     assert model is not None and model.ticket is not None
     picture = model.ticket.route_png  # navigation's lobby map with the planned route
     assert picture is not None and picture.startswith(b"\x89PNG")
-    assert "Đường đến quầy của quý khách" in on_screen(daemon)
+    assert "Đường đến quầy" in on_screen(daemon)
+    # two counters serve the field: the way leads to its waiting area, in sight of both
+    assert "Số của quý khách sẽ được gọi tại Quầy 7, Quầy 8" in on_screen(daemon)
+    assert picture == daemon.view.route_picture("wait-dat-dai") != daemon.view.route_picture("Q7")
     assert daemon.screen.target_centre("guide_me") is None  # no robot to follow
     daemon.screen.screenshot(tmp_path / "ticket-with-map.png")
