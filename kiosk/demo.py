@@ -140,11 +140,17 @@ class HeadlessDemo:
         await asyncio.sleep(0.05)
 
     async def _tap_service(self, code: str) -> None:
-        """Tap the service, turning pages as a citizen would until it is shown."""
+        """Tap the field on the menu, or through "more fields" and its pages when the menu
+        has no room for it, as a citizen would."""
+        state = self.daemon.flow.current_state_id
+        if self.daemon.screen.target_centre("service", code) is None and state == "menu":
+            await self._tap("take_ticket")  # "more fields"
+            await self._wait_state("choose_service")
+            state = "choose_service"
         while self.daemon.screen.target_centre("service", code) is None:
             await self._tap("page_next")
         await self._tap("service", code)
-        await self._wait_left("choose_service")
+        await self._wait_left(state)
 
     async def _wait_left(self, state: str, timeout_s: float = 30.0) -> None:
         loop = asyncio.get_running_loop()
@@ -212,12 +218,14 @@ class HeadlessDemo:
                 await self._wait_state("idle")
                 self.results.append({"citizen": i, "walked_away": True})
                 continue
-            await self._tap("take_ticket")
-            await self._wait_state("choose_service")
-            await self._tap_service(citizen.service)
-            if self.daemon.flow.current_state_id == "choose_priority":
-                # every seventh citizen is elderly: the ticket carries the category to central
-                await self._tap("priority", "elderly" if i % 7 == 6 else None)
+            if i % 7 == 6 and self.daemon.screen.target_centre("ask_priority"):
+                # every seventh citizen is elderly: "I have priority", the category, then
+                # the field; the ticket carries the category to central
+                await self._tap("ask_priority")
+                await self._wait_state("choose_priority")
+                await self._tap("priority", "elderly")
+                await self._wait_state("menu")
+            await self._tap_service(citizen.service)  # one touch from the menu's fields
             await self._ticket_taken(i, citizen)
             if self.daemon.has_base and i % 3 == 0:
                 await self._tap("guide_me")  # follow the robot to the counter
@@ -362,30 +370,43 @@ class ScreenTour:
         demo, flow = self.demo, self.daemon.flow
         for language in self.daemon.config.kiosk.languages:
             await demo._wait_state("idle")
+            self.daemon.screen.show_greeting_in(language)  # the greeting rotates
             self._shot(language, "attract")
             await demo._tap("start", language)
             await demo._wait_state("menu")
             self._shot(language, "menu")
-            await demo._tap("large_text")
-            self._shot(language, "menu-large-text")
-            await demo._tap("large_text")
-            await demo._tap("take_ticket")
-            await demo._wait_state("choose_service")
-            page = 1
-            self._shot(language, f"services-page{page}")
-            while self.daemon.screen.target_centre("page_next"):
-                await demo._tap("page_next")
-                page += 1
-                self._shot(language, f"services-page{page}")
-            first = self.daemon.catalogue.services[-1].code
-            await demo._tap_service(first)
-            if flow.current_state_id == "choose_priority":
-                self._shot(language, "priority")
-                await demo._tap("priority", None)
-            await demo._wait_state("ticket_ready")
-            self._shot(language, "ticket")
-            await demo._tap("done")
-            await demo._wait_state("idle")
+            for large in (False, True):  # the path to a number, then again in large text
+                suffix = "-large-text" if large else ""
+                if large:
+                    await demo._tap("start", language)
+                    await demo._wait_state("menu")
+                    await demo._tap("large_text")
+                    self._shot(language, f"menu{suffix}")
+                if demo.daemon.screen.target_centre("take_ticket"):  # "more fields"
+                    await demo._tap("take_ticket")
+                    await demo._wait_state("choose_service")
+                    page = 1
+                    self._shot(language, f"services-page{page}{suffix}")
+                    while self.daemon.screen.target_centre("page_next"):
+                        await demo._tap("page_next")
+                        page += 1
+                        self._shot(language, f"services-page{page}{suffix}")
+                    await demo._tap("back")
+                    await demo._wait_state("menu")
+                if demo.daemon.screen.target_centre("ask_priority"):
+                    await demo._tap("ask_priority")
+                    await demo._wait_state("choose_priority")
+                    self._shot(language, f"priority{suffix}")
+                    await demo._tap("priority", "elderly")
+                    await demo._wait_state("menu")
+                    self._shot(language, f"menu-priority-chosen{suffix}")
+                await demo._tap_service(self.daemon.catalogue.services[0].code)
+                await demo._wait_state("ticket_ready")
+                while flow.visit.ticket is not None and flow.visit.ticket.printing:
+                    await asyncio.sleep(0.01)
+                self._shot(language, f"ticket{suffix}")
+                await demo._tap("done")
+                await demo._wait_state("idle")
             await demo._tap("start", language)
             await demo._wait_state("menu")
             if flow.booking_enabled():

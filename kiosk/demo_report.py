@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from kiosk.demo_counters import CounterLog
+from kiosk.demo_story import story, touches_per_ticket, visits
 from kiosk.embedded_central import EmbeddedCentral
 from kiosk.tickets.journal import JournalRow, TicketJournal
 
@@ -55,6 +56,8 @@ def report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path, counter_log:
     finally:
         journal.close()
     in_central = check_central(central, rows, demo.daemon.config.central.token)
+    names = {s.code: s.name("vi") for s in demo.daemon.catalogue.services}
+    day = visits(out / "transcript.jsonl", names)
     summary = {
         "citizens": len(demo.results),
         "tickets": len(served),
@@ -68,18 +71,13 @@ def report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path, counter_log:
         "unique_numbers": len(set(numbers)) == len(numbers),
         "journal_states": count_by(r.state for r in rows),
         "central_agrees": in_central,
+        **touches_per_ticket(day),
         "counters": counter_log.summary(),
         "central_url": central.url,
         "results": demo.results,
     }
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
-    lines = ["# Demo transcript", ""]
-    for record in demo.daemon.transcript:
-        lines.append(
-            f"- {record['t']:8.3f}s  {record['from']} --{record['transition']}--> "
-            f"{record['to']}  `{record['event']['type']}` {record['outcome']}"
-        )
-    (out / "transcript.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "transcript.md").write_text(story(day) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in summary.items() if k != "results"}, ensure_ascii=False))
     states = set(count_by(r.state for r in rows))
     ok = bool(summary["unique_numbers"]) and in_central and states <= {"online", "synced"}

@@ -90,12 +90,13 @@ async def priority_by_voice(demo: HeadlessDemo, i: int, citizen: Citizen) -> Non
         await demo._speak(citizen.speaks, citizen.language)
         await _until(lambda: flow.current_state_id != "menu", loop.time() + 20)
         await _heard_out(demo, loop.time() + 20)
-    if flow.current_state_id == "menu":  # the field by touch
-        await demo._tap("take_ticket")
-        await demo._wait_state("choose_service")
-        await demo._tap_service(citizen.service)
-    if flow.current_state_id == "choose_priority":
+    if flow.current_state_id == "menu" and not by_voice:  # the priority by touch
+        await demo._tap("ask_priority")
+        await demo._wait_state("choose_priority")
         await demo._tap("priority", "elderly")
+        await demo._wait_state("menu")
+    if flow.current_state_id == "menu":  # the field by touch
+        await demo._tap_service(citizen.service)
     await demo._ticket_taken(
         i,
         citizen,

@@ -208,6 +208,15 @@ class TouchScreen:
         self._countdown = (seconds, rect)
         return [rect]
 
+    def show_greeting_in(self, language: str) -> bool:
+        """Advance the attract screen's rotating greeting to ``language`` (the screenshot
+        tour shows each language's greeting); False if it is not rotating through it."""
+        model = self.model
+        if model is None or self._greeting is None or language not in model.languages:
+            return False
+        index = model.languages.index(language)
+        return self.tick(self._shown_at + 3.0 * index + 0.5, force=True)
+
     # -- input ----------------------------------------------------------------------
 
     def pump(self) -> None:

@@ -116,12 +116,17 @@ def test_labels_for_language() -> None:
     assert TicketLabels.for_language("vi").number == "Số thứ tự của quý khách"
     assert (
         TicketLabels.for_language("vi").offline_notice
-        == "Số cấp khi mất kết nối - quý khách vẫn được phục vụ theo thứ tự"
+        == "Số thứ tự hợp lệ, quý khách sẽ được gọi theo đúng thứ tự"
     )
-    assert TicketLabels.for_language("ko").counter == "창구"
+    ko = TicketLabels.for_language("ko")
+    assert ko.counter == "호출 창구"
+    # units in their place, a zero wait and an empty queue reassure
+    assert (ko.people(2), ko.wait(6)) == ("앞 대기 인원: 2명", "예상 대기 시간: 약 6분")
+    assert (ko.people(0), ko.wait(0)) == ("앞에 기다리시는 분이 없습니다", "곧 모시겠습니다")
+    assert TicketLabels.for_language("vi").wait(0) == "Quý khách sẽ được phục vụ ngay"
     vi = TicketLabels.for_language("vi")
     assert not any("bạn" in caption.split() for caption in vars(vi).values())  # "quý khách"
-    assert TicketLabels.for_language("EN").minutes == "min"
+    assert TicketLabels.for_language("EN").wait(12) == "Estimated wait: about 12 min"
     assert TicketLabels.for_language("fr") == TicketLabels.for_language(
         "en"
     )  # a ticket always prints

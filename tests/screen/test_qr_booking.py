@@ -64,7 +64,7 @@ async def test_show_the_booking_qr_to_the_camera(daemon: KioskDaemon,
     await at(daemon, "booking")
     camera.held_up = _qr_pixels("00020101021238570010A000000727 a bank transfer")
     await until(lambda: daemon.flow.visit.error == "not-a-booking-code")
-    assert "không phải lịch hẹn" in on_screen(daemon)
+    assert "không phải mã lịch hẹn" in on_screen(daemon)
     assert daemon.flow.current_state_id == "booking"
     camera.held_up = _qr_pixels(f"https://dichvucong.example.gov.vn/b/{code}")
     await at(daemon, "ticket_ready")
