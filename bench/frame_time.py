@@ -87,8 +87,9 @@ async def bench_touch(tmp: Path) -> dict[str, dict[str, float]]:
     daemon = KioskDaemon(config, open_parts(config, transport=transport, printer=SimPrinter()))
     await daemon.desk.refresh_services()
     daemon.render(daemon.flow.current_state_id, daemon.flow.visit)
-    route = [("start", None), ("take_ticket", None), ("page_next", None), ("back", None),
-             ("back", None), ("back", None)]
+    # the menu (the fields), the priority screen, back, the menu in large text and back
+    route = [("start", None), ("ask_priority", None), ("back", None), ("large_text", None),
+             ("large_text", None), ("back", None)]
     direct, polled, cold = [], [], []
     for lap in range(41):
         for target, value in route:

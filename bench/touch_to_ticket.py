@@ -64,13 +64,9 @@ async def _one_ticket(daemon: KioskDaemon, printer: SimPrinter, service: str) ->
     await _until(lambda: flow.current_state_id == "idle")
     daemon.screen.tap("start")
     await _until(lambda: flow.current_state_id == "menu")
-    daemon.screen.tap("take_ticket")
-    await _until(lambda: flow.current_state_id == "choose_service")
-    daemon.screen.tap("service", service)
-    await _until(lambda: flow.current_state_id == "choose_priority")
     before = len(printer.printed)
-    started = time.perf_counter()  # the last touch: "no priority"
-    daemon.screen.tap("priority", None)
+    started = time.perf_counter()  # the last (and only) touch: the field on the menu
+    daemon.screen.tap("service", service)
     await _until(lambda: len(printer.printed) > before)
     elapsed = time.perf_counter() - started
     await _until(lambda: flow.current_state_id == "ticket_ready")

@@ -27,7 +27,7 @@ from central.schemas import (
     TicketRequest,
 )
 from central.store import Store
-from central.tickets import get_ticket, issue_ticket, offline_high_water, ticket_view
+from central.tickets import get_ticket_ref, issue_ticket, offline_high_water, ticket_view
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -95,9 +95,10 @@ async def create_ticket(req: TicketRequest, request: Request) -> JsonResponse:
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket)
 async def read_ticket(ticket_id: str, cat: Cat, db: Db, _who: Anyone) -> JsonResponse:
-    """A ticket with fresh people-ahead and wait."""
+    """A ticket with fresh people-ahead and wait (by id, by the public id of its QR code,
+    or ``key:{kiosk}:{key}`` for a ticket printed offline)."""
     view = await db.run(
-        lambda conn: ticket_view(conn, cat, get_ticket(conn, ticket_id)), read_only=True
+        lambda conn: ticket_view(conn, cat, get_ticket_ref(conn, ticket_id)), read_only=True
     )
     return JsonResponse(view)
 

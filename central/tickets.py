@@ -111,6 +111,19 @@ def get_by_public_id(conn: Connection, public_id: str) -> Any:
     return _BY_PUBLIC_ID(conn, public_id=public_id).first()
 
 
+def get_ticket_ref(conn: Connection, ref: str) -> Any:
+    """The ticket a kiosk names: its id, the public id of its QR code (``/t/{public_id}``),
+    or ``key:{kiosk}:{key}`` for the QR of a ticket printed offline; NotFound otherwise."""
+    if ref.startswith("key:"):
+        _, kiosk, key = (ref.split(":", 2) + ["", ""])[:3]
+        row = find_by_key(conn, kiosk, key) if kiosk and key else None
+    else:
+        row = _BY_ID(conn, id=ref).first() or get_by_public_id(conn, ref)
+    if row is None:
+        raise NotFound("unknown-ticket", f"no ticket {ref[:40]!r}")
+    return row
+
+
 def check_request(cat: Catalogue, kiosk_id: str, req: TicketRequest) -> None:
     """Reject unknown services/priorities and offline numbers outside the kiosk's range."""
     service = cat.services.get(req.service)

@@ -61,7 +61,7 @@ from kiosk.guiding import Destination, destination
 from kiosk.health import serve_health
 from kiosk.help_call import HelpCall, HelpStatus
 from kiosk.inputs import VOICE_ANSWERS, apply_event
-from kiosk.ratings import rating_body
+from kiosk.ratings import rating_body, rating_ticket
 from kiosk.replay import services_record, start_record
 from kiosk.screen.model import ChoiceButton
 from kiosk.screen.touchscreen import ScreenModel
@@ -489,10 +489,10 @@ class KioskDaemon:
         self._qr_scan.add_done_callback(lambda _: setattr(self, "_qr_scan", None))
 
     def _scanning_wanted(self) -> bool:
-        """Read QR codes on the booking screen and the dossier screen's keypad and answer
-        (not while the camera looks at a face)."""
+        """Read QR codes on the booking and rating screens and the dossier screen's keypad
+        and answer (not while the camera looks at a face)."""
         state = self.flow.current_state_id
-        return state == "booking" or (
+        return state in ("booking", "rating") or (
             state == "dossier_lookup" and not self.flow.visit.dossier.phase.startswith("face_")
         )
 
@@ -580,8 +580,16 @@ class KioskDaemon:
         """Send the citizen's rating to central in the background."""
         if visit.score is None:
             return
-        body = rating_body(visit.score, visit.reasons, self.config.features.rating_levels)
+        body = rating_body(visit.score, visit.reasons, self.config.features.rating_levels,
+                           visit.rate_ref)
         self._spawn(self._send_rating(body), "rating")
+
+    def check_rating_ticket(self, ref: str) -> None:
+        """Ask central which ticket the citizen showed, in the background."""
+        self._spawn(self._check_rating_ticket(ref), "rating-ticket")
+
+    async def _check_rating_ticket(self, ref: str) -> None:
+        self.post(await rating_ticket(self.client, ref, self.catalogue))
 
     async def _send_rating(self, body: dict[str, Any]) -> None:
         try:

@@ -51,6 +51,19 @@ class QRScanned:
     text: str
     dossier: str | None = None
     """The dossier code in it (a receipt's QR), or None; the transcript keeps a hash."""
+    ticket: str | None = None
+    """The ticket it names (a queue ticket's QR: its public id, or ``key:K1:...``)."""
+
+
+@dataclass(frozen=True)
+class RatingTicket:
+    """Central answered which ticket a citizen wants to rate: its number and the counter
+    that served it, or ``error`` (not-served, already-rated, unknown-ticket, unavailable)."""
+
+    ref: str
+    number: str = ""
+    counter: str = ""
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +199,7 @@ KioskEvent = (
     | DossierAnswer
     | FaceProgress
     | FaceAnswer
+    | RatingTicket
     | Timeout
     | TicketReady
     | TicketPrinted

@@ -22,7 +22,8 @@ itself, so a test drives it with plain events and a recording ``FlowEffects``.
     idle | menu -> issue_ticket            (a voice request names the service directly)
     menu -> booking -> redeeming -> ticket_ready        (a ticket booked online: typed,
                                                          or its QR code shown to the camera)
-    menu -> rating -> rating_sent -> idle
+    menu -> rating -> rating_sent -> idle   (the citizen shows their served ticket's QR
+                                             first: a rating names its ticket and counter)
     menu -> procedure_info | dossier_lookup   (when on; dossier steps: kiosk.flow_dossier,
                                                by face: kiosk.flow_faces)
     any screen a citizen uses -- call_staff --> help
@@ -88,6 +89,11 @@ class Visit:
     proc_keys: str = ""
     proc_notice: str | None = None
     dossier: DossierLook = DossierLook()
+    #: rating: the ticket being checked, then the served ticket rated (its number, counter)
+    rate_pending: str | None = None
+    rate_ref: str | None = None
+    rate_number: str = ""
+    rate_counter: str = ""
 
 
 class FlowEffects(Protocol):
@@ -128,7 +134,10 @@ class VisitEffects(FlowEffects, Protocol):
         """Tell the staff that a citizen needs help at this kiosk."""
 
     def start_scanning(self) -> None:
-        """The booking screen is up: read booking QR codes (post QRScanned) while it is."""
+        """The booking (or rating) screen is up: read QR codes (post QRScanned) while it is."""
+
+    def check_rating_ticket(self, ref: str) -> None:
+        """Ask central about the ticket ``ref`` a citizen wants to rate; post RatingTicket."""
 
     def print_checklist(self, visit: Visit) -> None:
         """Print the checklist of ``visit.proc_code`` on the ticket printer (background)."""
@@ -204,7 +213,10 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         booking.to(redeeming, cond="valid_booking_code", on="_take_scanned")
         | booking.to.itself(internal=True, on="_reject_scanned")  # type: ignore[no-untyped-call]
         | dossier_lookup.to.itself(on="_scan_dossier", **_STAY)  # type: ignore[no-untyped-call]
+        | rating.to.itself(on="_scan_ticket", **_STAY)  # type: ignore[no-untyped-call]
     )
+    # central said which ticket the citizen showed: its number and counter, or why not
+    rating_ticket = rating.to.itself(on="_rating_ticket", **_STAY)  # type: ignore[no-untyped-call]
     redeem_failed = redeeming.to(booking)
     rate = menu.to(rating, cond="rating_enabled")
     choose_score = rating.to.itself(  # type: ignore[no-untyped-call]
@@ -322,8 +334,8 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         return isinstance(score, int) and 1 <= score <= self.rating_levels
 
     def has_score(self) -> bool:
-        """A rating needs a score; reasons are optional."""
-        return self.visit.score is not None
+        """A rating needs a served ticket and a score; reasons are optional."""
+        return self.visit.score is not None and self.visit.rate_ref is not None
 
     def booking_enabled(self) -> bool:
         """Redeeming online bookings is switched on in config."""
@@ -446,7 +458,25 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
             self._update(proc_keys="")
 
     def _choose_score(self, score: int | None = None, **_: Any) -> None:
-        self._update(score=score)
+        if self.visit.rate_ref is not None:  # the faces show once the ticket is known
+            self._update(score=score)
+
+    def _scan_ticket(self, ticket: str | None = None, **_: Any) -> None:
+        if not ticket:
+            self._update(error="not-a-ticket")
+        elif ticket not in (self.visit.rate_ref, self.visit.rate_pending):
+            self._update(rate_pending=ticket, error=None)
+            self._visit_effects().check_rating_ticket(ticket)
+
+    def _rating_ticket(self, ref: str = "", number: str = "", counter: str = "",
+                       error: str | None = None, **_: Any) -> None:
+        if ref != self.visit.rate_pending:
+            return  # an answer about a ticket shown before this one
+        if error:
+            self._update(rate_pending=None, error=f"rate-{error}")
+        else:
+            self._update(rate_pending=None, rate_ref=ref, rate_number=number,
+                         rate_counter=counter, error=None)
 
     def _ticket_printed(
         self, number: str = "", printed: bool = False, print_error: str | None = None, **_: Any
@@ -477,7 +507,11 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
                              proc_notice=None)  # a spoken question names its procedure
 
     def on_rate(self) -> None:
-        self.visit = replace(self.visit, score=None, reasons=(), error=None)
+        self.visit = replace(self.visit, score=None, reasons=(), error=None, rate_pending=None,
+                             rate_ref=None, rate_number="", rate_counter="")
+
+    def on_enter_rating(self) -> None:
+        self._visit_effects().start_scanning()  # the citizen shows their ticket's QR
 
     def on_select_service(self, service: str | None = None, **_: Any) -> None:
         self.visit = replace(self.visit, service=service, ticket=None, error=None)

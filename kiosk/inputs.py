@@ -29,6 +29,7 @@ from kiosk.events import (
     KioskEvent,
     PersonDetected,
     QRScanned,
+    RatingTicket,
     RedeemFailed,
     TaskFailed,
     TicketPrinted,
@@ -147,7 +148,11 @@ def flow_event(event: KioskEvent, *, generation: int) -> FlowEvent:
     if isinstance(event, IssueFailed):
         return "issue_failed", {"message": "issue_failed"}
     if isinstance(event, QRScanned):
-        return "scan_code", {"code": event.code, "dossier": event.dossier}
+        return "scan_code", {"code": event.code, "dossier": event.dossier,
+                             "ticket": event.ticket}
+    if isinstance(event, RatingTicket):
+        return "rating_ticket", {"ref": event.ref, "number": event.number,
+                                 "counter": event.counter, "error": event.error}
     if isinstance(event, DossierAnswer):
         return "dossier_answer", {
             "found": event.found, "status": event.status, "code": event.code,

@@ -42,6 +42,24 @@ def booking_code_from_qr(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+_TICKET = re.compile(r"^https?://[^\s/]+/t/([A-Za-z0-9_-]{8,32})/?$")
+_OFFLINE_TICKET = re.compile(r"^https?://[^\s/]+/t/key/([A-Za-z0-9_-]{1,16})/([A-Za-z0-9_-]{8,64})/?$")
+
+
+def ticket_ref_from_qr(text: str) -> str | None:
+    """The ticket a queue ticket's QR names (``https://.../t/{public_id}``, or
+    ``.../t/key/{kiosk}/{key}`` printed offline, as ``key:{kiosk}:{key}``), or None."""
+    if not isinstance(text, str) or len(text) > MAX_QR_TEXT:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return None
+    offline = _OFFLINE_TICKET.match(text.strip())
+    if offline:
+        return f"key:{offline.group(1)}:{offline.group(2)}"
+    match = _TICKET.match(text.strip())
+    return match.group(1) if match else None
+
+
 def dossier_code_from_qr(text: str) -> str | None:
     """The dossier code a receipt's QR holds (alone, or the last part of a URL), or None.
 
@@ -82,10 +100,13 @@ async def scan(camera: Camera, *, active: Callable[[], bool],
                 continue
             last = (text, now)
             code, dossier = booking_code_from_qr(text), dossier_code_from_qr(text)
+            ticket = ticket_ref_from_qr(text)
             shown = text[:60].encode("unicode_escape").decode("ascii")
+            if ticket is not None:
+                dossier = None  # a queue ticket's URL, not a receipt
             if dossier is not None:  # a receipt: its code is never logged (issue 8)
                 shown = ""
-            elif code is None:
+            elif code is None and ticket is None:
                 _LOGGER.warning("QR code that is neither a booking nor a receipt: %r", shown)
-            post(QRScanned(code, shown, dossier))
+            post(QRScanned(code, shown, dossier, ticket))
         await asyncio.sleep(interval_s)

@@ -80,6 +80,9 @@ class _NoEffects:
     def start_scanning(self) -> None:
         """Scans are recorded events."""
 
+    def check_rating_ticket(self, ref: str) -> None:
+        """Central's answer is the next recorded event."""
+
     def send_rating(self, visit: Visit) -> None:
         """Nothing is sent."""
 

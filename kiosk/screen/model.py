@@ -154,6 +154,10 @@ class ScreenModel:
     score: int | None = None
     reasons: tuple[str, ...] = ()
     rating_levels: int = 5
+    #: the served ticket being rated ("A001", "Quầy 3"); empty until its QR was shown
+    rate_number: str = ""
+    rate_counter: str = ""
+    rate_checking: bool = False
     large_text: bool = False
     person_seen: bool = False
     #: parts that are down ("printer", "central"): a friendly note, the kiosk still serves

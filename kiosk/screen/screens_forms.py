@@ -13,11 +13,12 @@ import math
 import pygame
 
 from kiosk.flow import BOOKING_ALPHABET, BOOKING_CODE_LENGTH
+from kiosk.screen import icons
 from kiosk.screen.canvas import Canvas
 from kiosk.screen.frame import Frame, banner, draw_back
 from kiosk.screen.model import ScreenModel
 from kiosk.screen.screens_main import title
-from kiosk.screen.texts import RATING_REASONS, score_key, text
+from kiosk.screen.texts import RATING_REASONS, counter_name, score_key, text
 from kiosk.screen.theme import BUTTON, GO, INK, MUTED, ON_DARK, PANEL, SELECTED
 
 _LOGGER = logging.getLogger(__name__)
@@ -67,6 +68,13 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     """Faces for the score, optional reasons, and "send" once a score is chosen."""
     m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
     y = title(canvas, model, frame, "rating_title", c.top)
+    if not model.rate_number:
+        _show_your_ticket(canvas, model, frame, y)
+        return
+    line = pygame.Rect(c.left, y, c.width, m.px(7))
+    canvas.text(line, text(lang, "rate_for", number=model.rate_number,
+                           counter=counter_name(lang, model.rate_counter)), 3.6, ON_DARK)
+    y = line.bottom + gap
     levels = model.rating_levels
     face_w = (c.width - gap * (levels - 1)) // levels
     face_h = max(m.min_target_px, min(m.px(34 if m.portrait else 16), face_w + m.px(9)))
@@ -113,6 +121,22 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     footer = draw_back(canvas, model, frame)
     if model.score is not None:
         canvas.button(footer, text(lang, "send"), "submit_rating", colour=GO, size=4.4)
+
+
+def _show_your_ticket(canvas: Canvas, model: ScreenModel, frame: Frame, top: int) -> None:
+    """Before the faces: the citizen shows the QR code of the ticket that was served, so
+    the rating names that ticket and the counter that served it."""
+    m, c, lang = canvas.metrics, frame.content, model.language
+    side = min(m.px(40), (c.bottom - top) // 3)
+    icons.ticket(canvas.surface, pygame.Rect(c.centerx - side // 2, top + frame.gap, side, side),
+                 ON_DARK)
+    y = top + side + frame.gap * 3
+    key = "rate_checking" if model.rate_checking else "rate_scan"
+    box = pygame.Rect(c.left, y, c.width, m.px(16))
+    canvas.text(box, text(lang, key), 5.0, ON_DARK, bold=True)
+    hint = pygame.Rect(c.left, box.bottom + frame.gap, c.width, m.px(12))
+    canvas.text(hint, text(lang, "rate_scan_hint"), 3.6, ON_DARK)
+    draw_back(canvas, model, frame)
 
 
 def draw_rating_sent(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:

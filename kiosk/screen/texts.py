@@ -94,6 +94,16 @@ MESSAGES: dict[str, str] = {
                              "booking, or type its code."),
     # rating
     "rating_title": N_("How was our service?"),
+    "rate_scan": N_("Show the QR code on your ticket to the camera"),
+    "rate_scan_hint": N_("You can rate the service once your number has been served."),
+    "rate_checking": N_("Checking your ticket…"),
+    "rate_for": N_("Number {number}, served at {counter}"),
+    "rate-not-served": N_("This number has not been served yet. Please rate after your "
+                          "turn."),
+    "rate-unknown-ticket": N_("This ticket was not found."),
+    "rate-unavailable": N_("Your ticket cannot be checked right now. Please try again "
+                           "later."),
+    "not-a-ticket": N_("This QR code is not a queue ticket."),
     "rating_reasons": N_("What stood out? (you may skip this)"),
     "send": N_("Send"),
     "rating_thanks": N_("Thank you for your rating!"),

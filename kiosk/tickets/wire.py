@@ -81,6 +81,7 @@ class TicketBody(BaseModel):
     local_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     status_url: str = Field(min_length=10, max_length=400, pattern=r"^https?://[^\s/]+/\S*$")
     offline_number: str | None = None
+    called_counter: str | None = None
 
 
 class HelpRequestBody(BaseModel):

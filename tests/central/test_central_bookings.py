@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from central_testkit import SettableClock, issue, kiosk_headers
+from central_testkit import SettableClock, counter_headers, issue, kiosk_headers
 
 from central.bookings import CODE_ALPHABET
 
@@ -77,8 +77,44 @@ async def test_redeem_on_wrong_day(client: httpx.AsyncClient, clock: SettableClo
     assert (await _redeem(client, code, "redeem-key-1", 200))["local_day"] == "2026-11-24"
 
 
+async def _served(client: httpx.AsyncClient, counter: str) -> dict[str, Any]:
+    """A ticket called, started and completed at ``counter``."""
+    called = (await client.post(f"/api/v1/counters/{counter}/call-next",
+                                headers=counter_headers(counter))).json()
+    for action in ("start", "complete"):
+        answer = await client.post(f"/api/v1/tickets/{called['id']}/{action}",
+                                   headers=counter_headers(counter))
+        assert answer.status_code == 200, answer.text
+    return dict(called)
+
+
+async def test_a_rating_names_the_served_ticket_and_so_its_counter(
+        client: httpx.AsyncClient) -> None:
+    waiting = await issue(client)
+    by_qr = {"ticket_id": waiting["public_id"], "score": 4, "idempotency_key": "rating-01"}
+    early = await client.post("/api/v1/ratings", headers=kiosk_headers(), json=by_qr)
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "not-served"), early.text
+    served = await _served(client, "Q2")
+    assert served["id"] == waiting["id"]
+    # the kiosk names the ticket by the public id of its QR code; central finds the counter
+    rated = await client.post("/api/v1/ratings", headers=kiosk_headers(), json=by_qr)
+    assert rated.status_code == 201, rated.text
+    twice = await client.post("/api/v1/ratings", headers=kiosk_headers(),
+                              json={**by_qr, "idempotency_key": "rating-02"})
+    assert (twice.status_code, twice.json()["error"]["code"]) == (409, "already-rated")
+    nothing = await client.post("/api/v1/ratings", headers=kiosk_headers(),
+                                json={"score": 3, "idempotency_key": "rating-03"})
+    assert (nothing.status_code, nothing.json()["error"]["code"]) == (409, "ticket-required")
+    other = await issue(client)
+    await _served(client, "Q1")
+    wrong = await client.post("/api/v1/ratings", headers=kiosk_headers(), json={
+        "ticket_id": other["id"], "counter": "Q3", "score": 2, "idempotency_key": "rating-04"})
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (409, "wrong-counter")
+
+
 async def test_ratings(client: httpx.AsyncClient) -> None:
     ticket = await issue(client)
+    await _served(client, "Q1")
     body = {
         "ticket_id": ticket["id"],
         "counter": "Q1",
@@ -94,12 +130,12 @@ async def test_ratings(client: httpx.AsyncClient) -> None:
         "/api/v1/ratings", headers=kiosk_headers(), json={**body, "score": 1}
     )
     assert changed.json()["error"]["code"] == "idempotency-conflict"
-    anonymous = await client.post(
+    by_counter = await client.post(  # the counter's tablet names its counter
         "/api/v1/ratings",
         headers=kiosk_headers(),
-        json={"score": 3, "idempotency_key": "rating-key-2"},
+        json={"score": 3, "counter": "Q1", "idempotency_key": "rating-key-2"},
     )
-    assert anonymous.status_code == 201
+    assert by_counter.status_code == 201
     for bad, code, status in (
         ({"score": 6}, "bad-request", 422),
         ({"reasons": ["x" * 33]}, "bad-request", 422),

@@ -10,11 +10,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+import numpy as np
 import pygame
+import qrcode
 import pytest
 
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
+from drivers.camera.sim import SimCamera
 from kiosk.daemon import KioskDaemon
 from kiosk.events import PersonDetected, Timeout, TouchValue
 
@@ -154,10 +157,44 @@ async def test_redeem_a_booking_by_typed_code(daemon: KioskDaemon,
     assert again.status_code == 409 and again.json()["error"]["code"] == "booking-used"
 
 
-async def test_rate_the_service(daemon: KioskDaemon, central_settings) -> None:  # type: ignore[no-untyped-def]
+def _show(daemon: KioskDaemon, text: str | None) -> None:
+    camera = daemon.camera
+    assert isinstance(camera, SimCamera)
+    camera.held_up = None if text is None else np.asarray(
+        qrcode.make(text, border=2).get_image().convert("RGB").resize((150, 150)))
+
+
+async def test_rate_the_service(daemon: KioskDaemon, central_http: httpx.AsyncClient,
+                                central_settings) -> None:  # type: ignore[no-untyped-def]
+    # a citizen takes a number; Quầy 7 calls and serves it
+    await tap(daemon, "start")
+    await tap(daemon, "service", "dat-dai")
+    await at(daemon, "ticket_ready")
+    status_url = daemon.issued[-1].view.status_url
+    await tap(daemon, "done")
+    await at(daemon, "idle")
+    # back at the kiosk before their turn: the ticket cannot be rated yet
     await tap(daemon, "start")
     await tap(daemon, "rate")
     await at(daemon, "rating")
+    assert "Show the QR code on your ticket" in on_screen(daemon) or "mã QR" in on_screen(daemon)
+    assert daemon.screen.target_centre("score", 4) is None  # the ticket first
+    _show(daemon, "https://pay.example/qr/0123456789")  # not a ticket
+    await until(lambda: daemon.flow.visit.error == "not-a-ticket")
+    _show(daemon, status_url)
+    await until(lambda: daemon.flow.visit.error == "rate-not-served")
+    assert "Số này chưa được phục vụ" in on_screen(daemon)
+    _show(daemon, None)
+    officer = {"Authorization": "Bearer sim-counter-Q7-token-0000"}
+    called = (await central_http.post("/api/v1/counters/Q7/call-next", headers=officer)).json()
+    assert called["number"] == daemon.issued[-1].number
+    await central_http.post(f"/api/v1/tickets/{called['id']}/start", headers=officer)
+    done = await central_http.post(f"/api/v1/tickets/{called['id']}/complete", headers=officer)
+    assert done.status_code == 200, done.text
+    _show(daemon, status_url)  # after the turn: the faces, for that number and counter
+    await until(lambda: daemon.flow.visit.rate_ref is not None)
+    await until(lambda: f"Số {called['number']}, được phục vụ tại Quầy 7" in on_screen(daemon))
+    _show(daemon, None)
     assert daemon.screen.target_centre("submit_rating") is None  # a score first
     await tap(daemon, "score", 4)
     await tap(daemon, "reason", "fast")
@@ -169,8 +206,9 @@ async def test_rate_the_service(daemon: KioskDaemon, central_settings) -> None: 
     await until(lambda: bool(daemon.ratings_sent))
     db = central_settings.database_url.removeprefix("sqlite:///")
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT score, reasons, kiosk_id FROM ratings").fetchall()
-    assert rows == [(4, '["fast"]', "K1")]
+        rows = conn.execute("SELECT score, reasons, kiosk_id, ticket_id, counter "
+                            "FROM ratings").fetchall()
+    assert rows == [(4, '["fast"]', "K1", called["id"], "Q7")]  # the ticket and its counter
     await tap(daemon, "done")
     await at(daemon, "idle")
 
