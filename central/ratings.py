@@ -49,8 +49,9 @@ def add_rating(
         if ticket.status != "done" or not ticket.called_counter:
             raise Conflict("not-served", f"ticket {ticket.number} has not been served yet")
         if counter is not None and counter != ticket.called_counter:
-            raise Conflict("wrong-counter",
-                           f"ticket {ticket.number} was served at {ticket.called_counter}")
+            raise Conflict(
+                "wrong-counter", f"ticket {ticket.number} was served at {ticket.called_counter}"
+            )
         rated = conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket.id)).first()
         if rated is not None:
             raise Conflict("already-rated", f"ticket {ticket.number} has been rated already")

@@ -72,6 +72,10 @@ class KioskSection(BaseModel):
     """This kiosk's id as central knows it (e.g. "K1")."""
     centre_name: str = Field(min_length=1, max_length=120)
     """The centre's name, printed at the top of every ticket."""
+    centre_names: dict[str, str] = {}
+    """The centre's name in other languages (``{en = "...", ko = "..."}``), shown on the
+    screen's header and printed on the ticket in the visit's language; a language without
+    one shows ``centre_name``."""
     state_dir: Path = Path("/var/lib/kiosk")
     """Where the ticket journal, the service cache and ticket previews live."""
     languages: tuple[str, ...] = ("vi", "en", "ko")

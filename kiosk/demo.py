@@ -32,7 +32,7 @@ from drivers.audio.wav_in import WavAudioIn
 from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
-from kiosk import demo_dossier, demo_faces, demo_procedures
+from kiosk import demo_dossier, demo_faces, demo_procedures, demo_rating
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import DemoCounters, page_addresses
@@ -421,19 +421,7 @@ class ScreenTour:
                     await asyncio.sleep(0.01)
                 self._shot(language, "booking-error")
                 await demo._tap("back")
-            if flow.rating_enabled():
-                await demo._tap("rate")
-                await demo._wait_state("rating")
-                await demo._tap("score", 4)
-                await demo._tap("reason", "fast")
-                self._shot(language, "rating")
-                await demo._tap("submit_rating")
-                await demo._wait_state("rating_sent")
-                self._shot(language, "rating-thanks")
-                await demo._tap("done")
-                await demo._wait_state("idle")
-                await demo._tap("start", language)
-                await demo._wait_state("menu")
+            await demo_rating.tour(demo, self._shot, language)
             await demo_procedures.tour(demo, self._shot, language)
             await demo_dossier.tour(demo, self._shot, language)
             await demo_faces.tour(demo, self._shot, language)

@@ -36,11 +36,12 @@ class Visit:
     touches_for_number: int | None = None
 
 
-def _what(event: dict[str, Any], names: dict[str, str], before: str, after: str,
-          transition: str | None) -> str | None:
+def _what(
+    event: dict[str, Any], names: dict[str, str], before: str, after: str, transition: str | None
+) -> str | None:
     kind = event.get("type")
     if kind == "Touch":
-        target, value = event.get("target"), event.get("value")
+        target, value = event.get("target"), str(event.get("value") or "")
         if target == "start":
             return "woke the kiosk" + (f" in {LANGUAGE_NAMES.get(value, value)}" if value else "")
         if target == "language":
@@ -62,14 +63,21 @@ def _what(event: dict[str, Any], names: dict[str, str], before: str, after: str,
         how = "offline" if event.get("offline") else "online"
         return f"got number **{event.get('number')}** ({how})"
     if kind == "TicketPrinted":
-        return "ticket printed" if event.get("printed") else \
-            f"ticket NOT printed ({event.get('print_error')}): number on screen and QR"
+        return (
+            "ticket printed"
+            if event.get("printed")
+            else f"ticket NOT printed ({event.get('print_error')}): number on screen and QR"
+        )
     if kind == "Timeout" and after == "idle":
         return "walked away: the kiosk went back to the attract screen"
     if transition in ("arrived", "docked", "guide_me", "could_not_guide", "emergency_stop"):
-        return {"arrived": "arrived with the robot", "docked": "the robot docked",
-                "guide_me": "followed the robot", "could_not_guide": "shown the way on screen",
-                "emergency_stop": "robot stopped safely"}[transition]
+        return {
+            "arrived": "arrived with the robot",
+            "docked": "the robot docked",
+            "guide_me": "followed the robot",
+            "could_not_guide": "shown the way on screen",
+            "emergency_stop": "robot stopped safely",
+        }[transition]
     if transition and transition not in ("ticket_printed",) and before != after:
         return f"{before} → {after}"
     return None
@@ -84,15 +92,19 @@ def visits(path: Path, names: dict[str, str]) -> list[Visit]:
         if "event" not in record:
             continue
         event, before, after = record["event"], record["from"], record["to"]
-        if current is None and (before != "idle" or after != "idle"
-                                or event.get("type") in ("Touch", "VoiceIntent")):
+        if current is None and (
+            before != "idle" or after != "idle" or event.get("type") in ("Touch", "VoiceIntent")
+        ):
             if event.get("type") in ("Touch", "VoiceIntent", "PersonDetected") or after != "idle":
                 current = Visit(started=record["t"])
                 found.append(current)
         if current is None:
             continue
-        if event.get("type") == "Touch" and record.get("outcome") == "handled" \
-                and event.get("target") not in _TOOLS:
+        if (
+            event.get("type") == "Touch"
+            and record.get("outcome") == "handled"
+            and event.get("target") not in _TOOLS
+        ):
             current.touches += 1
         if event.get("type") == "Touch" and event.get("target") == "language":
             current.language = str(event.get("value"))
@@ -129,8 +141,11 @@ def story(found: list[Visit]) -> str:
     for i, visit in enumerate(found, 1):
         language = LANGUAGE_NAMES.get(visit.language, visit.language)
         outcome = f"number {visit.number}" if visit.number else "no number"
-        touches = "" if visit.touches_for_number is None else \
-            f", {max(0, visit.touches_for_number - 1)} touch(es) after waking"
+        touches = (
+            ""
+            if visit.touches_for_number is None
+            else f", {max(0, visit.touches_for_number - 1)} touch(es) after waking"
+        )
         lines.append(f"## Visit {i} at {visit.started:.1f} s: {language}, {outcome}{touches}")
         lines += visit.lines or ["  - (nothing)"]
         lines.append("")

@@ -259,5 +259,14 @@ def _lobby(config: KioskConfig, services: ServicesBody | None) -> Finding:
         return Finding("lobby map", Verdict.FAIL,
                        f"no pose for counters {', '.join(missing)}",
                        "add them to the map's poses (named as central's counter codes)")
+    areas = sorted(s.code for s in (services.services if services else [])
+                   if len(s.counters) > 1 and f"wait-{s.code}" not in lobby.poses)
+    if areas:
+        return Finding("lobby map", Verdict.WARN,
+                       f"no waiting area for {', '.join(areas)} (served at several counters)",
+                       "add poses wait-<service> to the map; until then the robot leads to "
+                       "the field's first counter")
     return Finding("lobby map", Verdict.OK, f"{len(lobby.poses)} poses"
-                   + (f", every one of central's {len(counters)} counters" if counters else ""))
+                   + (f", every one of central's {len(counters)} counters" if counters else "")
+                   + (", a waiting area for every field served at several counters"
+                      if services else ""))

@@ -32,8 +32,9 @@ def central_score(score: int, levels: int) -> int:
     return round(1 + (score - 1) * (CENTRAL_LEVELS - 1) / (levels - 1))
 
 
-def rating_body(score: int, reasons: tuple[str, ...], levels: int,
-                ticket: str | None = None) -> dict[str, Any]:
+def rating_body(
+    score: int, reasons: tuple[str, ...], levels: int, ticket: str | None = None
+) -> dict[str, Any]:
     """The body of ``POST /api/v1/ratings`` for one citizen's rating of the ticket
     ``ticket`` (central finds the counter that served it)."""
     return {
@@ -45,8 +46,9 @@ def rating_body(score: int, reasons: tuple[str, ...], levels: int,
     }
 
 
-async def rating_ticket(client: CentralClient, ref: str, catalogue: ServiceCatalogue
-                        ) -> RatingTicket:
+async def rating_ticket(
+    client: CentralClient, ref: str, catalogue: ServiceCatalogue
+) -> RatingTicket:
     """What central says of the ticket ``ref`` a citizen showed to rate the service: its
     number and the name of the counter that served it, or why it cannot be rated."""
     try:
@@ -60,5 +62,4 @@ async def rating_ticket(client: CentralClient, ref: str, catalogue: ServiceCatal
     if ticket.status != "done" or not ticket.called_counter:
         return RatingTicket(ref, number=ticket.number, error="not-served")
     names = {c.code: c.name for s in catalogue.services for c in s.counters}
-    return RatingTicket(ref, ticket.number, names.get(ticket.called_counter,
-                                                      ticket.called_counter))
+    return RatingTicket(ref, ticket.number, names.get(ticket.called_counter, ticket.called_counter))

@@ -92,7 +92,7 @@ class ScreenView:
             state=state,
             language=lang,
             languages=self.config.kiosk.languages,
-            centre_name=self.config.kiosk.centre_name,
+            centre_name=self.config.kiosk.centre_names.get(lang) or self.config.kiosk.centre_name,
             services=tuple(ServiceButton(s.code, s.name(lang)) for s in self.catalogue.services),
             ticket=panel,
             error=visit.error,
@@ -136,8 +136,13 @@ class ScreenView:
         if len(last.counter_codes) == 1:
             return last.counter_codes[0]
         service = visit.service or next(
-            (s.code for s in self.catalogue.services
-             if s.name(visit.language) == last.view.service_name), None)
+            (
+                s.code
+                for s in self.catalogue.services
+                if s.name(visit.language) == last.view.service_name
+            ),
+            None,
+        )
         pose = f"wait-{service}"
         return pose if self.route_picture(pose) is not None else last.counter_codes[0]
 

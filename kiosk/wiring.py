@@ -68,6 +68,7 @@ def build_desk(
         settings=DeskSettings(
             kiosk_id=config.kiosk.id,
             centre_name=config.kiosk.centre_name,
+            centre_names=tuple(sorted(config.kiosk.centre_names.items())),
             offline_prefix=central.offline_prefix,
             budget_s=central.budget_ms / 1000,
             public_url=central.public_url or central.url,

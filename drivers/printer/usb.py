@@ -104,8 +104,10 @@ class UsbPrinter(EscposPrinter):
                 "(apt-get install libusb-1.0-0)"
             ) from exc
         except usb.core.USBError as exc:
-            raise PrinterError(f"{self.name}: USB error ({exc}): check the cable, the power "
-                               "and the udev rule (/dev/kiosk-printer)") from exc
+            raise PrinterError(
+                f"{self.name}: USB error ({exc}): check the cable, the power "
+                "and the udev rule (/dev/kiosk-printer)"
+            ) from exc
 
     def _open_usb(self, usb_class: Any) -> Escpos:
         printer = usb_class(

@@ -41,8 +41,9 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         box = pygame.Rect(left + i * (box_side + gap), top, box_side, box_side)
         pygame.draw.rect(canvas.surface, PANEL, box, border_radius=m.px(1))
         if model.error and model.booking_code:  # the code is kept: marked for checking
-            pygame.draw.rect(canvas.surface, SELECTED, box, max(3, m.px(0.8)),
-                             border_radius=m.px(1))
+            pygame.draw.rect(
+                canvas.surface, SELECTED, box, max(3, m.px(0.8)), border_radius=m.px(1)
+            )
         if i < len(model.booking_code):
             glyph = font.render(model.booking_code[i], True, INK)
             canvas.surface.blit(glyph, glyph.get_rect(center=box.center))
@@ -72,8 +73,17 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         _show_your_ticket(canvas, model, frame, y)
         return
     line = pygame.Rect(c.left, y, c.width, m.px(7))
-    canvas.text(line, text(lang, "rate_for", number=model.rate_number,
-                           counter=counter_name(lang, model.rate_counter)), 3.6, ON_DARK)
+    canvas.text(
+        line,
+        text(
+            lang,
+            "rate_for",
+            number=model.rate_number,
+            counter=counter_name(lang, model.rate_counter),
+        ),
+        3.6,
+        ON_DARK,
+    )
     y = line.bottom + gap
     levels = model.rating_levels
     face_w = (c.width - gap * (levels - 1)) // levels
@@ -84,8 +94,9 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         # the chosen face: green with a white ring (red would read as "bad")
         pygame.draw.rect(canvas.surface, GO if chosen else BUTTON, rect, border_radius=m.px(1.6))
         if chosen:
-            pygame.draw.rect(canvas.surface, ON_DARK, rect, max(4, m.px(0.9)),
-                             border_radius=m.px(1.6))
+            pygame.draw.rect(
+                canvas.surface, ON_DARK, rect, max(4, m.px(0.9)), border_radius=m.px(1.6)
+            )
         side = min(face_w - m.px(2), face_h - m.px(9))
         face = pygame.Rect(rect.centerx - side // 2, rect.top + m.px(1), side, side)
         draw_face(canvas.surface, face, (score - 1) / (levels - 1))
@@ -104,8 +115,10 @@ def draw_rating(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     columns = 2 if m.portrait else 3
     rows = math.ceil(len(RATING_REASONS) / columns)
     width = (c.width - gap * (columns - 1)) // columns
-    height = max(m.min_target_px, min(m.target(20 if m.portrait else 13),
-                                      (c.bottom - y - gap * rows) // rows))
+    height = max(
+        m.min_target_px,
+        min(m.target(20 if m.portrait else 13), (c.bottom - y - gap * rows) // rows),
+    )
     for i, reason in enumerate(RATING_REASONS):
         row, col = divmod(i, columns)
         rect = pygame.Rect(c.left + col * (width + gap), y + row * (height + gap), width, height)
@@ -128,8 +141,9 @@ def _show_your_ticket(canvas: Canvas, model: ScreenModel, frame: Frame, top: int
     the rating names that ticket and the counter that served it."""
     m, c, lang = canvas.metrics, frame.content, model.language
     side = min(m.px(40), (c.bottom - top) // 3)
-    icons.ticket(canvas.surface, pygame.Rect(c.centerx - side // 2, top + frame.gap, side, side),
-                 ON_DARK)
+    icons.ticket(
+        canvas.surface, pygame.Rect(c.centerx - side // 2, top + frame.gap, side, side), ON_DARK
+    )
     y = top + side + frame.gap * 3
     key = "rate_checking" if model.rate_checking else "rate_scan"
     box = pygame.Rect(c.left, y, c.width, m.px(16))

@@ -16,7 +16,7 @@ from kiosk.screen.canvas import Canvas
 from kiosk.screen.frame import Frame, banner, draw_back
 from kiosk.screen.model import ScreenModel
 from kiosk.screen.texts import LANGUAGE_NAMES, text
-from kiosk.screen.theme import BUTTON, GO, MUTED, ON_DARK, PRIORITY, SELECTED
+from kiosk.screen.theme import BUTTON, GO, ON_DARK, PRIORITY, SELECTED
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -70,6 +70,8 @@ class DeskSettings:
     printer_probe_s: float = 5.0
     """How often a failing printer is asked whether it is back."""
     timezone: ZoneInfo = LOCAL_TZ
+    #: the centre's name in other languages (the ticket is printed in the visit's)
+    centre_names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,7 @@ class TicketDesk:
         counters = ticket.counters if ticket else service.counters
         category = next((c for c in self.catalogue.priority_categories if c.code == priority), None)
         return TicketView(
-            centre_name=self.settings.centre_name,
+            centre_name=dict(self.settings.centre_names).get(language) or self.settings.centre_name,
             number=number,
             service_name=service.name(language),
             counters=tuple(c.name for c in counters),

@@ -79,17 +79,20 @@ async def test_redeem_on_wrong_day(client: httpx.AsyncClient, clock: SettableClo
 
 async def _served(client: httpx.AsyncClient, counter: str) -> dict[str, Any]:
     """A ticket called, started and completed at ``counter``."""
-    called = (await client.post(f"/api/v1/counters/{counter}/call-next",
-                                headers=counter_headers(counter))).json()
+    called = (
+        await client.post(f"/api/v1/counters/{counter}/call-next", headers=counter_headers(counter))
+    ).json()
     for action in ("start", "complete"):
-        answer = await client.post(f"/api/v1/tickets/{called['id']}/{action}",
-                                   headers=counter_headers(counter))
+        answer = await client.post(
+            f"/api/v1/tickets/{called['id']}/{action}", headers=counter_headers(counter)
+        )
         assert answer.status_code == 200, answer.text
     return dict(called)
 
 
 async def test_a_rating_names_the_served_ticket_and_so_its_counter(
-        client: httpx.AsyncClient) -> None:
+    client: httpx.AsyncClient,
+) -> None:
     waiting = await issue(client)
     by_qr = {"ticket_id": waiting["public_id"], "score": 4, "idempotency_key": "rating-01"}
     early = await client.post("/api/v1/ratings", headers=kiosk_headers(), json=by_qr)
@@ -99,16 +102,28 @@ async def test_a_rating_names_the_served_ticket_and_so_its_counter(
     # the kiosk names the ticket by the public id of its QR code; central finds the counter
     rated = await client.post("/api/v1/ratings", headers=kiosk_headers(), json=by_qr)
     assert rated.status_code == 201, rated.text
-    twice = await client.post("/api/v1/ratings", headers=kiosk_headers(),
-                              json={**by_qr, "idempotency_key": "rating-02"})
+    twice = await client.post(
+        "/api/v1/ratings", headers=kiosk_headers(), json={**by_qr, "idempotency_key": "rating-02"}
+    )
     assert (twice.status_code, twice.json()["error"]["code"]) == (409, "already-rated")
-    nothing = await client.post("/api/v1/ratings", headers=kiosk_headers(),
-                                json={"score": 3, "idempotency_key": "rating-03"})
+    nothing = await client.post(
+        "/api/v1/ratings",
+        headers=kiosk_headers(),
+        json={"score": 3, "idempotency_key": "rating-03"},
+    )
     assert (nothing.status_code, nothing.json()["error"]["code"]) == (409, "ticket-required")
     other = await issue(client)
     await _served(client, "Q1")
-    wrong = await client.post("/api/v1/ratings", headers=kiosk_headers(), json={
-        "ticket_id": other["id"], "counter": "Q3", "score": 2, "idempotency_key": "rating-04"})
+    wrong = await client.post(
+        "/api/v1/ratings",
+        headers=kiosk_headers(),
+        json={
+            "ticket_id": other["id"],
+            "counter": "Q3",
+            "score": 2,
+            "idempotency_key": "rating-04",
+        },
+    )
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (409, "wrong-counter")
 
 

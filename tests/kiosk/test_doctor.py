@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kiosk_testkit import KIOSK_SIM, ROOT
 
 from kiosk.config import load_config
@@ -98,8 +99,61 @@ def test_doctor_reports_the_face_models_and_the_camera(
     assert "landmarks_5 shape_predictor_5_face_landmarks.dat" in faces.found
     assert "shape_predictor_68" not in faces.found  # the non-commercial model: never loaded
     assert "a 1280x720 frame" in findings["camera"].found
-    blind = check(_config(tmp_path, loopback_central, **{"faces.enabled": True,
-                                                         "devices.camera": "none://"}))
+    blind = check(
+        _config(tmp_path, loopback_central, **{"faces.enabled": True, "devices.camera": "none://"})
+    )
     faces = {f.part: f for f in blind}["faces"]
     assert faces.verdict is Verdict.WARN and "face button is hidden" in faces.fix
     assert {f.part: f for f in check(_config(tmp_path, loopback_central))}["faces"].found == "off"
+
+
+def test_a_usb_printer_without_a_libusb_backend_is_one_line(
+    tmp_path: Path, loopback_central: EmbeddedCentral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the machine has no libusb: pyusb raises NoBackendError from usb.core.find (patched
+    # here, the vendor library of the thin usb:// adapter)
+    import usb.core
+
+    def no_backend(*_: object, **__: object) -> None:
+        raise usb.core.NoBackendError("No backend available")
+
+    monkeypatch.setattr(usb.core, "find", no_backend)
+    findings = {
+        f.part: f
+        for f in check(
+            _config(
+                tmp_path, loopback_central, **{"devices.printer": "usb://04b8:0e15?profile=TM-T88V"}
+            )
+        )
+    }
+    printer = findings["printer"]
+    assert printer.verdict is Verdict.FAIL
+    assert "no USB backend" in printer.found and "libusb-1.0-0" in printer.found
+
+
+def test_the_example_config_ends_without_a_traceback() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli",
+            "doctor",
+            "--config",
+            str(ROOT / "config" / "kiosk.example.toml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={
+            "PYTHONPATH": str(ROOT),
+            "SDL_VIDEODRIVER": "dummy",
+            "SDL_AUDIODRIVER": "dummy",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
+    lines = [
+        line for line in done.stdout.splitlines() if line[:4].strip() in ("ok", "warn", "FAIL")
+    ]
+    assert {"printer", "microphone", "lobby map"} <= {line[5:].split(":")[0] for line in lines}

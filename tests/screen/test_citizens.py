@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import httpx
 import numpy as np
 import pygame
-import qrcode
 import pytest
+import qrcode
 
+from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
-from drivers.camera.sim import SimCamera
 from kiosk.daemon import KioskDaemon
 from kiosk.events import PersonDetected, Timeout, TouchValue
 

@@ -8,8 +8,8 @@ from babel.messages.pofile import read_po
 from kiosk.guiding import ANNOUNCEMENTS, WAITING_AREA
 from kiosk.screen.i18n import LOCALE_DIR, catalogue_path
 from kiosk.screen.texts import MESSAGES, text
-from kiosk.voice import _TICKET_WORDS, NOT_UNDERSTOOD
 from kiosk.screen.theme import MIN_CONTRAST, PAIRS, contrast
+from kiosk.voice import _TICKET_WORDS, NOT_UNDERSTOOD
 
 
 def test_contrast_formula() -> None:
