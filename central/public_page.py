@@ -80,7 +80,7 @@ def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
     ]
     if status == "waiting":
         rows.insert(2, (text("ahead"), str(view["people_ahead"])))
-        rows.insert(3, (text("wait"), f"{minutes} {text('minutes')}"))
+        rows.insert(3, (text("wait"), text("minutes").format(n=minutes)))
     items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
     return (
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'

@@ -128,20 +128,23 @@ class HeadlessDemo:
             await asyncio.sleep(0.01)
 
     async def _tap(self, target: str, value: TouchValue = None) -> None:
+        """Tap and wait until the daemon handled it (the next step sees what it did)."""
         screen = self.daemon.screen
         for _ in range(20):  # the voice's panel over the button: put it away first
             if target == "close_overlay" or not screen.covered(target, value):
                 break
             screen.tap("close_overlay")
             await asyncio.sleep(0.05)
+        log, loop = self.daemon.transcript, asyncio.get_running_loop()
+        last, deadline = (log[-1] if log else None), loop.time() + 5.0
         if not self.daemon.screen.tap(target, value):
             raise RuntimeError(f"{target}={value} is not on screen "
                                f"({self.daemon.flow.current_state_id})")
-        await asyncio.sleep(0.05)
+        while (log[-1] if log else None) is last and loop.time() < deadline:
+            await asyncio.sleep(0.005)
 
     async def _tap_service(self, code: str) -> None:
-        """Tap the field on the menu, or through "more fields" and its pages when the menu
-        has no room for it, as a citizen would."""
+        """Tap the field on the menu, or through "more fields" and its pages."""
         state = self.daemon.flow.current_state_id
         if self.daemon.screen.target_centre("service", code) is None and state == "menu":
             await self._tap("take_ticket")  # "more fields"
@@ -375,8 +378,8 @@ class ScreenTour:
             await demo._tap("start", language)
             await demo._wait_state("menu")
             self._shot(language, "menu")
-            for large in (False, True):  # the path to a number, then again in large text
-                suffix = "-large-text" if large else ""
+            for suffix in ("", "-large-text"):  # the path to a number, then in large text
+                large = bool(suffix)
                 if large:
                     await demo._tap("start", language)
                     await demo._wait_state("menu")

@@ -128,7 +128,7 @@ async def tour(demo: HeadlessDemo, shot: Any, language: str) -> None:
     async def look_up(code: str) -> str:
         for char in code:
             await demo._tap("dossier_key", char)
-        await demo._tap("dossier_key", "ok")
+        await demo._tap("dossier_key", "ok")  # handled: the keypad phase is over
         return await _phase(demo, "result", "code", "factor", "locked")
 
     for code, change, extra in SAMPLES:

@@ -87,8 +87,5 @@ async def tour(demo: HeadlessDemo, shot: Any, language: str) -> None:
     for _ in range(4):  # answer -> results -> (keys cleared) -> menu
         if demo.daemon.flow.current_state_id == "menu":
             break
-        handled = len(demo.daemon.transcript)
-        await demo._tap("back")
-        while len(demo.daemon.transcript) == handled:  # one step back at a time
-            await asyncio.sleep(0.01)
+        await demo._tap("back")  # one step back at a time (the tap waits for it)
     await demo._wait_state("menu")

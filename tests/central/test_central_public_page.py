@@ -22,7 +22,7 @@ async def test_page_in_ticket_language(client: httpx.AsyncClient) -> None:
     html = page.text
     assert '<html lang="ko">' in html and '<meta http-equiv="refresh" content="30">' in html
     assert "A002" in html and "사법" in html and "Quầy 1, Quầy 2" in html
-    assert "앞의 대기 인원</dt><dd>1<" in html and "예상 대기 시간</dt><dd>3 분<" in html
+    assert "앞 대기 인원</dt><dd>1<" in html and "예상 대기 시간</dt><dd>3분<" in html
     # the centre name holds < and &: escaped, never raw markup
     assert "Trung tâm &lt;Thử&gt; &amp; nghiệm" in html and "<Thử>" not in html
     assert "<script" not in html
