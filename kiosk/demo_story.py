@@ -33,7 +33,9 @@ class Visit:
     lines: list[str] = field(default_factory=list)
     number: str | None = None
     touches: int = 0
+    #: touches after the first screen, before the number (None: no number)
     touches_for_number: int | None = None
+    woken_by_touch: bool = False
 
 
 def _what(
@@ -105,7 +107,10 @@ def visits(path: Path, names: dict[str, str]) -> list[Visit]:
             and record.get("outcome") == "handled"
             and event.get("target") not in _TOOLS
         ):
-            current.touches += 1
+            if event.get("target") == "start" and not current.touches:
+                current.woken_by_touch = True  # the wake-up touch, not a step
+            else:
+                current.touches += 1
         if event.get("type") == "Touch" and event.get("target") == "language":
             current.language = str(event.get("value"))
         if event.get("type") == "Touch" and event.get("target") == "start" and event.get("value"):
@@ -126,11 +131,12 @@ def visits(path: Path, names: dict[str, str]) -> list[Visit]:
 def touches_per_ticket(found: list[Visit]) -> dict[str, Any]:
     """Median touches for a number: from the first screen after waking (the wake-up
     touch not counted), and with it; visits by voice alone count their zero."""
-    counts = [v.touches_for_number for v in found if v.touches_for_number is not None]
-    after_wake = [max(0, c - 1) for c in counts]
+    ticketed = [v for v in found if v.touches_for_number is not None]
+    after_wake = [v.touches_for_number or 0 for v in ticketed]
+    with_wake = [(v.touches_for_number or 0) + v.woken_by_touch for v in ticketed]
     return {
         "touches_per_ticket": statistics.median(after_wake) if after_wake else None,
-        "touches_per_ticket_with_wake": statistics.median(counts) if counts else None,
+        "touches_per_ticket_with_wake": statistics.median(with_wake) if with_wake else None,
         "touch_counts": sorted(after_wake),
     }
 
@@ -144,7 +150,7 @@ def story(found: list[Visit]) -> str:
         touches = (
             ""
             if visit.touches_for_number is None
-            else f", {max(0, visit.touches_for_number - 1)} touch(es) after waking"
+            else f", {visit.touches_for_number} touch(es) for it after waking"
         )
         lines.append(f"## Visit {i} at {visit.started:.1f} s: {language}, {outcome}{touches}")
         lines += visit.lines or ["  - (nothing)"]

@@ -28,11 +28,11 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     """Six boxes for the code and a keyboard of the booking alphabet."""
     m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
     y = title(canvas, model, frame, "booking_title", c.top)
-    hint = pygame.Rect(c.left, y, c.width, m.px(7))
-    if model.error:  # the error takes the hint's place: the citizen retypes the code
-        banner(canvas, hint, text(lang, model.error))
-    else:
-        canvas.text(hint, text(lang, "booking_hint"), 3.0, ON_DARK)
+    hint = pygame.Rect(c.left, y, c.width, m.px(10))
+    if model.error:  # the error takes the hint's place: the citizen corrects the code
+        banner(canvas, hint, text(lang, model.error), 3.6)
+    else:  # large enough for the elderly: the size of a button's label
+        canvas.text(hint, text(lang, "booking_hint"), 3.8, ON_DARK)
     box_side = min(m.px(13 if m.portrait else 9), (c.width - gap * 5) // BOOKING_CODE_LENGTH)
     left = c.centerx - (box_side * BOOKING_CODE_LENGTH + gap * 5) // 2
     top = hint.bottom + gap
@@ -40,7 +40,7 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     for i in range(BOOKING_CODE_LENGTH):
         box = pygame.Rect(left + i * (box_side + gap), top, box_side, box_side)
         pygame.draw.rect(canvas.surface, PANEL, box, border_radius=m.px(1))
-        if model.error and model.booking_code:  # the code is kept: marked for checking
+        if model.error and i < len(model.booking_code):  # kept, and marked for checking
             pygame.draw.rect(
                 canvas.surface, SELECTED, box, max(3, m.px(0.8)), border_radius=m.px(1)
             )
@@ -52,7 +52,8 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     columns = 6 if m.portrait else 8
     rows = math.ceil(len(keys) / columns)
     key_w = (c.width - gap * (columns - 1)) // columns
-    key_h = max(m.min_target_px, min(key_w, (c.bottom - y - gap * rows) // rows))
+    tallest = key_w * 4 // 3 if m.portrait else key_w  # the keys fill a portrait screen
+    key_h = max(m.min_target_px, min(tallest, (c.bottom - y - gap * rows) // rows))
     for i, key in enumerate(keys):
         row, col = divmod(i, columns)
         rect = pygame.Rect(c.left + col * (key_w + gap), y + row * (key_h + gap), key_w, key_h)

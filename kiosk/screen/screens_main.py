@@ -249,7 +249,7 @@ def draw_choose_priority(canvas: Canvas, model: ScreenModel, frame: Frame) -> No
                          colour=GO, size=5, icon_side=rect.height * 2 // 3)
     icons.ticket(canvas.surface, icon, ON_DARK)
     hint = pygame.Rect(c.left, rect.bottom + frame.gap, c.width, m.px(7 if m.portrait else 5))
-    canvas.text(hint, text(model.language, "priority_hint"), 3.2, ON_DARK)
+    canvas.text(hint, text(model.language, "priority_hint"), 3.8, ON_DARK)
     top = hint.bottom + frame.gap
     count = max(1, len(model.priorities))
     step = m.min_target_px + frame.gap
