@@ -97,7 +97,7 @@ async def bench_touch(tmp: Path) -> dict[str, dict[str, float]]:
                 continue
             started = time.perf_counter()
             daemon.screen.pump()  # hit-testing posts the Touch
-            event = daemon.queue.get_nowait()
+            event = daemon.inbox.queue.get_nowait()
             daemon.handle(event)  # the flow decides, the next screen is drawn and flipped
             took = time.perf_counter() - started
             if lap == 0:  # first visit of each screen: fonts and text layouts not cached yet
