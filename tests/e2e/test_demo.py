@@ -42,6 +42,8 @@ def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     assert summary["unclaimed_numbers"] == [], "the kiosk issued numbers nobody holds"
     assert 1 <= summary["greeted_aloud"] <= 20  # walking up is greeted aloud, once at most
     assert summary["unique_numbers"] and summary["central_agrees"]
+    # one touch from the first screen after waking to a number (median; issue 11)
+    assert summary["touches_per_ticket"] == 1 and summary["touches_per_ticket_with_wake"] == 2
     assert summary["offline"] >= 1, "the demo's central outage issues offline numbers"
     assert summary["not_printed"] == 1, "the demo's empty paper roll fails one print"
     assert set(summary["journal_states"]) <= {"online", "synced"}
