@@ -28,7 +28,7 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     """Six boxes for the code and a keyboard of the booking alphabet."""
     m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
     y = title(canvas, model, frame, "booking_title", c.top)
-    hint = pygame.Rect(c.left, y, c.width, m.px(10))
+    hint = pygame.Rect(c.left, y, c.width, m.px(10 if m.portrait else 7))
     if model.error:  # the error takes the hint's place: the citizen corrects the code
         banner(canvas, hint, text(lang, model.error), 3.6)
     else:  # large enough for the elderly: the size of a button's label
