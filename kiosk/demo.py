@@ -32,7 +32,7 @@ from drivers.audio.wav_in import WavAudioIn
 from drivers.camera.sim import SimCamera
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
-from kiosk import demo_dossier, demo_faces, demo_procedures, demo_rating
+from kiosk import demo_dossier, demo_faces, demo_menu, demo_procedures, demo_rating
 from kiosk.config import load_config
 from kiosk.daemon import KioskDaemon
 from kiosk.demo_counters import DemoCounters, page_addresses
@@ -378,38 +378,7 @@ class ScreenTour:
             await demo._tap("start", language)
             await demo._wait_state("menu")
             self._shot(language, "menu")
-            for suffix in ("", "-large-text"):  # the path to a number, then in large text
-                large = bool(suffix)
-                if large:
-                    await demo._tap("start", language)
-                    await demo._wait_state("menu")
-                    await demo._tap("large_text")
-                    self._shot(language, f"menu{suffix}")
-                if demo.daemon.screen.target_centre("take_ticket"):  # "more fields"
-                    await demo._tap("take_ticket")
-                    await demo._wait_state("choose_service")
-                    page = 1
-                    self._shot(language, f"services-page{page}{suffix}")
-                    while self.daemon.screen.target_centre("page_next"):
-                        await demo._tap("page_next")
-                        page += 1
-                        self._shot(language, f"services-page{page}{suffix}")
-                    await demo._tap("back")
-                    await demo._wait_state("menu")
-                if demo.daemon.screen.target_centre("ask_priority"):
-                    await demo._tap("ask_priority")
-                    await demo._wait_state("choose_priority")
-                    self._shot(language, f"priority{suffix}")
-                    await demo._tap("priority", "elderly")
-                    await demo._wait_state("menu")
-                    self._shot(language, f"menu-priority-chosen{suffix}")
-                await demo._tap_service(self.daemon.catalogue.services[0].code)
-                await demo._wait_state("ticket_ready")
-                while flow.visit.ticket is not None and flow.visit.ticket.printing:
-                    await asyncio.sleep(0.01)
-                self._shot(language, f"ticket{suffix}")
-                await demo._tap("done")
-                await demo._wait_state("idle")
+            await demo_menu.tour(demo, self._shot, language)  # a number, in both sizes
             await demo._tap("start", language)
             await demo._wait_state("menu")
             if flow.booking_enabled():
