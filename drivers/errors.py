@@ -25,6 +25,7 @@ health endpoint and the screens use it; a code that is not in its enum cannot be
         +-- AudioDeviceError           audio-device
         +-- AudioTimeout               audio-timeout
         +-- AudioFormatError           audio-format
+    +-- LidarError                     lidar-*    (drivers/lidar/base.py)
 
 Vendor exceptions (pyserial's ``SerialException``, python-escpos', OSError) are converted
 inside the driver with ``raise ... from exc``; nothing else leaves ``drivers/``.
@@ -90,6 +91,20 @@ class AudioCode(enum.StrEnum):
     DEVICE = "audio-device"
     TIMEOUT = "audio-timeout"
     FORMAT = "audio-format"
+
+
+class LidarCode(enum.StrEnum):
+    """Why the lidar gives no scans."""
+
+    ERROR = "lidar-error"
+    #: the port could not be opened, or vanished (cable pulled)
+    PORT = "lidar-port"
+    #: no descriptor or no measurements within the timeout
+    SILENT = "lidar-silent"
+    #: a reply that is not the RPLIDAR protocol (wrong descriptor, bad bytes)
+    REPLY = "lidar-reply"
+    #: the sensor reports its own hardware error (health status 2)
+    HEALTH = "lidar-health"
 
 
 class DeviceError(Exception):
