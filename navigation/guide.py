@@ -12,10 +12,13 @@ Announcements (code, params): ``follow-me`` {counter}, ``arrived`` {counter},
 ``make-way`` {}, ``gave-up`` {counter}, ``low-battery`` {counter}, ``returning`` {},
 plus the supervisor's ``safety-stop`` {reason} and ``resume-warning`` {}.
 
-Blocked path: people and objects come from the optional ``obstacles`` callable (points
-on the map, e.g. from the camera's person detector). When one stands on the path ahead,
-the robot stops and asks to make way; every ``make_way_wait_s`` it tries a path around;
-after ``blocked_give_up_s`` still blocked it gives up politely.
+Blocked path: people and objects come from the ``obstacles`` callable (points on the
+map): by default, with a lidar, what its scans show that the map does not
+(:class:`navigation.perception.LidarObstacles`). When one is on the path ahead the robot
+stops; someone still there after ``make_way_after_s`` (standing, not walking past) is
+asked to make way; every ``make_way_wait_s`` it tries a path around; after
+``blocked_give_up_s`` still blocked it gives up politely. The lidar also feeds the
+supervisor's protective and warning fields (navigation.separation).
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from drivers.base import Clock, RobotBase
+from drivers.lidar import Lidar
 from navigation.errors import NoPathError, UnknownPoseError
 from navigation.follower import Odometry, PurePursuit
 from navigation.lobby import LobbyMap
+from navigation.perception import LidarObstacles
 from navigation.planner import Planner, Point
 from navigation.safety_thread import SafetyMonitor
 from navigation.settings import NavigationSettings
@@ -76,13 +81,14 @@ class Guide:
         obstacles: Callable[[], Sequence[Point]] | None = None,
         clock: Clock | None = None,
         start_pose: str = "dock",
+        lidar: Lidar | None = None,
     ) -> None:
         self.base = base
         self.lobby = lobby
         self.settings = settings
         self.announce = announce
         self.clock = clock or base.clock
-        self.obstacles = obstacles or (lambda: ())
+        self.lidar = lidar
         self.planner = Planner(
             lobby, inflation_m=settings.inflation_m, plan_cell_m=settings.plan_cell_m
         )
@@ -97,6 +103,11 @@ class Guide:
             )
         start = lobby.pose(start_pose)
         self.odometry = Odometry(start.x, start.y, start.theta, base.track_m)
+        if lidar is not None:
+            self.supervisor.attach_lidar(lidar)
+        if obstacles is None and lidar is not None:
+            obstacles = LidarObstacles(lidar, lobby, lambda: self.odometry.pose)
+        self.obstacles: Callable[[], Sequence[Point]] = obstacles or (lambda: ())
         self._activity = "idle"
         self._target: str | None = None
         self._trip_lock = asyncio.Lock()
@@ -179,6 +190,8 @@ class Guide:
 
     async def _prepare(self) -> None:
         self.start_monitor()
+        if self.lidar is not None and not self.lidar.connected:
+            await asyncio.to_thread(self.lidar.wait_streaming, 2.0)
         if abs(self.base.serial_timeout_s - self.settings.serial_timeout_s) > 0.05:
             await asyncio.to_thread(self.base.set_serial_timeout, self.settings.serial_timeout_s)
         self.supervisor.request_battery()  # a fresh voltage before deciding to go
@@ -255,7 +268,8 @@ class Guide:
                     await self.supervisor.drive(0.0, 0.0, (x, y, theta), pace)
                     return GuideResult.GAVE_UP
                 self._activity = "blocked"
-                if now - last_ask >= self.settings.make_way_wait_s:
+                standing = now - blocked_since >= self.settings.make_way_after_s
+                if standing and now - last_ask >= self.settings.make_way_wait_s:
                     way_around = False
                     if last_ask > -math.inf:
                         try:

@@ -81,6 +81,8 @@ class SafetyMonitor:
         supervisor = self.supervisor
         if supervisor.odometry_deadline_passed():
             supervisor.trip(StopReason.STALE_ODOMETRY)
+        if supervisor.commanded_moving and supervisor.lidar_stale():
+            supervisor.trip(StopReason.LIDAR_LOST)
         try:
             status_state = supervisor.base.read_status(retries=0)
         except BaseError as exc:

@@ -66,6 +66,28 @@ class NavigationSettings(BaseModel):
     """Still blocked after this long: give up politely and return, seconds."""
     goal_timeout_s: float = Field(default=240.0, ge=10.0, le=1800.0)
     """A single trip taking longer than this gives up, seconds."""
+    make_way_after_s: float = Field(default=1.0, ge=0.0, le=30.0)
+    """Someone on the path this long (standing, not walking past) is asked to make way,
+    seconds."""
+    braking_decel_mps2: float = Field(default=1.0, ge=0.2, le=5.0)
+    """Deceleration the base reaches for sure on a stop (below the controller's), m/s^2;
+    sets the protective field's length."""
+    reaction_time_s: float = Field(default=0.3, ge=0.05, le=2.0)
+    """From a person entering the protective field to the wheels braking: one lidar
+    revolution plus the stop on the wire, seconds."""
+    protective_margin_m: float = Field(default=0.25, ge=0.05, le=2.0)
+    """Clearance kept beyond the stopping distance, metres (half of it all round)."""
+    field_side_margin_m: float = Field(default=0.10, ge=0.0, le=1.0)
+    """The fields are as wide as the robot plus this on each side, metres."""
+    warning_extra_m: float = Field(default=1.0, ge=0.0, le=5.0)
+    """The warning field reaches this much further than the protective field, metres."""
+    warning_speed_mps: float = Field(default=0.3, ge=0.05, le=1.0)
+    """Pace while something is in the warning field, m/s."""
+    field_clear_s: float = Field(default=1.0, ge=0.1, le=30.0)
+    """After a protective stop, the field must stay clear this long before moving, seconds."""
+    lidar_stale_s: float = Field(default=0.5, ge=0.1, le=5.0)
+    """While moving, a lidar silent this long stops the robot (latched: lidar-lost),
+    seconds; samples older than this no longer count for the fields."""
 
     @model_validator(mode="after")
     def _speeds_fit(self) -> NavigationSettings:

@@ -18,6 +18,12 @@ Two watchers feed the stops:
   priority when the system allows) that polls only the status word at ``safety_poll_hz``
   and sends the stop itself, without waiting for the event loop (the stop-latency path).
 
+- with a lidar (:meth:`SafetySupervisor.attach_lidar`), the lidar's reader thread, through
+  :class:`navigation.separation.SeparationMonitor`: something in the protective field
+  stops the robot at once (held, not latched, until the field stays clear); the warning
+  field and the room ahead cap the speed; a lidar silent for ``lidar_stale_s`` while
+  moving latches ``lidar-lost`` (the robot never moves blind).
+
 Stale odometry is enforced ahead of time: while the robot is commanded to move, once the
 next exchange could no longer finish before ``last good reading + stale_odometry_s``, the
 stop goes out (so the stop is on the wire within the bound, not after it).
@@ -37,7 +43,9 @@ from collections.abc import Callable
 from typing import Any
 
 from drivers.base import BaseError, BaseState, Clock, RobotBase
+from drivers.lidar import Lidar
 from navigation.lobby import LobbyMap
+from navigation.separation import SeparationMonitor
 from navigation.settings import NavigationSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,6 +62,7 @@ class StopReason(enum.StrEnum):
     LINK_LOST = "link-lost"
     STALE_ODOMETRY = "stale-odometry"
     PROTECTIVE_FIELD = "protective-field"
+    LIDAR_LOST = "lidar-lost"
 
 
 class SafetySupervisor:
@@ -87,6 +96,43 @@ class SafetySupervisor:
         self._last_sent_at = -math.inf
         self._motion_lock = threading.RLock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: the lidar and its speed and separation monitor (None without a lidar)
+        self.lidar: Lidar | None = None
+        self.separation: SeparationMonitor | None = None
+        self._field_hold = False
+
+    def attach_lidar(self, lidar: Lidar) -> SeparationMonitor:
+        """Watch the protective and warning fields with ``lidar`` (see navigation.separation)."""
+        self.lidar = lidar
+        self.separation = SeparationMonitor(
+            self.settings,
+            speed=lambda: (self._last_sent[0], self.commanded_moving),
+            stop=self.protective_stop,
+            now=self.clock.now,
+        )
+        lidar.subscribe(self.separation.on_batch)
+        return self.separation
+
+    def protective_stop(self, distance_m: float) -> None:
+        """Something is in the protective field: stop now (any thread); not latched."""
+        with self._motion_lock:
+            self._field_hold = True
+            if self.commanded_moving:
+                self._send_stop()
+        _LOGGER.info("protective stop, %.2f m ahead; waits for a clear field", distance_m)
+
+    @property
+    def field_held(self) -> bool:
+        """True while a protective stop holds the robot (until the field stays clear)."""
+        return self._field_hold
+
+    def lidar_stale(self) -> bool:
+        """True when a lidar is fitted and has sent nothing for ``lidar_stale_s``."""
+        lidar = self.lidar
+        if lidar is None:
+            return False
+        last = lidar.last_batch_at
+        return last is None or self.clock.now() - last > self.settings.lidar_stale_s
 
     # --- latching stops ------------------------------------------------------------
 
@@ -201,6 +247,8 @@ class SafetySupervisor:
         No retries: a failed read is retried by the next tick, and stale odometry is
         judged by time, not by a count of attempts.
         """
+        if self.lidar is not None and not self.clock.realtime:
+            await asyncio.to_thread(self.lidar.settle)  # virtual time: samples up to now
         now = self.clock.now()
         want_battery = now - self._last_battery >= self.settings.battery_check_s
         try:
@@ -229,6 +277,8 @@ class SafetySupervisor:
             )
             if zone is not None:
                 limit = min(limit, zone)
+        if self.separation is not None:
+            limit = min(limit, self.separation.speed_limit(limit))
         return limit
 
     def clip(self, linear: float, angular: float, limit: float) -> tuple[float, float]:
@@ -258,6 +308,11 @@ class SafetySupervisor:
             if self.odometry_deadline_passed():
                 self.trip(StopReason.STALE_ODOMETRY)
                 return
+            if command != (0.0, 0.0) and self.lidar_stale():
+                self.trip(StopReason.LIDAR_LOST)  # never move blind
+                return
+            if command != (0.0, 0.0) and self._field_hold:
+                command = (0.0, 0.0)  # a protective stop raced this command: it wins
             # no retries: the next period re-sends it, and a retry would hold the link
             self.base.set_velocity(*command, retries=0)
             self._last_sent, self._last_sent_at = command, now
@@ -270,6 +325,12 @@ class SafetySupervisor:
             await asyncio.to_thread(self._send_velocity, (0.0, 0.0), self.clock.now())
             return
         now = self.clock.now()
+        if self._field_hold and self.separation is not None:
+            if self.separation.field_clear():
+                self._field_hold = False
+                _LOGGER.info("protective field clear again")
+            else:
+                linear = angular = 0.0
         if linear == 0.0 and angular == 0.0:
             self._mark_stopped()
         elif not self._moving:

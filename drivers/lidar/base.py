@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,13 @@ class Lidar(abc.ABC):
     def connected(self) -> bool:
         """True while the sensor streams."""
 
+    def wait_streaming(self, timeout_s: float) -> bool:
+        """Wait (wall time, blocking) until the sensor streams; False when it did not."""
+        deadline = time.monotonic() + timeout_s
+        while not self.connected and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.connected
+
     def settle(self) -> None:  # noqa: B027 - a no-op on hardware, meaningful in virtual time
         """Block until every sample up to ``clock.now()`` has been delivered (virtual time)."""
 
@@ -151,4 +159,3 @@ def _join(batches: list[ScanBatch]) -> ScanBatch:
         ranges=np.concatenate([b.ranges for b in batches]),
         new_scan=True,
     )
-

@@ -60,8 +60,10 @@ def request(command: int, payload: bytes = b"") -> bytes:
 
 def descriptor(length: int, mode: int, data_type: int) -> bytes:
     """The 7-byte response descriptor."""
-    return bytes((SYNC, SYNC2)) + struct.pack("<I", (length & 0x3FFFFFFF) | (mode << 30)) + bytes(
-        (data_type,)
+    return (
+        bytes((SYNC, SYNC2))
+        + struct.pack("<I", (length & 0x3FFFFFFF) | (mode << 30))
+        + bytes((data_type,))
     )
 
 

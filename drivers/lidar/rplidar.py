@@ -30,7 +30,6 @@ import numpy as np
 import serial
 
 from drivers.base.clock import Clock
-from drivers.errors import LidarCode
 from drivers.lidar import protocol as p
 from drivers.lidar.base import Lidar, LidarError, ScanBatch
 
@@ -86,15 +85,6 @@ class RPLidar(Lidar):
         """Start the reader thread (the sensor is opened and started there)."""
         self._thread.start()
 
-    def wait_streaming(self, timeout_s: float) -> bool:
-        """Wait (wall time) until the sensor streams; False when it did not."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self._connected:
-                return True
-            time.sleep(0.005)
-        return self._connected
-
     @property
     def connected(self) -> bool:
         """True while a scan is streaming."""
@@ -112,6 +102,7 @@ class RPLidar(Lidar):
                     self.stats.reconnects += 1
                     _LOGGER.warning("lidar %s streaming again", self.port_name)
                 first = False
+                self._last_batch_at = self.clock.now()  # silence counts from the start
                 self._connected = True
                 self._stream(self._port)
             except LidarError as exc:

@@ -155,4 +155,3 @@ class SimRPLidar:
     def revolution_s(self) -> float:
         """Time of one revolution, seconds."""
         return 1.0 / self.rotation_hz
-

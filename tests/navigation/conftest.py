@@ -10,6 +10,8 @@ import pytest
 
 from drivers.base import open_base
 from drivers.base.sim_pty import SimulatedBase
+from drivers.lidar import SimWorld, open_lidar
+from drivers.lidar.sim_pty import SimulatedLidar
 from navigation.guide import Guide
 from navigation.lobby import LobbyMap, load_lobby
 from navigation.settings import NavigationSettings
@@ -63,3 +65,18 @@ def make_guide(sim_base: SimulatedBase, lobby: LobbyMap, said: Announcements) ->
         )
 
     return build
+
+
+@pytest.fixture
+def sim_lidar(sim_base: SimulatedBase, lobby: LobbyMap) -> Iterator[SimulatedLidar]:
+    """A simulated RPLIDAR on the simulated base: it sees the lobby from the base's true
+    pose, in the base's virtual time, through its own pty."""
+    sim = sim_base.sim
+    world = SimWorld(
+        lobby.occupied, lobby.resolution, lobby.origin_x, lobby.origin_y, lambda: sim.pose
+    )
+    lidar = open_lidar("sim://", world=world, clock=sim.clock)
+    assert isinstance(lidar, SimulatedLidar)
+    assert lidar.wait_streaming(5.0)
+    yield lidar
+    lidar.close()

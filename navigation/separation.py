@@ -1,0 +1,190 @@
+"""Speed and separation monitoring: the lidar's protective and warning fields.
+
+Ahead of the robot lies a **protective field**, a corridor as wide as the robot plus
+``field_side_margin_m`` on each side and as long as the distance the robot needs to
+stop from its present speed ``v``, plus a margin::
+
+    protective(v) = v * reaction_time_s + v^2 / (2 * braking_decel_mps2) + protective_margin_m
+
+measured from the robot's front edge. Around the robot a ring of ``protective_margin_m``
+/ 2 guards turns on the spot. A sample inside either while the robot is commanded to
+move stops it at once, from the lidar's reader thread (not the control loop), and
+the stop holds until the field has been clear for ``field_clear_s`` and the way ahead
+has room for the field at the warning pace plus a margin; this stop does not
+latch (a person stepping aside is the normal end of it, as ISO 13482 practice allows for
+protective stops from person detection; a bumper hit still latches).
+
+The **warning field** is ``warning_extra_m`` longer: something there caps the pace at
+``warning_speed_mps``. The speed limit also never lets the protective field reach past
+the nearest thing in the corridor: ``v`` is the largest speed with ``protective(v)``
+below that distance (so the robot closes in slowly and stops short, rather than
+stopping hard at the field's edge).
+
+The monitor keeps one range per degree of bearing from the latest samples, so the
+fields are judged on a whole fresh revolution while every new batch is checked the
+moment it arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from drivers.lidar import ScanBatch
+from navigation.settings import NavigationSettings
+
+_LOGGER = logging.getLogger(__name__)
+
+BINS = 360
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Field lengths ahead of the robot's front edge at one speed, metres."""
+
+    speed_mps: float
+    protective_m: float
+    warning_m: float
+
+
+def protective_length(settings: NavigationSettings, speed_mps: float) -> float:
+    """Stopping distance at ``speed_mps`` plus the margin, metres from the front edge."""
+    v = max(0.0, speed_mps)
+    return (
+        v * settings.reaction_time_s
+        + v * v / (2 * settings.braking_decel_mps2)
+        + (settings.protective_margin_m)
+    )
+
+
+def fields_at(settings: NavigationSettings, speed_mps: float) -> Fields:
+    """Both fields at ``speed_mps``."""
+    protective = protective_length(settings, speed_mps)
+    return Fields(speed_mps, protective, protective + settings.warning_extra_m)
+
+
+def speed_for_distance(settings: NavigationSettings, distance_m: float) -> float:
+    """The largest speed whose protective field ends before ``distance_m``."""
+    room = distance_m - settings.protective_margin_m
+    if room <= 0:
+        return 0.0
+    a, t = settings.braking_decel_mps2, settings.reaction_time_s
+    # v^2 / 2a + v t - room = 0
+    return -a * t + math.sqrt((a * t) ** 2 + 2 * a * room)
+
+
+class SeparationMonitor:
+    """Judges every lidar batch against the fields (see module docstring).
+
+    ``speed`` gives the commanded forward speed (m/s) and whether any wheel is
+    commanded to turn; ``stop(distance)`` is called from the reader thread when
+    something is inside the protective field while moving.
+    """
+
+    def __init__(
+        self,
+        settings: NavigationSettings,
+        *,
+        speed: Callable[[], tuple[float, bool]],
+        stop: Callable[[float], None],
+        now: Callable[[], float],
+    ) -> None:
+        self.settings = settings
+        self._speed = speed
+        self._stop = stop
+        self._now = now
+        self.ranges = np.full(BINS, np.inf)
+        self.stamps = np.full(BINS, -np.inf)
+        self._lock = threading.Lock()
+        self._last_intrusion = -math.inf
+        #: (clock time, distance from the front edge) of every protective stop
+        self.stops: list[tuple[float, float]] = []
+        self.batches = 0
+
+    # --- geometry --------------------------------------------------------------------
+
+    def _corridor(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        half = self.settings.robot_radius_m + self.settings.field_side_margin_m
+        return np.asarray((x > 0) & (np.abs(y) <= half))
+
+    def nearest_ahead(self, x: np.ndarray, y: np.ndarray) -> float:
+        """Distance from the front edge to the nearest point in the corridor (inf if none)."""
+        inside = self._corridor(x, y)
+        if not inside.any():
+            return math.inf
+        return max(0.0, float(x[inside].min()) - self.settings.robot_radius_m)
+
+    def _intrudes(self, x: np.ndarray, y: np.ndarray, speed: float) -> float | None:
+        ring = self.settings.robot_radius_m + self.settings.protective_margin_m / 2
+        ahead = self.nearest_ahead(x, y)
+        if ahead <= protective_length(self.settings, speed):
+            return ahead
+        near = np.hypot(x, y) <= ring
+        if near.any():
+            return max(0.0, float(np.hypot(x[near], y[near]).min()) - self.settings.robot_radius_m)
+        return None
+
+    # --- the reader thread ---------------------------------------------------------
+
+    def on_batch(self, batch: ScanBatch) -> None:
+        """Store the batch's samples and stop at once if one is in the protective field."""
+        x, y = batch.points()
+        bins = (np.round(np.degrees(batch.angles)).astype(np.int64)) % BINS
+        with self._lock:
+            self.batches += 1
+            self.ranges[bins] = batch.ranges
+            self.stamps[bins] = batch.stamp
+        speed, moving = self._speed()
+        distance = self._intrudes(x, y, speed)
+        if distance is None:
+            return
+        self._last_intrusion = self._now()
+        if moving:
+            self.stops.append((self._now(), distance))
+            _LOGGER.warning("protective field: something %.2f m ahead at %.2f m/s", distance, speed)
+            self._stop(distance)
+
+    # --- the control loop ----------------------------------------------------------
+
+    def fresh_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Robot-frame points of the bins seen within the last two revolutions."""
+        now = self._now()
+        with self._lock:
+            keep = (now - self.stamps <= self.settings.lidar_stale_s) & np.isfinite(self.ranges)
+            ranges = self.ranges[keep]
+            angles = np.radians(np.nonzero(keep)[0].astype(np.float64))
+        return ranges * np.cos(angles), ranges * np.sin(angles)
+
+    def field_clear(self) -> bool:
+        """True when nothing has been in the protective field for ``field_clear_s`` and
+        the way ahead leaves room for the field at the warning pace plus a margin (so a
+        person who stays close is not crept up on, stop after stop)."""
+        if self._now() - self._last_intrusion < self.settings.field_clear_s:
+            return False
+        x, y = self.fresh_points()
+        room = protective_length(self.settings, self.settings.warning_speed_mps)
+        if self.nearest_ahead(x, y) <= room + self.settings.protective_margin_m:
+            return False
+        return self._intrudes(x, y, 0.0) is None
+
+    def speed_limit(self, pace_mps: float) -> float:
+        """The pace allowed by what is ahead: warning field, and room to stop short."""
+        x, y = self.fresh_points()
+        ahead = self.nearest_ahead(x, y)
+        if math.isinf(ahead):
+            return pace_mps
+        limit = min(pace_mps, speed_for_distance(self.settings, ahead))
+        if ahead <= fields_at(self.settings, pace_mps).warning_m:
+            limit = min(limit, self.settings.warning_speed_mps)
+        return limit
+
+    def forget(self) -> None:
+        """Drop stored samples (after the robot turned or the pose jumped)."""
+        with self._lock:
+            self.ranges[:] = np.inf
+            self.stamps[:] = -np.inf
