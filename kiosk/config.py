@@ -28,6 +28,7 @@ from pydantic import (
 from drivers.audio import IN_OPTIONS, OUT_OPTIONS
 from drivers.base import URL_OPTIONS as BASE_OPTIONS
 from drivers.camera import URL_OPTIONS as CAMERA_OPTIONS
+from drivers.lidar import URL_OPTIONS as LIDAR_OPTIONS
 from drivers.printer import URL_OPTIONS as PRINTER_OPTIONS
 from drivers.url import DeviceURLError, URLOptions, check_device_url
 from kiosk.faces.settings import FaceSettings
@@ -50,6 +51,7 @@ DEVICE_URL_OPTIONS: dict[str, URLOptions] = {
     "audio_in": {**IN_OPTIONS, **_NONE},
     "audio_out": OUT_OPTIONS,
     "base": {**BASE_OPTIONS, **_NONE},
+    "lidar": {**LIDAR_OPTIONS, **_NONE},
 }
 
 
@@ -150,8 +152,11 @@ class DevicesSection(BaseModel):
     """Robot base: serial:///dev/kiosk-base?baud=115200&guard=1 (guard: the stop guard
     process), socket://host:port (ser2net), spy:///dev/ttyUSB0?file=spy.txt, loop://, sim://,
     none:// for a fixed kiosk."""
+    lidar: str = "none://"
+    """The robot's 2D lidar: rplidar:///dev/kiosk-lidar?baud=115200 (Slamtec RPLIDAR A1/A2),
+    sim:// (sees the lobby map and simulated people), none://. Needs a base."""
 
-    @field_validator("printer", "camera", "audio_in", "audio_out", "base")
+    @field_validator("printer", "camera", "audio_in", "audio_out", "base", "lidar")
     @classmethod
     def _device_url(cls, value: str, info: ValidationInfo) -> str:
         return _check_url(value, DEVICE_URL_OPTIONS[str(info.field_name)])

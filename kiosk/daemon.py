@@ -274,6 +274,9 @@ class KioskDaemon:
         faults = list(self._faults())
         if self.robot is not None and not self.robot.base.connected:
             faults.append("robot")  # a pulled base cable: the technician's fault, not the screen's
+        lidar = self.robot.lidar if self.robot is not None else None
+        if lidar is not None and not lidar.connected:
+            faults.append("lidar")  # the robot will not move blind: it stops (lidar-lost)
         return {"kiosk": self.config.kiosk.id, "state": self.flow.current_state_id,
                 "central_circuit_open": self.breaker.is_open, "faults": faults,
                 "journal": self.journal.counts(), "tickets_issued": counts.tickets_issued,

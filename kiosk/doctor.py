@@ -21,6 +21,7 @@ from drivers.audio import open_audio_in, open_audio_out
 from drivers.audio.base import AudioError
 from drivers.base import BaseError, open_base
 from drivers.camera import CameraError, open_camera
+from drivers.lidar import open_lidar
 from drivers.printer import open_printer
 from drivers.printer.base import Paper, PrinterError
 from drivers.url import DeviceURLError
@@ -31,6 +32,7 @@ from kiosk.tickets.journal import TicketJournal
 from kiosk.tickets.wire import ServicesBody
 from navigation.errors import NavigationError
 from navigation.lobby import load_lobby
+from navigation.separation import fields_at
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ def check(config: KioskConfig) -> list[Finding]:
     services = asyncio.run(_central(config, findings))
     for part, checker in (("printer", lambda: [_printer(config)]),
                           ("base", lambda: [_base(config)]),
+                          ("lidar", lambda: [_lidar(config)]),
                           ("camera", lambda: [_camera(config)]),
                           ("audio", lambda: _audio(config)),
                           ("faces", lambda: [_faces(config)]),
@@ -172,6 +175,37 @@ def _base(config: KioskConfig) -> Finding:
     return Finding("base", Verdict.OK, f"{url}: answering, serial timeout set, battery "
                    f"{'?' if battery is None else f'{battery:.1f} V'}; stops when odometry is "
                    f"{nav.stale_odometry_s:.2f} s old, safety poll {nav.safety_poll_hz:.0f} Hz")
+
+
+def _lidar(config: KioskConfig) -> Finding:
+    url = config.devices.lidar
+    nav = config.navigation
+    fields = fields_at(nav, nav.guide_speed_mps)
+    fastest = fields_at(nav, nav.max_speed_mps)
+    said = (f"protective field {fields.protective_m:.2f} m and warning field "
+            f"{fields.warning_m:.2f} m ahead at {nav.guide_speed_mps} m/s "
+            f"({fastest.protective_m:.2f} m at {nav.max_speed_mps} m/s)")
+    if url.startswith("none:"):
+        if config.devices.base.startswith("none:"):
+            return Finding("lidar", Verdict.OK, "none (no robot base)")
+        return Finding("lidar", Verdict.WARN, "none: the robot sees people only by its bumpers",
+                       "fit an RPLIDAR and set [devices] lidar = rplidar:///dev/kiosk-lidar")
+    try:
+        lidar = open_lidar(url)
+    except DeviceURLError as exc:
+        return Finding("lidar", Verdict.FAIL, f"{url}: {exc}", "fix [devices] lidar")
+    assert lidar is not None
+    try:
+        streaming = lidar.wait_streaming(3.0)
+        info = getattr(lidar, "info", {})
+        error = lidar.stats.last_error
+    finally:
+        lidar.close()
+    if not streaming:
+        return Finding("lidar", Verdict.FAIL, f"{url}: not scanning ({error or 'no answer'})",
+                       "check the lidar's USB cable and that its motor spins")
+    return Finding("lidar", Verdict.OK, f"{url}: scanning, model 0x{info.get('model', 0):02x} "
+                   f"firmware {info.get('firmware', '?')}; {said}")
 
 
 def _camera(config: KioskConfig) -> Finding:

@@ -19,6 +19,7 @@ from typing import Any
 
 from drivers.base import RobotBase, open_base
 from kiosk.events import Docked, EmergencyStop, GuideFinished, KioskEvent
+from kiosk.lidar_wiring import lidar_health, open_robot_lidar
 from kiosk.screen.i18n import translate
 from kiosk.screen.texts import N_, short_field
 from kiosk.tasks import spawn
@@ -102,13 +103,15 @@ class RobotGuide:
         post: Callable[[KioskEvent], None],
         say: Callable[[str, str], None],
         base: RobotBase | None = None,
+        lidar_url: str = "none://",
     ) -> None:
         self.base = base if base is not None else open_base(base_url)
         self.lobby = load_lobby(settings.map_path)
         self.language = "vi"
         self._post = post
         self._say = say
-        self.guide = Guide(self.base, self.lobby, settings, self._announce)
+        self.lidar = open_robot_lidar(lidar_url, self.base, self.lobby)
+        self.guide = Guide(self.base, self.lobby, settings, self._announce, lidar=self.lidar)
         self._task: asyncio.Task[Any] | None = None
         self._counter_names: dict[str, str] = {}
 
@@ -159,6 +162,7 @@ class RobotGuide:
             "battery_v": status.battery_v,
             "safety_thread": monitor.priority if monitor is not None else "off (virtual clock)",
             "stop_guard": _guard_health(self.base),
+            "lidar": lidar_health(self.guide),
         }
 
     def stop(self) -> None:
@@ -175,6 +179,8 @@ class RobotGuide:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         self.guide.close()
+        if self.lidar is not None:
+            self.lidar.close()
         self.base.close()
 
 

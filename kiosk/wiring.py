@@ -107,7 +107,7 @@ def open_extras(
     or not working (the daemon then shows the way on screen, greets by touch, is silent)."""
     devices = config.devices
     robot = open_optional("robot base", devices.base, lambda: RobotGuide(
-        devices.base, config.navigation, post=post, say=say))
+        devices.base, config.navigation, post=post, say=say, lidar_url=devices.lidar))
     camera = open_optional("camera", devices.camera, lambda: open_camera(devices.camera))
     speech = config.speech
     voice = None if speech is None else open_optional(

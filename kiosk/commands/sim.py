@@ -1,4 +1,13 @@
-"""``kiosk sim base``: run the simulated RoboClaw on its own pseudo-terminal.
+"""``kiosk sim base`` / ``kiosk sim lidar``: run a simulator on its own pseudo-terminal.
+
+``kiosk sim lidar [--map LOBBY.yaml] [--x X --y Y --theta T] [--link PATH]`` serves a
+simulated RPLIDAR A1 standing at (x, y, theta) in the lobby map (an empty floor with
+``--map none``); its first line is the pty's path (``rplidar://PATH`` or the vendor's
+tools read it). Its control lines: ``person X Y`` (someone stands there), ``walk X0 Y0
+X1 Y1 SECONDS`` (someone walks from one point to the other), ``clear`` (nobody), and
+``state`` -> {"scanning": .., "nodes_sent": .., "people": ..}.
+
+``kiosk sim base``: the simulated RoboClaw.
 
 The first line printed is the pty's path, so the driver (``serial://PATH``), the vendor's
 ``basicmicro`` library or any serial tool can talk to it as to a real controller. The
@@ -36,7 +45,8 @@ SWITCHES = ("bumper_front", "bumper_rear", "estop")
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``kiosk sim base``."""
     parser = subparsers.add_parser("sim", help="run a device simulator on a pseudo-terminal")
-    parser.add_argument("device", choices=["base"], help="which simulator")
+    parser.add_argument("device", choices=["base", "lidar"], help="which simulator")
+    parser.add_argument("--map", default=None, help="lidar: lobby map YAML, or none")
     parser.add_argument("--x", type=float, default=0.0, help="starting x, metres")
     parser.add_argument("--y", type=float, default=0.0, help="starting y, metres")
     parser.add_argument("--theta", type=float, default=0.0, help="starting heading, radians")
@@ -86,6 +96,10 @@ def _exit(*_: object) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the simulator; print the pty path first; answer control lines on stdin."""
+    if args.device == "lidar":
+        from kiosk.commands.sim_lidar import run_lidar
+
+        return run_lidar(args)
     if args.realtime:
         # the whole process, as a controller's firmware: threads started below inherit it
         from navigation.safety_thread import raise_thread_priority

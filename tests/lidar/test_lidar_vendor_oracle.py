@@ -9,8 +9,12 @@ simulator's nodes must agree with ours sample for sample.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -152,3 +156,36 @@ def test_our_driver_and_the_library_see_the_same_revolution(
         nearest = int(np.argmin(gap))
         if gap[nearest] < math.radians(0.3):
             assert scan.ranges[nearest] == pytest.approx(distance / 1000, abs=0.03, rel=0.04)
+
+
+def test_kiosk_sim_lidar_prints_its_pty_and_the_library_reads_it(lobby: object) -> None:
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "sim", "lidar", "--map", "none"],
+        cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        path = child.stdout.readline().strip()
+        assert path.startswith("/dev/pts/")
+        child.stdin.write("person 2 0\nstate\n")  # 2 m straight ahead, on an empty floor
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "ok"
+        assert '"people": 1' in child.stdout.readline()
+        vendor = PtyVendorLidar(path, timeout=1)
+        try:
+            assert vendor.get_health() == ("Good", 0)
+            scans = vendor.iter_scans()
+            next(scans)
+            scan = next(scans)
+            vendor.stop()
+        finally:
+            vendor.disconnect()
+        # only the person echoes: a short arc around 0 degrees, nearest at 2 m - 0.25 m
+        assert scan and min(d for _, _, d in scan) == pytest.approx(1750, abs=40)
+        assert all(1700 < d < 2050 for _, _, d in scan)
+        assert all(min(a, 360 - a) < 10 for _, a, _ in scan)
+    finally:
+        child.terminate()
+        assert child.wait(timeout=10) == 0

@@ -1,0 +1,52 @@
+"""Wiring the lidar to the robot: open it by URL, let a simulated one see the lobby.
+
+``sim://`` on a robot whose base is simulated too sees the lobby map from the simulated
+base's true pose, in the base's clock (virtual in the demo), so the people the demo and
+the tests put in its world are seen as a real sensor would see them. Elsewhere the lidar
+is opened as its URL says. The health part reports the link and the fields.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from drivers.base import RobotBase
+from drivers.base.sim_pty import SimulatedBase
+from drivers.lidar import Lidar, SimWorld, open_lidar
+from navigation.guide import Guide
+from navigation.lobby import LobbyMap
+from navigation.separation import fields_at
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def open_robot_lidar(url: str, base: RobotBase, lobby: LobbyMap) -> Lidar | None:
+    """The lidar named by ``url`` on ``base`` (None for none://)."""
+    if url.startswith("sim:") and isinstance(base, SimulatedBase):
+        sim = base.sim
+        world = SimWorld(
+            lobby.occupied, lobby.resolution, lobby.origin_x, lobby.origin_y, lambda: sim.pose
+        )
+        return open_lidar(url, world=world, clock=sim.clock)
+    return open_lidar(url)
+
+
+def lidar_health(guide: Guide) -> dict[str, Any] | None:
+    """The lidar's part of /health: link, counters, fields at the guiding pace, stops."""
+    lidar, separation = guide.lidar, guide.supervisor.separation
+    if lidar is None or separation is None:
+        return None
+    settings = guide.settings
+    fields = fields_at(settings, settings.guide_speed_mps)
+    fastest = fields_at(settings, settings.max_speed_mps)
+    return {
+        **lidar.health(),
+        "protective_field_m": round(fields.protective_m, 2),
+        "warning_field_m": round(fields.warning_m, 2),
+        "at_speed_mps": settings.guide_speed_mps,
+        "protective_field_at_max_m": round(fastest.protective_m, 2),
+        "field_held": guide.supervisor.field_held,
+        "protective_stops": len(separation.stops),
+        "last_stop_distance_m": round(separation.stops[-1][1], 2) if separation.stops else None,
+    }
