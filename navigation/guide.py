@@ -35,11 +35,13 @@ from drivers.lidar import Lidar
 from navigation.errors import NoPathError, UnknownPoseError
 from navigation.follower import Odometry, PurePursuit
 from navigation.lobby import LobbyMap
+from navigation.localise import Match, ScanMatcher
 from navigation.perception import LidarObstacles
 from navigation.planner import Planner, Point
 from navigation.safety_thread import SafetyMonitor
 from navigation.settings import NavigationSettings
 from navigation.supervisor import Announce, SafetySupervisor, StopReason
+from navigation.tracking import PoseTracker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -108,6 +110,12 @@ class Guide:
         if obstacles is None and lidar is not None:
             obstacles = LidarObstacles(lidar, lobby, lambda: self.odometry.pose)
         self.obstacles: Callable[[], Sequence[Point]] = obstacles or (lambda: ())
+        #: corrects odometry from still scans (None without a lidar)
+        self.matcher = ScanMatcher(lobby) if lidar is not None else None
+        #: every accepted or refused match at a stop: (clock time, where, match)
+        self.matches: list[tuple[float, str, Match]] = []
+        #: the running trip's background matcher (None between trips, without a lidar)
+        self.tracker: PoseTracker | None = None
         self._activity = "idle"
         self._target: str | None = None
         self._trip_lock = asyncio.Lock()
@@ -173,7 +181,10 @@ class Guide:
                 return GuideResult.STOPPED_SAFETY
             await self._prepare()
             self.announce("returning", {})
-            return await self._trip("dock", self.settings.return_speed_mps, "returning")
+            result = await self._trip("dock", self.settings.return_speed_mps, "returning")
+            if result is GuideResult.ARRIVED:
+                await self.relocalise(where="dock", wide=True)  # the day's re-check
+            return result
 
     # --- the trip ------------------------------------------------------------------
 
@@ -198,6 +209,56 @@ class Guide:
         state = await self.supervisor.read()
         if state is not None:
             self.odometry.update(state)
+        await self.relocalise(where=self._target or "start")
+
+    async def relocalise(self, *, where: str, wide: bool = False) -> Match | None:
+        """Standing still, match a fresh scan to the map and correct odometry by it.
+
+        Waits for the wheels to stand still and for a revolution taken entirely after
+        that (at most 2 s), so the scan has no motion blur. None without a lidar or a scan.
+        """
+        lidar, matcher = self.lidar, self.matcher
+        if lidar is None or matcher is None or not lidar.connected or self.supervisor.tripped:
+            return None
+        tick = 1.0 / self.settings.control_hz
+        deadline = self.clock.now() + 2.0
+        last: tuple[float, float] | None = None
+        still_at_rev: int | None = None
+        while self.clock.now() < deadline:
+            state = await self.supervisor.read()
+            if state is not None:
+                self.odometry.update(state)
+                wheels = (state.left_m, state.right_m)
+                if wheels != last:
+                    still_at_rev = None
+                elif still_at_rev is None:
+                    still_at_rev = lidar.stats.revolutions
+                last = wheels
+            if still_at_rev is not None and lidar.stats.revolutions >= still_at_rev + 2:
+                break
+            await self.clock.sleep(tick)
+        scan = lidar.latest_scan()
+        if still_at_rev is None or scan is None:
+            _LOGGER.info("localisation at %s skipped: the robot did not stand still", where)
+            return None
+        prior = self.odometry.pose
+        window = (0.5, 8.0) if wide else (0.3, 6.0)
+        match = await asyncio.to_thread(
+            matcher.match, scan, prior, window_m=window[0], window_deg=window[1]
+        )
+        self.matches.append((self.clock.now(), where, match))
+        if match.accepted:
+            self.odometry.x, self.odometry.y, self.odometry.theta = match.pose
+            _LOGGER.info(
+                "localised at %s: odometry was %.3f m and %.1f deg off (fit %.2f)",
+                where, match.shift_m, math.degrees(match.turn_rad), match.score,
+            )  # fmt: skip
+        else:
+            _LOGGER.warning(
+                "localisation at %s refused (fit %.2f, shift %.2f m): odometry kept",
+                where, match.score, match.shift_m,
+            )  # fmt: skip
+        return match
 
     def _plan(self, goal: Point, obstacles: Sequence[Point] = ()) -> PurePursuit:
         path = self.planner.plan(
@@ -227,12 +288,17 @@ class Guide:
         target = self.lobby.pose(name)
         goal = (target.x, target.y)
         self._activity, self._target = activity, name
+        self.tracker = None
+        if self.matcher is not None and self.lidar is not None:
+            self.tracker = PoseTracker(self.matcher, self.lidar, self.odometry)
         try:
             return await self._drive(goal, pace, activity)
         finally:
             self._activity, self._target = "idle", None
             if not self.supervisor.tripped:
                 await self.supervisor.drive(0.0, 0.0, self.odometry.pose, pace)
+            if self.tracker is not None:
+                await self.tracker.close()
 
     async def _drive(self, goal: Point, pace: float, activity: str) -> GuideResult:
         try:
@@ -283,5 +349,7 @@ class Guide:
             else:
                 blocked_since = None
                 self._activity = activity
+            if self.tracker is not None:
+                self.tracker.step(now, linear, angular)
             await self.supervisor.drive(linear, angular, (x, y, theta), pace)
             await self.clock.sleep(tick)

@@ -105,6 +105,11 @@ class SimController:
         self.drop_replies = 0
         #: probability that a byte on the line (either way) gets one bit flipped
         self.noise = 0.0
+        #: odometry error: encoder counts per true metre, left and right (1.0 = exact;
+        #: worn or unevenly loaded wheels make them differ), and random slip per step
+        #: (one sigma, a fraction of the step's travel)
+        self.encoder_scale = (1.0, 1.0)
+        self.slip = 0.0
         self.serial_timeout_s = 0.0
         #: the longest serial timeout this controller keeps (a setting it clamps, for tests)
         self.max_serial_timeout_s = 25.5
@@ -179,8 +184,13 @@ class SimController:
             dv = (self.brake_mps2 if cut else self.accel_mps2) * dt
             self._left += max(-dv, min(dv, tl - self._left))
             self._right += max(-dv, min(dv, tr - self._right))
-            self._enc_left += self._left * dt
-            self._enc_right += self._right * dt
+            # encoders count what the wheels did, wrong by the wheels' scale error and slip
+            slip_l = slip_r = 1.0
+            if self.slip:
+                slip_l += self._rng.gauss(0.0, self.slip)
+                slip_r += self._rng.gauss(0.0, self.slip)
+            self._enc_left += self._left * dt * self.encoder_scale[0] * slip_l
+            self._enc_right += self._right * dt * self.encoder_scale[1] * slip_r
             if self._dist_left is not None:
                 self._dist_left -= abs(self._left) * dt
             if self._dist_right is not None:

@@ -131,6 +131,9 @@ class SimulatedBase(RoboClawBase):
         self.sim = controller
         self._link_dir = tempfile.mkdtemp(prefix="kiosk-sim-base-")
         self.server = SimPtyServer(controller, link=os.path.join(self._link_dir, "kiosk-base"))
+        if isinstance(controller.clock, VirtualClock):
+            # in virtual time a busy host's pause is no controller fault: wait as for replies
+            driver_options.setdefault("write_timeout_s", 0.5)
         try:
             assert self.server.link is not None
             super().__init__(self.server.link, clock=controller.clock, **driver_options)

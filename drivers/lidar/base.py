@@ -50,6 +50,9 @@ class ScanBatch:
     ranges: np.ndarray
     #: True when this batch starts a new revolution
     new_scan: bool = False
+    #: for a whole revolution: the stamp of its first batch (samples are in time order
+    #: between ``start_stamp`` and ``stamp``, which lets a moving robot undo the blur)
+    start_stamp: float | None = None
 
     def points(self) -> tuple[np.ndarray, np.ndarray]:
         """(x ahead, y left) of every sample in the robot's frame, metres."""
@@ -158,4 +161,5 @@ def _join(batches: list[ScanBatch]) -> ScanBatch:
         angles=np.concatenate([b.angles for b in batches]),
         ranges=np.concatenate([b.ranges for b in batches]),
         new_scan=True,
+        start_stamp=batches[0].stamp,
     )

@@ -41,6 +41,9 @@ class SimLidarLog:
     scans_started: list[float] = field(default_factory=list)
     nodes_sent: int = 0
     pwm: int | None = None
+    #: clock time of the first echo emitted since ``first_echo_at`` was last set to None
+    #: (on an empty floor: the first sample that shows a person)
+    first_echo_at: float | None = None
 
 
 class SimRPLidar:
@@ -141,6 +144,8 @@ class SimRPLidar:
             )
             self._sent = due
             self.log.nodes_sent += count
+            if self.log.first_echo_at is None and bool((noisy > 0).any()):
+                self.log.first_echo_at = self.clock.now()
             chunks = []
             for k, angle, distance in zip(index, angles_deg, noisy, strict=True):
                 quality = 47 if distance > 0 else 0

@@ -4,7 +4,9 @@
 simulated RPLIDAR A1 standing at (x, y, theta) in the lobby map (an empty floor with
 ``--map none``); its first line is the pty's path (``rplidar://PATH`` or the vendor's
 tools read it). Its control lines: ``person X Y`` (someone stands there), ``walk X0 Y0
-X1 Y1 SECONDS`` (someone walks from one point to the other), ``clear`` (nobody), and
+X1 Y1 SECONDS`` (someone walks from one point to the other), ``clear`` (nobody),
+``seen`` -> {"seen_at": CLOCK_MONOTONIC time of the first echo sent since the last
+``person`` line (on an empty floor: the first sample showing that person)}, and
 ``state`` -> {"scanning": .., "nodes_sent": .., "people": ..}.
 
 ``kiosk sim base``: the simulated RoboClaw.
@@ -21,6 +23,8 @@ Lines on standard input drive the robot's switches and report back (one line eac
     latency                                      -> {"stop_ms": ms from the last press to the
                                                      first zero-speed command after it, or null,
                                                      "pressed_at": CLOCK_MONOTONIC of the press}
+    stop_after T                                 -> {"stop_at": CLOCK_MONOTONIC time of the first
+                                                     zero-speed command at or after T, or null}
 
 End of input leaves it serving until SIGINT/SIGTERM.
 """
@@ -87,6 +91,14 @@ class _Control:
             ]
             return {"stop_ms": (stops[0] - self.pressed_at) * 1000 if stops else None,
                     "pressed_at": self.pressed_at}
+        if len(words) == 2 and words[0] == "stop_after":
+            try:
+                after = float(words[1])
+            except ValueError:
+                return {"error": f"not a time: {words[1]!r}"}
+            stops = [t for t, left, right in list(self.sim.log.commands)
+                     if t >= after and left == right == 0.0]  # fmt: skip
+            return {"stop_at": stops[0] if stops else None}
         return {"error": f"unknown control line {line.strip()!r}"}
 
 

@@ -49,6 +49,7 @@ class _Control:
         except ValueError:
             return {"error": f"not numbers: {line.strip()!r}"}
         if words[:1] == ["person"] and len(numbers) == 2:
+            self.sensor.log.first_echo_at = None
             world.add(Person([(now, numbers[0], numbers[1])]))
             return "ok"
         if words[:1] == ["walk"] and len(numbers) == 5 and numbers[4] > 0:
@@ -58,6 +59,8 @@ class _Control:
         if words == ["clear"]:
             world.clear_people()
             return "ok"
+        if words == ["seen"]:
+            return {"seen_at": self.sensor.log.first_echo_at}
         if words == ["state"]:
             return {"scanning": self.sensor.scanning, "nodes_sent": self.sensor.log.nodes_sent,
                     "people": len(world.people)}  # fmt: skip
