@@ -98,29 +98,29 @@ async def run(trials: int, seed: int) -> dict[str, object]:
     missed = 0
     other_stops: dict[str, int] = {}
 
-    async def drive_for(seconds: float) -> None:
+    async def drive_until(done: Any, seconds: float) -> None:
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        while time.monotonic() < end and not done() and not supervisor.tripped:
             await supervisor.read()
             await supervisor.drive(pace, 0.0, pose, pace)
             await asyncio.sleep(1 / settings.control_hz)
 
     try:
         while len(latencies) + missed < trials:
-            # up to speed with a clear field, then a random moment
-            await drive_for(rng.uniform(0.6, 0.9))
-            if supervisor.tripped:
+            if supervisor.tripped:  # a stop of another kind (a loaded host): reset, go on
                 reason = supervisor.stop_reason.value if supervisor.stop_reason else "?"
                 other_stops[reason] = other_stops.get(reason, 0) + 1
-                supervisor.reset()
+                await drive_until(lambda: supervisor.reset(), 5.0)
+                if supervisor.tripped:
+                    raise RuntimeError(f"cannot reset after {reason}")
+                continue
+            # up to speed with a clear field, then a random moment
+            await drive_until(lambda: False, rng.uniform(0.6, 0.9))
+            if supervisor.tripped:
                 continue
             added = time.monotonic()
             await asyncio.to_thread(lidar_sim.ask, f"person {ahead} 0")
-            end = time.monotonic() + 1.0
-            while not supervisor.field_held and time.monotonic() < end:
-                await supervisor.read()
-                await supervisor.drive(pace, 0.0, pose, pace)
-                await asyncio.sleep(1 / settings.control_hz)
+            await drive_until(lambda: supervisor.field_held, 1.0)
             seen = (await asyncio.to_thread(lidar_sim.ask, "seen"))["seen_at"]
             stop = None
             if seen is not None:
@@ -130,10 +130,7 @@ async def run(trials: int, seed: int) -> dict[str, object]:
             else:
                 latencies.append((stop - seen) * 1000)
             await asyncio.to_thread(lidar_sim.ask, "clear")
-            while supervisor.field_held:  # wait for the field to clear
-                await supervisor.read()
-                await supervisor.drive(pace, 0.0, pose, pace)
-                await asyncio.sleep(1 / settings.control_hz)
+            await drive_until(lambda: not supervisor.field_held, 5.0)  # the field clears
     finally:
         monitor.stop()
         lidar.close()
