@@ -67,8 +67,10 @@ async def test_crowded_lobby_every_counter_reached_or_given_up_politely(
 ) -> None:
     people = populate(sim_lidar.sensor.world, lobby, sim_base.clock.now())
     settings = NavigationSettings(blocked_give_up_s=15.0)
-    guide = Guide(sim_base, lobby, settings,
-                  lambda c, p: said.append((sim_base.clock.now(), c, p)), lidar=sim_lidar)  # fmt: skip
+    guide = Guide(
+        sim_base, lobby, settings,
+        lambda c, p: said.append((sim_base.clock.now(), c, p)), lidar=sim_lidar,
+    )  # fmt: skip
     results = {}
     for counter in COUNTERS:
         results[counter] = await guide.guide_to(counter)
