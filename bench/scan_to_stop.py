@@ -110,7 +110,9 @@ async def run(trials: int, seed: int) -> dict[str, object]:
             if supervisor.tripped:  # a stop of another kind (a loaded host): reset, go on
                 reason = supervisor.stop_reason.value if supervisor.stop_reason else "?"
                 other_stops[reason] = other_stops.get(reason, 0) + 1
-                await drive_until(lambda: supervisor.reset(), 5.0)
+                end = time.monotonic() + 5.0
+                while not supervisor.reset() and time.monotonic() < end:
+                    await asyncio.sleep(0.05)
                 if supervisor.tripped:
                     raise RuntimeError(f"cannot reset after {reason}")
                 continue

@@ -49,4 +49,17 @@ def lidar_health(guide: Guide) -> dict[str, Any] | None:
         "field_held": guide.supervisor.field_held,
         "protective_stops": len(separation.stops),
         "last_stop_distance_m": round(separation.stops[-1][1], 2) if separation.stops else None,
+        "localisation": _localisation(guide),
+    }
+
+
+def _localisation(guide: Guide) -> dict[str, Any]:
+    matches = guide.matches
+    last = matches[-1] if matches else None
+    return {
+        "matches_at_stops": len(matches),
+        "refused": sum(1 for _, _, m in matches if not m.accepted),
+        "last_where": last[1] if last else None,
+        "last_correction_m": round(last[2].shift_m, 3) if last else None,
+        "last_fit": round(last[2].score, 2) if last else None,
     }
