@@ -142,6 +142,7 @@ class Lidar(abc.ABC):
         """Counters and link state for the health endpoint (no I/O)."""
         return {
             "connected": self.connected,
+            "reader_priority": getattr(self, "priority", None),
             "revolutions": self.stats.revolutions,
             "samples": self.stats.samples,
             "skipped_bytes": self.stats.skipped_bytes,

@@ -11,7 +11,8 @@ after line noise, and a sensor that comes back by itself under its udev name. Th
 framing is small (:mod:`drivers.lidar.protocol`); ``rplidar-roboticia`` stays in the dev
 extra as the test oracle against our simulator (tests/lidar/test_lidar_vendor_oracle.py).
 
-A reader thread owns the port: it opens it, stops a sensor left scanning by a killed
+A reader thread owns the port (at ``SCHED_FIFO`` priority when allowed: it is the thread
+that sends a protective stop): it opens it, stops a sensor left scanning by a killed
 process (STOP, then drains what was in flight), checks health (RESET once on a hardware
 error), reads the device info, starts the motor (DTR low for an A1, PWM for an A2) and a
 standard scan, then hands every batch of nodes to the listeners as it is read. Silence
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 from typing import Any
@@ -56,6 +58,7 @@ class RPLidar(Lidar):
         silent_s: float = 1.0,
         retry_s: float = 0.5,
         spy: bool = False,
+        realtime: bool = True,
     ) -> None:
         super().__init__(clock)
         self.port_name = port
@@ -68,6 +71,9 @@ class RPLidar(Lidar):
         self.silent_s = silent_s
         self.retry_s = retry_s
         self.spy = spy
+        self.realtime = realtime
+        #: the reader thread's scheduling ("SCHED_FIFO 50", "normal")
+        self.priority = "not started"
         #: model, firmware, hardware and serial number from GET_INFO
         self.info: dict[str, Any] = {}
         #: (status, error code) from GET_HEALTH
@@ -93,6 +99,7 @@ class RPLidar(Lidar):
     # --- the reader thread ----------------------------------------------------------
 
     def _run(self) -> None:
+        self.priority = _raise_priority() if self.realtime else "normal"
         first = True
         while not self._stopping.is_set():
             try:
@@ -271,3 +278,13 @@ class RPLidar(Lidar):
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
         self._close_port()
+
+
+def _raise_priority(fifo_priority: int = 50) -> str:
+    """Real-time priority for the reader thread, which sends protective stops (Linux, needs
+    root or CAP_SYS_NICE, as the safety thread); else it stays at normal priority."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(fifo_priority))
+        return f"SCHED_FIFO {fifo_priority}"
+    except (AttributeError, OSError):
+        return "normal"
