@@ -80,34 +80,42 @@ async def test_person_stepping_in_front_is_not_touched(
 async def test_warning_field_slows_and_the_robot_resumes_when_they_leave(
     sim_base: SimulatedBase, sim_lidar: SimulatedLidar, lobby: LobbyMap, said: Any
 ) -> None:
+    """Someone stands on the way (the planner is told nothing): the warning field slows
+    the robot, the protective field stops it short, and it goes on once they step aside."""
     settings = NavigationSettings()
     guide = Guide(sim_base, lobby, settings, lambda c, p: said.append((0.0, c, p)),
                   obstacles=lambda: (), lidar=sim_lidar)  # fmt: skip
-    dock = lobby.pose("dock")
-    # someone crosses 3 m ahead of the dock a few seconds after the start, then leaves
+    path = guide.route_to("Q5")
+    (x0, y0), (x1, y1) = path[0], path[1]
+    length = math.hypot(x1 - x0, y1 - y0)
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
     start = sim_base.clock.now()
+    px, py = x0 + 3.5 * ux, y0 + 3.5 * uy
     person = sim_lidar.sensor.world.add(Person(
-        [(start, dock.x - 3, dock.y + 3.5), (start + 12, dock.x + 3, dock.y + 3.5)],
+        [(start, px, py), (start + 15, px, py), (start + 17, px - 2 * uy, py + 2 * ux)],
     ))  # fmt: skip
     assert await guide.guide_to("Q5") is GuideResult.ARRIVED
     guide.close()
     assert closest_approach(sim_base, person) > 0.1
-    # once they had been inside the warning field ahead for 0.6 s (a revolution to see
-    # them, the wheels' deceleration), the robot went no faster than the warning pace
+    separation = guide.supervisor.separation
+    assert separation is not None and separation.stops  # stopped short of them
     wheels = sim_base.sim.log.wheels
-    # well inside: their centre in the corridor, their edge 10 cm short of the field's end
-    half = settings.robot_radius_m + settings.field_side_margin_m
+    assert max(w.t for w in wheels) > start + 15  # and went on after they stepped aside
 
     def in_warning(w: Any, t: float) -> bool:
-        # the warning field grows with the speed the robot is going at
+        # their edge inside the warning field at the speed the robot is going at
         reach = settings.robot_radius_m + fields_at(settings, w.right_mps).warning_m - 0.1
-        px, py = person.position(t)
-        return abs(px - w.x) <= half and 0 < py - PERSON_RADIUS - w.y <= reach
+        qx, qy = person.position(t)
+        ahead = (qx - w.x) * ux + (qy - w.y) * uy
+        across = abs(-(qx - w.x) * uy + (qy - w.y) * ux)
+        return across <= settings.robot_radius_m and 0 < ahead - PERSON_RADIUS <= reach
 
-    slow = [w for w in wheels if in_warning(w, w.t) and in_warning(w, w.t - 0.6)]
-    assert slow and max(max(w.left_mps, w.right_mps) for w in slow) <= (
-        settings.warning_speed_mps + 0.05
-    )
+    # once they had been inside the warning field for 0.6 s (a revolution to see them,
+    # the wheels' deceleration), the robot went no faster than the warning pace
+    slow = [w for w in wheels if w.t < start + 15 and in_warning(w, w.t)
+            and in_warning(w, w.t - 0.6)]  # fmt: skip
+    assert slow
+    assert max(max(w.left_mps, w.right_mps) for w in slow) <= settings.warning_speed_mps + 0.05
 
 
 async def test_person_standing_on_the_path_is_asked_to_make_way_then_passed(
