@@ -6,7 +6,7 @@ robot, each on its own pty, in virtual time. The guide leads to each counter in 
 back to the dock; at every arrival the pose the robot believes is compared with the
 simulator's true pose. Next to it, the same wheel readings integrated by dead reckoning
 alone (no lidar) show what the correction is worth. ``--rounds`` repeats the list of
-counters (a round is 12 counters and 12 returns).
+counters (a round is ``--counters`` trips out, Q1.., and as many returns).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def percentile(values: list[float], q: float) -> float:
     return values[index]
 
 
-async def run(rounds: int) -> dict[str, object]:
+async def run(rounds: int, counters: int) -> dict[str, object]:
     """Drive the day; return the errors."""
     lobby = load_lobby(ROOT / "config" / "lobby" / "lobby.yaml")
     dock = lobby.pose("dock")
@@ -77,7 +77,7 @@ async def run(rounds: int) -> dict[str, object]:
 
     try:
         for _ in range(rounds):
-            for i in range(1, 13):
+            for i in range(1, counters + 1):
                 for trip in (guide.guide_to(f"Q{i}"), guide.return_to_dock()):
                     result = await trip
                     results[result.value] = results.get(result.value, 0) + 1
@@ -114,8 +114,9 @@ def main() -> None:
     """Run and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--counters", type=int, default=12, help="Q1..QN in each round")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.rounds)), indent=2))
+    print(json.dumps(asyncio.run(run(args.rounds, args.counters)), indent=2))
 
 
 if __name__ == "__main__":

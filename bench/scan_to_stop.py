@@ -144,7 +144,7 @@ async def run(trials: int, seed: int) -> dict[str, object]:
     return {
         "benchmark": "scan_to_stop",
         "trials": len(latencies),
-        "missed_no_stop_within_1s": missed,
+        "unmeasured_no_echo_or_no_stop_after_it": missed,
         "other_stops": other_stops,
         "protective_stops_recorded": len(separation.stops),
         "speed_mps": pace,

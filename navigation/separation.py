@@ -122,8 +122,8 @@ class SeparationMonitor:
     def _intrudes(self, x: np.ndarray, y: np.ndarray, speed: float) -> float | None:
         ring = self.settings.robot_radius_m + self.settings.protective_margin_m / 2
         ahead = self.nearest_ahead(x, y)
-        if ahead <= protective_length(self.settings, speed):
-            return ahead
+        if speed > 0 and ahead <= protective_length(self.settings, speed):
+            return ahead  # (turning on the spot sweeps no floor ahead: only the ring counts)
         near = np.hypot(x, y) <= ring
         if near.any():
             return max(0.0, float(np.hypot(x[near], y[near]).min()) - self.settings.robot_radius_m)
@@ -171,6 +171,12 @@ class SeparationMonitor:
         if self.nearest_ahead(x, y) <= room + self.settings.protective_margin_m:
             return False
         return self._intrudes(x, y, 0.0) is None
+
+    def ring_clear(self) -> bool:
+        """True when nothing is within the ring around the robot (it may turn on the spot)."""
+        x, y = self.fresh_points()
+        ring = self.settings.robot_radius_m + self.settings.protective_margin_m / 2
+        return not bool((np.hypot(x, y) <= ring).any())
 
     def speed_limit(self, pace_mps: float) -> float:
         """The pace allowed by what is ahead: warning field, and room to stop short."""

@@ -329,6 +329,8 @@ class SafetySupervisor:
             if self.separation.field_clear():
                 self._field_hold = False
                 _LOGGER.info("protective field clear again")
+            elif self.separation.ring_clear():
+                linear = 0.0  # turning on the spot sweeps no new floor: it may turn away
             else:
                 linear = angular = 0.0
         if linear == 0.0 and angular == 0.0:

@@ -35,8 +35,8 @@ class PoseTracker:
         odometry: Odometry,
         *,
         period_s: float = 2.0,
-        window_m: float = 0.15,
-        window_deg: float = 3.0,
+        window_m: float = 0.2,
+        window_deg: float = 4.0,
         max_turn_radps: float = 0.3,
     ) -> None:
         self.matcher = matcher

@@ -138,7 +138,9 @@ class SimulatedLidar(RPLidar):
         if not self.server.virtual or not self.connected:
             return
         self.server.pump()
-        deadline = time.monotonic() + 2.0
+        # generous: in virtual time a sample read late is stamped late, which is worse
+        # than a slow simulation on an overloaded host
+        deadline = time.monotonic() + 10.0
         # bytes_delivered moves after the listeners ran on the batch those bytes completed
         while self.bytes_delivered < self.server.bytes_out and time.monotonic() < deadline:
             time.sleep(0.0002)
