@@ -6,8 +6,9 @@ stop from its present speed ``v``, plus a margin::
 
     protective(v) = v * reaction_time_s + v^2 / (2 * braking_decel_mps2) + protective_margin_m
 
-measured from the robot's front edge. Around the robot a ring of ``protective_margin_m``
-/ 2 guards turns on the spot. A sample inside either while the robot is commanded to
+measured from the robot's front edge. Around the robot a ring of ``field_side_margin_m``
+guards turns on the spot (narrower than the planner's inflation margin, so passing a
+pillar on a planned path does not touch the fields). A sample inside either while the robot is commanded to
 move stops it at once, from the lidar's reader thread (not the control loop), and
 the stop holds until the field has been clear for ``field_clear_s`` and the way ahead
 has room for the field at the warning pace plus a margin; this stop does not
@@ -120,7 +121,7 @@ class SeparationMonitor:
         return max(0.0, float(x[inside].min()) - self.settings.robot_radius_m)
 
     def _intrudes(self, x: np.ndarray, y: np.ndarray, speed: float) -> float | None:
-        ring = self.settings.robot_radius_m + self.settings.protective_margin_m / 2
+        ring = self.settings.robot_radius_m + self.settings.field_side_margin_m
         ahead = self.nearest_ahead(x, y)
         if speed > 0 and ahead <= protective_length(self.settings, speed):
             return ahead  # (turning on the spot sweeps no floor ahead: only the ring counts)
@@ -175,7 +176,7 @@ class SeparationMonitor:
     def ring_clear(self) -> bool:
         """True when nothing is within the ring around the robot (it may turn on the spot)."""
         x, y = self.fresh_points()
-        ring = self.settings.robot_radius_m + self.settings.protective_margin_m / 2
+        ring = self.settings.robot_radius_m + self.settings.field_side_margin_m
         return not bool((np.hypot(x, y) <= ring).any())
 
     def speed_limit(self, pace_mps: float) -> float:

@@ -77,8 +77,9 @@ class NavigationSettings(BaseModel):
     revolution plus the stop on the wire, seconds."""
     protective_margin_m: float = Field(default=0.25, ge=0.05, le=2.0)
     """Clearance kept beyond the stopping distance, metres (half of it all round)."""
-    field_side_margin_m: float = Field(default=0.10, ge=0.0, le=1.0)
-    """The fields are as wide as the robot plus this on each side, metres."""
+    field_side_margin_m: float = Field(default=0.05, ge=0.0, le=1.0)
+    """The fields are as wide as the robot plus this on each side, and the ring around it
+    for turns on the spot this wide, metres (keep it below inflation_margin_m)."""
     warning_extra_m: float = Field(default=1.0, ge=0.0, le=5.0)
     """The warning field reaches this much further than the protective field, metres."""
     warning_speed_mps: float = Field(default=0.3, ge=0.05, le=1.0)
