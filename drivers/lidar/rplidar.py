@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 import time
 from typing import Any
@@ -34,6 +33,7 @@ import serial
 from drivers.base.clock import Clock
 from drivers.lidar import protocol as p
 from drivers.lidar.base import Lidar, LidarError, ScanBatch
+from drivers.realtime import raise_priority
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class RPLidar(Lidar):
     # --- the reader thread ----------------------------------------------------------
 
     def _run(self) -> None:
-        self.priority = _raise_priority() if self.realtime else "normal"
+        self.priority = raise_priority(50) if self.realtime else "normal"
         first = True
         while not self._stopping.is_set():
             try:
@@ -279,12 +279,3 @@ class RPLidar(Lidar):
             self._thread.join(timeout=2.0)
         self._close_port()
 
-
-def _raise_priority(fifo_priority: int = 50) -> str:
-    """Real-time priority for the reader thread, which sends protective stops (Linux, needs
-    root or CAP_SYS_NICE, as the safety thread); else it stays at normal priority."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(fifo_priority))
-        return f"SCHED_FIFO {fifo_priority}"
-    except (AttributeError, OSError):
-        return "normal"
