@@ -10,9 +10,10 @@ measured from the robot's front edge. Around the robot a ring of ``field_side_ma
 guards turns on the spot (narrower than the planner's inflation margin, so passing a
 pillar on a planned path does not touch the fields). A sample inside either while the
 robot is commanded to move stops it at once, from the lidar's reader thread (not the
-control loop), and the stop holds until the field has been clear for ``field_clear_s`` and the way ahead
-has room for the field at the warning pace plus a margin; this stop does not
-latch (a person stepping aside is the normal end of it, as ISO 13482 practice allows for
+control loop), and the stop holds until the field has been clear for ``field_clear_s``
+and the way ahead has room for the field at the warning pace plus a margin (while held,
+the robot may turn on the spot if the ring is clear). This stop does not latch (a
+person stepping aside is the normal end of it, as ISO 13482 practice allows for
 protective stops from person detection; a bumper hit still latches).
 
 The **warning field** is ``warning_extra_m`` longer: something there caps the pace at
