@@ -278,4 +278,3 @@ class RPLidar(Lidar):
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
         self._close_port()
-
