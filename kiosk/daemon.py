@@ -155,6 +155,8 @@ class KioskDaemon:
         self.view = ScreenView(config, self.catalogue, parts.procedures)
         self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
                                self._speaking, clock)
+        #: whether the camera sees somebody (fed by the presence watcher in run())
+        self.presence = presence.PresenceDetector(config.presence)
         features = config.features.enabled()
         #: dossier lookup by face (issue 9): None when off; dlib loads only in run()
         self.faces: FaceRunner | None = None
@@ -207,8 +209,8 @@ class KioskDaemon:
             self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
         if self.camera is not None:
             seen = self.faces.feature.camera_seen if self.faces is not None else None
-            self._spawn(presence.watch(self.camera, self.config.presence, self.post, seen),
-                        "presence")
+            self._spawn(presence.watch(self.camera, self.config.presence, self.post, seen,
+                                       self.presence), "presence")
         if self.voice is not None:
             self.voice.warm(self.flow.visit.language)  # classifiers and model behind the screen
         if self.voice is not None and self.voice.settings.listening_mode == "always":

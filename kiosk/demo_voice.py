@@ -28,20 +28,25 @@ the flow's move, before a citizen decides the kiosk did not react."""
 async def ask_way(demo: HeadlessDemo, i: int, words: str, language: str, tries: int = 2) -> None:
     """Ask aloud where a counter is; record what the kiosk answered (or that it asked
     back: espeak-ng's Korean is hard for the model, see BENCHMARKS.md). Words lost under
-    the kiosk's own speech (its microphone is muted meanwhile) are said again."""
+    the kiosk's own speech (its microphone is muted meanwhile) are said again; words
+    heard and misunderstood are not (saying them again could answer the kiosk's
+    question back)."""
     loop = asyncio.get_running_loop()
-    answers = demo.daemon.spoken_answers
+    answers, voice = demo.daemon.spoken_answers, demo.daemon.voice
     before, answer = len(answers), None
     for attempt in range(tries):
         deadline = loop.time() + 30
         if attempt:
             await _quiet(demo, deadline)
+        heard = voice.heard if voice is not None else 0
         if not await demo._speak(words, language):
             return
         await _heard_out(demo, deadline)
         if await _until(lambda: len(answers) > before, min(deadline, loop.time() + 5)):
             answer = answers[-1]
             break
+        if voice is None or voice.heard != heard:
+            break  # heard, and misheard: the kiosk asked back; the citizen goes on by touch
     _LOGGER.info("demo: citizen %d asked %r; the kiosk answered %r", i, words, answer)
     demo.results.append({"citizen": i, "asked_way": words, "answer": answer})
 

@@ -47,10 +47,13 @@ class PresenceDetector:
         self._background: npt.NDArray[np.float32] | None = None
         self._streak = 0
         self.present = False
+        #: frames looked at so far (a caller can wait for the next one)
+        self.frames_seen = 0
 
     def feed(self, frame: Frame) -> bool:
         """Look at ``frame``; True exactly when a person has just arrived."""
         grey = _small_grey(frame.pixels)
+        self.frames_seen += 1
         if self._background is None:
             self._background = grey
             return False
@@ -78,11 +81,13 @@ def _small_grey(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
 
 async def watch(camera: Camera, settings: PresenceSettings,
                 post: Callable[[KioskEvent], None],
-                seen: Callable[[bool], None] | None = None) -> None:
+                seen: Callable[[bool], None] | None = None,
+                detector: PresenceDetector | None = None) -> None:
     """Poll ``camera`` forever; post PersonDetected on each arrival. Camera faults are
     logged once per outage and retried: the kiosk works without the camera. ``seen`` is
-    told of each frame (True) or fault (False): the face button follows the camera."""
-    detector = PresenceDetector(settings)
+    told of each frame (True) or fault (False): the face button follows the camera.
+    ``detector``: the one to feed (the daemon's, which others may read), else a new one."""
+    detector = detector or PresenceDetector(settings)
     failing = False
     while True:
         try:

@@ -108,6 +108,8 @@ class VoiceFrontend:
         self._warming: asyncio.Task[None] | None = None
         self._saying: asyncio.Task[Any] | None = None
         self._listening: asyncio.Task[Any] | None = None
+        #: utterances the recogniser has heard (whatever they meant)
+        self.heard = 0
 
     @property
     def busy(self) -> bool:
@@ -188,6 +190,7 @@ class VoiceFrontend:
             return
         if heard is None:
             return
+        self.heard += 1
         self.stop_speaking()  # the citizen spoke: the kiosk stops talking (barge-in)
         # the classifier reads what was heard: snapping first would turn a near miss into a
         # confident wrong phrase ("번호 더" -> "번호판", a licence plate)
@@ -231,7 +234,10 @@ class VoiceFrontend:
         pending = self.context.pending()
         same = pending is not None and (intent.name, intent.slots) == (
             pending.intent.name, pending.intent.slots)  # saying it again means yes
-        if pending is not None and (intent.name in ("yes", "no") or same):
+        # a yes or no too unsure to act on ("범죄 니다" heard as yes at 0.21) answers
+        # nothing: the question stays open and the citizen is asked again
+        answer = intent.name in ("yes", "no") and intent.decision in ("act", "confirm")
+        if pending is not None and (answer or same):
             self.context.answered()
             if intent.name == "yes" or same:
                 chosen = pending.intent

@@ -138,3 +138,28 @@ async def test_a_spoken_procedure_question_opens_its_answer_or_its_choices(
     finally:
         daemon.post(Shutdown())
         await serving
+
+
+async def test_an_unsure_yes_does_not_answer_a_question_back(make_kiosk: KioskFactory) -> None:
+    """The demo's Korean citizen: "오 번 창구 어디예요" was heard as a call for staff, which
+    the kiosk asked to confirm; saying it again was heard as "범죄 니다", a yes at 0.21.
+    An answer that unsure confirms nothing; a clear yes does."""
+    from speech.intents import Intent
+
+    daemon = make_kiosk()
+    voice = daemon.voice
+    assert voice is not None
+    serving = asyncio.ensure_future(daemon.run())
+    try:
+        daemon.post(Touch("start", "ko"))
+        await _until(daemon, lambda: daemon.flow.current_state_id == "menu", "the menu")
+        voice.decide(Intent("call_staff", {}, 0.54, "confirm"), "menu", "ko", "번 사람과 니다 세요")
+        assert voice.context.pending() is not None  # "직원을 불러 드릴까요?"
+        voice.decide(Intent("yes", {}, 0.21, "clarify"), "menu", "ko", "범죄 니다")
+        await asyncio.sleep(0.3)
+        assert daemon.flow.current_state_id == "menu" and voice.context.pending() is not None
+        voice.decide(Intent("yes", {}, 0.97, "act"), "menu", "ko", "네")
+        await _until(daemon, lambda: daemon.flow.current_state_id == "help", "the staff call")
+    finally:
+        daemon.post(Shutdown())
+        await serving
