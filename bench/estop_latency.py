@@ -27,11 +27,11 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sim_child import Child, percentile  # noqa: E402
 from drivers.base import open_base  # noqa: E402
 from navigation.guide import Guide, GuideResult  # noqa: E402
 from navigation.lobby import load_lobby  # noqa: E402
@@ -76,51 +76,27 @@ def pty_floor(seconds: float) -> dict[str, float]:
     """Two real-time processes bouncing 2 bytes over a pty, under the same load: the
     kernel's own tty delay (its buffer work runs in normal-priority kernel threads), which
     no stop path through a serial device can beat."""
-    done = subprocess.run([sys.executable, "-c", PTY_PROBE, str(seconds)], capture_output=True,
-                          text=True, timeout=seconds + 60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PTY_PROBE, str(seconds)],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
     times = json.loads(done.stdout)
-    return {"round_trips": len(times), "p50": round(percentile(times, 0.5), 2),
-            "p99": round(percentile(times, 0.99), 2), "max": round(times[-1], 2)}
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) of sorted ``values`` (nearest rank)."""
-    index = min(len(values) - 1, max(0, round(q * len(values)) - 1))
-    return values[index]
-
-
-class SimProcess:
-    """``kiosk sim base`` in a child process, driven by its control lines."""
-
-    def __init__(self, x: float, y: float, theta: float) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "sim", "base", "--realtime",
-             f"--x={x}", f"--y={y}", f"--theta={theta}"],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        self.path = self.proc.stdout.readline().strip()
-
-    def ask(self, line: str) -> Any:
-        """Send one control line, return its answer (JSON decoded, or "ok")."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        answer = self.proc.stdout.readline().strip()
-        return answer if answer == "ok" else json.loads(answer)
-
-    def close(self) -> None:
-        """Stop the simulator."""
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
+    return {
+        "round_trips": len(times),
+        "p50": round(percentile(times, 0.5), 2),
+        "p99": round(percentile(times, 0.99), 2),
+        "max": round(times[-1], 2),
+    }
 
 
 async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict[str, object]:
     """Press the bumper or the e-stop ``trials`` times during trips; measure the stop latency."""
     lobby = load_lobby(ROOT / "config" / "lobby" / "lobby.yaml")
     dock = lobby.pose("dock")
-    sim = SimProcess(dock.x, dock.y, dock.theta)
+    sim = Child("base", "--realtime", f"--x={dock.x}", f"--y={dock.y}", f"--theta={dock.theta}")
     base = open_base(f"serial://{sim.path}?timeout=0.5" + ("&guard=1" if guard else ""))
     guard_stops = getattr(base, "guard", None)
     settings = NavigationSettings(long_stop_s=300.0)  # no resume warning between trials
@@ -199,10 +175,18 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
         "safety_thread": thread,
         "stop_guard_process": guard,
         "stops_made_by_the_guard": len(guard_stops.stops) if guard_stops else None,
-        "guard_press_to_seen_ms_p99_max": [round(percentile(sorted(seen_ms), 0.99), 2),
-                                           round(max(seen_ms), 2)] if seen_ms else None,
-        "guard_seen_to_sent_ms_p99_max": [round(percentile(sorted(sent_ms), 0.99), 2),
-                                          round(max(sent_ms), 2)] if sent_ms else None,
+        "guard_press_to_seen_ms_p99_max": [
+            round(percentile(sorted(seen_ms), 0.99), 2),
+            round(max(seen_ms), 2),
+        ]
+        if seen_ms
+        else None,
+        "guard_seen_to_sent_ms_p99_max": [
+            round(percentile(sorted(sent_ms), 0.99), 2),
+            round(max(sent_ms), 2),
+        ]
+        if sent_ms
+        else None,
         "safety_thread_priority": guide.monitor.priority if guide.monitor else None,
         "safety_poll_hz": settings.safety_poll_hz,
         "monitor_slowest_poll_ms": round(guide.monitor.slowest_poll_s * 1000, 2)
@@ -229,8 +213,12 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-thread", action="store_true")
     parser.add_argument("--guard", action="store_true", help="the stop guard process")
-    parser.add_argument("--pty-floor-s", type=float, default=20.0,
-                        help="seconds of the pty round-trip probe run first (0: none)")
+    parser.add_argument(
+        "--pty-floor-s",
+        type=float,
+        default=20.0,
+        help="seconds of the pty round-trip probe run first (0: none)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--nice", type=int, default=None, help="nice value of the whole daemon (all threads)"

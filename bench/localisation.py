@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sim_child import percentile  # noqa: E402
 from drivers.base import BaseState, open_base  # noqa: E402
 from drivers.base.sim_pty import SimulatedBase  # noqa: E402
 from drivers.lidar import SimWorld, open_lidar  # noqa: E402
@@ -40,12 +41,6 @@ class TeeOdometry(Odometry):
         """Advance both."""
         super().update(state)
         self.shadow.update(state)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) of sorted ``values`` (nearest rank)."""
-    index = min(len(values) - 1, max(0, round(q * len(values)) - 1))
-    return values[index]
 
 
 async def run(rounds: int, counters: int) -> dict[str, object]:

@@ -33,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sim_child import Child, percentile  # noqa: E402
 from drivers.base import open_base  # noqa: E402
 from drivers.base.clock import MonotonicClock  # noqa: E402
 from drivers.lidar import open_lidar  # noqa: E402
@@ -42,38 +43,6 @@ from navigation.settings import NavigationSettings  # noqa: E402
 from navigation.supervisor import SafetySupervisor  # noqa: E402
 
 BURN = "while True: pass"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) of sorted ``values`` (nearest rank)."""
-    index = min(len(values) - 1, max(0, round(q * len(values)) - 1))
-    return values[index]
-
-
-class Child:
-    """A ``kiosk sim ...`` process driven by its control lines."""
-
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "sim", *args],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        self.path = self.proc.stdout.readline().strip()
-
-    def ask(self, line: str) -> Any:
-        """Send one control line, return its answer (JSON decoded, or "ok")."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        answer = self.proc.stdout.readline().strip()
-        return answer if answer == "ok" else json.loads(answer)
-
-    def close(self) -> None:
-        """Stop the simulator."""
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 async def run(trials: int, seed: int) -> dict[str, object]:
