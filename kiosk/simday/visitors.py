@@ -14,7 +14,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from kiosk import demo_dossier, demo_procedures
+import httpx
+
+from drivers.camera.sim import SimCamera
+from kiosk import demo_dossier, demo_procedures, demo_rating
 from kiosk.demo_voice import _quiet, _until
 from kiosk.events import Touch, TouchValue
 from kiosk.simday.plan import Arrival, Kind
@@ -68,11 +71,13 @@ async def _by_touch(demo: HeadlessDemo, arrival: Arrival, priority: str | None) 
     await demo._wait_state("menu")
     if arrival.language != demo.daemon.flow.visit.language:
         await tap(demo, "language", arrival.language)
-    await tap(demo, "take_ticket")
-    await demo._wait_state("choose_service")
-    await demo._tap_service(arrival.service)
-    if demo.daemon.flow.current_state_id == "choose_priority":
+    if priority is not None and demo.daemon.screen.target_centre("ask_priority"):
+        # "I have priority" on the menu, the category, back to the fields (issue 11)
+        await tap(demo, "ask_priority")
+        await demo._wait_state("choose_priority")
         await tap(demo, "priority", priority)
+        await demo._wait_state("menu")
+    await demo._tap_service(arrival.service)  # one touch from the menu's fields
 
 
 async def touch(demo: HeadlessDemo, arrival: Arrival) -> dict[str, Any]:
@@ -142,18 +147,53 @@ async def lookup(demo: HeadlessDemo, arrival: Arrival) -> dict[str, Any]:
 
 
 async def rating(demo: HeadlessDemo, arrival: Arrival) -> dict[str, Any]:
-    """Back from the counter: rates the service 3 to 5 and leaves."""
-    if not demo.daemon.flow.rating_enabled():
+    """Back from the counter: shows the served ticket's QR code to the camera (issue 11:
+    a rating names the ticket, so its counter), rates the service 3 to 5 and leaves."""
+    flow, camera = demo.daemon.flow, demo.daemon.camera
+    if not flow.rating_enabled() or not isinstance(camera, SimCamera) or camera.unplugged:
+        return {"how": "rating", "sent": False}
+    ticket = await _a_served_ticket(demo)
+    if ticket is None:
         return {"how": "rating", "sent": False}
     await tap(demo, "start")
     await demo._wait_state("menu")
     await tap(demo, "rate")
     await demo._wait_state("rating")
+    demo_rating.hold_up(demo, ticket.view.status_url)
+    ready = await _until(lambda: flow.visit.rate_ref is not None,
+                         asyncio.get_running_loop().time() + 15)
+    demo_rating.hold_up(demo, None)
+    if not ready:
+        await tap(demo, "back")
+        return {"how": "rating", "sent": False}
     await tap(demo, "score", 3 + arrival.index % 3)
     await tap(demo, "submit_rating")
     await demo._wait_state("rating_sent")
     await tap(demo, "done")
-    return {"how": "rating", "sent": True}
+    return {"how": "rating", "sent": True, "number": ticket.number}
+
+
+async def _a_served_ticket(demo: HeadlessDemo) -> Any:
+    """The newest of this kiosk's tickets that central says a counter has served."""
+    if not demo.central.running:
+        return None
+    token, kiosk = demo.daemon.config.central.token, demo.daemon.config.kiosk.id
+    async with httpx.AsyncClient(base_url=demo.central.url, timeout=5.0,
+                                 headers={"Authorization": f"Bearer {token}"}) as http:
+        for ticket in list(reversed(demo.daemon.issued))[:20]:
+            if ticket.number in _RATED:
+                continue
+            try:
+                answer = await http.get(f"/api/v1/tickets/key:{kiosk}:{ticket.key}")
+            except httpx.HTTPError:
+                return None
+            if answer.status_code == 200 and answer.json().get("status") == "done":
+                _RATED.add(ticket.number)
+                return ticket
+    return None
+
+
+_RATED: set[str] = set()
 
 
 async def guided(
