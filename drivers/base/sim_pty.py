@@ -15,7 +15,6 @@ import shutil
 import tempfile
 import threading
 import time
-import tty
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,7 @@ from drivers.base import protocol as p
 from drivers.base.clock import VirtualClock
 from drivers.base.roboclaw import RoboClawBase
 from drivers.base.sim import SimController
+from drivers.pty_cable import PtyCable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ _LOGGER = logging.getLogger(__name__)
 VIRTUAL_REPLY_TIMEOUT_S = 0.02
 
 
-class SimPtyServer:
+class SimPtyServer(PtyCable):
     """A thread answering packet-serial bytes on a pty; ``path`` is the device to open.
 
     With ``link`` (a path such as the udev name ``/dev/kiosk-base``), a symlink to the
@@ -41,11 +41,7 @@ class SimPtyServer:
 
     def __init__(self, controller: SimController, *, link: str | None = None) -> None:
         self.controller = controller
-        self.link = link
-        self._lock = threading.Lock()
-        self._master = self._slave = -1
-        self.path = ""
-        self._plug()
+        super().__init__(link)
         self._stopping = threading.Event()
         self._on_start: list[Callable[[], object]] = []
         self._thread = threading.Thread(target=self._serve, name="sim-base-pty", daemon=True)
@@ -54,30 +50,6 @@ class SimPtyServer:
     def on_start(self, hook: Callable[[], object]) -> None:
         """Run ``hook`` in the server's thread (e.g. to raise its priority in a benchmark)."""
         self._on_start.append(hook)
-
-    def _plug(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(slave)  # no echo, no line discipline: bytes pass as they are
-        with self._lock:
-            self._master, self._slave = master, slave
-            self.path = os.ttyname(slave)
-        if self.link is not None:
-            tmp = f"{self.link}.new"
-            os.symlink(self.path, tmp)
-            os.replace(tmp, self.link)
-
-    def unplug(self) -> None:
-        """Pull the cable: the pty closes and the device node (the link) vanishes."""
-        if self.link is not None and os.path.lexists(self.link):
-            os.unlink(self.link)
-        with self._lock:
-            fds, self._master, self._slave = (self._master, self._slave), -1, -1
-        for fd in fds:
-            _close(fd)
-
-    def replug(self) -> None:
-        """Plug the cable back: a new pty under the same link (the controller kept power)."""
-        self._plug()
 
     def _serve(self) -> None:
         while not self._stopping.is_set():
@@ -109,15 +81,6 @@ class SimPtyServer:
         self._stopping.set()
         self._thread.join(timeout=1.0)
         self.unplug()
-
-
-def _close(fd: int) -> None:
-    if fd < 0:
-        return
-    try:
-        os.close(fd)
-    except OSError:
-        pass
 
 
 class SimulatedBase(RoboClawBase):

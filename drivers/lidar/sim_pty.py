@@ -17,12 +17,12 @@ import shutil
 import tempfile
 import threading
 import time
-import tty
 from typing import Any
 
 from drivers.base.clock import VirtualClock
 from drivers.lidar.rplidar import RPLidar
 from drivers.lidar.sim import SimRPLidar
+from drivers.pty_cable import PtyCable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,49 +30,17 @@ _LOGGER = logging.getLogger(__name__)
 STREAM_PERIOD_S = 0.005
 
 
-class LidarPtyServer:
+class LidarPtyServer(PtyCable):
     """A thread serving one simulated sensor on a pty; ``path`` is the device to open."""
 
     def __init__(self, sensor: SimRPLidar, *, link: str | None = None) -> None:
         self.sensor = sensor
-        self.link = link
         self.virtual = isinstance(sensor.clock, VirtualClock)
         self.bytes_out = 0
-        self._lock = threading.Lock()
-        self._master = self._slave = -1
-        self.path = ""
-        self._plug()
+        super().__init__(link)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="sim-lidar-pty", daemon=True)
         self._thread.start()
-
-    def _plug(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(slave)
-        with self._lock:
-            self._master, self._slave = master, slave
-            self.path = os.ttyname(slave)
-        if self.link is not None:
-            tmp = f"{self.link}.new"
-            os.symlink(self.path, tmp)
-            os.replace(tmp, self.link)
-
-    def unplug(self) -> None:
-        """Pull the cable: the pty closes and the link vanishes (the sensor keeps power)."""
-        if self.link is not None and os.path.lexists(self.link):
-            os.unlink(self.link)
-        with self._lock:
-            fds, self._master, self._slave = (self._master, self._slave), -1, -1
-        for fd in fds:
-            if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-
-    def replug(self) -> None:
-        """Plug the cable back: a new pty under the same link."""
-        self._plug()
 
     def _write(self, data: bytes) -> None:
         with self._lock:
