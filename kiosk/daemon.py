@@ -31,9 +31,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk import dossier_lookup, presence, qr_scan
 from kiosk.config import KioskConfig
@@ -42,13 +42,9 @@ from kiosk.events import (
     DossierAnswer,
     FaceAnswer,
     GuideFinished,
-    IssueFailed,
     KioskEvent,
-    RedeemFailed,
     Shutdown,
     TaskFailed,
-    TicketPrinted,
-    TicketReady,
     Timeout,
     Touch,
     VoiceIntent,
@@ -56,29 +52,20 @@ from kiosk.events import (
 )
 from kiosk.face_run import FaceRunner
 from kiosk.flow import FlowTimeouts, Visit, VisitorFlow
-from kiosk.greeting import Greeter
 from kiosk.guiding import Destination, destination
-from kiosk.health import serve_health
-from kiosk.help_call import HelpCall, HelpStatus
-from kiosk.inputs import VOICE_ANSWERS, apply_event
-from kiosk.ratings import rating_body, rating_ticket
+from kiosk.health import daemon_health, serve_health
+from kiosk.help_call import StaffCalls
+from kiosk.inputs import apply_event
 from kiosk.replay import services_record, start_record
-from kiosk.screen.model import ChoiceButton
 from kiosk.screen.touchscreen import ScreenModel
 from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
 from kiosk.tasks import spawn
+from kiosk.ticket_tasks import TicketTasks
 from kiosk.tickets.catalogue import services_from_voice_catalogue
-from kiosk.tickets.desk import IssuedTicket
-from kiosk.tickets.errors import CentralRejected, TicketingError
-from kiosk.voice import listening_language, printer_down_speech, ticket_speech
-from kiosk.voice_answers import people_ahead, read_poses, way_to
-from kiosk.voice_dialogue import choice_labels, question_for
+from kiosk.voice_screen import VoiceScreen
 from kiosk.wiring import KioskParts, open_parts
 from navigation.guide import GuideResult
-
-if TYPE_CHECKING:
-    from speech.intents import Intent
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,9 +73,6 @@ _LOGGER = logging.getLogger(__name__)
 SCREEN_POLL_S = 1 / 120
 #: transitions kept in memory (the transcript file has the whole day)
 TRANSCRIPT_KEPT = 1000
-#: tickets and ratings kept in memory (the journal and central have them all)
-ISSUED_KEPT = 32
-RATINGS_KEPT = 32
 
 
 @dataclass
@@ -119,16 +103,10 @@ class KioskDaemon:
         self.counters = DaemonCounters()
         #: the latest transitions, newest last (``counters.transitions`` counts them all)
         self.transcript: deque[dict[str, Any]] = deque(maxlen=TRANSCRIPT_KEPT)
-        #: the latest tickets handed over, newest last
-        self.issued: deque[IssuedTicket] = deque(maxlen=ISSUED_KEPT)
-        #: the latest ratings central accepted (the demo and the tests read them)
-        self.ratings_sent: deque[dict[str, Any]] = deque(maxlen=RATINGS_KEPT)
-        #: what the kiosk answered aloud to where_is / queue_status (the demo reads them)
-        self.spoken_answers: deque[str] = deque(maxlen=RATINGS_KEPT)
         self._transcript_file = (
             transcript_path.open("a", encoding="utf-8") if transcript_path else None
         )
-        self._clock = clock
+        self.clock = clock
         self._started = clock()
         self._generation = 0
         self._timer: asyncio.TimerHandle | None = None
@@ -136,14 +114,6 @@ class KioskDaemon:
         self._failed_tasks: set[str] = set()
         self.notifier = SystemdNotifier()
         self._qr_scan: asyncio.Task[Any] | None = None
-        #: where the citizen's call for help stands (the help screen shows it)
-        self.help_status: HelpStatus | None = None
-        #: the voice's question back: the intents offered (at most three, touchable on
-        #: screen until the citizen touches or speaks again) and the question
-        self.choices: tuple[str, ...] = ()
-        self._choice_question = ""
-        #: the way to the place a citizen asked for by voice: (words, lobby map PNG)
-        self.way: tuple[str, bytes | None] | None = None
 
         parts = self.parts
         self.printer, self.desk, self.screen = parts.printer, parts.desk, parts.screen
@@ -153,8 +123,14 @@ class KioskDaemon:
         self.procedures = parts.procedures
         self.has_base = self.robot is not None
         self.view = ScreenView(config, self.catalogue, parts.procedures)
-        self.greeter = Greeter(config.greeting, config.kiosk.languages[0], self.say,
-                               self._speaking, clock)
+        #: issuing, redeeming, rating (kiosk/ticket_tasks.py); the latest tickets handed
+        #: over and ratings sent, newest last
+        self.tickets = TicketTasks(self)
+        #: the "call staff" button and where its request stands (kiosk/help_call.py)
+        self.staff = StaffCalls(self)
+        self.issued, self.ratings_sent = self.tickets.issued, self.tickets.ratings_sent
+        #: the voice tools and what voice shows over the screen (kiosk/voice_screen.py)
+        self.voice_screen = VoiceScreen(self)
         #: whether the camera sees somebody (fed by the presence watcher in run())
         self.presence = presence.PresenceDetector(config.presence)
         features = config.features.enabled()
@@ -177,9 +153,6 @@ class KioskDaemon:
             rating_levels=config.features.rating_levels,
         )
         self.screen.configure(time_left=self._time_left)
-        if self.voice is not None:
-            self.voice.preview = self._preview_answer
-            self.voice.on_clarify = self.offer_choices
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -197,24 +170,24 @@ class KioskDaemon:
             # busy machine), which would stall a robot's serial link or a touch mid-way.
             await self.faces.feature.start()
         if self.catalogue.services:
-            self._spawn(self.desk.refresh_services(), "sync")  # cached now, fresh soon
+            self.spawn(self.desk.refresh_services(), "sync")  # cached now, fresh soon
         elif not await self.desk.refresh_services():
             self._fall_back_to_own_services()
         self._refresh_flow_services()
-        self._spawn(self.desk.run_sync(self.config.central.sync_interval_s), "sync")
+        self.spawn(self.desk.run_sync(self.config.central.sync_interval_s), "sync")
         if self.procedures is not None:
-            self._spawn(self.procedures.run_sync(), "procedures")
-        self._spawn(self._pump_screen(), "screen")
+            self.spawn(self.procedures.run_sync(), "procedures")
+        self.spawn(self._pump_screen(), "screen")
         if self.config.health.port:
-            self._spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
+            self.spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
         if self.camera is not None:
             seen = self.faces.feature.camera_seen if self.faces is not None else None
-            self._spawn(presence.watch(self.camera, self.config.presence, self.post, seen,
+            self.spawn(presence.watch(self.camera, self.config.presence, self.post, seen,
                                        self.presence), "presence")
         if self.voice is not None:
             self.voice.warm(self.flow.visit.language)  # classifiers and model behind the screen
         if self.voice is not None and self.voice.settings.listening_mode == "always":
-            self._spawn(self._listen_always(), "voice")
+            self.spawn(self.voice_screen.listen_always(), "voice")
         _LOGGER.info(
             "kiosk %s ready: %d services, journal %s",
             self.config.kiosk.id,
@@ -226,7 +199,7 @@ class KioskDaemon:
             f"lĩnh vực, central {'offline' if self.breaker.is_open else 'online'}"
         )
         if self.notifier.watchdog_interval_s:
-            self._spawn(self._watchdog(self.notifier.watchdog_interval_s), "watchdog")
+            self.spawn(self._watchdog(self.notifier.watchdog_interval_s), "watchdog")
         try:
             while True:
                 event = await self.inbox.get()
@@ -271,25 +244,10 @@ class KioskDaemon:
             self._transcript_file.close()
 
     def health_snapshot(self) -> dict[str, Any]:
-        """The numbers /health and /metrics report (no I/O: counters in memory, SQLite)."""
-        counts = self.counters
-        faults = list(self._faults())
-        if self.robot is not None and not self.robot.base.connected:
-            faults.append("robot")  # a pulled base cable: the technician's fault, not the screen's
-        lidar = self.robot.lidar if self.robot is not None else None
-        if lidar is not None and not lidar.connected:
-            faults.append("lidar")  # the robot will not move blind: it stops (lidar-lost)
-        return {"kiosk": self.config.kiosk.id, "state": self.flow.current_state_id,
-                "central_circuit_open": self.breaker.is_open, "faults": faults,
-                "journal": self.journal.counts(), "tickets_issued": counts.tickets_issued,
-                "tickets_not_printed": counts.tickets_not_printed,
-                "transitions": counts.transitions, "tasks_failed": counts.tasks_failed,
-                "robot": self.robot.health() if self.robot is not None else None,
-                "faces": None if self.faces is None else {
-                    "button": self.faces.button, "problem": self.faces.feature.problem,
-                    "enrolled": self.faces.enrolled, "found": self.faces.found}}
+        """The numbers /health and /metrics report (kiosk/health.py)."""
+        return daemon_health(self, self._faults())
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run ``coro`` as a task whose failure is posted to the flow as TaskFailed."""
         task = spawn(coro, name, self.post)
         self._tasks.add(task)
@@ -336,7 +294,7 @@ class KioskDaemon:
         if isinstance(event, Touch) and self.voice is not None:
             self.voice.stop_speaking()  # a touch cuts the kiosk off at once
             if event.target == "talk":
-                self._listen()
+                self.voice_screen.listen()
         if isinstance(event, TaskFailed):
             self.counters.tasks_failed += 1
             self._failed_tasks.add(event.task)
@@ -345,12 +303,12 @@ class KioskDaemon:
         if isinstance(event, VoiceIntent) and self.procedures is not None:
             # a spoken question is answered first, so the screen shows what is said
             event, spoken = self.procedures.resolve(event, self.flow.features)
-        chose = self._clear_choices(event)
+        chose = self.voice_screen.clear(event)
         name: str | None = None
         outcome: str
         try:
             name, outcome = apply_event(self.flow, event, generation=generation,
-                                        has_base=self.has_base, tools=self)
+                                        has_base=self.has_base, tools=self.voice_screen)
         except Exception:  # noqa: BLE001 - one bad event must not stop the kiosk
             _LOGGER.exception("TECHNICIAN: event %s failed in state %s", describe(event), before)
             outcome = "failed"
@@ -360,11 +318,11 @@ class KioskDaemon:
         if spoken and isinstance(event, VoiceIntent):
             self.say(spoken, event.language or self.flow.visit.language)
         if after == "idle" and before != "idle":  # the visit ended: nothing stays up
-            chose = self._clear_choices(Touch("screen")) or chose
+            chose = self.voice_screen.clear(Touch("screen")) or chose
         if chose and (after == before or after == "idle"):
             self.render(after, self.flow.visit)  # the question's choices leave the screen
         record = {
-            "t": round(self._clock() - self._started, 3),
+            "t": round(self.clock() - self._started, 3),
             "event": dossier_lookup.redact(describe(event)),
             "from": before,
             "to": after,
@@ -377,86 +335,6 @@ class KioskDaemon:
         self._write_transcript(record)
         log = _LOGGER.info if outcome == "handled" else _LOGGER.debug
         log("%s --%s--> %s  (event %s, %s)", before, name, after, record["event"], outcome)
-
-    # -- voice and the screen tools (kiosk.inputs.InputTools) ---------------------------
-
-    def read_aloud(self) -> None:
-        """Say what the screen shows, in the visit's language."""
-        self.say(self.screen.spoken_text(), self.flow.visit.language)
-
-    def _speaking(self) -> bool:
-        """The kiosk is speaking (or its echo guard still mutes the microphone)."""
-        return self.voice is not None and self.voice.speaking
-
-    def greet(self) -> None:
-        """Somebody walked up to the idle kiosk: greet them aloud, once per approach."""
-        self.greeter.person_arrived(self.flow.current_state_id)
-
-    def speak_slower(self) -> None:
-        """The citizen asked the kiosk to speak more slowly (for the rest of the run)."""
-        if self.voice is not None:
-            self.voice.speaker.slow = True
-
-    def answer(self, event: VoiceIntent) -> None:
-        """Answer aloud: the way to a place, or the people ahead of the visit's ticket."""
-        language = self.flow.visit.language
-        text = self._answer_text(event.name, event.slots, language)
-        _LOGGER.info("voice answer (%s): %s", event.name, text)
-        self.spoken_answers.append(text)
-        self.say(text, language)
-        place = event.slots.get("place")
-        if event.name == "where_is":  # and on screen: the way on the lobby map
-            self.way = (text, self.view.route_picture(place) if place else None)
-            self.render(self.flow.current_state_id, self.flow.visit)
-
-    def _answer_text(self, name: str, slots: dict[str, str], language: str) -> str:
-        if name == "where_is":
-            place = slots.get("place")
-            poses = read_poses(Path(self.config.navigation.map_path))
-            return way_to(place, language, poses) if place else way_to("", language, {})
-        ticket = self.issued[-1] if self.issued and self.flow.visit.ticket else None
-        return people_ahead(ticket.number if ticket else None,
-                            ticket.view.people_ahead if ticket else None, language)
-
-    def _preview_answer(self, intent: Intent, language: str) -> str | None:
-        """What :meth:`answer` will say for ``intent`` (the voice synthesises it ahead)."""
-        if intent.name not in VOICE_ANSWERS:
-            return None
-        return self._answer_text(intent.name, intent.slots, language)
-
-    def offer_choices(self, choices: tuple[str, ...], language: str) -> None:
-        """The voice asked back: show its choices as buttons over the current screen."""
-        self.choices = tuple(choices[:3])
-        self._choice_question = question_for(self.choices, language)
-        self.render(self.flow.current_state_id, self.flow.visit)
-
-    def _clear_choices(self, event: KioskEvent) -> bool:
-        """A touch or new speech answers (or drops) the question back and the way shown;
-        True if one was up."""
-        if isinstance(event, Touch) and self.procedures is not None:
-            self.procedures.choices = ()
-        if not (self.choices or self.way) or not isinstance(event, (Touch, VoiceIntent)):
-            return False
-        self.choices, self._choice_question, self.way = (), "", None
-        return True
-
-    def _listen(self) -> None:
-        """Listen once for what fits the current screen, in the visit's language."""
-        if self.voice is None:
-            return
-        language = listening_language(
-            self.voice, self.flow.visit.language, self.config.kiosk.languages
-        )
-        if language is not None:
-            self.voice.listen(self.flow.current_state_id, language)
-
-    async def _listen_always(self) -> None:
-        # Always-listening mode: whenever nothing is being heard or said, listen again.
-        assert self.voice is not None
-        while True:
-            if not self.voice.busy:
-                self._listen()
-            await asyncio.sleep(0.1)
 
     # -- FlowEffects ----------------------------------------------------------------------
 
@@ -483,7 +361,7 @@ class KioskDaemon:
         """The booking screen is up: read QR codes from the camera while it stays up."""
         if self.camera is None or self._qr_scan is not None:
             return
-        self._qr_scan = self._spawn(
+        self._qr_scan = self.spawn(
             qr_scan.scan(
                 self.camera,
                 post=self.post,
@@ -506,14 +384,14 @@ class KioskDaemon:
         if self.faces is None:
             self.post(FaceAnswer("unavailable"))
         else:
-            self._spawn(self.faces.run(visit), "face")
+            self.spawn(self.faces.run(visit), "face")
 
     def forget_face(self, visit: Visit) -> None:
         """Delete the face linked to the dossier shown, on central, at once."""
         if self.faces is None:
             self.post(FaceAnswer("unavailable"))
         else:
-            self._spawn(self.faces.forget(visit), "face")
+            self.spawn(self.faces.forget(visit), "face")
 
     def screen_model(self, state: str, visit: Visit) -> ScreenModel:
         """What the screen shows for ``state`` and ``visit``."""
@@ -521,27 +399,11 @@ class KioskDaemon:
             last_ticket=self.issued[-1] if self.issued else None,
             has_base=self.has_base,
             faults=self._faults(),
-            can_talk=self._can_talk(visit.language),
-            help=self.help_status,
+            can_talk=self.voice_screen.can_talk(visit.language),
+            help=self.staff.status,
             face_button=self.faces is not None and self.faces.button,
         )
-        model = self.view.model(state, visit, status)
-        if self.way is not None:
-            model = replace(model, way_text=self.way[0], way_png=self.way[1])
-        if not self.choices:
-            return model
-        buttons = tuple(ChoiceButton(code, label[:1].upper() + label[1:])
-                        for code, label in choice_labels(self.choices, visit.language))
-        return replace(model, choices=buttons, choice_question=self._choice_question)
-
-    def _can_talk(self, language: str) -> bool:
-        """Show the microphone button: touch-to-talk voice that can listen now."""
-        voice = self.voice
-        return (
-            voice is not None
-            and voice.settings.listening_mode == "touch"
-            and listening_language(voice, language, self.config.kiosk.languages) is not None
-        )
+        return self.voice_screen.over(self.view.model(state, visit, status), visit.language)
 
     def _faults(self) -> tuple[str, ...]:
         """Parts that are down, for the friendly note on the menu."""
@@ -563,118 +425,38 @@ class KioskDaemon:
         return self._timer.when() - loop.time()
 
     def start_redeeming(self, visit: Visit) -> None:
-        """Redeem the typed booking code and print it; post TicketReady or RedeemFailed."""
-        self._spawn(self._redeem(visit.booking_code, visit.language), "redeem")
-
-    async def _redeem(self, code: str, language: str) -> None:
-        try:
-            issued = await self.desk.redeem(
-                code, language, on_number=lambda shown: self._hand_over(shown, language)
-            )
-        except CentralRejected as exc:
-            _LOGGER.info("booking %s refused: %s", code, exc.code)
-            self.post(RedeemFailed(exc.code, str(exc)))
-            return
-        except TicketingError as exc:
-            _LOGGER.warning("booking %s could not be redeemed: %s", code, exc)
-            self.post(RedeemFailed("central-unavailable", str(exc)))
-            return
-        self._printed(issued, language)
+        """Redeem the typed booking code and print it (kiosk/ticket_tasks.py)."""
+        self.tickets.start_redeeming(visit)
 
     def send_rating(self, visit: Visit) -> None:
         """Send the citizen's rating to central in the background."""
-        if visit.score is None:
-            return
-        body = rating_body(visit.score, visit.reasons, self.config.features.rating_levels,
-                           visit.rate_ref)
-        self._spawn(self._send_rating(body), "rating")
+        self.tickets.send_rating(visit)
 
     def check_rating_ticket(self, ref: str) -> None:
         """Ask central which ticket the citizen showed, in the background."""
-        self._spawn(self._check_rating_ticket(ref), "rating-ticket")
-
-    async def _check_rating_ticket(self, ref: str) -> None:
-        self.post(await rating_ticket(self.client, ref, self.catalogue))
-
-    async def _send_rating(self, body: dict[str, Any]) -> None:
-        try:
-            await self.client.post_rating(body)
-        except TicketingError as exc:
-            _LOGGER.warning("rating %s not sent to central: %s", body["score"], exc)
-            return
-        self.ratings_sent.append(body)
-        self.counters.ratings_sent += 1
+        self.tickets.check_rating_ticket(ref)
 
     def print_checklist(self, visit: Visit) -> None:
         """Print the shown procedure's checklist on the ticket printer (in the background)."""
         if self.procedures is not None and visit.proc_code:
-            self._spawn(self.procedures.print_checklist(visit.proc_code, visit.language), "print")
+            self.spawn(self.procedures.print_checklist(visit.proc_code, visit.language), "print")
 
     def start_dossier_lookup(self, visit: Visit) -> None:
         """Look ``visit.dossier`` up on central in the background (kiosk.dossier_lookup)."""
         if self.procedures is not None:
             look = dossier_lookup.look_up(self.procedures, visit.dossier, visit.language, self.post)
-            self._spawn(look, "dossier")
+            self.spawn(look, "dossier")
         else:
             self.post(DossierAnswer(False, code="central-unavailable"))
 
     def call_staff(self, state: str) -> None:
-        """A citizen pressed "call staff": a help request to central's counters (followed
-        until an officer takes it; kiosk/help_call.py), and a STAFF line in the journal."""
-        _LOGGER.warning(
-            "STAFF: a citizen at kiosk %s asks for help (on screen %s)", self.config.kiosk.id, state
-        )
-        self.help_status = HelpStatus("sending")
-        call = HelpCall(self.client, self._help_changed)
-        here = lambda: self.flow.current_state_id == "help"  # noqa: E731
-        self._spawn(call.run(state, self.flow.visit.language, None, here), "help")
-
-    def _help_changed(self, status: HelpStatus) -> None:
-        """Central answered about the help request: the help screen says where it stands."""
-        self.help_status = status
-        if status.state == "taken":
-            _LOGGER.warning("STAFF: %s is coming to kiosk %s", status.counter_name,
-                            self.config.kiosk.id)
-        if self.flow.current_state_id == "help":
-            self.render("help", self.flow.visit)
+        """A citizen pressed "call staff": a help request to central, followed until an
+        officer takes it (kiosk/help_call.py), and a STAFF line in the journal."""
+        self.staff.call(state)
 
     def start_issuing(self, visit: Visit) -> None:
-        """Issue and print in a task; post the outcome."""
-        self._spawn(self._issue(visit), "issue")
-
-    async def _issue(self, visit: Visit) -> None:
-        assert visit.service is not None
-        try:
-            issued = await self.desk.issue(
-                visit.service, visit.language, visit.priority,
-                on_number=lambda shown: self._hand_over(shown, visit.language),
-            )
-        except TicketingError as exc:
-            _LOGGER.error("TECHNICIAN: could not issue a ticket for %s: %s", visit.service, exc)
-            self.post(IssueFailed(exc.code, str(exc)))
-            return
-        self._printed(issued, visit.language)
-
-    def _hand_over(self, issued: IssuedTicket, language: str) -> None:
-        """The number exists (the printer not tried yet): show it and say it at once."""
-        self.issued.append(issued)
-        self.counters.tickets_issued += 1
-        self.post(TicketReady(issued.number, issued.offline, issued.printed, issued.print_error,
-                              printing=issued.printing))
-        self.say(ticket_speech(issued.number, issued.view.counters, True, language,
-                               issued.view.service_name), language)
-
-    def _printed(self, issued: IssuedTicket, language: str) -> None:
-        """The printer was tried for a number already shown: record it and update the screen
-        (and tell the citizen when there is no paper ticket)."""
-        for index in range(len(self.issued) - 1, -1, -1):
-            if self.issued[index].key == issued.key:
-                self.issued[index] = issued
-                break
-        self.counters.tickets_not_printed += not issued.printed
-        self.post(TicketPrinted(issued.number, issued.printed, issued.print_error))
-        if not issued.printed:
-            self.say(printer_down_speech(language), language)
+        """Issue and print in a task; post the outcome (kiosk/ticket_tasks.py)."""
+        self.tickets.start_issuing(visit)
 
     def start_guiding(self, visit: Visit) -> None:
         """Lead the citizen to their field's counter, or to its waiting area when several

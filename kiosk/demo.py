@@ -180,7 +180,7 @@ class HeadlessDemo:
                 self.central.start()
             await self._wait_state("idle")
             await self._walk_away()  # the last citizen has left the camera's view
-            greeted = self.daemon.greeter.spoken
+            greeted = self.daemon.voice_screen.greeter.spoken
             self._walk_up(True)  # the camera sees somebody: the attract screen greets them
             if citizen.booked and await self._show_booking(citizen.service):
                 await self._ticket_taken(i, citizen, "booked", booked=True)
@@ -317,7 +317,7 @@ class HeadlessDemo:
         while loop.time() < deadline and not self.daemon.flow.visit.person_seen:
             await asyncio.sleep(0.02)
         voice = self.daemon.voice
-        if voice is None or self.daemon.greeter.spoken == greeted:
+        if voice is None or self.daemon.voice_screen.greeter.spoken == greeted:
             return  # not greeted aloud (no voice, or greeted a moment ago)
         while voice.speaking and loop.time() < deadline:
             await asyncio.sleep(0.05)

@@ -65,7 +65,7 @@ def report(demo: HeadlessDemo, central: EmbeddedCentral, out: Path, counter_log:
         # twice would be one): must be empty
         "unclaimed_numbers": sorted({r.number or "" for r in rows} - set(numbers)),
         "walked_away": sum(1 for r in demo.results if r.get("walked_away")),
-        "greeted_aloud": demo.daemon.greeter.spoken,
+        "greeted_aloud": demo.daemon.voice_screen.greeter.spoken,
         "offline": sum(1 for r in served if r["offline"]),
         "not_printed": sum(1 for r in served if not r["printed"]),
         "unique_numbers": len(set(numbers)) == len(numbers),

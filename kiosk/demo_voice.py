@@ -32,7 +32,7 @@ async def ask_way(demo: HeadlessDemo, i: int, words: str, language: str, tries: 
     heard and misunderstood are not (saying them again could answer the kiosk's
     question back)."""
     loop = asyncio.get_running_loop()
-    answers, voice = demo.daemon.spoken_answers, demo.daemon.voice
+    answers, voice = demo.daemon.voice_screen.spoken_answers, demo.daemon.voice
     before, answer = len(answers), None
     for attempt in range(tries):
         deadline = loop.time() + 30

@@ -13,12 +13,15 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from kiosk.daemon import KioskDaemon
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,3 +89,24 @@ async def serve_health(snapshot: Callable[[], dict[str, Any]], port: int) -> Non
         await server.serve()
     except (OSError, SystemExit) as exc:  # uvicorn exits when it cannot bind
         _LOGGER.error("TECHNICIAN: health endpoint not served on 127.0.0.1:%d (%s)", port, exc)
+
+
+def daemon_health(daemon: KioskDaemon, screen_faults: tuple[str, ...]) -> dict[str, Any]:
+    """The numbers /health and /metrics report for ``daemon`` (no I/O: counters in memory,
+    SQLite); ``screen_faults`` are the parts the menu's note names as down."""
+    counts, robot, faces = daemon.counters, daemon.robot, daemon.faces
+    faults = list(screen_faults)
+    if robot is not None and not robot.base.connected:
+        faults.append("robot")  # a pulled base cable: the technician's fault, not the screen's
+    lidar = robot.lidar if robot is not None else None
+    if lidar is not None and not lidar.connected:
+        faults.append("lidar")  # the robot will not move blind: it stops (lidar-lost)
+    return {"kiosk": daemon.config.kiosk.id, "state": daemon.flow.current_state_id,
+            "central_circuit_open": daemon.breaker.is_open, "faults": faults,
+            "journal": daemon.journal.counts(), "tickets_issued": counts.tickets_issued,
+            "tickets_not_printed": counts.tickets_not_printed,
+            "transitions": counts.transitions, "tasks_failed": counts.tasks_failed,
+            "robot": robot.health() if robot is not None else None,
+            "faces": None if faces is None else {
+                "button": faces.button, "problem": faces.feature.problem,
+                "enrolled": faces.enrolled, "found": faces.found}}

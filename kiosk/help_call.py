@@ -22,9 +22,13 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.tickets.client import CentralClient
 from kiosk.tickets.errors import TicketingError
+
+if TYPE_CHECKING:
+    from kiosk.daemon import KioskDaemon
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -101,3 +105,33 @@ class HelpCall:
                 self._set(HelpStatus("taken", name))
                 break
         return self.status
+
+
+class StaffCalls:
+    """The daemon's "call staff" button: each press a :class:`HelpCall` run as a daemon
+    task, a STAFF line in the journal, and the status the help screen shows."""
+
+    def __init__(self, daemon: KioskDaemon) -> None:
+        self._daemon = daemon
+        #: where the latest call for help stands (None before the first press)
+        self.status: HelpStatus | None = None
+
+    def call(self, state: str) -> None:
+        """A citizen pressed "call staff" on screen ``state``."""
+        daemon = self._daemon
+        _LOGGER.warning("STAFF: a citizen at kiosk %s asks for help (on screen %s)",
+                        daemon.config.kiosk.id, state)
+        self.status = HelpStatus("sending")
+        call = HelpCall(daemon.client, self._changed)
+        here = lambda: daemon.flow.current_state_id == "help"  # noqa: E731
+        daemon.spawn(call.run(state, daemon.flow.visit.language, None, here), "help")
+
+    def _changed(self, status: HelpStatus) -> None:
+        """Central answered about the help request: the help screen says where it stands."""
+        daemon = self._daemon
+        self.status = status
+        if status.state == "taken":
+            _LOGGER.warning("STAFF: %s is coming to kiosk %s", status.counter_name,
+                            daemon.config.kiosk.id)
+        if daemon.flow.current_state_id == "help":
+            daemon.render("help", daemon.flow.visit)

@@ -35,8 +35,8 @@ async def test_spoken_intents_move_the_daemon(make_kiosk: KioskFactory) -> None:
         await _until(daemon, lambda: bool(daemon.flow.priorities), "priorities from central")
         # where is counter 5: answered aloud from the lobby map, no screen moves
         daemon.post(VoiceIntent("where_is", {"place": "Q5"}, "quầy số 5 ở đâu", "vi"))
-        await _until(daemon, lambda: bool(daemon.spoken_answers), "an answer")
-        assert daemon.spoken_answers[-1].startswith("Quầy 5 ở phía trước")
+        await _until(daemon, lambda: bool(daemon.voice_screen.spoken_answers), "an answer")
+        assert daemon.voice_screen.spoken_answers[-1].startswith("Quầy 5 ở phía trước")
         assert state() == "idle"
         # "tôi là người cao tuổi": kept for the visit, then which field; no priority screen
         daemon.post(VoiceIntent("declare_priority", {"category": "elderly"}, "", "vi"))
@@ -49,8 +49,8 @@ async def test_spoken_intents_move_the_daemon(make_kiosk: KioskFactory) -> None:
         assert daemon.issued[-1].view.priority_label == "Người cao tuổi (từ 60 tuổi)"
         # how many are ahead of my own ticket
         daemon.post(VoiceIntent("queue_status", {}, "còn mấy người", "vi"))
-        await _until(daemon, lambda: len(daemon.spoken_answers) == 2, "people ahead")
-        assert daemon.issued[-1].number in daemon.spoken_answers[-1]
+        await _until(daemon, lambda: len(daemon.voice_screen.spoken_answers) == 2, "people ahead")
+        assert daemon.issued[-1].number in daemon.voice_screen.spoken_answers[-1]
         # a staff call from the ticket screen
         daemon.post(VoiceIntent("call_staff", {}, "gọi nhân viên", "vi"))
         await _until(daemon, lambda: state() == "help", "the staff call")

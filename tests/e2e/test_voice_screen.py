@@ -55,16 +55,16 @@ async def test_a_question_back_offers_three_choices_on_screen(make_kiosk: KioskF
         assert "take_ticket" in offered
         assert daemon.screen.tap("voice_choice", "take_ticket")
         await _until(daemon, lambda: state() == "choose_service", "which field")
-        assert not _targets(daemon, "voice_choice") and daemon.choices == ()
+        assert not _targets(daemon, "voice_choice") and daemon.voice_screen.choices == ()
         # on a screen that cannot queue, an unsure request offers only what it can do
         daemon.post(Touch("back"))
         await _until(daemon, lambda: state() == "menu", "the menu again")
         voice.decide(heard, "help", "vi")  # the help screen offers none of those
         await asyncio.sleep(0.1)
-        assert daemon.choices == ()
+        assert daemon.voice_screen.choices == ()
         # a touch anywhere else drops the question
         voice.decide(heard, "menu", "vi")
-        await _until(daemon, lambda: bool(daemon.choices), "the choices again")
+        await _until(daemon, lambda: bool(daemon.voice_screen.choices), "the choices again")
         daemon.post(Touch("screen"))
         await _until(daemon, lambda: not _targets(daemon, "voice_choice"), "choices gone")
         assert state() == "menu"
@@ -80,22 +80,22 @@ async def test_where_is_shows_the_way_on_the_lobby_map(make_kiosk: KioskFactory)
         daemon.post(Touch("start", "en"))
         await _until(daemon, lambda: daemon.flow.current_state_id == "menu", "the menu")
         daemon.post(VoiceIntent("where_is", {"place": "Q5"}, "where is counter 5", "en"))
-        await _until(daemon, lambda: daemon.way is not None, "the way")
+        await _until(daemon, lambda: daemon.voice_screen.way is not None, "the way")
         model = daemon.screen.model
         assert model is not None and model.way_text.startswith("Counter 5 is")
         assert model.way_png is not None and model.way_png.startswith(b"\x89PNG")
-        assert daemon.spoken_answers[-1] == model.way_text  # said and shown alike
+        assert daemon.voice_screen.spoken_answers[-1] == model.way_text  # said and shown alike
         assert model.way_text in _shown(daemon)
         # a place the map does not name: the honest answer on screen, no picture
         daemon.post(VoiceIntent("where_is", {"place": "parking"}, "where can I park", "en"))
         await _until(
-            daemon, lambda: daemon.way is not None and "staff" in daemon.way[0], "the honest answer"
+            daemon, lambda: daemon.voice_screen.way is not None and "staff" in daemon.voice_screen.way[0], "the honest answer"
         )
         assert daemon.screen.model is not None and daemon.screen.model.way_png is None
         # the next touch takes it away and does what it touched
         daemon.post(Touch("take_ticket"))
         await _until(daemon, lambda: daemon.flow.current_state_id == "choose_service", "fields")
-        assert daemon.way is None and daemon.screen.model.way_text == ""
+        assert daemon.voice_screen.way is None and daemon.screen.model.way_text == ""
     finally:
         daemon.post(Shutdown())
         await serving

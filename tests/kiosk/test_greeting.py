@@ -94,14 +94,14 @@ async def test_the_daemon_greets_aloud_who_walks_up(tmp_path: Path, central_sett
         assert isinstance(camera, SimCamera)
         assert await _until(lambda: camera.frames_read >= 3)
         camera.person_present = True
-        assert await _until(lambda: daemon.greeter.spoken == 1)
+        assert await _until(lambda: daemon.voice_screen.greeter.spoken == 1)
         daemon.post(Touch("start", "vi"))  # the citizen starts: the kiosk is in use
         assert await _until(lambda: daemon.flow.current_state_id != "idle")
         camera.person_present = False
         await asyncio.sleep(0.3)
         camera.person_present = True  # somebody else walks up behind the citizen
         await asyncio.sleep(0.5)
-        assert daemon.greeter.spoken == 1
+        assert daemon.voice_screen.greeter.spoken == 1
     finally:
         daemon.post(Shutdown())
         await serving

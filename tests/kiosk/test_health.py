@@ -11,9 +11,10 @@ from kiosk_testkit import KIOSK_SIM
 from drivers.printer.base import Paper
 from drivers.printer.sim import SimPrinter
 from kiosk.config import load_config
-from kiosk.daemon import ISSUED_KEPT, TRANSCRIPT_KEPT, KioskDaemon
+from kiosk.daemon import TRANSCRIPT_KEPT, KioskDaemon
 from kiosk.embedded_central import free_port
 from kiosk.events import Shutdown, Touch
+from kiosk.ticket_tasks import ISSUED_KEPT
 from kiosk.wiring import open_parts
 from tests.wait import wait_until
 
