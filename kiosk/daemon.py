@@ -62,7 +62,6 @@ from kiosk.screen_view import KioskStatus, ScreenView
 from kiosk.sd_notify import SystemdNotifier
 from kiosk.tasks import spawn
 from kiosk.ticket_tasks import TicketTasks
-from kiosk.tickets.catalogue import services_from_voice_catalogue
 from kiosk.voice_screen import VoiceScreen
 from kiosk.wiring import KioskParts, open_parts
 from navigation.guide import GuideResult
@@ -172,7 +171,7 @@ class KioskDaemon:
         if self.catalogue.services:
             self.spawn(self.desk.refresh_services(), "sync")  # cached now, fresh soon
         elif not await self.desk.refresh_services():
-            self._fall_back_to_own_services()
+            self.catalogue.fall_back_to(self.config.kiosk.catalogue)
         self._refresh_flow_services()
         self.spawn(self.desk.run_sync(self.config.central.sync_interval_s), "sync")
         if self.procedures is not None:
@@ -208,16 +207,6 @@ class KioskDaemon:
                 self.handle(event)
         finally:
             await self.close()
-
-    def _fall_back_to_own_services(self) -> None:
-        """Central never reached and nothing cached: offer the services of the kiosk's own
-        catalogue (with central's prefixes) so citizens still get offline numbers."""
-        fallback = services_from_voice_catalogue(self.config.kiosk.catalogue)
-        if fallback is not None:
-            self.catalogue.use_fallback(fallback)
-            _LOGGER.error("TECHNICIAN: central never reached and no cached service list: "
-                          "offering the %d services of %s, offline numbers until it answers",
-                          len(fallback.services), self.config.kiosk.catalogue)
 
     async def close(self) -> None:
         """Stop background work and release devices."""

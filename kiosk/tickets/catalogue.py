@@ -67,10 +67,17 @@ class ServiceCatalogue:
         except (json.JSONDecodeError, ValidationError) as exc:
             _LOGGER.error("%s: service cache unreadable, ignoring it: %s", self._cache_path, exc)
 
-    def use_fallback(self, body: ServicesBody) -> None:
-        """Offer ``body`` until central answers (not cached: it did not come from central)."""
-        self._body = body
-        self.from_central = False
+    def fall_back_to(self, path: Path) -> None:
+        """Central never reached and nothing cached: offer the services of the kiosk's own
+        catalogue at ``path`` (with central's prefixes) until central answers, so citizens
+        still get offline numbers (not cached: it did not come from central)."""
+        fallback = services_from_voice_catalogue(path)
+        if fallback is not None:
+            self._body = fallback
+            self.from_central = False
+            _LOGGER.error("TECHNICIAN: central never reached and no cached service list: "
+                          "offering the %d services of %s, offline numbers until it answers",
+                          len(fallback.services), path)
 
 
 def services_from_voice_catalogue(path: Path) -> ServicesBody | None:
