@@ -46,6 +46,8 @@ from statemachine import State, StateMachine
 
 from kiosk.flow_dossier import DossierLook, DossierSteps
 from kiosk.flow_faces import FaceSteps
+from kiosk.flow_procedures import ProcedureSteps
+from kiosk.flow_rating import RatingSteps
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -163,7 +165,7 @@ _INTERACTIVE = ("menu", "choose_service", "choose_priority", "booking", "rating"
                 "procedure_info", "dossier_lookup")
 
 
-class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
+class VisitorFlow(FaceSteps, DossierSteps, ProcedureSteps, RatingSteps, StateMachine):
     """The declared visitor flow of the kiosk (see the module docstring)."""
 
     idle = State(initial=True)
@@ -329,14 +331,6 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
         """A booking code has all its characters."""
         return len(self.visit.booking_code) == BOOKING_CODE_LENGTH
 
-    def valid_score(self, score: int | None = None, **_: Any) -> bool:
-        """A score on the configured scale."""
-        return isinstance(score, int) and 1 <= score <= self.rating_levels
-
-    def has_score(self) -> bool:
-        """A rating needs a served ticket and a score; reasons are optional."""
-        return self.visit.score is not None and self.visit.rate_ref is not None
-
     def booking_enabled(self) -> bool:
         """Redeeming online bookings is switched on in config."""
         return "booking" in self.features
@@ -352,23 +346,6 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
     def dossier_enabled(self) -> bool:
         """Dossier look-up is switched on in config."""
         return "dossier_lookup" in self.features
-
-    def procedure_code(self, code: str | None = None, **_: Any) -> bool:
-        """A procedure code as the screen sends it (the screen lists known ones only)."""
-        return isinstance(code, str) and 0 < len(code) <= 48
-
-    def procedure_shown(self) -> bool:
-        """A procedure's answer is on the screen."""
-        return self.visit.proc_code is not None
-
-    def procedure_deeper(self) -> bool:
-        """The procedures screen shows more than its first page: "back" goes up one step."""
-        v = self.visit
-        return v.proc_code is not None or v.proc_field is not None or bool(v.proc_keys)
-
-    def procedure_trip(self) -> bool:
-        """The robot set off from a procedure's answer, not from a ticket."""
-        return self.visit.ticket is None and self.visit.proc_code is not None
 
     def stop_cleared(self) -> bool:
         """Staff reset a safety stop; refused while the e-stop or a bumper is still pressed."""
@@ -427,57 +404,6 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
             code = (code + char.upper())[:BOOKING_CODE_LENGTH]
         self._update(booking_code=code, error=None)
 
-    def _pick_field(self, field: str | None = None, **_: Any) -> None:
-        if field in self.services:
-            self._update(proc_field=field, proc_code=None, proc_keys="", proc_notice=None)
-
-    def _pick_procedure(self, code: str | None = None, **_: Any) -> None:
-        self._update(proc_code=code, proc_notice=None)
-
-    def _search_key(self, letter: str | None = None, **_: Any) -> None:
-        keys = self.visit.proc_keys
-        if letter == "erase":
-            keys = keys[:-1]
-        elif letter == "space":
-            keys = keys + " " if keys and not keys.endswith(" ") else keys
-        elif isinstance(letter, str) and len(letter) == 1 and letter.isascii() and letter.isalpha():
-            keys = (keys + letter.lower())[:40]
-        self._update(proc_keys=keys, proc_field=None, proc_code=None, proc_notice=None)
-
-    def _print_checklist(self) -> None:
-        self._update(proc_notice="checklist_printing")
-        self._visit_effects().print_checklist(self.visit)
-
-    def _procedure_up(self) -> None:
-        v = self.visit
-        if v.proc_code is not None:
-            self._update(proc_code=None, proc_notice=None)
-        elif v.proc_field is not None:
-            self._update(proc_field=None)
-        else:
-            self._update(proc_keys="")
-
-    def _choose_score(self, score: int | None = None, **_: Any) -> None:
-        if self.visit.rate_ref is not None:  # the faces show once the ticket is known
-            self._update(score=score)
-
-    def _scan_ticket(self, ticket: str | None = None, **_: Any) -> None:
-        if not ticket:
-            self._update(error="not-a-ticket")
-        elif ticket not in (self.visit.rate_ref, self.visit.rate_pending):
-            self._update(rate_pending=ticket, error=None)
-            self._visit_effects().check_rating_ticket(ticket)
-
-    def _rating_ticket(self, ref: str = "", number: str = "", counter: str = "",
-                       error: str | None = None, **_: Any) -> None:
-        if ref != self.visit.rate_pending:
-            return  # an answer about a ticket shown before this one
-        if error:
-            self._update(rate_pending=None, error=f"rate-{error}")
-        else:
-            self._update(rate_pending=None, rate_ref=ref, rate_number=number,
-                         rate_counter=counter, error=None)
-
     def _ticket_printed(
         self, number: str = "", printed: bool = False, print_error: str | None = None, **_: Any
     ) -> None:
@@ -488,30 +414,11 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
             ticket=replace(ticket, printed=printed, print_error=print_error, printing=False)
         )
 
-    def _toggle_reason(self, reason: str | None = None, **_: Any) -> None:
-        if not reason:
-            return
-        reasons = self.visit.reasons
-        reasons = tuple(r for r in reasons if r != reason) if reason in reasons \
-            else reasons + (reason,)
-        self._update(reasons=reasons)
-
     def on_take_ticket(self) -> None:
         self.visit = replace(self.visit, error=None)
 
     def on_book(self) -> None:
         self.visit = replace(self.visit, booking_code="", error=None)
-
-    def on_ask_procedure(self, code: str | None = None, **_: Any) -> None:
-        self.visit = replace(self.visit, proc_field=None, proc_code=code, proc_keys="",
-                             proc_notice=None)  # a spoken question names its procedure
-
-    def on_rate(self) -> None:
-        self.visit = replace(self.visit, score=None, reasons=(), error=None, rate_pending=None,
-                             rate_ref=None, rate_number="", rate_counter="")
-
-    def on_enter_rating(self) -> None:
-        self._visit_effects().start_scanning()  # the citizen shows their ticket's QR
 
     def on_select_service(self, service: str | None = None, **_: Any) -> None:
         self.visit = replace(self.visit, service=service, ticket=None, error=None)
@@ -552,9 +459,6 @@ class VisitorFlow(FaceSteps, DossierSteps, StateMachine):
 
     def on_enter_redeeming(self) -> None:
         self._visit_effects().start_redeeming(self.visit)
-
-    def on_enter_rating_sent(self) -> None:
-        self._visit_effects().send_rating(self.visit)
 
     def on_call_staff(self, source: State) -> None:
         self._visit_effects().call_staff(str(source.id))
