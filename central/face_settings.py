@@ -36,3 +36,8 @@ class FaceSettings(BaseModel):
     """How long a kiosk may report the result of a lookup it started."""
     lookups_per_minute: int = Field(default=20, ge=1, le=1000)
     """Face lookups one kiosk may start per minute (more are refused with 429)."""
+    same_face_distance: float = Field(default=0.5, gt=0.0, le=1.0)
+    """At enrolment, a template of the same second factor this close to the new face is the
+    same citizen: its dossiers join the new template (one face per citizen, so a later
+    lookup is not ambiguous between two templates of one person). Keep it equal to the
+    kiosks' ``[faces] threshold``."""

@@ -234,7 +234,9 @@ def enrol(
     now_us: int,
 ) -> dict[str, Any]:
     """Store a template linked to ``dossiers``; an earlier template of the same dossiers
-    is replaced (one face per citizen's dossier, and fewer candidates)."""
+    is replaced, and one of the same second factor and the same face (within
+    ``same_face_distance``) is merged into it: one face per citizen, whose lookup returns
+    all their dossiers, rather than two templates a lookup could not choose between."""
     vault, cfg = faces.vault, faces.settings
     blob = pack(encoding)
     factor_mac = vault.mac(factor[0], check_factor(*factor))
@@ -248,9 +250,13 @@ def enrol(
         .scalars()
         .all()
     )
-    for template_id in old:
+    same = _same_face(conn, faces, factor_mac, encoding, now_us)
+    for codes in same.values():  # the citizen's other dossiers join the new face
+        macs.update({vault.mac("dossier", code): code for code in codes})
+    for template_id in sorted(set(old) | set(same)):
         _delete(conn, template_id)
-        audit(conn, now_us, actor, "delete", "replaced", template_id)
+        audit(conn, now_us, actor, "delete", "merged" if template_id in same else "replaced",
+              template_id)
     template_id = secrets.token_hex(16)
     expires_us = now_us + cfg.max_age_days * DAY_US
     conn.execute(
@@ -281,6 +287,31 @@ def enrol(
         f"{len(macs)} dossier(s), consent {consent}",
     )
     return {"id": template_id, "expires_us": expires_us}
+
+
+def _same_face(
+    conn: Connection, faces: Faces, factor_mac: str, encoding: list[float], now_us: int
+) -> dict[str, list[str]]:
+    """The live templates of ``factor_mac`` within ``same_face_distance`` of ``encoding``,
+    with the dossier codes each is linked to."""
+    vault, limit = faces.vault, faces.settings.same_face_distance
+    rows = conn.execute(
+        select(face_templates.c.id, face_templates.c.template)
+        .where(face_templates.c.factor_mac == factor_mac, face_templates.c.expires_us > now_us)
+        .limit(faces.settings.max_candidates + 1)
+    ).all()
+    same: dict[str, list[str]] = {}
+    for row in rows:
+        if math.dist(encoding, unpack(vault.open(row.template, row.id))) <= limit:
+            links = conn.execute(
+                select(face_links.c.dossier_mac, face_links.c.dossier).where(
+                    face_links.c.template_id == row.id
+                )
+            ).all()
+            same[row.id] = [
+                vault.open(link.dossier, row.id + link.dossier_mac).decode() for link in links
+            ]
+    return same
 
 
 def candidates(

@@ -89,7 +89,9 @@ async def test_where_is_shows_the_way_on_the_lobby_map(make_kiosk: KioskFactory)
         # a place the map does not name: the honest answer on screen, no picture
         daemon.post(VoiceIntent("where_is", {"place": "parking"}, "where can I park", "en"))
         await _until(
-            daemon, lambda: daemon.voice_screen.way is not None and "staff" in daemon.voice_screen.way[0], "the honest answer"
+            daemon,
+            lambda: (way := daemon.voice_screen.way) is not None and "staff" in way[0],
+            "the honest answer",
         )
         assert daemon.screen.model is not None and daemon.screen.model.way_png is None
         # the next touch takes it away and does what it touched

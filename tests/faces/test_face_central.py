@@ -74,6 +74,39 @@ async def test_enrolled_citizen_is_found_and_others_are_not(
     assert all(r["actor"] == "kiosk:K1" for r in audit_rows(app))
 
 
+async def test_a_second_dossier_enrolled_by_the_same_face_joins_its_template(
+    make_central: Any, encodings: dict[str, Encoding]
+) -> None:
+    """Two dossiers enrolled on different days by one citizen (same face, same second factor)
+    are one template: the lookup finds both, where two templates of one face would have
+    been "ambiguous" and read as a miss. Another citizen of the same factor stays apart."""
+    app = make_central()
+    kiosk = service(app)
+    record_dossiers(app, "HS-2026-000123", "HS-2026-000456", "HS-2026-000999", birth_year=1961)
+    one = await kiosk.enrol(
+        ["HS-2026-000123"], ("birth_year", "1961"), encodings["obama_1.jpg"], "vi:2026-11"
+    )
+    other = await kiosk.enrol(
+        ["HS-2026-000999"], ("birth_year", "1961"), encodings["biden_1.jpg"], "vi:2026-11"
+    )
+    again = await kiosk.enrol(  # weeks later, another photo, another dossier
+        ["HS-2026-000456"], ("birth_year", "1961"), encodings["obama_2.jpg"], "vi:2026-12"
+    )
+    assert again.id != one.id
+    offer = await kiosk.candidates(("birth_year", "1961"))
+    assert sorted(c.id for c in offer.candidates) == sorted([other.id, again.id])
+    assert await lookup(kiosk, "1961", encodings["obama_1.jpg"]) == (
+        "match",
+        ["HS-2026-000123", "HS-2026-000456"],
+    )
+    assert await lookup(kiosk, "1961", encodings["biden_2.jpg"]) == ("match", ["HS-2026-000999"])
+    deletes = [(r["outcome"], r["template_id"]) for r in audit_rows(app) if r["action"] == "delete"]
+    assert deletes == [("merged", one.id)]
+    # forgetting either dossier forgets the face, as for a template enrolled with both
+    assert await kiosk.forget("HS-2026-000123") == 1
+    assert await lookup(kiosk, "1961", encodings["obama_2.jpg"]) == ("no-match", [])
+
+
 async def test_forget_my_face_deletes_at_once(
     make_central: Any, encodings: dict[str, Encoding]
 ) -> None:
