@@ -9,6 +9,7 @@ tools and languages on two rows; landscape on one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pygame
@@ -19,6 +20,7 @@ from kiosk.screen.model import ScreenModel
 from kiosk.screen.texts import LANGUAGE_NAMES, text
 from kiosk.screen.theme import (
     BUTTON,
+    GO,
     INK,
     MUTED,
     ON_DARK,
@@ -140,3 +142,22 @@ def countdown(canvas: Canvas, model: ScreenModel, rect: pygame.Rect, seconds: in
     words = f"{text(model.language, 'timeout_warning', seconds=seconds)}. " \
             f"{text(model.language, 'touch_to_stay')}"
     banner(canvas, rect, words, 3.4)
+
+
+def draw_keypad(canvas: Canvas, language: str, keys: Sequence[str], origin: tuple[int, int],
+                key_size: tuple[int, int], columns: int, gap: int, *, target: str, size: float,
+                erase_size: float, ok_label: str = "") -> None:
+    """Keys of ``key_size``, ``columns`` across from ``origin`` (top left); ``erase`` and
+    ``ok`` are worded in ``language`` (``ok`` as ``ok_label``), the others show their own
+    character and are not read aloud."""
+    (left, top), (key_w, key_h) = origin, key_size
+    for i, key in enumerate(keys):
+        row, col = divmod(i, columns)
+        rect = pygame.Rect(left + col * (key_w + gap), top + row * (key_h + gap), key_w, key_h)
+        if key == "erase":
+            canvas.button(rect, text(language, "erase"), target, key, colour=MUTED,
+                          size=erase_size)
+        elif key == "ok":
+            canvas.button(rect, text(language, ok_label), target, key, colour=GO, size=3.0)
+        else:
+            canvas.button(rect, key, target, key, colour=BUTTON, size=size, speak=False)

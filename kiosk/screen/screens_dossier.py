@@ -16,7 +16,7 @@ import pygame
 
 from kiosk.screen import icons, screens_faces
 from kiosk.screen.canvas import Canvas
-from kiosk.screen.frame import Frame, banner, draw_back
+from kiosk.screen.frame import Frame, banner, draw_back, draw_keypad
 from kiosk.screen.model import DossierPanel, ScreenModel
 from kiosk.screen.screens_main import draw_message, title
 from kiosk.screen.texts import text
@@ -112,19 +112,8 @@ def _keys(
     key_w = (room.width - gap * (columns - 1)) // columns
     key_h = max(m.min_target_px, min(m.px(14), (room.height - gap * (rows - 1)) // rows))
     top = room.bottom - rows * key_h - (rows - 1) * gap
-    for i, key in enumerate(keys):
-        row, col = divmod(i, columns)
-        rect = pygame.Rect(room.left + col * (key_w + gap), top + row * (key_h + gap), key_w, key_h)
-        if key == "erase":
-            canvas.button(
-                rect, text(model.language, "erase"), "dossier_key", key, colour=MUTED, size=2.6
-            )
-        elif key == "ok":
-            canvas.button(
-                rect, text(model.language, "dossier_ok"), "dossier_key", key, colour=GO, size=3.0
-            )
-        else:
-            canvas.button(rect, key, "dossier_key", key, colour=BUTTON, size=5, speak=False)
+    draw_keypad(canvas, model.language, keys, (room.left, top), (key_w, key_h),
+                columns, gap, target="dossier_key", size=5, erase_size=2.6, ok_label="dossier_ok")
 
 
 def _draw_result(canvas: Canvas, model: ScreenModel, frame: Frame, panel: DossierPanel) -> None:

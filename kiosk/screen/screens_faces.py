@@ -15,7 +15,7 @@ import pygame
 
 from kiosk.screen import icons
 from kiosk.screen.canvas import Canvas
-from kiosk.screen.frame import Frame, banner, draw_back
+from kiosk.screen.frame import Frame, banner, draw_back, draw_keypad
 from kiosk.screen.model import DossierPanel, FacePanel, ScreenModel
 from kiosk.screen.screens_main import title
 from kiosk.screen.texts import text
@@ -140,19 +140,8 @@ def _keypad(canvas: Canvas, model: ScreenModel, room: pygame.Rect, gap: int) -> 
     key_h = max(m.min_target_px, min(m.px(13), (room.height - gap * (rows - 1)) // rows))
     left = room.centerx - (columns * key_w + (columns - 1) * gap) // 2
     top = room.bottom - rows * key_h - (rows - 1) * gap
-    for i, key in enumerate(FACTOR_KEYS):
-        row, col = divmod(i, columns)
-        rect = pygame.Rect(left + col * (key_w + gap), top + row * (key_h + gap), key_w, key_h)
-        if key == "erase":
-            canvas.button(
-                rect, text(model.language, "erase"), "face_key", key, colour=MUTED, size=2.6
-            )
-        elif key == "ok":
-            canvas.button(
-                rect, text(model.language, "face_ok"), "face_key", key, colour=GO, size=3.0
-            )
-        else:
-            canvas.button(rect, key, "face_key", key, colour=BUTTON, size=5, speak=False)
+    draw_keypad(canvas, model.language, FACTOR_KEYS, (left, top), (key_w, key_h),
+                columns, gap, target="face_key", size=5, erase_size=2.6, ok_label="face_ok")
 
 
 def _capture(canvas: Canvas, model: ScreenModel, frame: Frame, face: FacePanel) -> None:

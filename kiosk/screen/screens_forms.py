@@ -15,7 +15,7 @@ import pygame
 from kiosk.flow import BOOKING_ALPHABET, BOOKING_CODE_LENGTH
 from kiosk.screen import icons
 from kiosk.screen.canvas import Canvas
-from kiosk.screen.frame import Frame, banner, draw_back
+from kiosk.screen.frame import Frame, banner, draw_back, draw_keypad
 from kiosk.screen.model import ScreenModel
 from kiosk.screen.screens_main import title
 from kiosk.screen.texts import RATING_REASONS, counter_name, score_key, text
@@ -54,13 +54,8 @@ def draw_booking(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
     key_w = (c.width - gap * (columns - 1)) // columns
     tallest = key_w * 4 // 3 if m.portrait else key_w  # the keys fill a portrait screen
     key_h = max(m.min_target_px, min(tallest, (c.bottom - y - gap * rows) // rows))
-    for i, key in enumerate(keys):
-        row, col = divmod(i, columns)
-        rect = pygame.Rect(c.left + col * (key_w + gap), y + row * (key_h + gap), key_w, key_h)
-        if key == "erase":
-            canvas.button(rect, text(lang, "erase"), "key", "erase", colour=MUTED, size=3.2)
-        else:
-            canvas.button(rect, key, "key", key, colour=BUTTON, size=6, speak=False)
+    draw_keypad(canvas, lang, keys, (c.left, y), (key_w, key_h), columns, gap,
+                target="key", size=6, erase_size=3.2)
     footer = draw_back(canvas, model, frame)
     if len(model.booking_code) == BOOKING_CODE_LENGTH:
         canvas.button(footer, text(lang, "confirm"), "submit_code", colour=GO, size=4.4)
