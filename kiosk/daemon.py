@@ -430,6 +430,11 @@ class KioskDaemon:
         if self.procedures is not None and visit.proc_code:
             self.spawn(self.procedures.print_checklist(visit.proc_code, visit.language), "print")
 
+    def next_dossier(self) -> None:
+        """Show the citizen's next dossier (a face linked to several)."""
+        if self.procedures is not None:
+            self.procedures.next_dossier()
+
     def start_dossier_lookup(self, visit: Visit) -> None:
         """Look ``visit.dossier`` up on central in the background (kiosk.dossier_lookup)."""
         if self.procedures is not None:

@@ -61,7 +61,7 @@ async def look_up(
     desk: ProcedureDesk, look: DossierLook, language: str, post: Callable[[KioskEvent], None]
 ) -> None:
     """Ask central for ``look.code`` (with the factor, if typed); post DossierAnswer."""
-    desk.dossier_shown = None
+    desk.show_dossiers([])
     tag = keyed_hash(look.code)
     try:
         view = await desk.lookup(look.code, language, look.factor or None)
@@ -69,6 +69,6 @@ async def look_up(
         _LOGGER.info("dossier #%s: %s", tag, exc.code)
         post(DossierAnswer(False, None, exc.code, exc.retry_after_s, exc.factor_kind))
         return
-    desk.dossier_shown = view
+    desk.show_dossiers([view])
     _LOGGER.info("dossier #%s: found (%s)", tag, view.status)
     post(DossierAnswer(True, view.status))

@@ -14,7 +14,7 @@ event, the log (only its keyed hash) or the transcript.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from kiosk.dossier_lookup import keyed_hash
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from kiosk.flow import Visit
 
 _LOGGER = logging.getLogger(__name__)
+
+#: dossiers of one face shown at the kiosk (a citizen with more asks at a counter)
+MAX_DOSSIERS = 5
 
 Post = Callable[[KioskEvent], None]
 
@@ -99,24 +102,33 @@ class FaceRunner:
         if done.status != "found":
             self._post(FaceAnswer(done.status, problem=problem))
             return
-        await self._show(done.dossiers[0], visit.language, face.factor)
+        await self._show(done.dossiers[:MAX_DOSSIERS], visit.language, face.factor)
 
-    async def _show(self, code: str, language: str, factor: str) -> None:
-        """The code path's lookup of the dossier the face was linked to."""
+    async def _show(self, codes: Sequence[str], language: str, factor: str) -> None:
+        """The code path's lookup of the dossiers the face was linked to: the newest first,
+        the others one touch away ("next"); one that central no longer knows is left out."""
         if self.procedures is None:
             self._post(FaceAnswer("unavailable"))
             return
-        self.procedures.dossier_shown = None
-        try:
-            view = await self.procedures.lookup(code, language, factor)
-        except RemoteError as exc:
-            _LOGGER.info("dossier #%s (by face): %s", keyed_hash(code), exc.code)
-            self._post(FaceAnswer("not-found" if exc.code == "unknown-dossier" else "unavailable"))
+        self.procedures.show_dossiers([])
+        views = []
+        for code in codes:
+            try:
+                views.append(await self.procedures.lookup(code, language, factor))
+            except RemoteError as exc:
+                _LOGGER.info("dossier #%s (by face): %s", keyed_hash(code), exc.code)
+                if exc.code != "unknown-dossier":
+                    self._post(FaceAnswer("unavailable"))
+                    return
+        if not views:
+            self._post(FaceAnswer("not-found"))
             return
-        self.procedures.dossier_shown = view
+        views.sort(key=lambda view: view.received_on, reverse=True)
+        self.procedures.show_dossiers(views)
         self.found += 1
-        _LOGGER.info("dossier #%s (by face): found (%s)", keyed_hash(code), view.status)
-        self._post(FaceAnswer("found", view.status))
+        _LOGGER.info("%d dossier(s) by face: %s", len(views),
+                     ", ".join(f"#{keyed_hash(v.code)} {v.status}" for v in views))
+        self._post(FaceAnswer("found", views[0].status))
 
     def _progress(self, turn: str) -> Callable[[str, FaceProblem | None], None]:
         """Called by the capture after every frame (on its thread): post what changed;

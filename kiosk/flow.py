@@ -144,6 +144,9 @@ class VisitEffects(FlowEffects, Protocol):
     def print_checklist(self, visit: Visit) -> None:
         """Print the checklist of ``visit.proc_code`` on the ticket printer (background)."""
 
+    def next_dossier(self) -> None:
+        """Show the citizen's next dossier (a face linked to several); no event follows."""
+
     def start_dossier_lookup(self, visit: Visit) -> None:
         """Ask central for ``visit.dossier``; post DossierFound or DossierFailed."""
 

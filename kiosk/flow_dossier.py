@@ -123,6 +123,9 @@ class DossierSteps:
             if char == "new":  # a new look-up: nothing of the last one stays
                 self.visit = replace(self.visit, dossier=DossierLook())
                 self._look()
+            elif char == "next" and look.phase == "result":  # a face's other dossiers
+                self._visit_dossier_effects().next_dossier()
+                self._look()
             return
         field, limit = ("factor", MAX_FACTOR) if look.phase == "factor" else ("code", MAX_CODE)
         value: str = getattr(look, field)

@@ -98,6 +98,9 @@ class _NoEffects:
     def forget_face(self, visit: Visit) -> None:
         """The outcome is the next recorded event."""
 
+    def next_dossier(self) -> None:
+        """No dossier is shown in a replay."""
+
     def stop_motion(self) -> None:
         """Nothing moves."""
 

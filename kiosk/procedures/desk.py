@@ -57,6 +57,19 @@ class ProcedureDesk:
         self.choices: tuple[str, ...] = ()
         #: the dossier on the dossier screen (cleared when the visit ends)
         self.dossier_shown: DossierView | None = None
+        #: the citizen's other dossiers (a face linked to several): "next" shows each
+        self.dossiers_more: list[DossierView] = []
+
+    def show_dossiers(self, views: list[DossierView]) -> None:
+        """Show the first of ``views``; the others follow on "next" (none: nothing shown)."""
+        self.dossier_shown = views[0] if views else None
+        self.dossiers_more = views[1:]
+
+    def next_dossier(self) -> None:
+        """Show the citizen's next dossier (the one shown goes to the end of the round)."""
+        if self.dossiers_more and self.dossier_shown is not None:
+            self.dossiers_more.append(self.dossier_shown)
+            self.dossier_shown = self.dossiers_more.pop(0)
 
     def counter_names(self, field: str) -> list[str]:
         """Names of the counters serving ``field`` today (central's service list)."""
@@ -149,7 +162,7 @@ class ProcedureDesk:
         self.conversation.reset()
         self.last_answer = None
         self.choices = ()
-        self.dossier_shown = None
+        self.show_dossiers([])
 
     async def close(self) -> None:
         """Close the connection to central."""

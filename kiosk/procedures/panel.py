@@ -115,4 +115,5 @@ def dossier_panel(desk: ProcedureDesk, visit: Visit, clock: Callable[[], float])
         missing=tuple(view.missing),
         pickup=p.counter_name(view.pickup.name, lang) if view.pickup else None,
         fee_due=p.money(view.fee_due_vnd, lang) if view.fee_due_vnd else "",
+        more=len(desk.dossiers_more),
     )

@@ -128,6 +128,8 @@ class DossierPanel:
     missing: tuple[str, ...] = ()
     pickup: str | None = None
     fee_due: str = ""
+    #: the citizen's other dossiers (found by a face linked to several)
+    more: int = 0
     face: FacePanel = FacePanel()
 
 

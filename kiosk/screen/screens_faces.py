@@ -19,7 +19,7 @@ from kiosk.screen.frame import Frame, banner, draw_back, draw_keypad
 from kiosk.screen.model import DossierPanel, FacePanel, ScreenModel
 from kiosk.screen.screens_main import title
 from kiosk.screen.texts import text
-from kiosk.screen.theme import ACCENT, BUTTON, GO, INK, MUTED, ON_DARK, PANEL
+from kiosk.screen.theme import ACCENT, BUTTON, GO, INK, MUTED, ON_DARK, PANEL, Colour
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,15 +67,20 @@ def result_buttons(canvas: Canvas, model: ScreenModel, panel: DossierPanel, fram
     if not face.on:
         return frame.content.bottom
     m, c, gap, lang = canvas.metrics, frame.content, frame.gap, model.language
-    buttons = [("forget_face", "forget_face", MUTED)]
+    buttons: list[tuple[str, str, str | None, Colour]] = [
+        (text(lang, "forget_face"), "forget_face", None, MUTED)
+    ]
     if not face.by_face:
-        buttons.insert(0, ("face_offer", "face_offer", GO))
+        buttons.insert(0, (text(lang, "face_offer"), "face_offer", None, GO))
+    if panel.more:  # the face is linked to other dossiers of the citizen's
+        more = text(lang, "dossier_next").format(count=panel.more)
+        buttons.insert(0, (more, "dossier_key", "next", GO))
     height = m.target(9)
     top = c.bottom - height
     width = (c.width - gap * (len(buttons) - 1)) // len(buttons)
-    for i, (key, target, colour) in enumerate(buttons):
+    for i, (words, target, value, colour) in enumerate(buttons):
         rect = pygame.Rect(c.left + i * (width + gap), top, width, height)
-        canvas.button(rect, text(lang, key), target, colour=colour, size=3.0)
+        canvas.button(rect, words, target, value, colour=colour, size=3.0)
     return top - gap
 
 

@@ -17,6 +17,7 @@ FACE_MESSAGES: dict[str, str] = {
     "face_lookup": N_("Look up by face"),
     "face_offer": N_("Next time, look up by face?"),
     "forget_face": N_("Forget my face"),
+    "dossier_next": N_("Your next dossier ({count} more)"),
     "face_consent_title": N_("Look up your dossier by face next time?"),
     "face_consent_text": N_(
         "If you agree, the kiosk takes a few frames of your face, turns them "

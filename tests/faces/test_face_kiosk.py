@@ -196,6 +196,43 @@ async def test_enrol_after_a_code_lookup_then_by_face_then_forget(
     )
 
 
+async def test_a_face_with_two_dossiers_shows_both_newest_first(lobby: Lobby) -> None:
+    """A citizen enrols their face with two dossiers on two visits; central merges them into
+    one face, and the lookup by face shows the newest with the other one touch away."""
+    older, newer = CODE, "000.00.12.H29-261125-0107"
+    await lobby.record(older, received_on="2026-11-20")
+    await lobby.record(newer, received_on="2026-11-25", procedure="khai-sinh")
+    for code in (older, newer):
+        await lobby.open("en")
+        await lobby.by_code(code)
+        await lobby.tap("face_offer")
+        await lobby.tap("face_consent", "yes")
+        await lobby.factor(YEAR)
+        assert await lobby.turn_when_asked() == "face_done"
+        assert lobby.look.face.outcome == "enrolled", lobby.look
+
+    await lobby.open("vi")
+    await lobby.tap("face_lookup")
+    await lobby.factor(YEAR)
+    assert await lobby.turn_when_asked() == "result"
+    first = lobby.screen()
+    assert newer in first and older not in first, first  # the newest first
+    assert "Xem hồ sơ tiếp theo (còn 1)" in first
+    assert all(t.fits for t in lobby.daemon.screen.texts)
+    await lobby.tap("dossier_key", "next")
+    await wait_until(lambda: older in lobby.screen(), describe=lobby.screen)
+    assert newer not in lobby.screen() and lobby.look.phase == "result"
+    await lobby.tap("dossier_key", "next")  # round again
+    await wait_until(lambda: newer in lobby.screen(), describe=lobby.screen)
+    await lobby.tap("forget_face")  # one face: forgetting it from either dossier forgets it
+    await wait_until(lambda: lobby.look.phase == "face_done")
+    assert lobby.look.face.outcome == "forgotten"
+
+    await lobby.open("en")  # a code lookup shows one dossier and no "other dossiers"
+    await lobby.by_code(older)
+    assert older in lobby.screen() and "next dossier" not in lobby.screen()
+
+
 async def test_wrong_second_factor_and_an_unenrolled_face(
     lobby: Lobby, encodings: dict[str, Encoding]
 ) -> None:
