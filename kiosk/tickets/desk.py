@@ -46,7 +46,7 @@ from kiosk.tickets.errors import (
     CentralUnavailable,
     UnknownService,
 )
-from kiosk.tickets.journal import MAX_SYNC_ATTEMPTS, JournalRow, TicketJournal
+from kiosk.tickets.journal import TicketJournal
 from kiosk.tickets.printer_guard import PrinterGuard
 from kiosk.tickets.render import TicketLabels, TicketView, build_print_job, render_preview_png
 from kiosk.tickets.wire import ServiceInfo, TicketBody
@@ -431,11 +431,11 @@ class TicketDesk:
                     )
                     report["left"] = len(rows) - position
                     break
-                self._row_failed(row, exc, final=exc.status in FINAL_REFUSALS)
+                self.journal.replay_failed(row, str(exc), final=exc.status in FINAL_REFUSALS)
                 report["failed"] += 1
                 continue
             except CentralError as exc:
-                self._row_failed(row, exc, final=False)
+                self.journal.replay_failed(row, str(exc), final=False)
                 report["failed"] += 1
                 continue
             self.breaker.record_success(time.perf_counter() - asked)
@@ -449,35 +449,6 @@ class TicketDesk:
         if any(report.values()):
             _LOGGER.info("sync: %s", report)
         return report
-
-    def _row_failed(self, row: JournalRow, exc: CentralError, *, final: bool) -> None:
-        """A replay of ``row`` failed: terminal when final or tried too often, else retried
-        behind the rows that have not failed."""
-        if final or row.sync_attempts + 1 >= MAX_SYNC_ATTEMPTS:
-            self.journal.refuse(row.key, str(exc))
-            if row.state == "offline":
-                _LOGGER.error(
-                    "TECHNICIAN: offline ticket %s (%s, issued %s) refused for good by central "
-                    "(%s): the citizen holding it is not in central's queue; serve them by hand",
-                    row.number,
-                    row.service,
-                    row.created_at,
-                    exc,
-                )
-            else:
-                _LOGGER.error(
-                    "TECHNICIAN: interrupted request %s (%s, %s) refused for good by central "
-                    "(%s); no number was shown for it",
-                    row.key,
-                    row.service,
-                    row.created_at,
-                    exc,
-                )
-            return
-        self.journal.note_sync_failure(row.key, str(exc))
-        _LOGGER.warning(
-            "journal row %s (%s) not accepted by central, will retry: %s", row.key, row.number, exc
-        )
 
     async def run_sync(self, interval_s: float) -> None:
         """The background loops: refresh the catalogue when empty, seed today's offline

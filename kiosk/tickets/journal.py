@@ -287,6 +287,29 @@ class TicketJournal:
                 (error[:500], key),
             )
 
+    def replay_failed(self, row: JournalRow, error: str, *, final: bool) -> None:
+        """A replay of ``row`` to central failed with ``error``: terminal (``refused``, with
+        a TECHNICIAN line) when ``final`` or tried :data:`MAX_SYNC_ATTEMPTS` times, else
+        counted and retried behind the rows that have not failed."""
+        if not final and row.sync_attempts + 1 < MAX_SYNC_ATTEMPTS:
+            self.note_sync_failure(row.key, error)
+            _LOGGER.warning("journal row %s (%s) not accepted by central, will retry: %s",
+                            row.key, row.number, error)
+            return
+        self.refuse(row.key, error)
+        if row.state == "offline":
+            _LOGGER.error(
+                "TECHNICIAN: offline ticket %s (%s, issued %s) refused for good by central "
+                "(%s): the citizen holding it is not in central's queue; serve them by hand",
+                row.number, row.service, row.created_at, error,
+            )
+        else:
+            _LOGGER.error(
+                "TECHNICIAN: interrupted request %s (%s, %s) refused for good by central "
+                "(%s); no number was shown for it",
+                row.key, row.service, row.created_at, error,
+            )
+
     def refuse(self, key: str, reason: str) -> None:
         """Central refused the row for good: terminal, kept with ``reason`` for the technician."""
         with self._transaction() as db:
