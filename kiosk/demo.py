@@ -117,6 +117,8 @@ class HeadlessDemo:
         self.results: list[dict[str, Any]] = []
         self.on_ticket: Callable[[], None] = lambda: None
         """Called when a citizen got a number (the demo's counters start calling)."""
+        self.large_text = False
+        """Every visit in large text: "Chữ lớn" is touched after "start" (a screen tour)."""
 
     async def _wait_state(self, state: str, timeout_s: float = 30.0) -> None:
         loop = asyncio.get_running_loop()
@@ -142,6 +144,8 @@ class HeadlessDemo:
                                f"({self.daemon.flow.current_state_id})")
         while (log[-1] if log else None) is last and loop.time() < deadline:
             await asyncio.sleep(0.005)
+        if target == "start" and self.large_text and not self.daemon.flow.visit.large_text:
+            await self._tap("large_text")
 
     async def _tap_service(self, code: str) -> None:
         """Tap the field on the menu, or through "more fields" and its pages."""
@@ -425,7 +429,10 @@ async def _main(config: Any, central: EmbeddedCentral, out: Path, args: Any) -> 
     serving = asyncio.ensure_future(daemon.run())
     if getattr(args, "screenshots", None):
         try:
-            saved = await demo_tour.ScreenTour(demo, Path(args.screenshots).resolve()).run()
+            tour = demo_tour.ScreenTour(demo, Path(args.screenshots).resolve())
+            saved = await tour.run()
+            demo.large_text = True  # and again, every screen in large text
+            saved = await tour.run(large=True)
         finally:
             daemon.post(Shutdown())
             await serving

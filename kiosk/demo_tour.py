@@ -1,6 +1,7 @@
-"""The demo's screen tour (``kiosk demo --screenshots``): every screen a citizen can reach,
-in every language the kiosk offers, reached by tapping as a citizen would, each saved as a
-PNG under ``<out>/screens/<language>/``.
+"""The demo's screen tour (``kiosk demo --screenshots DIR``): every screen a citizen can
+reach, in every language the kiosk offers, reached by tapping as a citizen would, each
+saved as a PNG under ``DIR/<language>/``; then all again in large text under
+``DIR/<language>-large/``.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ class ScreenTour:
         self.saved: list[Path] = []
 
     def _shot(self, language: str, name: str) -> None:
-        count = sum(1 for p in self.saved if p.parent.name == language)
-        path = self.folder / language / f"{count:02d}-{name}.png"
+        folder = language + ("-large" if self.demo.large_text else "")
+        count = sum(1 for p in self.saved if p.parent.name == folder)
+        path = self.folder / folder / f"{count:02d}-{name}.png"
         self.daemon.screen.screenshot(path)
         self.saved.append(path)
 
-    async def run(self) -> list[Path]:
-        """Every language the kiosk offers, every screen a citizen can reach."""
+    async def run(self, large: bool = False) -> list[Path]:
+        """Every language the kiosk offers, every screen a citizen can reach; ``large``:
+        the second pass, in large text (the demo touches "Chữ lớn" after every start)."""
         demo, flow = self.demo, self.daemon.flow
         for language in self.daemon.config.kiosk.languages:
             await demo._wait_state("idle")
@@ -40,9 +43,10 @@ class ScreenTour:
             await demo._tap("start", language)
             await demo._wait_state("menu")
             self._shot(language, "menu")
-            await demo_menu.tour(demo, self._shot, language)  # a number, in both sizes
-            await demo._tap("start", language)
-            await demo._wait_state("menu")
+            if not large:  # a number, in both sizes; back at the attract screen
+                await demo_menu.tour(demo, self._shot, language)
+                await demo._tap("start", language)
+                await demo._wait_state("menu")
             if flow.booking_enabled():
                 await demo._tap("book")
                 await demo._wait_state("booking")

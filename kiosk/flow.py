@@ -190,9 +190,17 @@ class VisitorFlow(FaceSteps, DossierSteps, ProcedureSteps, RatingSteps, StateMac
 
     start = idle.to(menu)
     take_ticket = menu.to(choose_service)
-    page_next = choose_service.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
-    page_prev = choose_service.to.itself(  # type: ignore[no-untyped-call]
-        cond="not_first_page", on="_turn_page_prev", **_STAY)
+    # the fields' pages, and a procedure's answer longer than a screen (large text)
+    page_next = (
+        choose_service.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
+        | procedure_info.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
+    )
+    page_prev = (
+        choose_service.to.itself(  # type: ignore[no-untyped-call]
+            cond="not_first_page", on="_turn_page_prev", **_STAY)
+        | procedure_info.to.itself(  # type: ignore[no-untyped-call]
+            cond="not_first_page", on="_turn_page_prev", **_STAY)
+    )
     select_service = (
         choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
@@ -449,7 +457,7 @@ class VisitorFlow(FaceSteps, DossierSteps, ProcedureSteps, RatingSteps, StateMac
         if state == "idle":
             # Leaving a citizen's visit: nothing personal stays on the screen.
             self.visit = Visit(language=self.languages[0])
-        if state == "choose_service":
+        if state in ("choose_service", "procedure_info"):
             self.visit = replace(self.visit, page=0)
         self.effects.render(state, self.visit)
         self.effects.arm_timer(self._timer_for(state))

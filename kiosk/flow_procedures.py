@@ -48,7 +48,7 @@ class ProcedureSteps:
             self._update(proc_field=field, proc_code=None, proc_keys="", proc_notice=None)
 
     def _pick_procedure(self, code: str | None = None, **_: Any) -> None:
-        self._update(proc_code=code, proc_notice=None)
+        self._update(proc_code=code, proc_notice=None, page=0)
 
     def _search_key(self, letter: str | None = None, **_: Any) -> None:
         keys = self.visit.proc_keys
@@ -67,12 +67,12 @@ class ProcedureSteps:
     def _procedure_up(self) -> None:
         v = self.visit
         if v.proc_code is not None:
-            self._update(proc_code=None, proc_notice=None)
+            self._update(proc_code=None, proc_notice=None, page=0)
         elif v.proc_field is not None:
             self._update(proc_field=None)
         else:
             self._update(proc_keys="")
 
     def on_ask_procedure(self, code: str | None = None, **_: Any) -> None:
-        self.visit = replace(self.visit, proc_field=None, proc_code=code, proc_keys="",
+        self.visit = replace(self.visit, proc_field=None, proc_code=code, proc_keys="", page=0,
                              proc_notice=None)  # a spoken question names its procedure

@@ -74,7 +74,7 @@ class Canvas:
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._lines: dict[tuple[str, int, bool, Colour], pygame.Surface] = {}
         self._line_bytes = 0
-        self._layouts: dict[tuple[str, int, bool, int, int, int],
+        self._layouts: dict[tuple[str, int, bool, int, int, int, int | None],
                             tuple[int, list[str], bool]] = {}
 
     def clear(self, colour: Colour) -> None:
@@ -145,7 +145,11 @@ class Canvas:
         # large text shrinks no further than normal text would: a box too small for 1.6x
         # letters still shows them at least as large as without large text
         floor = max(12, int(size * self.metrics.unit * MIN_SHRINK))
-        px, lines, fits = self.layout(words, self.metrics.text_px(size), bold, box.size, floor)
+        # ... and shrinking large text tries the normal size on its way down, so letters
+        # that fit at the normal size are never drawn smaller than it
+        normal = max(12, int(size * self.metrics.unit)) if self.metrics.large_text else None
+        px, lines, fits = self.layout(words, self.metrics.text_px(size), bold, box.size, floor,
+                                      normal)
         self.texts.append(DrawnText(pygame.Rect(box), words, px, fits, speak))
         line_h = self.font(px, bold=bold).get_linesize()
         top = box.top + (box.height - line_h * len(lines)) // 2 if align != "top" else box.top
@@ -161,12 +165,20 @@ class Canvas:
             area.union_ip(rect)
         return area
 
+    def text_height(self, words: str, size: float, width: int, *, bold: bool = False) -> int:
+        """The height ``words`` need at ``size`` (large text included), wrapped to
+        ``width``: a box of at least this height shows them unshrunk."""
+        px = self.metrics.text_px(size)
+        lines = self.wrap(words, px, bold, width)
+        return self.font(px, bold=bold).get_linesize() * max(len(lines), 1)
+
     def layout(self, words: str, start: int, bold: bool, size: tuple[int, int],
-               floor: int | None = None) -> tuple[int, list[str], bool]:
-        """(pixel size, lines, fits) of ``words`` in a box of ``size``, cached: the same
+               floor: int | None = None, tried: int | None = None) -> tuple[int, list[str], bool]:
+        """(pixel size, lines, fits) of ``words`` in a box of ``size``, shrinking from
+        ``start`` to no less than ``floor`` and trying ``tried`` on the way, cached: the same
         caption in the same box is laid out once, so redrawing a screen is blits."""
         floor = max(12, int(start * MIN_SHRINK)) if floor is None else min(floor, start)
-        key = (words, start, bold, size[0], size[1], floor)
+        key = (words, start, bold, size[0], size[1], floor, tried)
         cached = self._layouts.get(key)
         if cached is not None:
             return cached
@@ -179,7 +191,8 @@ class Canvas:
             fits = widest <= width and line_h * len(lines) <= height
             if fits or px <= floor:
                 break
-            px = max(floor, int(px * 0.9))
+            smaller = max(floor, int(px * 0.9))
+            px = tried if tried is not None and smaller < tried < px else smaller
         if len(self._layouts) > _LINE_CACHE_MAX:
             self._layouts.clear()
         self._layouts[key] = (px, lines, fits)

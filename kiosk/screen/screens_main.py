@@ -92,7 +92,9 @@ def draw_menu(canvas: Canvas, model: ScreenModel, frame: Frame) -> None:
         side.top = bottom - rows * (cell + gap) + gap
         fields = pygame.Rect(c.left, y, c.width, side.top - gap - y)
     else:
-        width = c.width * (1 if m.large_text else 2) // (2 if m.large_text else 5)
+        # the same split in large text: a wider side column would squeeze the fields'
+        # names below their normal size (the side's words grow where their box allows)
+        width = c.width * 2 // 5
         side = pygame.Rect(c.right - width, y, width, bottom - y)
         columns = 2
         rows = math.ceil(len(entries) / columns) + bool(model.priorities)

@@ -19,7 +19,7 @@ import pygame
 from kiosk.screen.canvas import Canvas
 from kiosk.screen.frame import Frame, banner, draw_back
 from kiosk.screen.model import ProcedureDetail, ProcedurePanel, ScreenModel
-from kiosk.screen.screens_main import title
+from kiosk.screen.screens_main import pager, title
 from kiosk.screen.texts import text
 from kiosk.screen.theme import BUTTON, GO, INK, MUTED, ON_DARK, PANEL
 
@@ -149,8 +149,11 @@ def _draw_answer(
     canvas.text(head, detail.name, 4.4, ON_DARK, bold=True)
     y = head.bottom + gap
     if notice or detail.sample:
-        note = pygame.Rect(c.left, y, c.width, m.px(7))
-        banner(canvas, note, text(lang, "proc_printing" if notice else "proc_sample"), 2.6)
+        words = text(lang, "proc_printing" if notice else "proc_sample")
+        pad = m.px(1.2)  # the banner's own (kiosk.screen.frame.banner)
+        tall = canvas.text_height(words, 2.6, c.width - 2 * pad) + pad
+        note = pygame.Rect(c.left, y, c.width, max(m.px(7), tall))  # large text: 2 lines
+        banner(canvas, note, words, 2.6)
         y = note.bottom + gap
     lines: list[tuple[str, bool]] = [(text(lang, "proc_documents"), True)]
     lines += [(f"{i}. {doc}", False) for i, doc in enumerate(detail.documents, 1)]
@@ -163,6 +166,9 @@ def _draw_answer(
     lines.append((text(lang, "proc_steps"), True))
     lines += [(f"{i}. {step}", False) for i, step in enumerate(detail.steps, 1)]
     body = pygame.Rect(c.left, y, c.width, c.bottom - y)
+    sizes = [(3.0 if bold else 2.8) for _, bold in lines]
+    needs = [canvas.text_height(words, size, body.width, bold=bold)
+             for (words, bold), size in zip(lines, sizes, strict=True)]
     if detail.route_png is not None and m.portrait:  # the counter on the lobby map
         room = pygame.Rect(body.left, body.bottom - body.height // 3, body.width, body.height // 3)
         try:
@@ -175,13 +181,19 @@ def _draw_answer(
             scaled = pygame.transform.smoothscale(picture, size)
             canvas.surface.blit(scaled, scaled.get_rect(center=room.center))
             body.height -= room.height + gap
-    weights = [2.2 if not bold and len(words) > 60 else 1.3 for words, bold in lines]
-    unit = body.height / sum(weights)
+    pages = _pages(needs, body.height, m.target(9) + gap)
+    page = min(model.page, len(pages) - 1)
+    if len(pages) > 1:  # longer than the screen (large text): a page at a time
+        pager(canvas, model, frame, pygame.Rect(body.left, body.bottom - m.target(9), body.width,
+                                                m.target(9)), page, len(pages))
+        body.height -= m.target(9) + gap
+    shown = pages[page]
+    spare = max(0, body.height - sum(needs[i] for i in shown)) / len(shown)
     top = float(body.top)
-    for (words, bold), weight in zip(lines, weights, strict=True):
-        box = pygame.Rect(body.left, int(top), body.width, int(unit * weight))
-        canvas.text(box, words, 2.8 if not bold else 3.0, ON_DARK, bold=bold, align="left")
-        top += unit * weight
+    for i in shown:  # each line at its own size, the spare room shared between them
+        box = pygame.Rect(body.left, int(top), body.width, int(needs[i] + spare))
+        canvas.text(box, lines[i][0], sizes[i], ON_DARK, bold=lines[i][1], align="left")
+        top += needs[i] + spare
     footer = draw_back(canvas, model, frame)
     lead = model.has_base and bool(detail.counters)  # a robot offers to lead the way
     parts = 3 if lead else 2
@@ -195,3 +207,19 @@ def _draw_answer(
     canvas.button(
         ticket_rect, text(lang, "take_ticket"), "service", detail.field, colour=GO, size=3.6
     )
+
+
+def _pages(needs: list[int], height: int, pager_h: int) -> list[list[int]]:
+    """The lines (indexes) on each page: all on one when their heights fit ``height``,
+    else as many as fit above the pager (``pager_h``) on each."""
+    if sum(needs) <= height:
+        return [list(range(len(needs)))]
+    pages: list[list[int]] = [[]]
+    used = 0
+    for i, need in enumerate(needs):
+        if pages[-1] and used + need > height - pager_h:
+            pages.append([])
+            used = 0
+        pages[-1].append(i)
+        used += need
+    return pages

@@ -69,3 +69,37 @@ async def test_search_answer_checklist_and_ticket(make_kiosk: KioskFactory) -> N
     finally:
         kiosk.post(Shutdown())
         await serving
+
+
+async def test_a_long_answer_in_large_text_turns_pages(make_kiosk: KioskFactory) -> None:
+    """An elderly citizen in large text: the work permit's answer is longer than the screen,
+    so "Trang sau" shows the rest at the same size; another answer starts on its first page."""
+    kiosk = make_kiosk(**{"features.procedure_info": True})
+    serving = asyncio.ensure_future(kiosk.run())
+    try:
+        kiosk.post(Touch("start", "vi"))
+        await _until(lambda: kiosk.flow.current_state_id == "menu", "the menu")
+        kiosk.screen.tap("large_text")
+        await _until(lambda: kiosk.flow.visit.large_text, "large text")
+        kiosk.screen.tap("ask_procedure")
+        await _until(lambda: kiosk.flow.current_state_id == "procedure_info", "procedures")
+        for key in "giaays pheps lao ddoongj":
+            kiosk.screen.tap("proc_key", "space" if key == " " else key)
+        code = "giay-phep-lao-dong"
+        await _until(lambda: kiosk.screen.target_centre("proc_pick", code), "the work permit")
+        kiosk.screen.tap("proc_pick", code)
+        await _until(lambda: kiosk.screen.target_centre("page_next"), "a second page")
+        last_step = "3. Nộp lệ phí và nhận giấy phép lao động."
+        assert last_step not in [d.text for d in kiosk.screen.texts]
+        kiosk.screen.tap("page_next")
+        await _until(lambda: last_step in [d.text for d in kiosk.screen.texts], "the last step")
+        assert kiosk.flow.visit.page == 1 and kiosk.screen.target_centre("page_prev")
+        assert all(d.fits for d in kiosk.screen.texts)
+        kiosk.screen.tap("back")  # up to the results, and the answer again: its first page
+        await _until(lambda: kiosk.flow.visit.proc_code is None, "back to the results")
+        kiosk.screen.tap("proc_pick", code)
+        await _until(lambda: kiosk.screen.target_centre("page_next"), "the answer again")
+        assert kiosk.flow.visit.page == 0
+    finally:
+        kiosk.post(Shutdown())
+        await serving

@@ -3,6 +3,8 @@ targets do not overlap, and every screen is written as a PNG to look at."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 import pytest
 
@@ -106,3 +108,28 @@ def test_many_services_page_with_big_buttons(orientation: str) -> None:
             break
         page += 1
     assert codes_seen == [s.code for s in many]
+
+
+def smaller_in_large(screen: TouchScreen, show: Callable[[bool], None]) -> list[str]:
+    """Texts drawn smaller in large text than in normal text (a box that does not grow
+    with the letters shrinks them back, below what the citizen had without large text).
+    Within 5 % counts as the same size: a button's icon grows with the text and may take
+    a pixel of the label's room."""
+    show(False)
+    normal = {d.text: d.px for d in screen.texts}
+    show(True)
+    large = {d.text: d.px for d in screen.texts}
+    return [f"{words!r} {large[words]}px in large text, {normal[words]}px in normal"
+            for words in normal.keys() & large.keys() if large[words] < 0.95 * normal[words]]
+
+
+@pytest.mark.parametrize("orientation", [s[0] for s in SCREENS])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_large_text_is_never_smaller_than_normal_text(orientation: str, language: str) -> None:
+    screen = _screen(orientation)
+    problems = []
+    for state in STATES:
+        def show(large: bool, state: str = state) -> None:
+            screen.show(model(state, language, large_text=large))
+        problems += [f"{state}: {p}" for p in smaller_in_large(screen, show)]
+    assert not problems, "\n".join(problems)

@@ -15,7 +15,7 @@ from kiosk.screen.model import ProcedureDetail, ProcedureItem, ProcedurePanel
 from kiosk.screen.touchscreen import TouchScreen
 
 from .screen_models import LANGUAGES, SCREENS, model
-from .test_layout import _screen, check
+from .test_layout import _screen, check, smaller_in_large
 
 STORE = ProcedureStore(None)
 
@@ -77,6 +77,19 @@ def test_procedure_screens_fit(orientation: str, large: bool, language: str,
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("orientation", [s[0] for s in SCREENS])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_large_text_is_never_smaller_on_the_procedure_screens(orientation: str,
+                                                               language: str) -> None:
+    screen = _screen(orientation)
+    problems = []
+    for name, panel in _panels(language).items():
+        def show(large: bool, panel: ProcedurePanel = panel) -> None:
+            screen.show(model("procedure_info", language, large_text=large, procedure=panel))
+        problems += [f"{name}: {p}" for p in smaller_in_large(screen, show)]
+    assert not problems, "\n".join(problems)
+
+
 def _targets(screen: TouchScreen) -> dict[str, list[object]]:
     found: dict[str, list[object]] = {}
     for t in screen.targets:
@@ -102,3 +115,26 @@ def test_what_the_procedure_screens_offer() -> None:
     assert "Lệ phí: 600.000 đồng" in texts and "Giấy tờ cần mang" in texts
     assert "Nơi nộp hồ sơ: Quầy 1, Quầy 2, Quầy 3" in texts
     assert pygame.display.get_surface() is not None
+
+
+def test_a_long_answer_in_large_text_pages_and_shows_every_line() -> None:
+    """Landscape in large text: the answer is longer than the screen, so it pages (at its
+    full size) instead of shrinking; every document and step is on one of the pages."""
+    screen = _screen("landscape")
+    detail = _panels("vi")["answer"].detail
+    assert detail is not None
+    seen: list[str] = []
+    page = 0
+    while True:
+        screen.show(model("procedure_info", "vi", large_text=True, page=page,
+                          procedure=ProcedurePanel(detail=detail)))
+        assert not check(screen)
+        seen += [d.text for d in screen.texts]
+        if "page_next" not in _targets(screen):
+            break
+        page += 1
+        assert page < 10
+    assert page >= 1, "the long answer fits one landscape screen in large text"
+    for line in (*detail.documents, *detail.steps):
+        assert sum(1 for text in seen if text.endswith(line)) == 1, line
+    assert "page_prev" in _targets(screen)  # the last page goes back
