@@ -7,7 +7,9 @@ Transitions (anything else is ``409 invalid-state``)::
                            called --recall--> called
     called or serving --transfer--> waiting (in another service, same number and place)
 
-Call order follows the priority policy: ``strict`` takes the earliest priority ticket
+Which tickets a counter may call: those of its services assigned to it or to no open
+counter (``counter_assignment``, central/assignment.py). Call order follows the priority
+policy: ``strict`` takes the earliest priority ticket
 first; ``interleaved`` keeps, per service and day, how many regular tickets were called
 since the last priority one and takes a priority ticket once that reaches N. A ticket is
 claimed with ``UPDATE ... WHERE status = 'waiting'`` and the row count checked, so two
@@ -21,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from central.assignment import assign, callable_by, set_open
 from central.catalogue import Catalogue, to_micros
 from central.db import day_counters, tickets
 from central.errors import BadInput, Conflict, NotFound
@@ -31,10 +34,20 @@ _LOGGER = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 5
 
 
-def _earliest(conn: Connection, services: list[str], day: str, priority: bool | None) -> Any:
+def _earliest(
+    conn: Connection,
+    cat: Catalogue,
+    counter: str,
+    services: list[str],
+    day: str,
+    priority: bool | None,
+) -> Any:
     t = tickets.c
     query = select(tickets).where(
-        t.service.in_(services), t.local_day == day, t.status == "waiting"
+        t.service.in_(services),
+        t.local_day == day,
+        t.status == "waiting",
+        callable_by(cat, counter, day),
     )
     if priority is True:
         query = query.where(t.priority.is_not(None))
@@ -52,16 +65,18 @@ def _streaks(conn: Connection, services: list[str], day: str) -> dict[str, int]:
     return {service: int(streak) for service, streak in rows}
 
 
-def _pick(conn: Connection, cat: Catalogue, services: list[str], day: str) -> Any:
+def _pick(conn: Connection, cat: Catalogue, counter: str, services: list[str], day: str) -> Any:
     policy = cat.settings.priority
     if policy.policy == "strict":
-        return _earliest(conn, services, day, True) or _earliest(conn, services, day, False)
+        return _earliest(conn, cat, counter, services, day, True) or _earliest(
+            conn, cat, counter, services, day, False
+        )
     streaks = _streaks(conn, services, day)
     candidates = []
     for service in services:
         priority_due = streaks.get(service, 0) >= policy.every_n
-        first = _earliest(conn, [service], day, priority_due)
-        row = first or _earliest(conn, [service], day, not priority_due)
+        first = _earliest(conn, cat, counter, [service], day, priority_due)
+        row = first or _earliest(conn, cat, counter, [service], day, not priority_due)
         if row is not None:
             candidates.append(row)
     if not candidates:
@@ -83,12 +98,15 @@ def _bump_streak(conn: Connection, service: str, day: str, was_priority: bool) -
 
 
 def call_next(conn: Connection, cat: Catalogue, counter: str) -> Any:
-    """Claim the next waiting ticket for ``counter``; NotFound ``no-ticket-waiting`` if none."""
+    """Claim the next waiting ticket for ``counter`` (one assigned to it or to no open
+    counter, central/assignment.py); NotFound ``no-ticket-waiting`` if none. Calling opens
+    the counter: an officer who calls is there."""
     services = cat.counters[counter].services
+    set_open(conn, cat, counter, True)
     now = cat.now()
     day = cat.local_day(now)
     for _ in range(_CLAIM_ATTEMPTS):
-        row = _pick(conn, cat, services, day)
+        row = _pick(conn, cat, counter, services, day)
         if row is None:
             break
         claimed = conn.execute(
@@ -184,6 +202,7 @@ def transfer(conn: Connection, cat: Catalogue, counter: str, ticket_id: str, ser
             service=service,
             seq=None,
             status="waiting",
+            assigned_counter=assign(conn, cat, service, row.local_day),
             called_counter=None,
             called_us=None,
             started_us=None,

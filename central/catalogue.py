@@ -90,6 +90,21 @@ class Catalogue:
                 found = principal
         return found
 
+    def assigns_at_issue(self, service: str) -> bool:
+        """Central names the counter when it issues a ticket of ``service`` (the field's
+        ``counter_assignment``, else the centre's)."""
+        configured = self.services.get(service)
+        policy = configured.counter_assignment if configured else None
+        return (policy or self.settings.counter_assignment) == "at_issue"
+
+    def counter_ref(self, code: str | None) -> dict[str, str] | None:
+        """``{"code", "name"}`` of counter ``code`` (None for none; the code as its name when
+        the counter is no longer configured)."""
+        if code is None:
+            return None
+        counter = self.counters.get(code)
+        return {"code": code, "name": counter.name if counter else code}
+
     def counter_refs(self, service: str) -> list[dict[str, str]]:
         """``[{"code", "name"}]`` of the counters serving ``service``."""
         return [{"code": c.code, "name": c.name} for c in self.counters_of.get(service, [])]

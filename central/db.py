@@ -69,6 +69,10 @@ tickets = Table(
     Column("completed_us", BigInteger, nullable=True),
     Column("called_counter", String(16), nullable=True),
     Column("service_s", Integer, nullable=True),
+    # the counter central named when it issued the ticket (counter_assignment = "at_issue");
+    # NULL: any counter of the field calls it (central/assignment.py). Added after the first
+    # release: upgrade_schema adds it to an older database.
+    Column("assigned_counter", String(16), nullable=True),
     UniqueConstraint("service", "local_day", "seq", name="uq_ticket_service_day_seq"),
     UniqueConstraint("local_day", "number", name="uq_ticket_day_number"),
     UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idempotency"),
@@ -76,6 +80,7 @@ tickets = Table(
     Index("ix_ticket_queue", "service", "local_day", "status", "queue_us", "priority"),
     Index("ix_ticket_completed", "service", "completed_us"),
     Index("ix_ticket_counter_called", "called_counter", "called_us"),
+    Index("ix_ticket_assigned", "assigned_counter", "local_day", "status"),
 )
 
 day_counters = Table(
@@ -210,9 +215,47 @@ def sqlite_file(engine: Engine) -> str | None:
     return database if database and database != ":memory:" else None
 
 
+#: columns added to existing tables after their first release: (table, column); a database
+#: created before gets them from ``upgrade_schema`` (nullable, so old rows need no value)
+ADDED_COLUMNS = (("tickets", "assigned_counter"),)
+
+
 def create_schema(engine: Engine) -> None:
-    """Create all tables and indexes that do not exist yet."""
+    """Create all tables and indexes that do not exist yet, and upgrade older tables."""
     import central.db_staff  # noqa: F401  (registers the counter side's tables)
 
     metadata.create_all(engine)
+    upgrade_schema(engine)
     _LOGGER.info("schema ready on %s", engine.url.render_as_string(hide_password=True))
+
+
+def upgrade_schema(engine: Engine) -> list[str]:
+    """Add the columns (and their indexes) of ``ADDED_COLUMNS`` that an older database lacks.
+
+    ``create_all`` creates missing tables only, never a missing column. ``ALTER TABLE ...
+    ADD COLUMN`` of a nullable column is the same on SQLite and PostgreSQL and instant on
+    both (no table rewrite); two processes starting at once may both try, so a failure is
+    checked against the database again rather than trusted. Returns what was added.
+    """
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    added: list[str] = []
+    for table_name, column_name in ADDED_COLUMNS:
+        table = metadata.tables[table_name]
+        column = table.c[column_name]
+        if any(c["name"] == column_name for c in inspect(engine).get_columns(table_name)):
+            continue
+        kind = column.type.compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"ALTER TABLE {table_name} ADD COLUMN {column_name} {kind}")
+        except DBAPIError:
+            if not any(c["name"] == column_name for c in inspect(engine).get_columns(table_name)):
+                raise
+        added.append(f"{table_name}.{column_name}")
+        _LOGGER.warning("upgraded the database: added the column %s.%s", table_name, column_name)
+        for index in table.indexes:
+            if column_name in index.columns:
+                index.create(engine, checkfirst=True)
+    return added

@@ -1,4 +1,5 @@
-"""Tables of the counter side: help requests, the floor event log, staff sessions.
+"""Tables of the counter side: help requests, the floor event log, counters open today,
+staff sessions.
 
 Kept apart from ``central/db.py`` (tickets, bookings, ratings) but on the same
 ``metadata``, so ``create_schema`` creates them too.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table, UniqueConstraint
 
 from central.db import metadata
 
@@ -51,6 +52,17 @@ floor_events = Table(
     Column("language", String(8), nullable=True),
     Column("created_us", BigInteger, nullable=False),
     Index("ix_floor_counter_kind", "counter", "kind", "id"),
+)
+
+# whether a counter is staffed today (central/assignment.py): opened by its officer signing
+# in or calling, closed by signing out or POST .../close; a row from another day is closed
+counter_status = Table(
+    "counter_status",
+    metadata,
+    Column("counter", String(16), primary_key=True),
+    Column("open", Boolean, nullable=False),
+    Column("local_day", String(10), nullable=False),
+    Column("changed_us", BigInteger, nullable=False),
 )
 
 staff_sessions = Table(

@@ -69,6 +69,8 @@ def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
     service = names.get(lang) or names.get("vi") or view["service"]
     if view["called_counter"]:
         counters = [c["name"] for c in view["counters"] if c["code"] == view["called_counter"]]
+    elif view["assigned_counter"]:  # central named the counter at issue time
+        counters = [view["assigned_counter"]["name"]]
     else:
         counters = [c["name"] for c in view["counters"]]
     minutes = (view["estimated_wait_s"] + 59) // 60

@@ -1,4 +1,5 @@
-"""Counter-facing endpoints: call-next, recall, start, complete, no-show, transfer."""
+"""Counter-facing endpoints: open, close, call-next, recall, start, complete, no-show,
+transfer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from central import deps
+from central.assignment import set_open
 from central.catalogue import Catalogue
 from central.counter_actions import ticket_action
 from central.deps import JsonResponse
@@ -42,6 +44,43 @@ class TransferRequest(BaseModel):
 def _own(counter: str, code: str) -> None:
     if code != counter:
         raise AuthError(403, "forbidden", f"this token belongs to counter {counter}, not {code}")
+
+
+class CounterOpen(BaseModel):
+    """Body answering ``POST /api/v1/counters/{code}/open`` and ``.../close``."""
+
+    counter: str
+    open: bool
+    changed: bool
+    """False when the counter already was open (closed)."""
+
+
+async def _set_open(request: Request, cat: Catalogue, db: Store, code: str, is_open: bool) -> Any:
+    changed = await db.run(lambda conn: set_open(conn, cat, code, is_open))
+    feed_of(request).poke()
+    return JsonResponse({"counter": code, "open": is_open, "changed": changed})
+
+
+@router.post("/counters/{code}/open", response_model=CounterOpen)
+async def open_endpoint(
+    code: str, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
+    """The counter is staffed: under ``counter_assignment = "at_issue"`` new tickets of its
+    fields may be assigned to it (calling a ticket opens it too)."""
+    _own(counter, code)
+    response: JsonResponse = await _set_open(request, cat, db, code, True)
+    return response
+
+
+@router.post("/counters/{code}/close", response_model=CounterOpen)
+async def close_endpoint(
+    code: str, request: Request, cat: Cat, db: Db, counter: Counter
+) -> JsonResponse:
+    """The counter stops for the day (or a break): its waiting assigned tickets go to the
+    open counters of their fields, or to the whole field when none is open."""
+    _own(counter, code)
+    response: JsonResponse = await _set_open(request, cat, db, code, False)
+    return response
 
 
 @router.post("/counters/{code}/call-next", response_model=Ticket)

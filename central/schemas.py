@@ -72,6 +72,9 @@ class Ticket(BaseModel):
     status: Literal["waiting", "called", "serving", "done", "no_show"]
     counters: list[CounterRef]
     called_counter: str | None
+    assigned_counter: CounterRef | None
+    """The counter central named at issue time (``counter_assignment = "at_issue"``): only
+    it calls the ticket while it is open; null: any counter of ``counters`` calls it."""
     people_ahead: int
     estimated_wait_s: int
     issued_at: datetime

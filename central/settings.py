@@ -28,6 +28,11 @@ _CODE = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 _FROZEN = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
+CounterAssignment = Literal["at_call", "at_issue"]
+"""``at_call``: any counter of the field may call a ticket (the citizen waits in the field's
+waiting area); ``at_issue``: central names the counter when the ticket is issued."""
+
+
 class ServiceSettings(BaseModel):
     """One field (lĩnh vực) citizens queue for."""
 
@@ -41,6 +46,8 @@ class ServiceSettings(BaseModel):
     """Display name per language code; ``vi`` is required."""
     default_service_time_s: int = Field(default=300, ge=10, le=7200)
     """Seconds per citizen assumed until enough tickets were completed to measure it."""
+    counter_assignment: CounterAssignment | None = None
+    """This field's own ``counter_assignment`` (none: the centre's, the top-level key)."""
 
     @field_validator("names")
     @classmethod
@@ -151,6 +158,11 @@ class CentralSettings(BaseModel):
     """Priority categories a ticket may carry."""
     priority: PriorityPolicy = PriorityPolicy()
     """Priority ordering policy."""
+    counter_assignment: CounterAssignment = "at_call"
+    """``at_call``: a ticket is for the field and the first free counter of the field calls
+    it; ``at_issue``: central assigns an open counter of the field (the one with the fewest
+    tickets assigned and waiting) when the ticket is issued, prints it on the ticket, and
+    only that counter calls it. A field can override it (``services.counter_assignment``)."""
     pages: PagesSettings = PagesSettings()
     """The counter, display, rating and report pages."""
     faces: FaceSettings = FaceSettings()

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from central.assignment import assign
 from central.catalogue import Catalogue, fingerprint, to_micros
 from central.db import day_counters, tickets
 from central.errors import AuthError, BadInput, Conflict, NotFound
@@ -233,6 +234,8 @@ def issue_ticket(
         "fingerprint": digest,
         "queue_us": queue_us,
         "issued_us": issued_us,
+        # an offline ticket was printed without a counter: its field calls it
+        "assigned_counter": assign(conn, cat, req.service, day) if req.offline is None else None,
     }
     row_id = _INSERT(conn, **values).scalar_one()
     _LOGGER.info("issued %s (%s) to kiosk %s on %s", number, req.service, kiosk_id, day)
@@ -282,6 +285,7 @@ def ticket_view(conn: Connection, cat: Catalogue, row: Any) -> dict[str, Any]:
         "status": row.status,
         "counters": cat.counter_refs(row.service),
         "called_counter": row.called_counter,
+        "assigned_counter": cat.counter_ref(row.assigned_counter),
         "people_ahead": ahead,
         "estimated_wait_s": estimated_wait_s(conn, cat, row.service, ahead),
         "issued_at": cat.to_local_iso(row.issued_us),

@@ -1,5 +1,6 @@
 """The counter page ``/counter/``: an officer signs in for a counter (PIN or token),
-sees the waiting line of the counter's services, calls, recalls, starts, completes,
+which opens the counter (signing out closes it: central/assignment.py), sees the waiting
+line of the counter's services (the tickets it may call), calls, recalls, starts, completes,
 marks no-shows, transfers, and takes and closes help requests.
 
 Plain forms posted back to the server (each answered with a redirect), so every action
@@ -18,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from central import help_requests
+from central.assignment import set_open
 from central.counter_actions import help_action, ticket_action
 from central.errors import CentralError
 from central.pages import sessions
@@ -149,9 +151,12 @@ async def sign_in(request: Request) -> Response:
         context = {"counters": cat.settings.counters, "error": problem, "chosen": code}
         return render(request, "counter_signin.html", {**context, "lang": lang}, 401)
     guard_of(request).succeeded(code)
-    secret = await store_of(request).run(
-        lambda conn: sessions.open_session(conn, cat, "counter", code, lang)
-    )
+
+    def work(conn: Any) -> str:
+        set_open(conn, cat, code, True)  # an officer signed in: the counter is staffed
+        return sessions.open_session(conn, cat, "counter", code, lang)
+
+    secret = await store_of(request).run(work)
     response = _back()
     response.set_cookie(
         sessions.COOKIE,
@@ -166,10 +171,19 @@ async def sign_in(request: Request) -> Response:
 
 @router.post("/counter/sign-out")
 async def sign_out(request: Request) -> Response:
-    """End the session."""
+    """End the session; the counter closes (its assigned tickets go to open counters)."""
     secret = request.cookies.get(sessions.COOKIE, "")
+    session = await current(request) if secret else None
+    cat = cat_of(request)
+
+    def work(conn: Any) -> None:
+        if session is not None and session.counter is not None:
+            set_open(conn, cat, session.counter, False)
+        sessions.close_session(conn, secret)
+
     if secret:
-        await store_of(request).run(lambda conn: sessions.close_session(conn, secret))
+        await store_of(request).run(work)
+        feed_of(request).poke()
     response = RedirectResponse("/counter/", status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/")
     return response

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from central.assignment import callable_by
 from central.catalogue import Catalogue, to_micros
 from central.db import ratings, tickets
 from central.db_staff import floor_events
@@ -91,15 +92,16 @@ def counter_state(conn: Connection, cat: Catalogue, counter: str) -> dict[str, A
         .order_by(_t.called_us.desc())
         .limit(1)
     ).first()
+    mine = callable_by(cat, counter, day)  # not the tickets assigned to another open counter
     line = conn.execute(
         select(_t.id, _t.number, _t.service, _t.priority, _t.queue_us)
-        .where(_t.service.in_(services), _t.local_day == day, _t.status == "waiting")
+        .where(_t.service.in_(services), _t.local_day == day, _t.status == "waiting", mine)
         .order_by(_t.priority.is_(None), _t.queue_us, _t.row_id)
         .limit(QUEUE_SHOWN)
     ).all()
     total = conn.execute(
         select(func.count()).where(
-            _t.service.in_(services), _t.local_day == day, _t.status == "waiting"
+            _t.service.in_(services), _t.local_day == day, _t.status == "waiting", mine
         )
     ).scalar_one()
     served = conn.execute(
