@@ -135,10 +135,10 @@ class KioskParts:
     procedures: ProcedureDesk | None = None
 
     def say(self, text: str, language: str) -> None:
-        """Speak ``text`` (cutting off what was being said); logged when voice is off."""
-        if self.voice is None:
-            _LOGGER.debug("say (%s, no voice): %s", language, text)
-        else:
+        """Speak ``text`` (cutting off what was being said); every line is logged, so the
+        journal tells what a citizen was told."""
+        _LOGGER.info("say (%s%s): %s", language, ", no voice" if self.voice is None else "", text)
+        if self.voice is not None:
             self.voice.say(text, language)
 
 

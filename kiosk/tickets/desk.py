@@ -166,7 +166,7 @@ class TicketDesk:
         finally:
             self._in_flight.discard(key)
         view = self._view(service, language, priority, number, now, ticket, key)
-        counters = ticket.counters if ticket else service.counters
+        counters = ticket.where() if ticket else service.counters
         return await self._hand_over_and_print(
             IssuedTicket(
                 key,
@@ -266,7 +266,7 @@ class TicketDesk:
                 None,
                 view,
                 0.0,
-                tuple(c.code for c in ticket.counters),
+                tuple(c.code for c in ticket.where()),
                 printing=True,
             ),
             started,
@@ -315,7 +315,7 @@ class TicketDesk:
         ticket: TicketBody | None,
         key: str,
     ) -> TicketView:
-        counters = ticket.counters if ticket else service.counters
+        counters = ticket.where() if ticket else service.counters
         category = next((c for c in self.catalogue.priority_categories if c.code == priority), None)
         return TicketView(
             centre_name=dict(self.settings.centre_names).get(language) or self.settings.centre_name,

@@ -82,6 +82,13 @@ class TicketBody(BaseModel):
     status_url: str = Field(min_length=10, max_length=400, pattern=r"^https?://[^\s/]+/\S*$")
     offline_number: str | None = None
     called_counter: str | None = None
+    #: the counter central named at issue time (its ``counter_assignment = "at_issue"``)
+    assigned_counter: CounterInfo | None = None
+
+    def where(self) -> list[CounterInfo]:
+        """The counters that may call this ticket, as the citizen is told: the one central
+        assigned, else every counter of the field."""
+        return [self.assigned_counter] if self.assigned_counter else self.counters
 
 
 class HelpRequestBody(BaseModel):
