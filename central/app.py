@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from central import (
     faces,
     pages,
+    phone_rating,
     public_page,
     routes_counter,
     routes_dossiers,
@@ -130,6 +131,7 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
     app.include_router(routes_counter.router)
     app.include_router(routes_help.router)
     app.include_router(public_page.router)
+    app.include_router(phone_rating.router)
     pages.install(app)
     app.include_router(routes_faces.router)
     routes_procedures.install(app)

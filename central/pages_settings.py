@@ -25,5 +25,8 @@ class PagesSettings(BaseModel):
     """A counter or manager session ends after this many minutes without any action."""
     rating_window_s: int = Field(default=300, ge=30, le=3600)
     """How long after a completed ticket the counter's tablet still asks for its rating."""
+    phone_rating_hours: int = Field(default=24, ge=0, le=24 * 31)
+    """How long after its completion a ticket may be rated from its page on the citizen's
+    phone (``/t/{public_id}``, the QR code on the ticket); 0: not from the phone."""
     recent_calls: int = Field(default=6, ge=1, le=20)
     """How many of the last calls the hall display lists."""

@@ -5,10 +5,11 @@ was unreachable: the kiosk knew only its own idempotency key. Once the ticket is
 the page redirects to the ticket's own page; until then it tells the citizen that the
 number is valid and kept in order, and refreshes itself.
 
-Plain HTML and a meta refresh (no JavaScript): it must work on any phone and over a
-weak connection. Every value is escaped with ``html.escape``; the texts are the
-``ticket_page_*`` keys of central's catalogues (``central/locales``) in vi, en and ko, and
-any other language falls back to Vietnamese.
+Plain HTML and a meta refresh while the ticket can still change (no JavaScript): it must
+work on any phone and over a weak connection. Once the ticket is served the page offers
+the rating faces (central/phone_rating.py). Every value is escaped with ``html.escape``;
+the texts are the ``ticket_page_*`` keys of central's catalogues (``central/locales``) in
+vi, en and ko, and any other language falls back to Vietnamese.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from central.catalogue import Catalogue
 from central.pages.i18n import LANGUAGES, translate
+from central.phone_rating import rating_block, rating_state
 from central.tickets import find_by_key, get_by_public_id, ticket_view
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,11 +56,18 @@ _STYLE = (
     "body{font-family:sans-serif;margin:1em;max-width:30em}"
     ".num{font-size:4em;font-weight:bold;margin:.2em 0}"
     "dt{color:#555;margin-top:.6em}dd{margin:0;font-size:1.3em}"
+    ".rate p,.thanks{font-size:1.2em}.faces{display:flex;flex-direction:column;gap:.4em}"
+    ".face{display:flex;align-items:center;gap:.8em;padding:.3em .6em;font-size:1.2em;"
+    "text-align:left;background:#fff;color:#111;border:2px solid #333;border-radius:.5em}"
+    ".face svg{width:2.6em;height:2.6em;flex:none}"
 )
+FINAL = ("done", "no_show")
+"""Statuses that no longer change: their page does not refresh itself."""
 
 
-def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
-    """The page for one ticket (``view`` is the wire Ticket)."""
+def render_ticket_page(cat: Catalogue, view: dict[str, Any], rating: str = "") -> str:
+    """The page for one ticket (``view`` is the wire Ticket; ``rating`` the rating form or
+    thanks of central/phone_rating.py, already HTML)."""
     lang = _language(view["language"])
 
     def text(key: str) -> str:
@@ -87,13 +96,13 @@ def render_ticket_page(cat: Catalogue, view: dict[str, Any]) -> str:
     return (
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f'<meta http-equiv="refresh" content="{REFRESH_S}">'
-        f"<title>{html.escape(text('title'))} {html.escape(view['number'])}</title>"
+        + ("" if status in FINAL else f'<meta http-equiv="refresh" content="{REFRESH_S}">')
+        + f"<title>{html.escape(text('title'))} {html.escape(view['number'])}</title>"
         f"<style>{_STYLE}</style></head><body>"
         f"<p>{html.escape(cat.settings.centre_name)}</p>"
         f"<div>{html.escape(text('title'))}</div>"
         f'<div class="num">{html.escape(view["number"])}</div>'
-        f"<dl>{items}</dl></body></html>"
+        f"<dl>{items}</dl>{rating}</body></html>"
     )
 
 
@@ -116,14 +125,17 @@ async def ticket_page(public_id: str, request: Request) -> HTMLResponse:
     """The public page of a ticket (no token: the unguessable public id is the key)."""
     cat: Catalogue = request.app.state.catalogue
 
-    def work(conn: Any) -> dict[str, Any] | None:
+    def work(conn: Any) -> tuple[dict[str, Any], str] | None:
         row = get_by_public_id(conn, public_id)
-        return None if row is None else ticket_view(conn, cat, row)
+        if row is None:
+            return None
+        return ticket_view(conn, cat, row), rating_state(conn, cat, row)
 
-    view = await request.app.state.store.run(work, read_only=True)
-    if view is None:
+    found = await request.app.state.store.run(work, read_only=True)
+    if found is None:
         return HTMLResponse(render_not_found(), status_code=404)
-    return HTMLResponse(render_ticket_page(cat, view))
+    view, state = found
+    return HTMLResponse(render_ticket_page(cat, view, rating_block(cat, view, state)))
 
 
 def render_pending() -> str:
