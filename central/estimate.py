@@ -10,7 +10,9 @@ one indexed query (not by replaying the queue), so issuing stays cheap with long
   regular tickets, then one every N.
 
 Wait = people ahead x mean service time of the service (its last ``recent_window``
-completed tickets, else the configured default) / counters serving it.
+completed tickets, else the configured default) / counters serving it. A ticket central
+assigned to a counter (``counter_assignment = "at_issue"``) counts only the tickets that
+counter may call (its own and nobody's) and divides by one counter.
 """
 
 from __future__ import annotations
@@ -39,9 +41,15 @@ _waiting_in_queue = and_(
     _t.status == "waiting",
     _t.row_id != bindparam("row_id"),
 )
+# the tickets a counter may call (central/assignment.py: its own and nobody's; a ticket
+# assigned to a counter that closes is assigned again, so that case is not counted)
+_same_counter = or_(_t.assigned_counter.is_(None), _t.assigned_counter == bindparam("assigned"))
 # count(priority) counts the priority tickets (regular ones have NULL)
-_TOTALS = Prepared(select(func.count(_t.priority), func.count()).where(_waiting_in_queue))
-_BEFORE = Prepared(select(func.count(_t.priority), func.count()).where(_waiting_in_queue, _before))
+_COUNT = select(func.count(_t.priority), func.count())
+_TOTALS = Prepared(_COUNT.where(_waiting_in_queue))
+_BEFORE = Prepared(_COUNT.where(_waiting_in_queue, _before))
+_TOTALS_AT = Prepared(_COUNT.where(_waiting_in_queue, _same_counter))
+_BEFORE_AT = Prepared(_COUNT.where(_waiting_in_queue, _before, _same_counter))
 _STREAK = Prepared(
     select(day_counters.c.regular_streak).where(
         day_counters.c.service == bindparam("service"), day_counters.c.local_day == bindparam("day")
@@ -82,13 +90,18 @@ def people_ahead(conn: Connection, cat: Catalogue, ticket: Any, streak: int | No
     if ticket.status != "waiting":
         return 0
     keys = {"service": ticket.service, "day": ticket.local_day, "row_id": ticket.row_id}
-    totals = _TOTALS(conn, **keys).one()
+    totals_query, before_query = _TOTALS, _BEFORE
+    assigned = getattr(ticket, "assigned_counter", None)
+    if assigned is not None:  # only the tickets its counter calls are ahead of it
+        keys["assigned"] = assigned
+        totals_query, before_query = _TOTALS_AT, _BEFORE_AT
+    totals = totals_query(conn, **keys).one()
     prio_total, total = int(totals[0]), int(totals[1])
     if getattr(ticket, "is_last", False):
         # a ticket just issued online is the last in its queue: everything is before it
         prio_before, all_before = prio_total, total
     else:
-        before = _BEFORE(conn, queue_us=ticket.queue_us, **keys).one()
+        before = before_query(conn, queue_us=ticket.queue_us, **keys).one()
         prio_before, all_before = int(before[0]), int(before[1])
     regular_before = all_before - prio_before
     regular_total = total - prio_total
@@ -120,9 +133,12 @@ def mean_service_s(conn: Connection, cat: Catalogue, service: str) -> float:
     return value
 
 
-def estimated_wait_s(conn: Connection, cat: Catalogue, service: str, ahead: int) -> int:
-    """Seconds until a ticket with ``ahead`` people ahead is likely called."""
+def estimated_wait_s(
+    conn: Connection, cat: Catalogue, service: str, ahead: int, *, assigned: bool = False
+) -> int:
+    """Seconds until a ticket with ``ahead`` people ahead is likely called: shared by the
+    field's counters, or by its one counter when central ``assigned`` it to one."""
     if ahead <= 0:
         return 0
-    counters = max(len(cat.counters_of.get(service, [])), 1)
+    counters = 1 if assigned else max(len(cat.counters_of.get(service, [])), 1)
     return round(ahead * mean_service_s(conn, cat, service) / counters)

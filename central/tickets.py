@@ -287,7 +287,9 @@ def ticket_view(conn: Connection, cat: Catalogue, row: Any) -> dict[str, Any]:
         "called_counter": row.called_counter,
         "assigned_counter": cat.counter_ref(row.assigned_counter),
         "people_ahead": ahead,
-        "estimated_wait_s": estimated_wait_s(conn, cat, row.service, ahead),
+        "estimated_wait_s": estimated_wait_s(
+            conn, cat, row.service, ahead, assigned=row.assigned_counter is not None
+        ),
         "issued_at": cat.to_local_iso(row.issued_us),
         "local_day": row.local_day,
         "status_url": f"{cat.settings.public_base_url}/t/{row.public_id}",

@@ -249,3 +249,20 @@ async def test_a_database_from_before_the_column_upgrades(
         assert _assigned(new) == "Q1"
         assert (await _call(http, "Q1"))["id"] == old["id"]  # the old ticket is callable
     engine.dispose()
+
+
+async def test_people_ahead_are_those_the_same_counter_calls(make_app: AppFactory) -> None:
+    async with _http(make_app(counter_assignment="at_issue")) as http:
+        early = await issue(http)  # nobody's: ahead of everyone
+        await _open(http, "Q1", "Q2")
+        tickets = [await issue(http) for _ in range(4)]  # Q1, Q2, Q1, Q2
+        assert [_assigned(t) for t in tickets] == ["Q1", "Q2", "Q1", "Q2"]
+        assert early["people_ahead"] == 0
+        # field-wide they would be 1, 2, 3, 4 ahead; at their own counter 1, 1, 2, 2
+        assert [t["people_ahead"] for t in tickets] == [1, 1, 2, 2]
+        # one counter calls them: 2 x the default 300 s, not shared by the field's two
+        assert tickets[3]["estimated_wait_s"] == 600
+        later = (
+            await http.get(f"/api/v1/tickets/{tickets[3]['id']}", headers=kiosk_headers())
+        ).json()
+        assert later["people_ahead"] == 2
