@@ -257,5 +257,11 @@ def upgrade_schema(engine: Engine) -> list[str]:
         _LOGGER.warning("upgraded the database: added the column %s.%s", table_name, column_name)
         for index in table.indexes:
             if column_name in index.columns:
-                index.create(engine, checkfirst=True)
+                try:
+                    index.create(engine, checkfirst=True)
+                except DBAPIError:  # another process made it meanwhile
+                    if index.name not in {
+                        i["name"] for i in inspect(engine).get_indexes(table_name)
+                    }:
+                        raise
     return added
