@@ -82,6 +82,15 @@ async def _ticket_and_follow(daemon: KioskDaemon, language: str) -> None:
     await _until(daemon, lambda: bool(daemon.issued) and not daemon.issued[-1].printing, "printed")
 
 
+async def _follow(daemon: KioskDaemon, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Press "lead me" on the ticket screen, wait until the robot is back at its dock; what
+    it said when it set off."""
+    daemon.screen.tap("guide_me")  # the real button on the ticket screen
+    await _until(daemon, lambda: daemon.flow.current_state_id == "idle", "back at the dock")
+    said = (r.getMessage() for r in caplog.records)
+    return [line for line in said if line.startswith("robot says (follow-me)")]
+
+
 SAID = {
     "vi": (
         "Xin mời quý khách đến Quầy 3.",
@@ -138,14 +147,8 @@ async def test_the_assigned_counter_is_shown_printed_said_and_led_to(
             or ImageChops.difference(decoded.convert("L"), every).getbbox() is not None
         )
         # the robot leads to Quầy 3 itself, not to the field's waiting area
-        daemon.screen.tap("guide_me")
-        await _until(daemon, lambda: daemon.flow.current_state_id == "idle", "back at the dock")
+        robot_said = await _follow(daemon, caplog)
         assert "guiding to Q3 (Quầy 3)" in caplog.text
-        robot_said = [
-            r.getMessage()
-            for r in caplog.records
-            if r.getMessage().startswith("robot says (follow-me)")
-        ]
         assert robot_said and robot_said[0].endswith(follow_said), robot_said
         transitions = [r["transition"] for r in daemon.transcript if r["outcome"] == "handled"]
         assert transitions[-3:] == ["guide_me", "arrived", "docked"]
@@ -184,14 +187,8 @@ async def test_an_offline_ticket_names_no_counter_and_goes_to_the_waiting_area(
         await _ticket_and_follow(daemon, "vi")
         issued = daemon.issued[-1]
         assert issued.offline and issued.counter_codes == ("Q1", "Q2", "Q3")
-        daemon.screen.tap("guide_me")
-        await _until(daemon, lambda: daemon.flow.current_state_id == "idle", "back at the dock")
+        robot_said = await _follow(daemon, caplog)
         assert "guiding to wait-tu-phap" in caplog.text
-        robot_said = [
-            r.getMessage()
-            for r in caplog.records
-            if r.getMessage().startswith("robot says (follow-me)")
-        ]
         assert robot_said[0].endswith("đến khu vực chờ lĩnh vực Tư pháp."), robot_said
     finally:
         daemon.post(Shutdown())
