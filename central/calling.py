@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from central.assignment import assign, callable_by, set_open
+from central.assignment import assign, callable_by
 from central.catalogue import Catalogue, to_micros
 from central.db import day_counters, tickets
 from central.errors import BadInput, Conflict, NotFound
@@ -99,10 +99,10 @@ def _bump_streak(conn: Connection, service: str, day: str, was_priority: bool) -
 
 def call_next(conn: Connection, cat: Catalogue, counter: str) -> Any:
     """Claim the next waiting ticket for ``counter`` (one assigned to it or to no open
-    counter, central/assignment.py); NotFound ``no-ticket-waiting`` if none. Calling opens
-    the counter: an officer who calls is there."""
+    counter, central/assignment.py); NotFound ``no-ticket-waiting`` if none. The caller
+    opens the counter first, in a transaction of its own (central/counter_actions.py): an
+    officer who calls is there, whether or not somebody is waiting."""
     services = cat.counters[counter].services
-    set_open(conn, cat, counter, True)
     now = cat.now()
     day = cat.local_day(now)
     for _ in range(_CLAIM_ATTEMPTS):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from central import help_requests
+from central.assignment import set_open
 from central.calling import call_next, recall, transfer, transition
 from central.catalogue import Catalogue
 from central.errors import BadInput
@@ -70,6 +71,10 @@ async def ticket_action(
         record(conn, cat, _EVENT[action], row, counter)
         return ticket_view(conn, cat, row)
 
+    if action == "call-next":
+        # An officer who calls is there: the counter opens even when nobody is waiting
+        # (the call's own transaction rolls back on "no ticket waiting").
+        await store.run(lambda conn: set_open(conn, cat, counter, True))
     view = await store.run(work)
     feed.poke()
     return view

@@ -61,6 +61,8 @@ async def ask_and_print(demo: HeadlessDemo, language: str) -> dict[str, Any]:
     printed = isinstance(printer, SimPrinter) and len(printer.printed) > before
     field = daemon.flow.visit.proc_code and desk and desk.store.get(PROCEDURE)
     await demo._tap("service", field.field if field else "tu-phap")
+    # the checklist's own events may be the transcript's news the tap waited for
+    await demo._wait_left("procedure_info")
     if daemon.flow.current_state_id == "choose_priority":
         await demo._tap("priority", None)
     spoken = desk.last_answer.spoken if desk and desk.last_answer else ""

@@ -72,6 +72,16 @@ async def test_at_issue_spreads_tickets_over_the_open_counters(make_app: AppFact
         assert "Quầy 2" in page.text and "Quầy 1" not in page.text
 
 
+async def test_calling_with_nobody_waiting_opens_the_counter(make_app: AppFactory) -> None:
+    """An officer who presses "call next" before anyone came is at the counter: the next
+    ticket is assigned to them, though their call found nobody (and rolled back)."""
+    async with _http(make_app(counter_assignment="at_issue")) as http:
+        nobody = await _call(http, "Q2", expect=404)
+        assert nobody["error"]["code"] == "no-ticket-waiting"
+        assert _assigned(await issue(http)) == "Q2"
+        assert (await _call(http, "Q2"))["number"] == "A001"
+
+
 async def test_a_counter_calls_its_own_and_the_unassigned_tickets_only(
     make_app: AppFactory,
 ) -> None:
