@@ -147,16 +147,19 @@ def test_a_dead_guard_stops_the_robot_and_is_started_again(
 ) -> None:
     sim, base = rig
     base.set_velocity(0.3, 0.0)
-    os.kill(base.guard.proc.pid, signal.SIGKILL)
-    base.guard.proc.wait(timeout=10)
+    dead = base.guard.proc
+    dead_pid = dead.pid
+    os.kill(dead_pid, signal.SIGKILL)
+    dead.wait(timeout=10)
     with pytest.raises(BaseError) as failed:
         for _ in range(20):
             base.read_status(retries=0)
     assert failed.value.code in ("base-port", "base-silent")
-    # the controller's own serial timeout is the last layer
+    # the new guard's first zero speed, or the controller's own serial timeout as the
+    # last layer
     wait_until_sync(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
-    # and the driver starts a new guard on its next reopen, as after a replugged cable
-    dead_pid = base.guard.proc.pid
+    # and a new guard is started (by its keeper thread, or the driver's next reopen, as
+    # after a replugged cable), under the same path
 
     def answers() -> bool:
         try:
