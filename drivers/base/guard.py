@@ -127,8 +127,8 @@ class StopGuard:
         tty.setraw(self.slave)
         self.path = os.ttyname(self.slave)
         self.moving = False
-        #: the (M1, M2) speeds, encoder counts/s, of the last motion command forwarded
-        self.commanded = (0, 0)
+        #: the (M1, M2) speeds, encoder counts/s, the daemon last asked for (obeyed or not)
+        self.requested = (0, 0)
         self.counts_per_m = counts_per_m
         #: the lidar relay (``--lidar``), else None
         self.lidar: Any = None
@@ -222,7 +222,6 @@ class StopGuard:
         self.latched_bits = bits
         self._seen = False
         self.moving = False
-        self.commanded = (0, 0)
         self.stops += 1
         now = time.monotonic()
         self._report(json.dumps({
@@ -242,8 +241,10 @@ class StopGuard:
         self.field_latched = True
 
     def forward_speed(self) -> tuple[float, bool]:
-        """The commanded forward speed (m/s) and whether any wheel is commanded to turn."""
-        left, right = self.commanded
+        """The forward speed the daemon asks for (m/s: the field is judged at it, also
+        while a stop refuses it, so that the field is clear only when that speed would be
+        safe) and whether any wheel is commanded to turn."""
+        left, right = self.requested
         return (left + right) / 2 / self.counts_per_m, self.moving
 
     def poll(self) -> None:
@@ -316,13 +317,13 @@ class StopGuard:
         speeds = motion_speeds(packet)
         if speeds is not None:
             wants_motion = speeds != (0, 0)
+            self.requested = speeds
             if not wants_motion:
                 self.field_latched = False  # the daemon stops too: it has seen the field
             if wants_motion and (self.latched or self.switch_down or self.field_latched):
                 packet = self._stop_packet  # refused: a switch is down or the stop unseen
                 command = p.MIXED_SPEED
                 wants_motion = False
-            self.commanded = speeds if wants_motion else (0, 0)
             if self.moving or wants_motion:
                 self._motion_until = time.monotonic() + COAST_S
             self.moving = wants_motion
