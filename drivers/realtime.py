@@ -25,3 +25,10 @@ def raise_priority(fifo_priority: int) -> str:
         return "nice -15"
     except (AttributeError, OSError):
         return "normal"
+
+
+#: SCHED_FIFO priority of the device simulators' processes (``kiosk sim base|lidar
+#: --realtime``): they stand for a controller's or a sensor's own microcontroller, which
+#: the host's load never slows, so they run above every host process that stops the
+#: robot (the stop guard 60, the safety and lidar threads 50)
+SIMULATOR_FIFO = 70
