@@ -127,8 +127,11 @@ class GuardProcess:
                 f"--counts-per-m={self.counts_per_m}"]  # fmt: skip
         if self.lidar is not None:
             argv += self.lidar.argv()
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)  # fmt: skip
+        # one thread: numpy's BLAS pool would only add threads and locked memory
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         self.proc = proc
         assert proc.stdout is not None and proc.stderr is not None
         ready, _, _ = select.select([proc.stdout], [], [], self.start_timeout_s)
