@@ -70,7 +70,7 @@ from typing import Any
 import serial
 
 from drivers.base import protocol as p
-from drivers.realtime import raise_priority
+from drivers.realtime import lock_memory, raise_priority
 
 #: SCHED_FIFO priority of the guard: above the daemon's safety thread (50)
 DEFAULT_FIFO = 60
@@ -413,16 +413,6 @@ def _attach_lidar(guard: StopGuard, args: argparse.Namespace) -> str:
     return str(guard.lidar.path)
 
 
-def _lock_memory() -> bool:
-    """mlockall(MCL_CURRENT | MCL_FUTURE): no page fault (a swapped-out page, a page of a
-    lazily mapped library) ever delays a stop. False when not allowed (RLIMIT_MEMLOCK)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.mlockall(1 | 2) == 0)
-    except (OSError, AttributeError):
-        return False
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m drivers.base.guard PORT``: serve; print the pty path first."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -485,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     priority = raise_priority(args.fifo)
     gc.disable()  # a collection pause is exactly what this process exists to avoid
-    locked = _lock_memory()
+    locked = lock_memory()
     print(paths, flush=True)
     print(f"stop guard: serving {args.port}{' and ' + args.lidar if args.lidar else ''}"
           f"{', memory locked' if locked else ''} at {priority}", file=sys.stderr, flush=True)
