@@ -47,14 +47,15 @@ def _moving(sim: SimController) -> bool:
 
 
 @contextlib.contextmanager
-def _driving(base: RoboClawBase) -> Iterator[None]:
-    """A control loop that sends 0.3 m/s every 50 ms and never reads the switches."""
+def driving(base: RoboClawBase, speed: float = 0.3) -> Iterator[None]:
+    """A control loop that sends ``speed`` every 50 ms and never reads the switches (nor
+    judges a lidar sample)."""
     done = threading.Event()
 
     def loop() -> None:
         while not done.is_set():
             with contextlib.suppress(BaseError):
-                base.set_velocity(0.3, 0.0)
+                base.set_velocity(speed, 0.0)
             done.wait(0.05)
 
     thread = threading.Thread(target=loop, daemon=True)
@@ -85,7 +86,7 @@ def test_a_bumper_stops_the_wheels_with_nobody_polling_and_stays_latched(
     rig: tuple[SimController, RoboClawBase],
 ) -> None:
     sim, base = rig
-    with _driving(base):
+    with driving(base):
         wait_until_sync(lambda: _moving(sim), 10.0)
         sim.bumper_front = True  # nobody here reads the status: only the guard does
         # (a stale-command stop may come first if this loaded machine stalls the loop)
@@ -109,7 +110,7 @@ def test_the_emergency_stop_is_reported_as_such(
     rig: tuple[SimController, RoboClawBase],
 ) -> None:
     sim, base = rig
-    with _driving(base):
+    with driving(base):
         wait_until_sync(lambda: _moving(sim), 10.0)
         sim.estop = True
         wait_until_sync(

@@ -15,7 +15,6 @@ import contextlib
 import math
 import os
 import signal
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from drivers.lidar import (
 )
 from drivers.lidar.sim import SimRPLidar
 from drivers.lidar.sim_pty import LidarPtyServer
+from tests.base.test_stop_guard import driving
 from tests.wait import wait_until_sync
 
 GEOMETRY = FieldGeometry()  # the navigation settings' defaults: 0.30 m radius, 0.25 m margin
@@ -79,26 +79,6 @@ def rig() -> Iterator[Rig]:
         base_server.close()
 
 
-@contextlib.contextmanager
-def _driving(base: RoboClawBase, speed: float) -> Iterator[None]:
-    """A control loop that sends ``speed`` every 50 ms and judges no lidar sample."""
-    done = threading.Event()
-
-    def loop() -> None:
-        while not done.is_set():
-            with contextlib.suppress(BaseError):
-                base.set_velocity(speed, 0.0)
-            done.wait(0.05)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join(timeout=5)
-
-
 def _ahead(sim: SimController, distance: float) -> tuple[float, float]:
     x, y, theta = sim.pose
     return x + distance * math.cos(theta), y + distance * math.sin(theta)
@@ -121,7 +101,7 @@ def _echo_ahead(batches: list[ScanBatch], near: float) -> bool:
 def test_a_person_stepping_in_front_is_stopped_for_by_the_guard(rig: Rig, speed: float) -> None:
     sim, base = rig.sim, rig.base
     field = GEOMETRY.protective_length(speed)
-    with _driving(base, speed):
+    with driving(base, speed):
         wait_until_sync(lambda: min(sim.wheel_speeds) > speed * 0.8, 10.0)
         assert _field_stops(base) == []  # an empty floor: nothing to stop for
         # a person (0.25 m radius) steps in with their front 0.2 m inside the field
@@ -154,7 +134,7 @@ def test_a_person_stepping_in_front_is_stopped_for_by_the_guard(rig: Rig, speed:
 def test_the_daemon_gets_every_scan_and_nothing_stops_a_clear_drive(rig: Rig) -> None:
     sim, base = rig.sim, rig.base
     rig.world.add(Person.standing(*_ahead(sim, 2.5)))  # far beyond the field at 0.3 m/s
-    with _driving(base, 0.3):
+    with driving(base, 0.3):
         wait_until_sync(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
         revolutions = rig.lidar.stats.revolutions
         wait_until_sync(lambda: rig.lidar.stats.revolutions >= revolutions + 5, 10.0)
@@ -169,7 +149,7 @@ def test_a_stop_the_daemon_never_acknowledges_is_released_once_the_field_is_clea
     rig: Rig,
 ) -> None:
     sim, base = rig.sim, rig.base
-    with _driving(base, 0.3):
+    with driving(base, 0.3):
         wait_until_sync(lambda: min(sim.wheel_speeds) > 0.25, 10.0)
         person = rig.world.add(Person.standing(*_ahead(sim, 0.75)))
         wait_until_sync(lambda: bool(_field_stops(base)), 5.0)
@@ -196,7 +176,7 @@ def test_a_dead_guard_is_started_again_and_watches_the_field_again(rig: Rig) -> 
         return min(sim.wheel_speeds) > 0.25
 
     wait_until_sync(drives, 20.0, interval_s=0.05)
-    with _driving(base, 0.3):
+    with driving(base, 0.3):
         rig.world.add(Person.standing(*_ahead(sim, 0.75)))
         wait_until_sync(lambda: bool(_field_stops(base)), 5.0, lambda: str(base.guard.stops))
         wait_until_sync(lambda: sim.wheel_speeds == (0.0, 0.0), 5.0)
