@@ -13,12 +13,19 @@ processes). Target: max <= 30 ms over 1,000 trials on a loaded machine.
 :mod:`drivers.base.guard`): the stop then comes from a process of its own. ``--nice`` sets
 the daemon's nice value (the systemd unit's ``Nice=``), ``--switch-ms``
 Python's GIL switch interval (the daemon sets 1 ms when it drives a base).
+
+The pty floor (two real-time processes bouncing 2 bytes over a pty under the same load)
+is measured first, as the system is and, with ``--probe-kworkers N``, again with the
+kernel's unbound workqueue threads (``kworker/u*``, where the tty layer's buffer work
+runs) at ``SCHED_FIFO N`` for those seconds only. ``--kworkers-fifo N`` runs the trials
+that way too (a system tuning, not something the kiosk does; restored at the end).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +33,7 @@ import random
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +78,31 @@ while time.monotonic() < end:
 os.write(slave, b"q")
 print(json.dumps(sorted(times)))
 """
+
+
+@contextlib.contextmanager
+def kworkers_raised(priority: int | None) -> Iterator[int]:
+    """The kernel's unbound workqueue threads at SCHED_FIFO ``priority`` for the block
+    (back to SCHED_OTHER after); yields how many were raised (0 when not allowed)."""
+    changed: list[int] = []
+    if priority:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    name = comm.read()
+                if name.startswith("kworker/u"):
+                    os.sched_setscheduler(int(entry), os.SCHED_FIFO, os.sched_param(priority))
+                    changed.append(int(entry))
+            except OSError:
+                continue
+    try:
+        yield len(changed)
+    finally:
+        for tid in changed:
+            with contextlib.suppress(OSError):
+                os.sched_setscheduler(tid, os.SCHED_OTHER, os.sched_param(0))
 
 
 def pty_floor(seconds: float) -> dict[str, float]:
@@ -220,6 +253,10 @@ def main() -> None:
         help="seconds of the pty round-trip probe run first (0: none)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--probe-kworkers", type=int, default=None,
+                        help="also probe the pty with kworker/u* at this SCHED_FIFO priority")
+    parser.add_argument("--kworkers-fifo", type=int, default=None,
+                        help="run the trials with kworker/u* at this SCHED_FIFO priority")
     parser.add_argument(
         "--nice", type=int, default=None, help="nice value of the whole daemon (all threads)"
     )
@@ -241,8 +278,17 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
     try:
         floor = pty_floor(args.pty_floor_s) if args.pty_floor_s > 0 else None
-        result = asyncio.run(run(args.trials, not args.no_thread, args.seed, args.guard))
+        raised_floor = None
+        if args.probe_kworkers and args.pty_floor_s > 0:
+            with kworkers_raised(args.probe_kworkers) as raised:
+                raised_floor = {**pty_floor(args.pty_floor_s), "kworkers_raised": raised,
+                                "kworkers_fifo": args.probe_kworkers}  # fmt: skip
+        with kworkers_raised(args.kworkers_fifo) as raised:
+            result = asyncio.run(run(args.trials, not args.no_thread, args.seed, args.guard))
+        result["kworkers_fifo_during_trials"] = args.kworkers_fifo
+        result["kworkers_raised_during_trials"] = raised
         result["pty_round_trip_ms_same_load"] = floor
+        result["pty_round_trip_ms_same_load_kworkers_raised"] = raised_floor
     finally:
         for burner in burners:
             burner.kill()

@@ -13,7 +13,15 @@ the moment the base simulator receives a zero-speed command (both CLOCK_MONOTONI
 shared by the processes). It counts from the first sample, not from the end of the
 revolution that shows the person: the stricter measure. Target: p99 <= 100 ms.
 
-``--load N`` starts N CPU-burning processes for the whole run (default: one per core).
+Two paths are measured, each with and without extra load, in one run (``--loads 0,2``:
+CPU-burning processes started for that part of the run), one after the other:
+
+- ``daemon``: the check in the daemon's process only (the lidar's reader thread);
+- ``guard``: ``guard=1`` on the base with the RPLIDAR given to the stop guard
+  (:mod:`drivers.lidar.relay`): the check in the guard's real-time process first, the
+  daemon's driver reading the scans through the guard's relay and its separation
+  monitor as the second layer. Whichever stop reaches the wire first counts.
+
 Prints one JSON object.
 """
 
@@ -36,23 +44,30 @@ sys.path.insert(0, str(ROOT))
 from bench.sim_child import Child, percentile  # noqa: E402
 from drivers.base import open_base  # noqa: E402
 from drivers.base.clock import MonotonicClock  # noqa: E402
-from drivers.lidar import open_lidar  # noqa: E402
+from drivers.lidar import open_lidar, relay_spec  # noqa: E402
 from navigation.lobby import load_lobby  # noqa: E402
 from navigation.safety_thread import SafetyMonitor  # noqa: E402
+from navigation.separation import geometry  # noqa: E402
 from navigation.settings import NavigationSettings  # noqa: E402
 from navigation.supervisor import SafetySupervisor  # noqa: E402
 
 BURN = "while True: pass"
 
 
-async def run(trials: int, seed: int) -> dict[str, object]:
+async def run(trials: int, seed: int, guard: bool) -> dict[str, object]:
     """Put a person in the protective field ``trials`` times; measure sample -> stop."""
     base_sim = Child("base", "--realtime", "--x=2", "--y=12", "--theta=0")
     lidar_sim = Child("lidar", "--realtime", "--map", "none")
     settings = NavigationSettings(long_stop_s=300.0, field_clear_s=0.2)
     lobby = load_lobby(ROOT / "config" / "lobby" / "lobby.yaml")
-    base = open_base(f"serial://{base_sim.path}?timeout=0.5")
-    lidar = open_lidar(f"rplidar://{lidar_sim.path}")
+    lidar_url = f"rplidar://{lidar_sim.path}"
+    if guard:
+        spec = relay_spec(lidar_url, geometry(settings), settings.field_clear_s)
+        base = open_base(f"serial://{base_sim.path}?timeout=0.5&guard=1", lidar=spec)
+        lidar = open_lidar(lidar_url, relayed_at=base.guard.lidar_path)  # type: ignore[attr-defined]
+    else:
+        base = open_base(f"serial://{base_sim.path}?timeout=0.5")
+        lidar = open_lidar(lidar_url)
     assert lidar is not None and lidar.wait_streaming(5.0), "the lidar does not stream"
     clock = MonotonicClock()
     supervisor = SafetySupervisor(base, lobby, settings, lambda code, params: None, clock)
@@ -110,8 +125,11 @@ async def run(trials: int, seed: int) -> dict[str, object]:
         base_sim.close()
         lidar_sim.close()
     latencies.sort()
+    guard_process = getattr(base, "guard", None)
     return {
-        "benchmark": "scan_to_stop",
+        "path": "guard" if guard else "daemon",
+        "guard_priority": guard_process.priority if guard_process else None,
+        "protective_stops_by_the_guard": guard_process.protective_stops if guard_process else None,
         "trials": len(latencies),
         "unmeasured_no_echo_or_no_stop_after_it": missed,
         "other_stops": other_stops,
@@ -128,23 +146,34 @@ async def run(trials: int, seed: int) -> dict[str, object]:
 
 
 def main() -> None:
-    """Run and print JSON."""
+    """Run every path at every load and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--trials", type=int, default=300)
-    parser.add_argument("--load", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--trials", type=int, default=150, help="per path and load")
+    parser.add_argument("--loads", default="0,2", help="CPU burners, comma-separated")
+    parser.add_argument("--paths", default="daemon,guard", help="daemon, guard or both")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(args.load)]
-    try:
-        result = asyncio.run(run(args.trials, args.seed))
-    finally:
-        for burner in burners:
-            burner.kill()
-            burner.wait()
-    result["load_processes"] = args.load
-    result["cpu_count"] = os.cpu_count()
-    result["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(result, indent=2))
+    runs = []
+    started = time.time()
+    for load in (int(n) for n in args.loads.split(",")):
+        burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(load)]
+        try:
+            for path in args.paths.split(","):
+                result = asyncio.run(run(args.trials, args.seed, guard=path == "guard"))
+                result["load_processes"] = load
+                result["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
+                runs.append(result)
+        finally:
+            for burner in burners:
+                burner.kill()
+                burner.wait()
+    print(json.dumps({
+        "benchmark": "scan_to_stop",
+        "started_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)),
+        "minutes": round((time.time() - started) / 60, 1),
+        "cpu_count": os.cpu_count(),
+        "runs": runs,
+    }, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

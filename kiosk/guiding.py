@@ -19,7 +19,7 @@ from typing import Any
 
 from drivers.base import RobotBase, open_base
 from kiosk.events import Docked, EmergencyStop, GuideFinished, KioskEvent
-from kiosk.lidar_wiring import lidar_health, open_robot_lidar
+from kiosk.lidar_wiring import guarded_lidar, lidar_health, open_robot_lidar
 from kiosk.screen.i18n import translate
 from kiosk.screen.texts import N_, short_field
 from kiosk.tasks import spawn
@@ -105,7 +105,9 @@ class RobotGuide:
         base: RobotBase | None = None,
         lidar_url: str = "none://",
     ) -> None:
-        self.base = base if base is not None else open_base(base_url)
+        self.base = base if base is not None else open_base(
+            base_url, lidar=guarded_lidar(lidar_url, settings)
+        )
         self.lobby = load_lobby(settings.map_path)
         self.language = "vi"
         self._post = post
@@ -190,4 +192,5 @@ def _guard_health(base: Any) -> dict[str, Any] | None:
     if guard is None:
         return None
     return {"running": guard.alive, "priority": guard.priority, "stops": len(guard.stops),
-            "restarts": guard.restarts}
+            "restarts": guard.restarts, "lidar_relayed": guard.lidar_path is not None,
+            "protective_stops": guard.protective_stops}

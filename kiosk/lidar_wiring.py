@@ -3,7 +3,10 @@
 ``sim://`` on a robot whose base is simulated too sees the lobby map from the simulated
 base's true pose, in the base's clock (virtual in the demo), so the people the demo and
 the tests put in its world are seen as a real sensor would see them. Elsewhere the lidar
-is opened as its URL says. The health part reports the link and the fields.
+is opened as its URL says; an RPLIDAR on a robot whose base has the stop guard
+(``guard=1``) is given to the guard (:func:`guarded_lidar`), which checks the protective
+field in its real-time process, and the daemon's driver reads it through the guard's
+relay. The health part reports the link and the fields.
 """
 
 from __future__ import annotations
@@ -13,23 +16,32 @@ from typing import Any
 
 from drivers.base import RobotBase
 from drivers.base.sim_pty import SimulatedBase
-from drivers.lidar import Lidar, SimWorld, open_lidar
+from drivers.lidar import Lidar, LidarRelaySpec, SimWorld, open_lidar, relay_spec
 from navigation.guide import Guide
 from navigation.lobby import LobbyMap
-from navigation.separation import fields_at
+from navigation.separation import fields_at, geometry
+from navigation.settings import NavigationSettings
 
 _LOGGER = logging.getLogger(__name__)
 
 
+def guarded_lidar(url: str, settings: NavigationSettings) -> LidarRelaySpec | None:
+    """For ``open_base(..., lidar=)``: the RPLIDAR named by ``url`` with the protective
+    field of ``settings`` (used only when the base URL has ``guard=1``)."""
+    return relay_spec(url, geometry(settings), settings.field_clear_s)
+
+
 def open_robot_lidar(url: str, base: RobotBase, lobby: LobbyMap) -> Lidar | None:
-    """The lidar named by ``url`` on ``base`` (None for none://)."""
+    """The lidar named by ``url`` on ``base`` (None for none://): through the stop
+    guard's relay when the guard owns it."""
     if url.startswith("sim:") and isinstance(base, SimulatedBase):
         sim = base.sim
         world = SimWorld(
             lobby.occupied, lobby.resolution, lobby.origin_x, lobby.origin_y, lambda: sim.pose
         )
         return open_lidar(url, world=world, clock=sim.clock)
-    return open_lidar(url)
+    relayed = getattr(getattr(base, "guard", None), "lidar_path", None)
+    return open_lidar(url, relayed_at=relayed)
 
 
 def lidar_health(guide: Guide) -> dict[str, Any] | None:

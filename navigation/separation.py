@@ -22,6 +22,11 @@ the nearest thing in the corridor: ``v`` is the largest speed with ``protective(
 below that distance (so the robot closes in slowly and stops short, rather than
 stopping hard at the field's edge).
 
+The corridor, the ring and the stopping distance are :class:`drivers.lidar.fields.FieldGeometry`
+(built here from the settings by :func:`geometry`), which the stop guard's lidar relay
+uses too: with ``guard=1`` on the base and an RPLIDAR, a real-time process of its own
+makes the same check on the same samples first, and this monitor is the second layer.
+
 The monitor keeps one range per degree of bearing from the latest samples, so the
 fields are judged on a whole fresh revolution while every new batch is checked the
 moment it arrives.
@@ -38,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from drivers.lidar import ScanBatch
+from drivers.lidar.fields import FieldGeometry
 from navigation.settings import NavigationSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,14 +60,21 @@ class Fields:
     warning_m: float
 
 
+def geometry(settings: NavigationSettings) -> FieldGeometry:
+    """The protective field's geometry from the navigation settings (the stop guard's
+    lidar relay gets the same, so both layers judge a sample alike)."""
+    return FieldGeometry(
+        robot_radius_m=settings.robot_radius_m,
+        side_margin_m=settings.field_side_margin_m,
+        reaction_time_s=settings.reaction_time_s,
+        braking_decel_mps2=settings.braking_decel_mps2,
+        protective_margin_m=settings.protective_margin_m,
+    )
+
+
 def protective_length(settings: NavigationSettings, speed_mps: float) -> float:
     """Stopping distance at ``speed_mps`` plus the margin, metres from the front edge."""
-    v = max(0.0, speed_mps)
-    return (
-        v * settings.reaction_time_s
-        + v * v / (2 * settings.braking_decel_mps2)
-        + (settings.protective_margin_m)
-    )
+    return geometry(settings).protective_length(speed_mps)
 
 
 def fields_at(settings: NavigationSettings, speed_mps: float) -> Fields:
@@ -72,12 +85,7 @@ def fields_at(settings: NavigationSettings, speed_mps: float) -> Fields:
 
 def speed_for_distance(settings: NavigationSettings, distance_m: float) -> float:
     """The largest speed whose protective field ends before ``distance_m``."""
-    room = distance_m - settings.protective_margin_m
-    if room <= 0:
-        return 0.0
-    a, t = settings.braking_decel_mps2, settings.reaction_time_s
-    # v^2 / 2a + v t - room = 0
-    return -a * t + math.sqrt((a * t) ** 2 + 2 * a * room)
+    return geometry(settings).speed_for_distance(distance_m)
 
 
 class SeparationMonitor:
@@ -97,6 +105,7 @@ class SeparationMonitor:
         now: Callable[[], float],
     ) -> None:
         self.settings = settings
+        self.geometry = geometry(settings)
         self._speed = speed
         self._stop = stop
         self._now = now
@@ -108,28 +117,11 @@ class SeparationMonitor:
         self.stops: list[tuple[float, float]] = []
         self.batches = 0
 
-    # --- geometry --------------------------------------------------------------------
-
-    def _corridor(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        half = self.settings.robot_radius_m + self.settings.field_side_margin_m
-        return np.asarray((x > 0) & (np.abs(y) <= half))
+    # --- geometry (drivers.lidar.fields, shared with the stop guard) --------------
 
     def nearest_ahead(self, x: np.ndarray, y: np.ndarray) -> float:
         """Distance from the front edge to the nearest point in the corridor (inf if none)."""
-        inside = self._corridor(x, y)
-        if not inside.any():
-            return math.inf
-        return max(0.0, float(x[inside].min()) - self.settings.robot_radius_m)
-
-    def _intrudes(self, x: np.ndarray, y: np.ndarray, speed: float) -> float | None:
-        ring = self.settings.robot_radius_m + self.settings.field_side_margin_m
-        ahead = self.nearest_ahead(x, y)
-        if speed > 0 and ahead <= protective_length(self.settings, speed):
-            return ahead  # (turning on the spot sweeps no floor ahead: only the ring counts)
-        near = np.hypot(x, y) <= ring
-        if near.any():
-            return max(0.0, float(np.hypot(x[near], y[near]).min()) - self.settings.robot_radius_m)
-        return None
+        return self.geometry.nearest_ahead(x, y)
 
     # --- the reader thread ---------------------------------------------------------
 
@@ -142,7 +134,7 @@ class SeparationMonitor:
             self.ranges[bins] = batch.ranges
             self.stamps[bins] = batch.stamp
         speed, moving = self._speed()
-        distance = self._intrudes(x, y, speed)
+        distance = self.geometry.intrusion(x, y, speed)
         if distance is None:
             return
         self._last_intrusion = self._now()
@@ -172,13 +164,11 @@ class SeparationMonitor:
         room = protective_length(self.settings, self.settings.warning_speed_mps)
         if self.nearest_ahead(x, y) <= room + self.settings.protective_margin_m:
             return False
-        return self._intrudes(x, y, 0.0) is None
+        return self.geometry.intrusion(x, y, 0.0) is None
 
     def ring_clear(self) -> bool:
         """True when nothing is within the ring around the robot (it may turn on the spot)."""
-        x, y = self.fresh_points()
-        ring = self.settings.robot_radius_m + self.settings.field_side_margin_m
-        return not bool((np.hypot(x, y) <= ring).any())
+        return not self.geometry.ring_hit(*self.fresh_points())
 
     def speed_limit(self, pace_mps: float) -> float:
         """The pace allowed by what is ahead: warning field, and room to stop short."""

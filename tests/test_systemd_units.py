@@ -137,5 +137,7 @@ def test_robot_drop_in_allows_real_time_stops_and_stays_hardened(tmp_path: Path)
             settings.setdefault(key, []).append(value)
     assert settings["RestrictRealtime"] == ["no"] and settings["LimitRTPRIO"] == ["60"]
     assert "CapabilityBoundingSet" not in settings and "AmbientCapabilities" not in settings
+    # the guard's mlockall fits under the locked-memory limit (the default 8 MB does not)
+    assert settings["LimitMEMLOCK"] == ["256M"]
     # the guard's and the safety thread's priorities fit under the limit
     assert max(GUARD_FIFO, SAFETY_FIFO) <= int(settings["LimitRTPRIO"][0])

@@ -20,7 +20,9 @@ Options of the driver (all optional; an option not listed here is refused by nam
 - ``guard=1`` (not sim) puts the stop guard between the driver and the port: a small
   real-time process of its own (:mod:`drivers.base.guard`) that polls the bumpers and the
   emergency stop at 200 Hz and stops the wheels itself, whatever the daemon's process is
-  doing (recommended on a robot: the daemon's own safety thread shares Python's GIL)
+  doing (recommended on a robot: the daemon's own safety thread shares Python's GIL);
+  given an RPLIDAR (``open_base(url, lidar=...)``) it checks the lidar's protective field
+  in the same real-time process
 - sim only: ``clock=virtual`` (time moves only when the driving code sleeps), ``x``, ``y``,
   ``theta`` the starting pose, ``battery`` volts, ``noise`` probability of a flipped bit
   per byte on the line, ``seed``
@@ -29,7 +31,7 @@ Options of the driver (all optional; an option not listed here is refused by nam
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drivers.base.base import (
     BaseError,
@@ -42,6 +44,9 @@ from drivers.base.base import (
 )
 from drivers.base.clock import Clock, MonotonicClock, VirtualClock
 from drivers.url import DeviceURL, DeviceURLError, parse_device_url
+
+if TYPE_CHECKING:
+    from drivers.lidar.relay import LidarRelaySpec
 
 __all__ = [
     "BaseError",
@@ -108,11 +113,13 @@ def _driver_options(url: DeviceURL) -> dict[str, Any]:
     }
 
 
-def open_base(url: str) -> RobotBase:
+def open_base(url: str, *, lidar: LidarRelaySpec | None = None) -> RobotBase:
     """Open the base named by ``url``, set its serial timeout and read it back.
 
-    Raises DeviceURLError for a bad URL and BaseError when the controller does not answer
-    or does not take the serial timeout.
+    ``lidar``: with ``guard=1``, the stop guard also relays this lidar and checks its
+    protective field (the lidar driver then opens ``base.guard.lidar_path``); ignored
+    without a guard. Raises DeviceURLError for a bad URL and BaseError when the
+    controller does not answer or does not take the serial timeout.
     """
     parsed = parse_device_url(url, URL_OPTIONS)
     options = _driver_options(parsed)
@@ -125,13 +132,14 @@ def open_base(url: str) -> RobotBase:
         baud = parsed.option_int("baud", 115200, low=1200, high=3_000_000)
         guard = None
         if parsed.option_bool("guard"):
-            from drivers.base.guard import GuardProcess
+            from drivers.base.guard_process import GuardProcess
 
             try:
                 # the guard waits half the driver's reply timeout for the controller, so
                 # that its relayed answer still reaches the driver in time
                 guard = GuardProcess(port, baud=baud, address=options["address"],
                                      reply_timeout_s=options["reply_timeout_s"] / 2,
+                                     counts_per_m=options["counts_per_m"], lidar=lidar,
                                      log=_LOGGER.warning)
             except OSError as exc:
                 raise BaseLinkError(str(exc), code="base-port") from exc

@@ -29,11 +29,25 @@ What it does (``?guard=1`` on the base URL; :func:`drivers.base.open_base` start
   controller's would be.
 - A lost port is reopened every 0.5 s; zero speed is sent first when it comes back (the
   daemon, which meanwhile got no answers, has stopped on stale odometry).
-- It exits (zero speed first, if it can) on SIGTERM, or when its parent process dies.
+- With ``--lidar PORT`` it owns the RPLIDAR's port too and relays it on a second pty
+  (:mod:`drivers.lidar.relay`): every batch of samples is checked against the protective
+  field at the speed the daemon commands, with the daemon's own geometry
+  (``--fields``, :class:`drivers.lidar.fields.FieldGeometry`), before it is passed on.
+  Something inside while moving stops the wheels at once; motion commands are then
+  refused until the daemon sends zero speed (its separation monitor, the second layer,
+  has judged the same samples) or the field stays clear for ``--field-clear`` seconds.
+- It sends zero speed when it starts (a guard restarted after one died finds the wheels
+  as that one left them), and exits (zero speed first, if it can) on SIGTERM, or when its
+  parent process dies.
+- Its memory is locked (``mlockall``) and the garbage collector is off: no page fault and
+  no collection pause delays a stop.
 
-It reports on stdout: the pty's path as the first line, then one JSON line per stop it
-made (``{"stop": "bumper"|"emergency-stop"|"stale-command", "t": monotonic}``), which
-the parent logs. It imports only the standard library, pyserial and the protocol module.
+It reports on stdout: the pty's path as the first line (with ``--lidar``, the base's pty
+and the lidar's, separated by a space), then one JSON line per stop it made
+(``{"stop": "bumper"|"emergency-stop"|"stale-command"|"protective-field", "t":
+monotonic, ...}``), which the parent logs (:mod:`drivers.base.guard_process`). It imports
+only the standard library, pyserial and the protocol module (and, with a lidar, numpy and
+:mod:`drivers.lidar`).
 """
 
 from __future__ import annotations
@@ -56,7 +70,7 @@ from typing import Any
 import serial
 
 from drivers.base import protocol as p
-from drivers.realtime import raise_priority
+from drivers.realtime import lock_memory, raise_priority
 
 #: SCHED_FIFO priority of the guard: above the daemon's safety thread (50)
 DEFAULT_FIFO = 60
@@ -99,6 +113,7 @@ class StopGuard:
         reply_timeout_s: float = 0.01,
         report: Any = None,
         reopen: Any = None,
+        counts_per_m: float = 4000.0,
     ) -> None:
         self.port: Any = port
         self.address = address
@@ -112,6 +127,14 @@ class StopGuard:
         tty.setraw(self.slave)
         self.path = os.ttyname(self.slave)
         self.moving = False
+        #: the (M1, M2) speeds, encoder counts/s, the daemon last asked for (obeyed or not)
+        self.requested = (0, 0)
+        self.counts_per_m = counts_per_m
+        #: the lidar relay (``--lidar``), else None
+        self.lidar: Any = None
+        #: a protective stop the daemon has not acknowledged with a zero-speed command
+        self.field_latched = False
+        self.clear_s = 1.0
         self.latched = False
         self.latched_bits = 0
         #: the daemon has read a status word showing the latched bits
@@ -184,10 +207,12 @@ class StopGuard:
         self._note("port back; zero speed sent")
         return True
 
-    def stop_wheels(self, why: str, bits: int = 0, seen_at: float | None = None) -> None:
+    def stop_wheels(self, why: str, bits: int = 0, seen_at: float | None = None,
+                    **detail: Any) -> None:
         """Zero speed now; with switch ``bits``, latch until the daemon has seen them in
         a status word (they are shown there meanwhile). ``seen_at``: when the status
-        word showing the switch arrived (reported, to tell detection from sending)."""
+        word (or lidar sample) showing the cause arrived (reported, to tell detection
+        from sending); ``detail`` is added to the report."""
         for _ in range(3):  # a stop the controller did not take (noise, a partial packet)
             if self._exchange(self._stop_packet) == bytes((p.ACK,)):
                 break
@@ -204,7 +229,23 @@ class StopGuard:
             # the poll that saw it: how long after the one before, how long it took
             "poll_gap_ms": round((self._poll_started - self._previous_poll) * 1000, 2),
             "poll_ms": round(((seen_at or now) - self._poll_started) * 1000, 2),
+            **detail,
         }))
+
+    def field_stop(self, distance_m: float, seen_at: float) -> None:
+        """The lidar relay saw something in the protective field while moving: stop now
+        and refuse motion until the daemon sends zero speed (its own separation monitor
+        has then judged the same samples), or until the field has stayed clear for
+        ``clear_s`` (a daemon that never noticed is not held for ever)."""
+        self.stop_wheels("protective-field", 0, seen_at, distance_m=round(distance_m, 3))
+        self.field_latched = True
+
+    def forward_speed(self) -> tuple[float, bool]:
+        """The forward speed the daemon asks for (m/s: the field is judged at it, also
+        while a stop refuses it, so that the field is clear only when that speed would be
+        safe) and whether any wheel is commanded to turn."""
+        left, right = self.requested
+        return (left + right) / 2 / self.counts_per_m, self.moving
 
     def poll(self) -> None:
         """Read the status word; stop on an emergency stop or a bumper."""
@@ -276,7 +317,10 @@ class StopGuard:
         speeds = motion_speeds(packet)
         if speeds is not None:
             wants_motion = speeds != (0, 0)
-            if wants_motion and (self.latched or self.switch_down):
+            self.requested = speeds
+            if not wants_motion:
+                self.field_latched = False  # the daemon stops too: it has seen the field
+            if wants_motion and (self.latched or self.switch_down or self.field_latched):
                 packet = self._stop_packet  # refused: a switch is down or the stop unseen
                 command = p.MIXED_SPEED
                 wants_motion = False
@@ -305,9 +349,18 @@ class StopGuard:
     def step(self, wait_s: float) -> None:
         """One turn: bytes from the daemon if any arrive within ``wait_s``, then the
         status poll and the staleness check when due."""
-        ready, _, _ = select.select([self.master], [], [], max(0.0, wait_s))
+        lidar = self.lidar
+        fds = [self.master] if lidar is None else [*lidar.fds(), self.master]
+        ready, _, _ = select.select(fds, [], [], max(0.0, wait_s))
+        if lidar is not None:
+            for fd in ready:  # the sensor first: a protective stop before the relaying
+                if fd != self.master:
+                    lidar.ready(fd)
+            lidar.tick()
+            if self.field_latched and time.monotonic() - lidar.last_intrusion > self.clear_s:
+                self.field_latched = False
         now = time.monotonic()
-        if ready:
+        if self.master in ready:
             try:
                 data = os.read(self.master, 512)
             except OSError:
@@ -323,7 +376,9 @@ class StopGuard:
     def run(self, running: Any) -> None:
         """Serve until ``running()`` is false."""
         while running():
-            self.step(self._next_poll - time.monotonic())
+            # with a lidar, wake at least every 0.5 s to reopen a lost port
+            wait = self._next_poll - time.monotonic()
+            self.step(wait if self.lidar is None else min(wait, 0.5))
 
     def close(self) -> None:
         """Zero speed if the port is there, then close everything."""
@@ -335,90 +390,27 @@ class StopGuard:
         for fd in (self.master, self.slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        if self.lidar is not None:
+            self.lidar.close()
 
     def _note(self, text: str) -> None:
         print(f"stop guard: {text}", file=sys.stderr, flush=True)
 
 
-class GuardProcess:
-    """The daemon's side: starts ``python -m drivers.base.guard`` on the controller's port
-    and gives the pty path its driver opens; logs the guard's stop reports and stderr."""
+def _attach_lidar(guard: StopGuard, args: argparse.Namespace) -> str:
+    """Relay and watch the lidar named on the command line; its pty's path."""
+    from drivers.lidar.fields import FieldGeometry
+    from drivers.lidar.relay import LidarRelay, LidarRelaySpec
 
-    def __init__(self, port: str, *, baud: int, address: int, reply_timeout_s: float = 0.01,
-                 start_timeout_s: float = 10.0, log: Any = None) -> None:
-        self.port = port
-        self.reply_timeout_s = reply_timeout_s
-        self.baud = baud
-        self.address = address
-        self.start_timeout_s = start_timeout_s
-        self.stops: list[dict[str, Any]] = []
-        #: the scheduling the guard got ("SCHED_FIFO 60", "nice -15", "normal")
-        self.priority = "starting"
-        self.restarts = 0
-        self._log = log or (lambda text: None)
-        self.path = self._start()
-
-    def _start(self) -> str:
-        import subprocess
-        import threading
-
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "drivers.base.guard", self.port, f"--baud={self.baud}",
-             f"--address={self.address}", f"--reply-timeout={self.reply_timeout_s}"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], self.start_timeout_s)
-        first = self.proc.stdout.readline().strip() if ready else ""
-        if not first.startswith("/"):
-            self.proc.kill()
-            _, err = self.proc.communicate(timeout=5)
-            lines = (err or first or "no answer").strip().splitlines()
-            raise OSError(f"the stop guard on {self.port} did not start: {lines[-1]}")
-        for stream, handle in ((self.proc.stdout, self._stop_line),
-                               (self.proc.stderr, self._stderr_line)):
-            threading.Thread(target=self._pump, args=(stream, handle), daemon=True,
-                             name="base-guard-log").start()
-        return first
-
-    def restart(self) -> str:
-        """Start a new guard after the last one died; its pty path (a new one)."""
-        self.close()
-        self.restarts += 1
-        self._log(f"TECHNICIAN: the stop guard on {self.port} had exited "
-                  f"(code {self.proc.returncode}); starting it again")
-        self.path = self._start()
-        return self.path
-
-    def _stderr_line(self, line: str) -> None:
-        if line.startswith("stop guard: serving ") and " at " in line:
-            self.priority = line.rsplit(" at ", 1)[1]
-        self._log(line)
-
-    def _stop_line(self, line: str) -> None:
-        with contextlib.suppress(ValueError):
-            self.stops.append(json.loads(line))
-        self._log(f"stop guard stopped the wheels: {line}")
-
-    @staticmethod
-    def _pump(stream: Any, handle: Any) -> None:
-        for line in stream:
-            handle(line.strip())
-
-    @property
-    def alive(self) -> bool:
-        """True while the guard process runs."""
-        return self.proc.poll() is None
-
-    def close(self) -> None:
-        """Stop the guard (it sends zero speed before it exits)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except Exception:  # noqa: BLE001 - a guard that will not end is killed
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+    spec = LidarRelaySpec(
+        args.lidar, args.lidar_baud, args.lidar_yaw, args.lidar_min_quality,
+        args.lidar_max_range, FieldGeometry.from_dict(json.loads(args.fields)),
+        args.field_clear,
+    )  # fmt: skip
+    guard.clear_s = spec.clear_s
+    guard.lidar = LidarRelay(spec, speed=guard.forward_speed, stop=guard.field_stop,
+                             note=guard._note)  # fmt: skip
+    return str(guard.lidar.path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -434,6 +426,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds; a controller answers in about 1 ms, and the "
                         "daemon's driver waits 20 ms for the guard's relay")
     parser.add_argument("--fifo", type=int, default=DEFAULT_FIFO, help="SCHED_FIFO priority")
+    parser.add_argument("--counts-per-m", type=float, default=4000.0,
+                        help="encoder counts per metre (the commanded speed for the field)")
+    parser.add_argument("--lidar", help="the RPLIDAR's port: relay it and watch the field")
+    parser.add_argument("--lidar-baud", type=int, default=115200)
+    parser.add_argument("--lidar-yaw", type=float, default=0.0, help="mounting yaw, rad")
+    parser.add_argument("--lidar-min-quality", type=int, default=0)
+    parser.add_argument("--lidar-max-range", type=float, default=12.0)
+    parser.add_argument("--field-clear", type=float, default=1.0,
+                        help="seconds clear after which an unacknowledged stop is released")
+    parser.add_argument("--fields", default="{}", help="the field geometry, JSON")
     args = parser.parse_args(argv)
     _die_with_parent()
     parent = os.getppid()
@@ -453,7 +455,17 @@ def main(argv: list[str] | None = None) -> int:
 
     guard = StopGuard(port, address=args.address, poll_hz=args.poll_hz,
                       idle_poll_hz=args.idle_poll_hz, stale_s=args.stale,
-                      reply_timeout_s=args.reply_timeout, report=report, reopen=open_port)
+                      reply_timeout_s=args.reply_timeout, report=report, reopen=open_port,
+                      counts_per_m=args.counts_per_m)
+    # a guard started again after one died finds the wheels as that one left them
+    guard._exchange(guard._stop_packet)
+    paths = guard.path
+    if args.lidar:
+        try:
+            paths += " " + _attach_lidar(guard, args)
+        except ValueError as exc:
+            print(f"stop guard: bad lidar options: {exc}", file=sys.stderr, flush=True)
+            return 2
     running = [True]
 
     def stop(*_: object) -> None:
@@ -463,8 +475,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     priority = raise_priority(args.fifo)
     gc.disable()  # a collection pause is exactly what this process exists to avoid
-    print(guard.path, flush=True)
-    print(f"stop guard: serving {args.port} at {priority}", file=sys.stderr, flush=True)
+    locked = lock_memory()
+    print(paths, flush=True)
+    print(f"stop guard: serving {args.port}{' and ' + args.lidar if args.lidar else ''}"
+          f"{', memory locked' if locked else ''} at {priority}", file=sys.stderr, flush=True)
     try:
         guard.run(lambda: running[0] and os.getppid() == parent)
     finally:

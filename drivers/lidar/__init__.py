@@ -14,6 +14,11 @@ config accepts it and opens nothing). Options (an option not listed is refused b
 - sim only: ``rate`` revolutions per second, ``samples`` per revolution, ``noise`` range
   noise (m, one sigma), ``seed``, ``scanning=1`` (left scanning by a previous client),
   ``x``, ``y``, ``theta`` where it stands when no robot carries it, ``clock=virtual``
+
+On a robot whose base has the stop guard (``guard=1``), an ``rplidar://`` sensor is
+owned by the guard, a real-time process that checks the protective field on every batch
+before relaying it; this driver then reads it through the relay
+(:mod:`drivers.lidar.relay`, ``open_lidar(url, relayed_at=...)``).
 """
 
 from __future__ import annotations
@@ -25,19 +30,24 @@ import numpy as np
 
 from drivers.base.clock import Clock, MonotonicClock, VirtualClock
 from drivers.lidar.base import Lidar, LidarError, ScanBatch
+from drivers.lidar.fields import FieldGeometry
+from drivers.lidar.relay import LidarRelaySpec
 from drivers.lidar.rplidar import RPLidar
 from drivers.lidar.world import Person, SimWorld
 from drivers.url import DeviceURL, DeviceURLError, parse_device_url
 
 __all__ = [
+    "FieldGeometry",
     "Lidar",
     "LidarError",
+    "LidarRelaySpec",
     "Person",
     "SCHEMES",
     "ScanBatch",
     "SimWorld",
     "URL_OPTIONS",
     "open_lidar",
+    "relay_spec",
 ]
 
 _COMMON = frozenset({"yaw", "min_quality", "max_range", "reply_timeout", "silent", "spy"})
@@ -60,13 +70,42 @@ def _driver_options(url: DeviceURL) -> dict[str, Any]:
     }
 
 
+def relay_spec(url: str, geometry: FieldGeometry, clear_s: float) -> LidarRelaySpec | None:
+    """What the base's stop guard needs to relay the RPLIDAR named by ``url`` and check
+    its protective field (``geometry``) itself; None for ``sim://`` and ``none://`` (the
+    simulated sensor lives in the daemon's process). Raises DeviceURLError for a bad URL."""
+    if url.startswith("none:"):
+        return None
+    parsed = parse_device_url(url, URL_OPTIONS)
+    if parsed.scheme != "rplidar":
+        return None
+    if not parsed.path:
+        raise DeviceURLError(f"{url}: no device path (rplidar:///dev/kiosk-lidar)")
+    options = _driver_options(parsed)
+    return LidarRelaySpec(
+        parsed.path,
+        baud=parsed.option_int("baud", 115200, low=9600, high=3_000_000),
+        mount_yaw_rad=options["mount_yaw_rad"],
+        min_quality=options["min_quality"],
+        max_range_m=options["max_range_m"],
+        geometry=geometry,
+        clear_s=clear_s,
+    )
+
+
 def open_lidar(
-    url: str, *, world: SimWorld | None = None, clock: Clock | None = None
+    url: str,
+    *,
+    world: SimWorld | None = None,
+    clock: Clock | None = None,
+    relayed_at: str | None = None,
 ) -> Lidar | None:
     """Open and start the lidar named by ``url`` (None for ``none://``).
 
     ``world`` and ``clock`` are for ``sim://``: what the simulated sensor sees (the lobby
-    and the robot's true pose) and whose time it lives in (the simulated base's). Raises
+    and the robot's true pose) and whose time it lives in (the simulated base's).
+    ``relayed_at``: an ``rplidar://`` sensor is read through the stop guard's relay at
+    this path (:mod:`drivers.lidar.relay`), with the URL's other options. Raises
     DeviceURLError for a bad URL; a sensor that does not answer yet is retried by the
     driver's thread (``connected`` says whether it streams).
     """
@@ -80,7 +119,7 @@ def open_lidar(
         if not parsed.path:
             raise DeviceURLError(f"{url}: no device path (rplidar:///dev/kiosk-lidar)")
         lidar = RPLidar(
-            parsed.path,
+            relayed_at or parsed.path,
             clock=clock or MonotonicClock(),
             baud=parsed.option_int("baud", 115200, low=9600, high=3_000_000),
             pwm=parsed.option_int("pwm", 660, low=0, high=1023),

@@ -22,17 +22,16 @@ for ``silent_s`` or a vanished port closes the port and starts over every ``retr
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from typing import Any
 
-import numpy as np
 import serial
 
 from drivers.base.clock import Clock
 from drivers.lidar import protocol as p
 from drivers.lidar.base import Lidar, LidarError, ScanBatch
+from drivers.lidar.fields import robot_frame
 from drivers.realtime import raise_priority
 
 _LOGGER = logging.getLogger(__name__)
@@ -250,13 +249,9 @@ class RPLidar(Lidar):
     def _publish_nodes(self, nodes: list[p.Node], now: float) -> None:
         if not nodes:
             return
-        kept = [n for n in nodes if n.distance_mm > 0 and n.quality >= self.min_quality]
-        angles = np.array([n.angle_deg for n in kept], dtype=np.float64)
-        ranges = np.array([n.distance_mm for n in kept], dtype=np.float64) / 1000.0
-        # the sensor turns clockwise seen from above; the robot's frame is counter-clockwise
-        angles = np.mod(self.mount_yaw_rad - np.radians(angles) + math.pi, 2 * math.pi) - math.pi
-        near = ranges <= self.max_range_m
-        self._publish(ScanBatch(now, angles[near], ranges[near], new_scan=nodes[0].new_scan))
+        angles, ranges = robot_frame(nodes, self.mount_yaw_rad, self.min_quality,
+                                     self.max_range_m)  # fmt: skip
+        self._publish(ScanBatch(now, angles, ranges, new_scan=nodes[0].new_scan))
 
     def _close_port(self) -> None:
         port, self._port = self._port, None

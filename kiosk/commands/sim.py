@@ -56,7 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--theta", type=float, default=0.0, help="starting heading, radians")
     parser.add_argument("--link", default=None, help="also make this symlink to the pty")
     parser.add_argument(
-        "--realtime", action="store_true", help="serve at SCHED_FIFO priority (root)"
+        "--realtime", action="store_true", help="serve at SCHED_FIFO 70 priority (root)"
     )
     parser.set_defaults(func=run)
 
@@ -114,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
         return run_lidar(args)
     if args.realtime:
         # the whole process, as a controller's firmware: threads started below inherit it
-        from navigation.safety_thread import raise_thread_priority
+        from drivers.realtime import SIMULATOR_FIFO, raise_priority
 
-        raise_thread_priority()
+        raise_priority(SIMULATOR_FIFO)
     sim = SimController(MonotonicClock(), pose=(args.x, args.y, args.theta))
     server = SimPtyServer(sim, link=args.link)
     print(server.path, flush=True)

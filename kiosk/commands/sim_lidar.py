@@ -74,9 +74,9 @@ def _exit(*_: object) -> None:
 def run_lidar(args: argparse.Namespace) -> int:
     """Serve the simulated lidar; print the pty path first; answer control lines."""
     if args.realtime:  # as a sensor's own microcontroller: threads below inherit it
-        from navigation.safety_thread import raise_thread_priority
+        from drivers.realtime import SIMULATOR_FIFO, raise_priority
 
-        raise_thread_priority()
+        raise_priority(SIMULATOR_FIFO)
     sensor = SimRPLidar(_world(args), MonotonicClock())
     server = LidarPtyServer(sensor, link=args.link)
     print(server.path, flush=True)

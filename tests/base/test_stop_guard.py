@@ -47,14 +47,15 @@ def _moving(sim: SimController) -> bool:
 
 
 @contextlib.contextmanager
-def _driving(base: RoboClawBase) -> Iterator[None]:
-    """A control loop that sends 0.3 m/s every 50 ms and never reads the switches."""
+def driving(base: RoboClawBase, speed: float = 0.3) -> Iterator[None]:
+    """A control loop that sends ``speed`` every 50 ms and never reads the switches (nor
+    judges a lidar sample)."""
     done = threading.Event()
 
     def loop() -> None:
         while not done.is_set():
             with contextlib.suppress(BaseError):
-                base.set_velocity(0.3, 0.0)
+                base.set_velocity(speed, 0.0)
             done.wait(0.05)
 
     thread = threading.Thread(target=loop, daemon=True)
@@ -85,7 +86,7 @@ def test_a_bumper_stops_the_wheels_with_nobody_polling_and_stays_latched(
     rig: tuple[SimController, RoboClawBase],
 ) -> None:
     sim, base = rig
-    with _driving(base):
+    with driving(base):
         wait_until_sync(lambda: _moving(sim), 10.0)
         sim.bumper_front = True  # nobody here reads the status: only the guard does
         # (a stale-command stop may come first if this loaded machine stalls the loop)
@@ -94,10 +95,11 @@ def test_a_bumper_stops_the_wheels_with_nobody_polling_and_stays_latched(
         time.sleep(0.3)  # the control loop keeps asking for 0.3 m/s: refused
         assert sim.wheel_speeds == (0.0, 0.0)
         assert all(c[1:] == (0.0, 0.0) for c in sim.log.commands[-3:])
-    # a press shorter than the daemon's poll is still seen: the bit stays in the status
-    assert base.read_status() & p.STATUS_S4
     base.set_velocity(0.3, 0.0)  # the daemon, unaware: refused, zero speed sent instead
     assert sim.log.commands[-1][1:] == (0.0, 0.0)
+    # a press shorter than the daemon's poll is still seen: the bit stays in the status
+    # (once read, the guard's next look at the released switch ends its latch)
+    assert base.read_status() & p.STATUS_S4
     base.stop()  # the daemon has seen the stop; once the bumper is up, motion is obeyed
     wait_until_sync(lambda: not base.read_status() & p.STATUS_S4, 5.0)
     base.set_velocity(0.3, 0.0)
@@ -108,7 +110,7 @@ def test_the_emergency_stop_is_reported_as_such(
     rig: tuple[SimController, RoboClawBase],
 ) -> None:
     sim, base = rig
-    with _driving(base):
+    with driving(base):
         wait_until_sync(lambda: _moving(sim), 10.0)
         sim.estop = True
         wait_until_sync(
@@ -147,16 +149,19 @@ def test_a_dead_guard_stops_the_robot_and_is_started_again(
 ) -> None:
     sim, base = rig
     base.set_velocity(0.3, 0.0)
-    os.kill(base.guard.proc.pid, signal.SIGKILL)
-    base.guard.proc.wait(timeout=10)
+    dead = base.guard.proc
+    dead_pid = dead.pid
+    os.kill(dead_pid, signal.SIGKILL)
+    dead.wait(timeout=10)
     with pytest.raises(BaseError) as failed:
         for _ in range(20):
             base.read_status(retries=0)
     assert failed.value.code in ("base-port", "base-silent")
-    # the controller's own serial timeout is the last layer
+    # the new guard's first zero speed, or the controller's own serial timeout as the
+    # last layer
     wait_until_sync(lambda: sim.wheel_speeds == (0.0, 0.0), 10.0)
-    # and the driver starts a new guard on its next reopen, as after a replugged cable
-    dead_pid = base.guard.proc.pid
+    # and a new guard is started (by its keeper thread, or the driver's next reopen, as
+    # after a replugged cable), under the same path
 
     def answers() -> bool:
         try:
