@@ -191,16 +191,11 @@ class VisitorFlow(FaceSteps, DossierSteps, ProcedureSteps, RatingSteps, StateMac
     start = idle.to(menu)
     take_ticket = menu.to(choose_service)
     # the fields' pages, and a procedure's answer longer than a screen (large text)
-    page_next = (
-        choose_service.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
-        | procedure_info.to.itself(on="_turn_page_next", **_STAY)  # type: ignore[no-untyped-call]
-    )
-    page_prev = (
-        choose_service.to.itself(  # type: ignore[no-untyped-call]
-            cond="not_first_page", on="_turn_page_prev", **_STAY)
-        | procedure_info.to.itself(  # type: ignore[no-untyped-call]
-            cond="not_first_page", on="_turn_page_prev", **_STAY)
-    )
+    _NEXT, _PREV = {"on": "_turn_page_next"}, {"on": "_turn_page_prev", "cond": "not_first_page"}
+    page_next = (choose_service.to.itself(**_NEXT, **_STAY)  # type: ignore[no-untyped-call]
+                 | procedure_info.to.itself(**_NEXT, **_STAY))  # type: ignore[no-untyped-call]
+    page_prev = (choose_service.to.itself(**_PREV, **_STAY)  # type: ignore[no-untyped-call]
+                 | procedure_info.to.itself(**_PREV, **_STAY))  # type: ignore[no-untyped-call]
     select_service = (
         choose_service.to(issue_ticket, cond="known_service")
         | menu.to(issue_ticket, cond="known_service")
