@@ -15,6 +15,7 @@ costs blits, not glyph rasterising, which keeps frames inside the 8 ms budget.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,11 +34,15 @@ FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 #: text is never drawn smaller than this fraction of its intended size to make it fit
 MIN_SHRINK = 0.55
 _LINE_CACHE_MAX = 2000
-_LINE_CACHE_BYTES = 32 * 1024 * 1024
+_LINE_CACHE_BYTES = 16 * 1024 * 1024
 """The rendered-line cache is also bounded in pixels: a ticket number drawn large is
-hundreds of kilobytes, and every ticket adds lines of its own (its number, people ahead),
-so 2000 lines could hold hundreds of MiB (the 24-hour soak of ``kiosk simulate-day``
-saw the process grow by half)."""
+hundreds of kilobytes (K1-D002 at 237 px: 735 KiB), and every ticket adds lines of its
+own (its number, people ahead), so 2000 lines could hold hundreds of MiB. It evicts the
+least recently drawn lines (the day's old numbers) rather than emptying itself: the
+screens' own captions (about 11 MiB for the attract screen, the menu and the ticket
+screens in three languages) stay rendered, and the cache sits at its bound instead of
+filling and emptying all day (which left the heap fragmented: the 24-hour soak of
+``kiosk simulate-day``)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class Target:
 runs = hangul_runs  # the screen draws each run in its own font (kiosk/hangul.py)
 
 
+def _bytes(image: pygame.Surface) -> int:
+    return image.get_width() * image.get_height() * 4
+
+
 class Canvas:
     """A surface plus the record of the texts and targets drawn on it since :meth:`clear`."""
 
@@ -72,7 +81,7 @@ class Canvas:
         self.texts: list[DrawnText] = []
         self.targets: list[Target] = []
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
-        self._lines: dict[tuple[str, int, bool, Colour], pygame.Surface] = {}
+        self._lines: OrderedDict[tuple[str, int, bool, Colour], pygame.Surface] = OrderedDict()
         self._line_bytes = 0
         self._layouts: dict[tuple[str, int, bool, int, int, int, int | None],
                             tuple[int, list[str], bool]] = {}
@@ -107,6 +116,7 @@ class Canvas:
         key = (line, px, bold, colour)
         cached = self._lines.get(key)
         if cached is not None:
+            self._lines.move_to_end(key)
             return cached
         parts = [self.font(px, bold=bold, korean=k).render(r, True, colour) for r, k in runs(line)]
         height = max((p.get_height() for p in parts), default=self.font(px).get_linesize())
@@ -116,10 +126,12 @@ class Canvas:
         for part in parts:
             image.blit(part, (x, (height - part.get_height()) // 2))
             x += part.get_width()
-        size = image.get_width() * image.get_height() * 4
-        if len(self._lines) > _LINE_CACHE_MAX or self._line_bytes + size > _LINE_CACHE_BYTES:
-            self._lines.clear()
-            self._line_bytes = 0
+        size = _bytes(image)
+        while self._lines and (
+            len(self._lines) >= _LINE_CACHE_MAX or self._line_bytes + size > _LINE_CACHE_BYTES
+        ):
+            _, oldest = self._lines.popitem(last=False)
+            self._line_bytes -= _bytes(oldest)
         self._lines[key] = image
         self._line_bytes += size
         return image
