@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,7 +87,10 @@ async def until(check: Callable[[], bool], limit_s: float = RECOVERY_LIMIT_S) ->
 
 
 def start_central(central: EmbeddedCentral, attempts: int = 3) -> None:
-    """Start the embedded central again; a loaded machine may need more than one go."""
+    """Start the embedded central again; a loaded machine may need more than one go.
+    Nothing to do when it already serves (a second server on its port could not bind)."""
+    if central.running:
+        return
     for attempt in range(attempts):
         try:
             central.start(timeout_s=30.0)
@@ -106,6 +110,8 @@ class Faults:
         self.speedup = speedup
         self.records: list[FaultRecord] = []
         self.fixes: list[asyncio.Task[None]] = []
+        self._outages = 0  # central outages not fixed yet (they can overlap)
+        self._outage_lock = threading.Lock()
 
     def _printer(self) -> SimPrinter | None:
         printer = self.demo.daemon.printer
@@ -134,12 +140,17 @@ class Faults:
             printer.online = False  # powered but answers nothing: every read times out
             self._later(fault, record, lambda: setattr(printer, "online", True), self._printer_ok)
         elif fault.name == "central_down":
+            # outages injected together (the kiosk was busy with a long visit) overlap:
+            # central comes back when the last one is fixed, started once
+            self._outages += 1
             self.demo.central.stop()
             self._later(
                 fault,
                 record,
-                lambda: start_central(self.demo.central),
-                lambda: not self.demo.daemon.journal.unsynced(limit=1),
+                self._central_fixed,
+                lambda: (
+                    self.demo.central.running and not self.demo.daemon.journal.unsynced(limit=1)
+                ),
             )
         elif fault.name == "camera_unplugged" and isinstance(camera, SimCamera):
             camera.unplugged = True
@@ -159,6 +170,13 @@ class Faults:
             record.note = "not injected: the part is not simulated in this configuration"
             record.injected = None
         return record
+
+    def _central_fixed(self) -> None:
+        """One outage fixed (in a worker thread): central starts when none is left."""
+        with self._outage_lock:
+            self._outages -= 1
+            if self._outages == 0:
+                start_central(self.demo.central)
 
     def _later(
         self,
