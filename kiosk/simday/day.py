@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drivers.base.sim import SimLog
 from drivers.printer.sim import SimPrinter
 from kiosk.config import KioskConfig
 from kiosk.daemon import KioskDaemon
@@ -60,6 +61,29 @@ class DayLog:
     memory: list[dict[str, Any]] = field(default_factory=list)
     stale: list[dict[str, Any]] = field(default_factory=list)
     finished_s: float = 0.0
+    planned: int = 0
+    """Citizens in the plan (all came unless the run was stopped early)."""
+    stopped: dict[str, Any] | None = None
+    """Set when the run was stopped early (a signal): why and when (simulated)."""
+
+
+def empty_sim_records(daemon: KioskDaemon) -> None:
+    """Empty what the simulators record for tests while the kiosk is idle.
+
+    The simulated printer keeps every ticket it cut (bytes and decoded images), the
+    simulated robot base every physics step, speed command and packet of every trip; a
+    real printer hands its tickets out and a real base keeps no such log. Left alone, a
+    long run measures the simulators' records instead of the kiosk's own memory.
+    """
+    printer = daemon.printer
+    if isinstance(printer, SimPrinter):
+        printer.device.printed.clear()
+    robot = daemon.robot
+    sim = getattr(robot.base, "sim", None) if robot is not None else None
+    record = getattr(sim, "log", None)
+    if isinstance(record, SimLog):
+        for kept in (record.commands, record.wheels, record.stops, record.packets):
+            kept.clear()
 
 
 class Day:
@@ -78,6 +102,20 @@ class Day:
         self._serving: asyncio.Future[None] | None = None
         self._served_here = 0  # citizens K1 has served
         self._robot_faults: list[tuple[Fault, FaultRecord]] = []
+        self._body: asyncio.Task[None] | None = None
+        self._visiting: dict[str, Any] | None = None  # the entry of the citizen at K1
+        self._stop_asked = 0.0
+        self.sample_every_s = SAMPLE_EVERY_S
+
+    def request_stop(self, reason: str) -> None:
+        """End the run early (SIGTERM): the plan's remaining citizens do not come, those
+        being served are cut short; :meth:`run` returns the log of what ran."""
+        if self.log.stopped is None:
+            self.log.stopped = {"reason": reason}
+            self._stop_asked = time.monotonic()
+            _LOGGER.warning("simulate-day: stopping early (%s)", reason)
+        if self._body is not None:
+            self._body.cancel()
 
     def _daemon(self) -> KioskDaemon:
         return KioskDaemon(self.config, open_parts(self.config))
@@ -92,10 +130,18 @@ class Day:
             await self._serving
 
     async def run(self, plan: list[Arrival], faults: list[Fault], on_citizen: Any = None) -> DayLog:
-        """Serve ``plan``, inject ``faults``; returns the log once counters have drained."""
+        """Serve ``plan``, inject ``faults``; returns the log once counters have drained,
+        or, after :meth:`request_stop`, the log of the part that ran."""
+        self.log.planned = len(plan)
         await self._start()
         self.log.clock = SimClock(time.monotonic(), self.speedup)
         self.log.start_wall = datetime.now().astimezone()
+        _LOGGER.info(
+            "simulate-day: the centre opens: %d citizens, %d faults planned, %gx",
+            len(plan),
+            len(faults),
+            self.speedup,
+        )
         tokens = {c.code: c.token for c in self.central.settings.counters}
         low, high = SERVICE_MIN
         counters = DemoCounters(
@@ -115,32 +161,24 @@ class Day:
         here = {a.index for a in mine}
         elsewhere = [a for a in plan if a.index not in here]
         sampler = asyncio.create_task(self._sample(mine))
-        pending = sorted(faults, key=lambda f: f.at_s)
         dispatch = asyncio.create_task(self._dispatch(elsewhere, others))
+        self._body = asyncio.create_task(
+            self._serve(mine, faults, dispatch, others, counters, on_citizen)
+        )
+        if self.log.stopped is not None:  # asked while the daemon was starting
+            self._body.cancel()
         try:
-            for arrival in mine:
-                await self._until(arrival.at_s)
-                pending = await self._inject_due(pending)
-                await self._visit(arrival)
-                if on_citizen is not None:
-                    await on_citizen(self)
-            await dispatch
-            await self._inject_due(pending, everything=True)
-            await others.close()
-            await self.faults.settle()
-            if not self.central.running:
-                await asyncio.to_thread(start_central, self.central)
-            await self.demo._wait_synced(timeout_s=120)
-            self.log.journal_rows = self.demo.daemon.journal.all_rows()
-            taken = sum(1 for c in self.log.citizens if c.get("number"))
-
-            async def someone_waits() -> bool:
-                return len(counters.log.calls) < taken
-
-            await counters.drain(someone_waits, timeout_s=max(60.0, 3600 * 3 / self.speedup))
+            await self._body
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self.log.stopped is None or (task is not None and task.cancelling()):
+                raise  # cancelled from outside, not a stop request
         finally:
+            self._body = None
             sampler.cancel()
             dispatch.cancel()
+            if self.log.stopped is not None:
+                await self._cut_short(others)
             await others.close()
             await counters.stop()
             await self._stop()
@@ -148,6 +186,62 @@ class Day:
         self.log.faults = self.faults.records
         self.log.finished_s = self.log.clock.sim(time.monotonic())
         return self.log
+
+    async def _serve(
+        self,
+        mine: list[Arrival],
+        faults: list[Fault],
+        dispatch: asyncio.Task[None],
+        others: OtherKiosks,
+        counters: DemoCounters,
+        on_citizen: Any,
+    ) -> None:
+        """The day proper: K1's citizens in turn, the faults between them, then the
+        sync and the counters' drain."""
+        pending = sorted(faults, key=lambda f: f.at_s)
+        for arrival in mine:
+            await self._until(arrival.at_s)
+            pending = await self._inject_due(pending)
+            await self._visit(arrival)
+            if on_citizen is not None:
+                await on_citizen(self)
+        await dispatch
+        await self._inject_due(pending, everything=True)
+        await others.close()
+        await self.faults.settle()
+        if not self.central.running:
+            await asyncio.to_thread(start_central, self.central)
+        await self.demo._wait_synced(timeout_s=120)
+        self.log.journal_rows = self.demo.daemon.journal.all_rows()
+        taken = sum(1 for c in self.log.citizens if c.get("number"))
+
+        async def someone_waits() -> bool:
+            return len(counters.log.calls) < taken
+
+        await counters.drain(someone_waits, timeout_s=max(60.0, 3600 * 3 / self.speedup))
+
+    async def _cut_short(self, others: OtherKiosks) -> None:
+        """After a stop request: the citizen at K1 and those waiting at the stand-ins are
+        counted as interrupted, pending fixes are dropped, central is brought back for
+        the report, and the journal is read as it stands."""
+        stopped = self.log.stopped
+        assert stopped is not None
+        stopped["at_s"] = round(self.log.clock.sim(self._stop_asked))
+        if self._visiting is not None:
+            self._visiting["interrupted"] = "the run was stopped during the visit"
+            self._visiting["left_s"] = round(self.log.clock.sim(time.monotonic()), 1)
+            self.log.citizens.append(self._visiting)
+            self._visiting = None
+        others.cancel()
+        for fix in self.faults.fixes:
+            fix.cancel()
+        await asyncio.gather(*self.faults.fixes, return_exceptions=True)
+        if not self.central.running:
+            await asyncio.to_thread(start_central, self.central)
+        try:
+            self.log.journal_rows = self.demo.daemon.journal.all_rows()
+        except Exception as exc:  # noqa: BLE001 - stopped while the journal was replaced
+            _LOGGER.warning("simulate-day: journal not readable after the stop: %s", exc)
 
     async def _until(self, sim_s: float) -> None:
         delay = self.log.clock.wall(sim_s) - time.monotonic()
@@ -209,7 +303,11 @@ class Day:
         arrived = round(arrival.at_s, 1)
 
         def done(task: asyncio.Task[dict[str, Any]]) -> None:
-            got = {"error": "cancelled"} if task.cancelled() else task.result()
+            got = (
+                {"interrupted": "the run was stopped while the citizen waited"}
+                if task.cancelled()
+                else task.result()
+            )
             self.log.citizens.append(
                 {
                     "citizen": arrival.index,
@@ -248,6 +346,7 @@ class Day:
             "arrived_s": round(arrival.at_s, 1),
             "started_s": round(clock.sim(started), 1),
         }
+        self._visiting = entry
         try:
             await demo._wait_state("idle", timeout_s=visitors.GUIDE_TIMEOUT_S)
             demo._walk_up(True)
@@ -275,6 +374,7 @@ class Day:
                     record.tickets_during.append(entry["number"])
         entry["at_kiosk_s"] = round(time.monotonic() - started, 3)
         entry["left_s"] = round(clock.sim(time.monotonic()), 1)
+        self._visiting = None
         self.log.citizens.append(entry)
         demo.results.append(entry)
         self._served_here += 1
@@ -290,12 +390,8 @@ class Day:
                 unsynced = daemon.journal.counts().get("offline", 0)
             except Exception:  # noqa: BLE001 - the journal is being replaced (lost folder)
                 unsynced = -1
-            printer = daemon.printer
-            if isinstance(printer, SimPrinter) and daemon.flow.current_state_id == "idle":
-                # the simulated printer keeps every ticket it cut (bytes and decoded images)
-                # for tests; a real one hands them out: take them away, or a long run
-                # measures the simulator's paper pile instead of the kiosk's memory
-                printer.device.printed.clear()
+            if daemon.flow.current_state_id == "idle":
+                empty_sim_records(daemon)
             self.log.samples.append(
                 {
                     "t_s": round(now, 1),
@@ -306,4 +402,4 @@ class Day:
                     "state": daemon.flow.current_state_id,
                 }
             )
-            await asyncio.sleep(SAMPLE_EVERY_S)
+            await asyncio.sleep(self.sample_every_s)

@@ -102,6 +102,11 @@ class OtherKiosks:
             await asyncio.sleep(0.5)
         return {"kiosk": kiosk, "error": "central unreachable for the whole retry limit"}
 
+    def cancel(self) -> None:
+        """Give up the requests under way (the run is being stopped)."""
+        for task in self.tasks:
+            task.cancel()
+
     async def close(self) -> None:
         """Wait for the requests under way and close the connections."""
         await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -80,10 +80,16 @@ def summarise(log: DayLog, central: EmbeddedCentral, token: str) -> dict[str, An
     """The day in numbers; ``ok`` when nobody who came for a number left without one,
     central holds every ticket once and the journal has nothing left to sync."""
     rows = list({r.key: r for r in [*log.lost_rows, *log.journal_rows]}.values())
-    agrees = check_central(central, [r for r in rows if r.state != "refused"], token)
+    # a day stopped early may leave tickets not synced yet: check those central confirmed
+    checked = [r for r in rows if r.state != "refused" and (log.stopped is None or r.ticket)]
+    agrees = check_central(central, checked, token)
     held = tickets(log)
     numbers = [t["number"] for t in held]
-    stuck = [c for c in log.citizens if Kind(c["kind"]).wants_number and not c.get("number")]
+    stuck = [
+        c
+        for c in log.citizens
+        if Kind(c["kind"]).wants_number and not c.get("number") and not c.get("interrupted")
+    ]
     waits = sorted(t["wait_min"] for t in held if t["wait_min"] is not None)
     errors = [
         (t["estimate_min"] - t["wait_min"])
@@ -91,12 +97,15 @@ def summarise(log: DayLog, central: EmbeddedCentral, token: str) -> dict[str, An
         if t["estimate_min"] is not None and t["wait_min"] is not None
     ]
     here_entries = [c for c in log.citizens if c.get("kiosk") == "K1"]
-    here = [c["at_kiosk_s"] for c in here_entries]
+    here = [c["at_kiosk_s"] for c in here_entries if "at_kiosk_s" in c]  # not cut short
     speedup = log.clock.speedup
     faults = [f.as_dict(log.clock.sim, speedup) for f in log.faults]
     states = count_by(r.state for r in rows)
     summary: dict[str, Any] = {
         "citizens": len(log.citizens),
+        "citizens_planned": log.planned,
+        "stopped_early": log.stopped,
+        "interrupted": sum(1 for c in log.citizens if c.get("interrupted")),
         "by_kind": count_by(c["kind"] for c in log.citizens),
         "by_kiosk": count_by(c.get("kiosk", "K1") for c in log.citizens),
         "tickets": len(held),
@@ -120,7 +129,8 @@ def summarise(log: DayLog, central: EmbeddedCentral, token: str) -> dict[str, An
         "faults_injected": sum(1 for f in faults if f["injected_s"] is not None),
     }
     summary["ok"] = bool(
-        not stuck
+        log.stopped is None
+        and not stuck
         and agrees
         and summary["unique_numbers"]
         and set(states) <= {"online", "synced"}
@@ -247,6 +257,25 @@ def plots(log: DayLog, out: Path) -> list[str]:
     return names
 
 
+def _verdict(summary: dict[str, Any]) -> str:
+    if summary["stopped_early"]:
+        return "STOPPED EARLY (no verdict on a partial day)"
+    return "OK" if summary["ok"] else "FAILED"
+
+
+def _stopped_note(summary: dict[str, Any]) -> str:
+    stopped = summary["stopped_early"]
+    if not stopped:
+        return ""
+    return (
+        f'<p style="border:2px solid #c60;padding:4px"><b>Stopped early</b> by '
+        f"{html.escape(str(stopped['reason']))} at {clock_label(stopped.get('at_s', 0))} "
+        f"(simulated): {summary['citizens']} of {summary['citizens_planned']} citizens came, "
+        f"{summary['interrupted']} of them were cut short and are not counted as left "
+        "without a number. This report covers only the part of the day that ran.</p>"
+    )
+
+
 def write_report(log: DayLog, summary: dict[str, Any], out: Path) -> Path:
     """Write summary.json, citizens.jsonl, the plots and report.html into ``out``."""
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
@@ -272,7 +301,8 @@ def write_report(log: DayLog, summary: dict[str, Any], out: Path) -> Path:
 <style>body{{font-family:sans-serif;max-width:60em;margin:1em auto}}
 td,th{{border:1px solid #ccc;padding:2px 6px}}table{{border-collapse:collapse}}</style>
 <h1>A simulated day: {summary["citizens"]} citizens at {summary["speedup"]:g}x</h1>
-<p>Verdict: <b>{"OK" if summary["ok"] else "FAILED"}</b>.
+{_stopped_note(summary)}
+<p>Verdict: <b>{_verdict(summary)}</b>.
 Citizens who came for a number and left without one: <b>{summary["left_without_number"]}</b>.</p>
 <ul>{stuck}</ul>
 {"".join(f'<p><img src="{name}" alt="{name}"></p>' for name in images)}
