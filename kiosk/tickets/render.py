@@ -309,7 +309,9 @@ def _render_blocks(blocks: list[_Block], width: int) -> Image.Image:
     return canvas
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)  # a ticket's own strips (its number, time) are one-offs:
+# 64 keep every language's fixed strips (title, rules, captions) hot; 512 held ~30 MiB of
+# old tickets' numbers after a day (the 24-hour soak of kiosk simulate-day)
 def _strip(block: _Rule | _Paragraph, width: int) -> Image.Image:
     """One rule or paragraph, full width, with the spacing it takes on the ticket."""
     margin = max(4, width // 24)
