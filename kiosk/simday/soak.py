@@ -249,7 +249,7 @@ async def run_soak(
                 "count": left,
             }
         ]
-        if left
+        if left and log.stopped is None  # a stopped run's counters did not drain
         else []
     )
     memory = watch.growth()
