@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk import dossier_lookup, presence, qr_scan
+from kiosk import dossier_lookup, heap, presence, qr_scan
 from kiosk.config import KioskConfig
 from kiosk.events import (
     Docked,
@@ -180,6 +180,8 @@ class KioskDaemon:
         if self.procedures is not None:
             self.spawn(self.procedures.run_sync(), "procedures")
         self.spawn(self._pump_screen(), "screen")
+        # freed heap back to the system at the attract screen (kiosk/heap.py: the soak)
+        self.spawn(heap.trim_while_idle(lambda: self.flow.current_state_id == "idle"), "heap")
         if self.config.health.port:
             self.spawn(serve_health(self.health_snapshot, self.config.health.port), "health")
         if self.camera is not None:
