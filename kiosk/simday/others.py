@@ -52,7 +52,8 @@ class OtherKiosks:
         self.tokens = tokens
         self.retry_limit_s = retry_limit_s
         self._clients: dict[str, httpx.AsyncClient] = {}
-        self.tasks: list[asyncio.Task[dict[str, Any]]] = []
+        self.tasks: set[asyncio.Task[dict[str, Any]]] = set()
+        """Requests under way (a finished one has handed its entry to the day's log)."""
 
     def _client(self, kiosk: str) -> httpx.AsyncClient:
         if kiosk not in self._clients:
@@ -67,7 +68,8 @@ class OtherKiosks:
         """Start the citizen's request at K2 or K3; the task's result is their entry."""
         kiosk = sorted(self.tokens)[arrival.index % len(self.tokens)]
         task = asyncio.create_task(self._take(kiosk, arrival), name=f"{kiosk}-{arrival.index}")
-        self.tasks.append(task)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)  # a soak's thousands are not kept
         return task
 
     async def _take(self, kiosk: str, arrival: Arrival) -> dict[str, Any]:
