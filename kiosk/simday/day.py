@@ -113,7 +113,11 @@ class Day:
         if self.log.stopped is None:
             self.log.stopped = {"reason": reason}
             self._stop_asked = time.monotonic()
-            _LOGGER.warning("simulate-day: stopping early (%s)", reason)
+            _LOGGER.warning(
+                "simulate-day: %s: stopping early, writing the report of what ran "
+                "(send it again to kill at once)",
+                reason,
+            )
         if self._body is not None:
             self._body.cancel()
 

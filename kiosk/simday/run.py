@@ -39,7 +39,7 @@ def run_simulate_day(args: Any) -> int:
         code = _run(args, stop)
     finally:
         stop.restore()
-    if stop.requested:
+    if stop.stopped_day:
         print(
             f"simulate-day: stopped early by {stop.name}; partial report in {Path(args.out)}",
             file=sys.stderr,

@@ -38,6 +38,8 @@ class StopRequest:
 
     def __init__(self) -> None:
         self.signum: int | None = None
+        self.stopped_day = False
+        """True when a signal did cut a day short (not when it came after the day ended)."""
         self._target: tuple[asyncio.AbstractEventLoop, Callable[[], None]] | None = None
         self._previous: dict[int, object] = {}
 
@@ -83,11 +85,8 @@ class StopRequest:
             os.kill(os.getpid(), signum)
             return
         self.signum = signum
-        _LOGGER.warning(
-            "simulate-day: %s: stopping the day and writing the report of what ran "
-            "(send it again to kill at once)",
-            self.name,
-        )
+        # no logging here: the handler may interrupt a write to the same stream (the day
+        # logs its stop from the loop, in Day.request_stop)
         if self._target is not None:
             loop, stop = self._target
             loop.call_soon_threadsafe(stop)
@@ -98,6 +97,8 @@ async def run_day(day: Day, stop: StopRequest, *plan: Any) -> DayLog:
     a signal."""
     stop.attach(asyncio.get_running_loop(), lambda: day.request_stop(stop.name))
     try:
-        return await day.run(*plan)
+        log = await day.run(*plan)
     finally:
         stop.detach()
+    stop.stopped_day = log.stopped is not None
+    return log
