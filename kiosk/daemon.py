@@ -18,12 +18,9 @@ The daemon's shape, for code that builds or extends it::
 
 - what an input *means* lives only in kiosk/inputs.py (touch and voice tables);
 - what the flow *decides* lives only in kiosk/flow.py;
-- the daemon owns the loop, the timer, the tasks, the transcript (the latest few in
-  memory; ``counters`` count the whole run) and the FlowEffects that reach the parts,
-  with helpers of its own: issuing, redeeming and rating (kiosk/ticket_tasks.py, which
-  keeps the latest ``issued`` and ``ratings_sent``), the voice tools and what voice shows
-  over the screen (kiosk/voice_screen.py), the call-staff button (kiosk/help_call.py) and
-  the health numbers (kiosk/health.py).
+- the daemon owns the loop, the timer, the tasks, the transcript and the FlowEffects,
+  with helpers: issuing and rating (kiosk/ticket_tasks.py: the latest ``issued``), the
+  voice tools and overlays (kiosk/voice_screen.py), call-staff (kiosk/help_call.py).
 """
 
 from __future__ import annotations
