@@ -6,14 +6,13 @@ ticket once, and the report with its plots is written."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import ROOT, headless_env, kiosk_command
+
 EVERY_FAULT = {
     "paper_out",
     "central_down",
@@ -29,30 +28,13 @@ EVERY_FAULT = {
 @pytest.mark.timeout(900)
 def test_a_short_day_leaves_nobody_without_a_number(tmp_path: Path) -> None:
     out = tmp_path / "day"
-    env = {
-        **os.environ,
-        "SDL_VIDEODRIVER": "dummy",
-        "SDL_AUDIODRIVER": "dummy",
-        "PYTHONPATH": str(ROOT),
-    }
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kiosk.cli",
-            "simulate-day",
-            "--citizens",
-            "200",
-            "--speedup",
-            "600",
-            "--out",
-            str(out),
-        ],
+        kiosk_command("simulate-day", "--citizens", "200", "--speedup", "600", "--out", str(out)),
         capture_output=True,
         text=True,
         timeout=850,
         cwd=ROOT,
-        env=env,
+        env=headless_env(),
     )
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["citizens"] == 200, done.stderr[-3000:]

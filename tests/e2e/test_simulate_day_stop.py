@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import ROOT, headless_env, kiosk_command
+
 OPENS = "simulate-day: the centre opens"
 
 
@@ -37,31 +36,15 @@ def _tickets_in_central(out: Path) -> int:
 @pytest.mark.timeout(420)
 def test_sigterm_stops_the_day_and_writes_the_part_that_ran(tmp_path: Path) -> None:
     out = tmp_path / "day"
-    env = {
-        **os.environ,
-        "SDL_VIDEODRIVER": "dummy",
-        "SDL_AUDIODRIVER": "dummy",
-        "PYTHONPATH": str(ROOT),
-    }
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk.cli",
-            "simulate-day",
-            "--citizens",
-            "200",
-            "--speedup",
-            "60",  # a day of many minutes: it is surely still running when stopped
-            "--no-voice",
-            "--out",
-            str(out),
-        ],
+        kiosk_command(  # 60x: a day of many minutes, surely still running when stopped
+            "simulate-day", "--citizens", "200", "--speedup", "60", "--no-voice", "--out",
+            str(out)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
-        env=env,
+        env=headless_env(),
     )
     lines: list[str] = []
     opened = threading.Event()

@@ -7,43 +7,24 @@ belongs to BENCHMARKS.md, measured by the 24-hour run)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import ROOT, headless_env, kiosk_command
 
 
 @pytest.mark.timeout(600)
 def test_a_short_soak_reports_its_measure_and_no_stale_state(tmp_path: Path) -> None:
     out = tmp_path / "soak"
-    env = {
-        **os.environ,
-        "SDL_VIDEODRIVER": "dummy",
-        "SDL_AUDIODRIVER": "dummy",
-        "PYTHONPATH": str(ROOT),
-    }
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kiosk.cli",
-            "simulate-day",
-            "--soak-hours",
-            "2",
-            "--speedup",
-            "720",
-            "--out",
-            str(out),
-        ],
+        kiosk_command("simulate-day", "--soak-hours", "2", "--speedup", "720", "--out", str(out)),
         capture_output=True,
         text=True,
         timeout=550,
         cwd=ROOT,
-        env=env,
+        env=headless_env(),
     )
     assert (out / "soak.json").exists(), done.stderr[-3000:]
     result = json.loads((out / "soak.json").read_text(encoding="utf-8"))
