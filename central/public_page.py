@@ -53,7 +53,16 @@ def _language(lang: str) -> str:
 
 
 _STYLE = (
-    "body{font-family:sans-serif;margin:1em;max-width:30em}"
+    # Korean from central's own font (central/pages/fonts.py), fetched only for Hangul: a
+    # phone without a Korean font still reads the page in Korean
+    "@font-face{font-family:'Central Hangul';font-display:swap;"
+    "src:url(/static/fonts/hangul.ttf) format('truetype');"
+    "unicode-range:U+1100-11FF,U+3130-318F,U+AC00-D7AF}"
+    "@font-face{font-family:'Central Hangul';font-weight:bold;font-display:swap;"
+    "src:url(/static/fonts/hangul-bold.ttf) format('truetype');"
+    "unicode-range:U+1100-11FF,U+3130-318F,U+AC00-D7AF}"
+    "body{font-family:'Central Hangul',sans-serif;margin:1em;max-width:30em}"
+    "button{font-family:inherit}"
     ".num{font-size:4em;font-weight:bold;margin:.2em 0}"
     "dt{color:#555;margin-top:.6em}dd{margin:0;font-size:1.3em}"
     ".rate p,.thanks{font-size:1.2em}.faces{display:flex;flex-direction:column;gap:.4em}"

@@ -55,6 +55,17 @@ def test_rate_from_the_phone_page(central: CentralProcess, browser: Any, tmp_pat
             axe.goto(page.url)
             problems[language] = _violations(axe, AXE.read_text(encoding="utf-8"))
             axe_context.close()
+        # Korean glyphs come from central's own font, fetched only for a page with Hangul
+        probe_context = browser.new_context(viewport=PHONE)  # scripts on, to ask the page
+        probe = probe_context.new_page()
+        probe.goto(page.url)
+        loaded = probe.evaluate(
+            "document.fonts.ready.then(() => [...document.fonts].filter(f =>"
+            " f.family.includes('Central Hangul') && f.status === 'loaded').length)"
+        )
+        probe.screenshot(path=str(tmp_path / f"phone-fonts-{language}.png"), full_page=True)
+        probe_context.close()
+        assert (loaded > 0) == (language == "ko"), (language, loaded)
         page.locator("form.rate button.face-4").click()  # a plain form post, no script
         page.wait_for_selector(".thanks", timeout=WAIT_MS)
         assert page.url.endswith(f"/t/{ticket['public_id']}")
