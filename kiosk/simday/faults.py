@@ -162,8 +162,11 @@ class Faults:
                 seen.append((now, getattr(now, "frames_read", 0)))
 
             def reading() -> bool:
-                now, before = seen[0]
-                return getattr(now, "frames_read", 0) > before
+                # the kiosk's camera reads again; a kiosk restarted since (lost state
+                # folder) has a camera of its own, counted from its first frame
+                then, before = seen[0]
+                now = self.demo.daemon.camera
+                return getattr(now, "frames_read", 0) > (before if now is then else 0)
 
             self._later(fault, record, replug, reading)
         else:
