@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import (
+    face_retention,
     faces,
     pages,
     phone_rating,
@@ -109,7 +110,9 @@ def create_app(settings: CentralSettings, *, clock: Clock | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        purging = faces.keep_purging(store, face_store, catalogue.now) if face_store else None
+        purging = (
+            face_retention.keep_purging(store, face_store, catalogue.now) if face_store else None
+        )
         yield
         await floor.close()
         if purging is not None:

@@ -17,15 +17,12 @@ Tables, apart from identity data (names live with the dossiers, issue 8's adapte
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import math
 import secrets
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -43,15 +40,12 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 
-from central.catalogue import to_micros
 from central.db import metadata
 from central.errors import BadInput, CentralError, Conflict, NotFound
 from central.face_settings import FaceSettings
 from central.face_vault import FaceVault, load_key
-from central.store import Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -254,7 +248,7 @@ def enrol(
     for codes in same.values():  # the citizen's other dossiers join the new face
         macs.update({vault.mac("dossier", code): code for code in codes})
     for template_id in sorted(set(old) | set(same)):
-        _delete(conn, template_id)
+        delete_template(conn, template_id)
         audit(conn, now_us, actor, "delete", "merged" if template_id in same else "replaced",
               template_id)
     template_id = secrets.token_hex(16)
@@ -422,7 +416,7 @@ def forget_dossier(conn: Connection, faces: Faces, *, actor: str, dossier: str, 
         .all()
     )
     for template_id in ids:
-        _delete(conn, template_id)
+        delete_template(conn, template_id)
         audit(conn, now_us, actor, "delete", "withdrawn", template_id)
     if not ids:
         audit(conn, now_us, actor, "delete", "none")
@@ -431,57 +425,10 @@ def forget_dossier(conn: Connection, faces: Faces, *, actor: str, dossier: str, 
 
 def forget_template(conn: Connection, *, actor: str, template_id: str, now_us: int) -> None:
     """Delete one template by id (a counter, at the citizen's request)."""
-    if not _delete(conn, template_id):
+    if not delete_template(conn, template_id):
         audit(conn, now_us, actor, "delete", "not-found")
         raise NotFound("unknown-template", "no such face template")
     audit(conn, now_us, actor, "delete", "withdrawn", template_id)
-
-
-def dossier_closed(
-    conn: Connection, faces: Faces, *, actor: str, dossier: str, closed_us: int
-) -> int:
-    """Note that ``dossier`` was closed (returned to the citizen): each template whose
-    dossiers are now all closed expires ``retention_days_after_close`` after the last
-    one. Issue 8's dossier adapter calls this when a dossier reaches its final status."""
-    mac = faces.vault.mac("dossier", dossier_key(dossier))
-    conn.execute(
-        update(face_links)
-        .where(face_links.c.dossier_mac == mac, face_links.c.closed_us.is_(None))
-        .values(closed_us=closed_us)
-    )
-    ids = (
-        conn.execute(
-            select(face_links.c.template_id).distinct().where(face_links.c.dossier_mac == mac)
-        )
-        .scalars()
-        .all()
-    )
-    keep = faces.settings.retention_days_after_close * DAY_US
-    for template_id in ids:
-        closed = (
-            conn.execute(
-                select(face_links.c.closed_us).where(face_links.c.template_id == template_id)
-            )
-            .scalars()
-            .all()
-        )
-        if all(c is not None for c in closed):
-            until = max(c for c in closed if c is not None) + keep
-            conn.execute(
-                update(face_templates)
-                .where(face_templates.c.id == template_id, face_templates.c.expires_us > until)
-                .values(expires_us=until)
-            )
-            audit(
-                conn,
-                closed_us,
-                actor,
-                "expiry",
-                "set",
-                template_id,
-                f"in {faces.settings.retention_days_after_close} days",
-            )
-    return len(ids)
 
 
 def purge_expired(conn: Connection, now_us: int) -> int:
@@ -492,31 +439,13 @@ def purge_expired(conn: Connection, now_us: int) -> int:
         .all()
     )
     for template_id in ids:
-        _delete(conn, template_id)
+        delete_template(conn, template_id)
         audit(conn, now_us, "central", "delete", "expired", template_id)
     return len(ids)
 
 
-PURGE_EVERY_S = 3600.0
-
-
-def keep_purging(store: Store, faces: Faces, now: Callable[[], datetime],
-                 every_s: float = PURGE_EVERY_S) -> asyncio.Task[None]:
-    """Delete expired templates every ``every_s`` while the server runs (a centre with no
-    face traffic still forgets on time; every face call purges too)."""
-
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(every_s)
-            try:
-                await store.run(lambda conn: purge_expired(conn, to_micros(now())))
-            except CentralError as exc:
-                _LOGGER.error("face purge failed, retried in %.0f s: %s", every_s, exc)
-
-    return asyncio.ensure_future(loop())
-
-
-def _delete(conn: Connection, template_id: str) -> bool:
+def delete_template(conn: Connection, template_id: str) -> bool:
+    """Delete a template and its links; False if there was none."""
     # links first: SQLite enforces the cascade only with foreign keys on, so do not rely on it
     conn.execute(delete(face_links).where(face_links.c.template_id == template_id))
     gone = conn.execute(delete(face_templates).where(face_templates.c.id == template_id))

@@ -27,7 +27,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from central import deps, faces
+from central import deps, face_retention, faces
 from central.catalogue import Catalogue, to_micros
 from central.deps import JsonResponse
 from central.dossiers import (
@@ -242,7 +242,7 @@ async def change_status(
     if dossier.status in CLOSED and face_store is not None:
         # the citizen has the result: their face template starts its retention countdown
         await db.run(
-            lambda conn: faces.dossier_closed(
+            lambda conn: face_retention.dossier_closed(
                 conn,
                 face_store,
                 actor=f"counter:{_counter}",

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from central import deps, faces
+from central import deps, face_retention, faces
 from central.catalogue import Catalogue, Principal, to_micros
 from central.deps import JsonResponse
 from central.errors import NotFound
@@ -241,7 +241,7 @@ async def closed(
     """The dossier was closed: its templates expire after the retention time."""
     now = to_micros(cat.now())
     count = await db.run(
-        lambda conn: faces.dossier_closed(
+        lambda conn: face_retention.dossier_closed(
             conn, fc, actor=f"counter:{counter}", dossier=code, closed_us=now
         )
     )

@@ -285,7 +285,8 @@ async def test_faces_off_answers_faces_disabled(make_central: Any) -> None:
 async def test_expired_templates_are_purged_without_any_face_traffic(
     make_central: Any, encodings: dict[str, Encoding], clock: Any
 ) -> None:
-    from central.faces import face_templates, keep_purging
+    from central.face_retention import keep_purging
+    from central.faces import face_templates
 
     app = make_central(max_age_days=1)
     record_dossiers(app, "HS-1", birth_year=1961)
