@@ -14,11 +14,12 @@ processes). Target: max <= 30 ms over 1,000 trials on a loaded machine.
 the daemon's nice value (the systemd unit's ``Nice=``), ``--switch-ms``
 Python's GIL switch interval (the daemon sets 1 ms when it drives a base).
 
-The pty floor (two real-time processes bouncing 2 bytes over a pty under the same load)
-is measured first, as the system is and, with ``--probe-kworkers N``, again with the
-kernel's unbound workqueue threads (``kworker/u*``, where the tty layer's buffer work
-runs) at ``SCHED_FIFO N`` for those seconds only. ``--kworkers-fifo N`` runs the trials
-that way too (a system tuning, not something the kiosk does; restored at the end).
+As on a robot (``systemd/install.sh --robot``), ``kiosk rt-tune`` runs beside the trials
+(``kiosk-rt.service``: the kernel's tty threads, ``kworker/u*``, through which every byte
+between the guard and the controller passes, at ``SCHED_FIFO 55``); ``--no-rt-tune``
+leaves them as the kernel makes them. The pty floor (two real-time processes bouncing 2
+bytes over a pty under the same load) is measured first as the kernel makes them, then
+with ``kiosk rt-tune`` running.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import json
 import logging
 import os
 import random
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -81,28 +83,28 @@ print(json.dumps(sorted(times)))
 
 
 @contextlib.contextmanager
-def kworkers_raised(priority: int | None) -> Iterator[int]:
-    """The kernel's unbound workqueue threads at SCHED_FIFO ``priority`` for the block
-    (back to SCHED_OTHER after); yields how many were raised (0 when not allowed)."""
-    changed: list[int] = []
-    if priority:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/comm") as comm:
-                    name = comm.read()
-                if name.startswith("kworker/u"):
-                    os.sched_setscheduler(int(entry), os.SCHED_FIFO, os.sched_param(priority))
-                    changed.append(int(entry))
-            except OSError:
-                continue
+def rt_tuned(enabled: bool) -> Iterator[dict[str, object]]:
+    """``kiosk rt-tune`` running for the block, as ``kiosk-rt.service`` runs it on a robot
+    (the kernel's tty threads at SCHED_FIFO 55, new ones raised as they start); yields
+    what it said, completed at the end with its count of threads raised on the way."""
+    report: dict[str, object] = {"running": False}
+    if not enabled:
+        yield report
+        return
+    tuner = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "rt-tune"], cwd=ROOT, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert tuner.stderr is not None
+    lines = [tuner.stderr.readline().strip() for _ in range(3)]
+    report.update(running=tuner.poll() is None, said=lines)
     try:
-        yield len(changed)
+        yield report
     finally:
-        for tid in changed:
-            with contextlib.suppress(OSError):
-                os.sched_setscheduler(tid, os.SCHED_OTHER, os.sched_param(0))
+        tuner.send_signal(signal.SIGTERM)
+        rest = tuner.communicate(timeout=30)[1].strip().splitlines()
+        report["said"] = lines + rest
+        report["exit"] = tuner.returncode
 
 
 def pty_floor(seconds: float) -> dict[str, float]:
@@ -253,10 +255,10 @@ def main() -> None:
         help="seconds of the pty round-trip probe run first (0: none)",
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--probe-kworkers", type=int, default=None,
-                        help="also probe the pty with kworker/u* at this SCHED_FIFO priority")
-    parser.add_argument("--kworkers-fifo", type=int, default=None,
-                        help="run the trials with kworker/u* at this SCHED_FIFO priority")
+    parser.add_argument(
+        "--no-rt-tune", action="store_true",
+        help="leave the kernel's tty threads as the kernel makes them (no kiosk rt-tune)",
+    )  # fmt: skip
     parser.add_argument(
         "--nice", type=int, default=None, help="nice value of the whole daemon (all threads)"
     )
@@ -278,17 +280,14 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
     try:
         floor = pty_floor(args.pty_floor_s) if args.pty_floor_s > 0 else None
-        raised_floor = None
-        if args.probe_kworkers and args.pty_floor_s > 0:
-            with kworkers_raised(args.probe_kworkers) as raised:
-                raised_floor = {**pty_floor(args.pty_floor_s), "kworkers_raised": raised,
-                                "kworkers_fifo": args.probe_kworkers}  # fmt: skip
-        with kworkers_raised(args.kworkers_fifo) as raised:
+        tuned_floor = None
+        with rt_tuned(not args.no_rt_tune) as tuner:
+            if tuner["running"] and args.pty_floor_s > 0:
+                tuned_floor = pty_floor(args.pty_floor_s)
             result = asyncio.run(run(args.trials, not args.no_thread, args.seed, args.guard))
-        result["kworkers_fifo_during_trials"] = args.kworkers_fifo
-        result["kworkers_raised_during_trials"] = raised
+        result["rt_tune"] = tuner
         result["pty_round_trip_ms_same_load"] = floor
-        result["pty_round_trip_ms_same_load_kworkers_raised"] = raised_floor
+        result["pty_round_trip_ms_same_load_rt_tune"] = tuned_floor
     finally:
         for burner in burners:
             burner.kill()

@@ -18,7 +18,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 _COMMANDS = (
     "run", "check_config", "doctor", "demo", "flow_diagram", "config_reference", "ask", "models",
-    "replay", "sim", "simulate_day",
+    "replay", "sim", "simulate_day", "rt_tune",
 )
 
 _SYSLOG_PREFIX = {

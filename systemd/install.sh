@@ -17,12 +17,15 @@ fi
 [ -f /etc/kiosk/central.toml ] || install -m 0640 -g kiosk /opt/kiosk/config/central.example.toml /etc/kiosk/central.toml
 install -m 0644 /opt/kiosk/systemd/kiosk.service /opt/kiosk/systemd/central.service /etc/systemd/system/
 install -m 0644 /opt/kiosk/systemd/99-kiosk.rules /etc/udev/rules.d/
-# a robot (install.sh --robot): real-time priority for the stop guard and the safety thread
+# a robot (install.sh --robot): real-time priority for the stop guard and the safety
+# thread, and for the kernel's tty threads between them and the controller (kiosk-rt)
 if [ "${1:-}" = "--robot" ]; then
   install -D -m 0644 /opt/kiosk/systemd/kiosk-robot.conf /etc/systemd/system/kiosk.service.d/robot.conf
+  install -m 0644 /opt/kiosk/systemd/kiosk-rt.service /etc/systemd/system/
 fi
 udevadm control --reload-rules && udevadm trigger || true
 systemctl daemon-reload
+if [ "${1:-}" = "--robot" ]; then systemctl enable --now kiosk-rt; fi
 /opt/kiosk/.venv/bin/kiosk check-config /etc/kiosk/kiosk.toml || {
   echo "install.sh: edit /etc/kiosk/kiosk.toml, then: systemctl enable --now kiosk" >&2; exit 0; }
 systemctl enable --now kiosk

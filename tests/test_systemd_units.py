@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from drivers.base.guard import DEFAULT_FIFO as GUARD_FIFO
+from drivers.kworkers import DEFAULT_PRIORITY as KWORKER_FIFO
 from navigation.safety_thread import DEFAULT_FIFO as SAFETY_FIFO
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ def _settings(unit: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("unit", ["kiosk.service", "central.service"])
+@pytest.mark.parametrize("unit", ["kiosk.service", "central.service", "kiosk-rt.service"])
 def test_unit_verifies_without_a_warning(unit: str, tmp_path: Path) -> None:
     text = (UNITS / unit).read_text(encoding="utf-8")
     copy = tmp_path / unit
@@ -51,7 +52,7 @@ def test_unit_verifies_without_a_warning(unit: str, tmp_path: Path) -> None:
     assert done.returncode == 0 and done.stderr == "", done.stderr
 
 
-@pytest.mark.parametrize("unit", ["kiosk.service", "central.service"])
+@pytest.mark.parametrize("unit", ["kiosk.service", "central.service", "kiosk-rt.service"])
 def test_unit_exposure_is_at_most_4_5(unit: str) -> None:
     done = subprocess.run(
         ["systemd-analyze", "security", "--offline=true", "--no-pager", str(UNITS / unit)],
@@ -141,3 +142,26 @@ def test_robot_drop_in_allows_real_time_stops_and_stays_hardened(tmp_path: Path)
     assert settings["LimitMEMLOCK"] == ["256M"]
     # the guard's and the safety thread's priorities fit under the limit
     assert max(GUARD_FIFO, SAFETY_FIFO) <= int(settings["LimitRTPRIO"][0])
+
+
+def test_robot_tty_thread_unit_keeps_only_what_it_uses() -> None:
+    """kiosk-rt.service runs as root for the kernel's threads, with the two capabilities
+    it uses, real-time scheduling allowed and no network address; the robot's drop-in
+    pulls it in before the kiosk, and install.sh --robot installs and starts it."""
+    unit = _settings("kiosk-rt.service")
+    assert "User" not in unit  # kernel threads are root's
+    assert set(unit["CapabilityBoundingSet"][0].split()) == {"CAP_SYS_NICE", "CAP_NET_ADMIN"}
+    assert unit["RestrictRealtime"] == ["no"] and unit["NoNewPrivileges"] == ["yes"]
+    assert set(unit["RestrictAddressFamilies"][0].split()) == {"AF_UNIX", "AF_NETLINK"}
+    assert unit["IPAddressDeny"] == ["any"] and "PrivateNetwork" not in unit
+    assert "~@resources" not in " ".join(unit["SystemCallFilter"])  # sched_setscheduler
+    assert unit["Type"] == ["notify"] and unit["RestartPreventExitStatus"] == ["2"]
+    assert unit["ExecStart"] == [f"/opt/kiosk/.venv/bin/kiosk rt-tune --priority {KWORKER_FIFO}"]
+    # the threads deliver the bytes the stop guard waits for: above the safety thread,
+    # below the guard (which is blocked waiting for them, never competing with them)
+    assert SAFETY_FIFO < KWORKER_FIFO < GUARD_FIFO
+    drop_in = _settings("kiosk-robot.conf")
+    assert drop_in["Wants"] == ["kiosk-rt.service"] and drop_in["After"] == ["kiosk-rt.service"]
+    install = (UNITS / "install.sh").read_text(encoding="utf-8")
+    assert "systemd/kiosk-rt.service /etc/systemd/system/" in install
+    assert "systemctl enable --now kiosk-rt" in install
