@@ -21,6 +21,7 @@ from drivers.audio import open_audio_in, open_audio_out
 from drivers.audio.base import AudioError
 from drivers.base import BaseError, open_base
 from drivers.camera import CameraError, open_camera
+from drivers.kworkers import DEFAULT_PRIORITY, is_raised, kernel_threads
 from drivers.lidar import open_lidar
 from drivers.printer import open_printer
 from drivers.printer.base import Paper, PrinterError
@@ -64,13 +65,16 @@ def check(config: KioskConfig) -> list[Finding]:
     """Run every check; never raises for a broken part (that is a finding)."""
     findings = [_guarded("journal", lambda: [_journal(config)])[0]]
     services = asyncio.run(_central(config, findings))
-    for part, checker in (("printer", lambda: [_printer(config)]),
-                          ("base", lambda: [_base(config)]),
-                          ("lidar", lambda: [_lidar(config)]),
-                          ("camera", lambda: [_camera(config)]),
-                          ("audio", lambda: _audio(config)),
-                          ("faces", lambda: [_faces(config)]),
-                          ("lobby map", lambda: [_lobby(config, services)])):
+    for part, checker in (
+        ("printer", lambda: [_printer(config)]),
+        ("base", lambda: [_base(config)]),
+        ("lidar", lambda: [_lidar(config)]),
+        ("tty threads", lambda: [_tty_threads(config)]),
+        ("camera", lambda: [_camera(config)]),
+        ("audio", lambda: _audio(config)),
+        ("faces", lambda: [_faces(config)]),
+        ("lobby map", lambda: [_lobby(config, services)]),
+    ):
         findings += _guarded(part, checker)
     return findings
 
@@ -82,8 +86,14 @@ def _guarded(part: str, checker: Callable[[], list[Finding]]) -> list[Finding]:
         return checker()
     except Exception as exc:  # the technician needs the other lines too
         _LOGGER.debug("doctor: checking %s raised", part, exc_info=True)
-        return [Finding(part, Verdict.FAIL, f"{type(exc).__name__}: {exc}",
-                        "check the device URL in the config, the cable and the power")]
+        return [
+            Finding(
+                part,
+                Verdict.FAIL,
+                f"{type(exc).__name__}: {exc}",
+                "check the device URL in the config, the cable and the power",
+            )
+        ]
 
 
 def _journal(config: KioskConfig) -> Finding:
@@ -96,35 +106,62 @@ def _journal(config: KioskConfig) -> Finding:
         finally:
             journal.close()
     except (JournalError, OSError) as exc:
-        return Finding("journal", Verdict.FAIL, str(exc),
-                       f"make {config.kiosk.state_dir} writable by the kiosk user")
+        return Finding(
+            "journal",
+            Verdict.FAIL,
+            str(exc),
+            f"make {config.kiosk.state_dir} writable by the kiosk user",
+        )
     if stuck:
         numbers = ", ".join(r.number or r.key for r in stuck[:5])
-        return Finding("journal", Verdict.WARN, f"{len(stuck)} tickets central refused: {numbers}",
-                       "see the TECHNICIAN lines in the journal; the citizens hold valid numbers")
+        return Finding(
+            "journal",
+            Verdict.WARN,
+            f"{len(stuck)} tickets central refused: {numbers}",
+            "see the TECHNICIAN lines in the journal; the citizens hold valid numbers",
+        )
     return Finding("journal", Verdict.OK, f"{path} {counts or 'empty'}")
 
 
 async def _central(config: KioskConfig, findings: list[Finding]) -> ServicesBody | None:
-    client = CentralClient(config.central.url, config.central.token,
-                           connect_timeout_s=config.central.connect_timeout_s, read_timeout_s=5)
+    client = CentralClient(
+        config.central.url,
+        config.central.token,
+        connect_timeout_s=config.central.connect_timeout_s,
+        read_timeout_s=5,
+    )
     try:
         health = await client.health()
         services = await client.services()
     except CentralRejected as exc:
-        fix = ("use this kiosk's token from central's [[kiosks]]" if exc.status in (401, 403)
-               else "compare the kiosk and central versions")
+        fix = (
+            "use this kiosk's token from central's [[kiosks]]"
+            if exc.status in (401, 403)
+            else "compare the kiosk and central versions"
+        )
         findings.append(Finding("central", Verdict.FAIL, str(exc), fix))
         return None
     except CentralError as exc:
-        findings.append(Finding("central", Verdict.WARN, f"{config.central.url}: {exc}",
-                                "check the network and `systemctl status central`; tickets "
-                                "are issued offline meanwhile"))
+        findings.append(
+            Finding(
+                "central",
+                Verdict.WARN,
+                f"{config.central.url}: {exc}",
+                "check the network and `systemctl status central`; tickets "
+                "are issued offline meanwhile",
+            )
+        )
         return None
     finally:
         await client.close()
-    findings.append(Finding("central", Verdict.OK, f"{config.central.url}: local day "
-                            f"{health.get('local_day')}, {len(services.services)} services"))
+    findings.append(
+        Finding(
+            "central",
+            Verdict.OK,
+            f"{config.central.url}: local day "
+            f"{health.get('local_day')}, {len(services.services)} services",
+        )
+    )
     return services
 
 
@@ -139,16 +176,24 @@ def _printer(config: KioskConfig) -> Finding:
     except (DeviceURLError, PrinterError, OSError) as exc:
         return Finding("printer", Verdict.FAIL, f"{url}: {exc}", "check the cable and power")
     if not status.online:
-        return Finding("printer", Verdict.FAIL, f"{url}: no answer to a status request",
-                       "check the cable, the power and the printer's interface settings")
+        return Finding(
+            "printer",
+            Verdict.FAIL,
+            f"{url}: no answer to a status request",
+            "check the cable, the power and the printer's interface settings",
+        )
     if status.cover_open:
         return Finding("printer", Verdict.FAIL, f"{url}: cover open", "close the cover")
     if status.paper in (Paper.OUT, Paper.NEAR_END):
         verdict = Verdict.FAIL if status.paper is Paper.OUT else Verdict.WARN
-        return Finding("printer", verdict, f"{url}: paper {status.paper.value}",
-                       "put in a new roll")
-    return Finding("printer", Verdict.OK, f"{url}: online, paper {status.paper.value}, "
-                   f"{printer.width_px} dots wide")
+        return Finding(
+            "printer", verdict, f"{url}: paper {status.paper.value}", "put in a new roll"
+        )
+    return Finding(
+        "printer",
+        Verdict.OK,
+        f"{url}: online, paper {status.paper.value}, {printer.width_px} dots wide",
+    )
 
 
 def _base(config: KioskConfig) -> Finding:
@@ -162,19 +207,32 @@ def _base(config: KioskConfig) -> Finding:
         finally:
             base.close()
     except (DeviceURLError, BaseError, OSError) as exc:
-        return Finding("base", Verdict.FAIL, f"{url}: {exc}",
-                       "check the serial cable and the controller's power and address")
+        return Finding(
+            "base",
+            Verdict.FAIL,
+            f"{url}: {exc}",
+            "check the serial cable and the controller's power and address",
+        )
     battery = state.battery_v
     if state.estop:
-        return Finding("base", Verdict.WARN, f"{url}: emergency stop pressed or latched",
-                       "release the button; the staff screen's reset clears the latch")
+        return Finding(
+            "base",
+            Verdict.WARN,
+            f"{url}: emergency stop pressed or latched",
+            "release the button; the staff screen's reset clears the latch",
+        )
     nav = config.navigation
     if battery is not None and battery < nav.low_battery_v:
-        return Finding("base", Verdict.WARN, f"{url}: battery {battery:.1f} V",
-                       "put the robot on its charger")
-    return Finding("base", Verdict.OK, f"{url}: answering, serial timeout set, battery "
-                   f"{'?' if battery is None else f'{battery:.1f} V'}; stops when odometry is "
-                   f"{nav.stale_odometry_s:.2f} s old, safety poll {nav.safety_poll_hz:.0f} Hz")
+        return Finding(
+            "base", Verdict.WARN, f"{url}: battery {battery:.1f} V", "put the robot on its charger"
+        )
+    return Finding(
+        "base",
+        Verdict.OK,
+        f"{url}: answering, serial timeout set, battery "
+        f"{'?' if battery is None else f'{battery:.1f} V'}; stops when odometry is "
+        f"{nav.stale_odometry_s:.2f} s old, safety poll {nav.safety_poll_hz:.0f} Hz",
+    )
 
 
 def _lidar(config: KioskConfig) -> Finding:
@@ -182,14 +240,20 @@ def _lidar(config: KioskConfig) -> Finding:
     nav = config.navigation
     fields = fields_at(nav, nav.guide_speed_mps)
     fastest = fields_at(nav, nav.max_speed_mps)
-    said = (f"protective field {fields.protective_m:.2f} m and warning field "
-            f"{fields.warning_m:.2f} m ahead at {nav.guide_speed_mps} m/s "
-            f"({fastest.protective_m:.2f} m at {nav.max_speed_mps} m/s)")
+    said = (
+        f"protective field {fields.protective_m:.2f} m and warning field "
+        f"{fields.warning_m:.2f} m ahead at {nav.guide_speed_mps} m/s "
+        f"({fastest.protective_m:.2f} m at {nav.max_speed_mps} m/s)"
+    )
     if url.startswith("none:"):
         if config.devices.base.startswith("none:"):
             return Finding("lidar", Verdict.OK, "none (no robot base)")
-        return Finding("lidar", Verdict.WARN, "none: the robot sees people only by its bumpers",
-                       "fit an RPLIDAR and set [devices] lidar = rplidar:///dev/kiosk-lidar")
+        return Finding(
+            "lidar",
+            Verdict.WARN,
+            "none: the robot sees people only by its bumpers",
+            "fit an RPLIDAR and set [devices] lidar = rplidar:///dev/kiosk-lidar",
+        )
     try:
         lidar = open_lidar(url)
     except DeviceURLError as exc:
@@ -202,10 +266,51 @@ def _lidar(config: KioskConfig) -> Finding:
     finally:
         lidar.close()
     if not streaming:
-        return Finding("lidar", Verdict.FAIL, f"{url}: not scanning ({error or 'no answer'})",
-                       "check the lidar's USB cable and that its motor spins")
-    return Finding("lidar", Verdict.OK, f"{url}: scanning, model 0x{info.get('model', 0):02x} "
-                   f"firmware {info.get('firmware', '?')}; {said}")
+        return Finding(
+            "lidar",
+            Verdict.FAIL,
+            f"{url}: not scanning ({error or 'no answer'})",
+            "check the lidar's USB cable and that its motor spins",
+        )
+    return Finding(
+        "lidar",
+        Verdict.OK,
+        f"{url}: scanning, model 0x{info.get('model', 0):02x} "
+        f"firmware {info.get('firmware', '?')}; {said}",
+    )
+
+
+def _tty_threads(config: KioskConfig) -> Finding:
+    """The kernel's tty threads, through which every byte between the stop guard and a
+    serial controller passes, at real-time priority (kiosk-rt.service)."""
+    if config.devices.base.split(":", 1)[0] in ("none", "sim"):
+        return Finding("tty threads", Verdict.OK, "not used (no serial robot base)")
+    threads = []
+    for pid, name in kernel_threads():
+        try:
+            threads.append((name, is_raised(pid, DEFAULT_PRIORITY)))
+        except ProcessLookupError:
+            continue  # a worker the kernel just retired
+    if not threads:
+        return Finding(
+            "tty threads",
+            Verdict.WARN,
+            "the kernel's kworker/u* threads are hidden",
+            "run kiosk doctor as root",
+        )
+    low = sum(1 for _name, raised in threads if not raised)
+    if low:
+        return Finding(
+            "tty threads", Verdict.WARN,
+            f"{low} of {len(threads)} kernel tty threads (kworker/u*) below SCHED_FIFO "
+            f"{DEFAULT_PRIORITY}: on a loaded machine a stop can wait 100 ms or more for them",
+            "systemctl enable --now kiosk-rt (systemd/install.sh --robot installs it)",
+        )  # fmt: skip
+    return Finding(
+        "tty threads",
+        Verdict.OK,
+        f"{len(threads)} kernel tty threads at SCHED_FIFO {DEFAULT_PRIORITY} or above (kiosk-rt)",
+    )
 
 
 def _camera(config: KioskConfig) -> Finding:
@@ -219,8 +324,12 @@ def _camera(config: KioskConfig) -> Finding:
         finally:
             camera.close()
     except (DeviceURLError, CameraError, OSError) as exc:
-        return Finding("camera", Verdict.WARN, f"{url}: {exc}",
-                       "check the USB cable; the kiosk works without the camera")
+        return Finding(
+            "camera",
+            Verdict.WARN,
+            f"{url}: {exc}",
+            "check the USB cable; the kiosk works without the camera",
+        )
     return Finding("camera", Verdict.OK, f"{url}: a {width}x{height} frame")
 
 
@@ -235,31 +344,53 @@ def _faces(config: KioskConfig) -> Finding:
         files = model_files()
         FaceEngine.load(config.faces)
     except (ModelsMissing, RuntimeError, OSError) as exc:
-        return Finding("faces", Verdict.FAIL, str(exc),
-                       "scripts/setup.sh installs the faces extra; or set [faces] enabled = false")
-    sizes = ", ".join(f"{role} {Path(path).name} {Path(path).stat().st_size // 2**20} MB"
-                      for role, path in sorted(files.items()))
+        return Finding(
+            "faces",
+            Verdict.FAIL,
+            str(exc),
+            "scripts/setup.sh installs the faces extra; or set [faces] enabled = false",
+        )
+    sizes = ", ".join(
+        f"{role} {Path(path).name} {Path(path).stat().st_size // 2**20} MB"
+        for role, path in sorted(files.items())
+    )
     found = f"models loaded in {time.monotonic() - started:.1f} s ({sizes})"
     if config.devices.camera.startswith("none:"):
-        return Finding("faces", Verdict.WARN, f"{found}; no camera",
-                       "set devices.camera; until then the face button is hidden")
-    return Finding("faces", Verdict.OK, f"{found}; second factor {config.faces.second_factor}, "
-                   f"threshold {config.faces.threshold}, margin {config.faces.margin}")
+        return Finding(
+            "faces",
+            Verdict.WARN,
+            f"{found}; no camera",
+            "set devices.camera; until then the face button is hidden",
+        )
+    return Finding(
+        "faces",
+        Verdict.OK,
+        f"{found}; second factor {config.faces.second_factor}, "
+        f"threshold {config.faces.threshold}, margin {config.faces.margin}",
+    )
 
 
 def _audio(config: KioskConfig) -> list[Finding]:
     findings = []
-    for part, url, opener in (("microphone", config.devices.audio_in, open_audio_in),
-                              ("speaker", config.devices.audio_out, open_audio_out)):
+    for part, url, opener in (
+        ("microphone", config.devices.audio_in, open_audio_in),
+        ("speaker", config.devices.audio_out, open_audio_out),
+    ):
         if url.startswith("none:"):
             findings.append(Finding(part, Verdict.OK, "none"))
             continue
         findings.append(_try_open(part, url, opener))
-    for code, language in (config.speech.languages.items() if config.speech else ()):
+    for code, language in config.speech.languages.items() if config.speech else ():
         path = language.model_path
         if path is not None and not Path(path).is_dir():
-            findings.append(Finding(f"voice {code}", Verdict.WARN, f"no model at {path}",
-                                    f"kiosk models install {code} --from ... --sha256 ..."))
+            findings.append(
+                Finding(
+                    f"voice {code}",
+                    Verdict.WARN,
+                    f"no model at {path}",
+                    f"kiosk models install {code} --from ... --sha256 ...",
+                )
+            )
     return findings
 
 
@@ -285,22 +416,38 @@ def _lobby(config: KioskConfig, services: ServicesBody | None) -> Finding:
     try:
         lobby = load_lobby(config.navigation.map_path)
     except NavigationError as exc:
-        return Finding("lobby map", Verdict.WARN, str(exc),
-                       "fix [navigation] map_path; the way to counters cannot be shown")
+        return Finding(
+            "lobby map",
+            Verdict.WARN,
+            str(exc),
+            "fix [navigation] map_path; the way to counters cannot be shown",
+        )
     counters = {c.code for s in (services.services if services else []) for c in s.counters}
     missing = sorted(c for c in counters if c not in lobby.poses)
     if missing:
-        return Finding("lobby map", Verdict.FAIL,
-                       f"no pose for counters {', '.join(missing)}",
-                       "add them to the map's poses (named as central's counter codes)")
-    areas = sorted(s.code for s in (services.services if services else [])
-                   if len(s.counters) > 1 and f"wait-{s.code}" not in lobby.poses)
+        return Finding(
+            "lobby map",
+            Verdict.FAIL,
+            f"no pose for counters {', '.join(missing)}",
+            "add them to the map's poses (named as central's counter codes)",
+        )
+    areas = sorted(
+        s.code
+        for s in (services.services if services else [])
+        if len(s.counters) > 1 and f"wait-{s.code}" not in lobby.poses
+    )
     if areas:
-        return Finding("lobby map", Verdict.WARN,
-                       f"no waiting area for {', '.join(areas)} (served at several counters)",
-                       "add poses wait-<service> to the map; until then the robot leads to "
-                       "the field's first counter")
-    return Finding("lobby map", Verdict.OK, f"{len(lobby.poses)} poses"
-                   + (f", every one of central's {len(counters)} counters" if counters else "")
-                   + (", a waiting area for every field served at several counters"
-                      if services else ""))
+        return Finding(
+            "lobby map",
+            Verdict.WARN,
+            f"no waiting area for {', '.join(areas)} (served at several counters)",
+            "add poses wait-<service> to the map; until then the robot leads to "
+            "the field's first counter",
+        )
+    return Finding(
+        "lobby map",
+        Verdict.OK,
+        f"{len(lobby.poses)} poses"
+        + (f", every one of central's {len(counters)} counters" if counters else "")
+        + (", a waiting area for every field served at several counters" if services else ""),
+    )

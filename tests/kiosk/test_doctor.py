@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 from kiosk_testkit import KIOSK_SIM, ROOT
 
+from drivers.kworkers import Tuner, is_raised, kernel_threads
 from kiosk.config import load_config
-from kiosk.doctor import Verdict, check
+from kiosk.doctor import Finding, Verdict, check
 from kiosk.embedded_central import EmbeddedCentral
 
 
@@ -157,3 +159,31 @@ def test_the_example_config_ends_without_a_traceback() -> None:
         line for line in done.stdout.splitlines() if line[:4].strip() in ("ok", "warn", "FAIL")
     ]
     assert {"printer", "microphone", "lobby map"} <= {line[5:].split(":")[0] for line in lines}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing kernel threads' priority needs root")
+def test_a_serial_robot_needs_the_kernels_tty_threads_raised(
+    tmp_path: Path, loopback_central: EmbeddedCentral
+) -> None:
+    if any(is_raised(pid, 55) for pid, _name in kernel_threads()):
+        pytest.skip("this machine's kworkers are already raised (kiosk rt-tune running?)")
+    robot = _config(tmp_path, loopback_central, **{"devices.base": "serial:///dev/no-such-base"})
+
+    def tty_threads() -> Finding:
+        return {f.part: f for f in check(robot)}["tty threads"]
+
+    finding = tty_threads()
+    assert finding.verdict is Verdict.WARN, finding.line()
+    assert "below SCHED_FIFO 55" in finding.found and "kiosk-rt" in finding.fix
+    tuner = Tuner()
+    try:
+        for _ in range(3):  # a worker the kernel starts meanwhile comes at normal priority
+            tuner.scan()
+            finding = tty_threads()
+            if finding.verdict is Verdict.OK:
+                break
+        assert finding.verdict is Verdict.OK and "at SCHED_FIFO 55" in finding.found
+    finally:
+        tuner.restore()
+    simulated = {f.part: f for f in check(_config(tmp_path, loopback_central))}["tty threads"]
+    assert simulated.verdict is Verdict.OK and simulated.found.startswith("not used")
