@@ -26,22 +26,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
 import random
-import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sim_child import Child, percentile  # noqa: E402
+from bench.sim_child import Child, percentile, rt_tuned  # noqa: E402
 from drivers.base import open_base  # noqa: E402
 from navigation.guide import Guide, GuideResult  # noqa: E402
 from navigation.lobby import load_lobby  # noqa: E402
@@ -80,31 +77,6 @@ while time.monotonic() < end:
 os.write(slave, b"q")
 print(json.dumps(sorted(times)))
 """
-
-
-@contextlib.contextmanager
-def rt_tuned(enabled: bool) -> Iterator[dict[str, object]]:
-    """``kiosk rt-tune`` running for the block, as ``kiosk-rt.service`` runs it on a robot
-    (the kernel's tty threads at SCHED_FIFO 55, new ones raised as they start); yields
-    what it said, completed at the end with its count of threads raised on the way."""
-    report: dict[str, object] = {"running": False}
-    if not enabled:
-        yield report
-        return
-    tuner = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "rt-tune"], cwd=ROOT, stderr=subprocess.PIPE,
-        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    assert tuner.stderr is not None
-    lines = [tuner.stderr.readline().strip() for _ in range(3)]
-    report.update(running=tuner.poll() is None, said=lines)
-    try:
-        yield report
-    finally:
-        tuner.send_signal(signal.SIGTERM)
-        rest = tuner.communicate(timeout=30)[1].strip().splitlines()
-        report["said"] = lines + rest
-        report["exit"] = tuner.returncode
 
 
 def pty_floor(seconds: float) -> dict[str, float]:

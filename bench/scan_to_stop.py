@@ -22,7 +22,9 @@ CPU-burning processes started for that part of the run), one after the other:
   daemon's driver reading the scans through the guard's relay and its separation
   monitor as the second layer. Whichever stop reaches the wire first counts.
 
-Prints one JSON object.
+As on a robot, ``kiosk rt-tune`` runs beside the trials (``kiosk-rt.service``: the
+kernel's tty threads at real-time priority); ``--no-rt-tune`` leaves them as the kernel
+makes them. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sim_child import Child, percentile  # noqa: E402
+from bench.sim_child import Child, percentile, rt_tuned  # noqa: E402
 from drivers.base import open_base  # noqa: E402
 from drivers.base.clock import MonotonicClock  # noqa: E402
 from drivers.lidar import open_lidar, relay_spec  # noqa: E402
@@ -152,22 +154,28 @@ def main() -> None:
     parser.add_argument("--loads", default="0,2", help="CPU burners, comma-separated")
     parser.add_argument("--paths", default="daemon,guard", help="daemon, guard or both")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--no-rt-tune", action="store_true",
+        help="leave the kernel's tty threads as the kernel makes them (no kiosk rt-tune)",
+    )  # fmt: skip
     args = parser.parse_args()
     runs = []
     started = time.time()
-    for load in (int(n) for n in args.loads.split(",")):
-        burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(load)]
-        try:
-            for path in args.paths.split(","):
-                result = asyncio.run(run(args.trials, args.seed, guard=path == "guard"))
-                result["load_processes"] = load
-                result["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
-                runs.append(result)
-        finally:
-            for burner in burners:
-                burner.kill()
-                burner.wait()
+    with rt_tuned(not args.no_rt_tune) as tuner:
+        for load in (int(n) for n in args.loads.split(",")):
+            burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(load)]
+            try:
+                for path in args.paths.split(","):
+                    result = asyncio.run(run(args.trials, args.seed, guard=path == "guard"))
+                    result["load_processes"] = load
+                    result["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
+                    runs.append(result)
+            finally:
+                for burner in burners:
+                    burner.kill()
+                    burner.wait()
     print(json.dumps({
+        "rt_tune": tuner,
         "benchmark": "scan_to_stop",
         "started_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)),
         "minutes": round((time.time() - started) / 60, 1),
