@@ -32,6 +32,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -117,6 +118,8 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
     skipped = 0
     other_stops: Counter[str] = Counter()
     no_stop_command = 0
+    no_guard_report = 0
+    slow: list[dict[str, object]] = []
 
     def speed() -> float:
         state = sim.ask("state")
@@ -153,11 +156,32 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
                 continue
             answer = await asyncio.to_thread(sim.ask, "latency")
             latency = answer["stop_ms"]
+            mine: list[dict[str, object]] = []
             if guard_stops is not None:  # the guard's own view: press to seen, seen to sent
-                mine = [s for s in guard_stops.stops if s["seen_at"] >= answer["pressed_at"]]
+                for _ in range(100):  # its report line may still be on its way
+                    mine = [s for s in guard_stops.stops if s["seen_at"] >= answer["pressed_at"]]
+                    if mine:
+                        break
+                    await asyncio.sleep(0.01)
                 if mine:
                     seen_ms.append((mine[0]["seen_at"] - answer["pressed_at"]) * 1000)
                     sent_ms.append((mine[0]["t"] - mine[0]["seen_at"]) * 1000)
+                else:
+                    no_guard_report += 1
+            if latency is not None and latency > 30:  # what the slow ones had in common
+                slow.append({
+                    "trial": trial, "switch": switch, "latency_ms": round(latency, 2),
+                    "stop_reason": reason,
+                    "pressed_wall": round(time.time() - time.monotonic() + answer["pressed_at"], 3),
+                    # the guard's stops within a second of the press, times from the press
+                    "guard_stops_near": [
+                        {k: (round((v - answer["pressed_at"]) * 1000, 2)
+                             if k in ("t", "seen_at") and isinstance(v, float) else v)
+                         for k, v in stop.items()}
+                        for stop in (guard_stops.stops if guard_stops else [])
+                        if abs(stop["seen_at"] - answer["pressed_at"]) < 1.0
+                    ],
+                })  # fmt: skip
             if latency is None:
                 no_stop_command += 1  # tripped, but our stop never reached the wire
             else:
@@ -182,6 +206,9 @@ async def run(trials: int, thread: bool, seed: int, guard: bool = False) -> dict
         "safety_thread": thread,
         "stop_guard_process": guard,
         "stops_made_by_the_guard": len(guard_stops.stops) if guard_stops else None,
+        "trials_without_a_guard_report": no_guard_report if guard_stops else None,
+        "guard_restarts": getattr(guard_stops, "restarts", None),
+        "trials_over_30_ms": slow,
         "guard_press_to_seen_ms_p99_max": [
             round(percentile(sorted(seen_ms), 0.99), 2),
             round(max(seen_ms), 2),
@@ -249,7 +276,10 @@ def main() -> None:
         sys.setswitchinterval(args.switch_ms / 1000)
     # the expected safety-stop warnings stay quiet unless BENCH_VERBOSE is set
     verbose = bool(os.environ.get("BENCH_VERBOSE"))
-    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR,
+        format="%(created).3f %(threadName)s %(name)s: %(message)s",
+    )
     try:
         floor = pty_floor(args.pty_floor_s) if args.pty_floor_s > 0 else None
         tuned_floor = None

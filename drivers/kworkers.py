@@ -19,6 +19,14 @@ kernel's process events (the netlink proc connector) and raises each new worker 
 as it has its name, and rescans ``/proc`` every ``rescan_s`` for events it missed (the
 connector drops events when the socket's buffer is full) or when the connector cannot
 be used. Only the standard library: it runs as root and should be small enough to read.
+
+The cost: the workers run every unbound work item at that priority, not only the tty's
+(the kernel does not say which workqueue a worker will serve next), so a long one (heavy
+disk writeback) runs ahead of every normal process. The kernel's real-time throttling
+(``/proc/sys/kernel/sched_rt_runtime_us``, 95 % of each second by default) bounds that,
+and a kiosk's heavy work is in its own processes (screen, speech, faces), not in kernel
+work; a real-time kernel (``linux-image-rt-*``, where such work runs in threads that
+can be told apart) is the finer tool where a robot image can have one.
 """
 
 from __future__ import annotations
