@@ -60,8 +60,10 @@ _CN_MSG = struct.Struct("=IIIIHH")  # idx, val, seq, ack, len, flags
 _EVENT = struct.Struct("=IIQ")  # what, cpu, timestamp_ns
 _PROC_EVENT_FORK = 0x1
 _PROC_EVENT_COMM = 0x200
-#: how long a thread kthreadd just forked may keep kthreadd's name before it is named
-_NAMING_S = 0.5
+#: how long a thread kthreadd just forked is watched (named, then kept raised), and how
+#: often its name and policy are looked at meanwhile
+_WATCH_S = 3.0
+_WATCH_POLL_S = 0.002
 
 
 class TuneError(OSError):
@@ -104,7 +106,8 @@ class Tuner:
     prefixes: tuple[str, ...] = DEFAULT_PREFIXES
     raised: set[int] = field(default_factory=set)
     #: how many threads were raised by each way of finding them: "scan" (a look through
-    #: /proc: at start, or a thread the events missed) or "event" (as the kernel named it)
+    #: /proc: at start, or a thread the events missed), "event" (as the kernel named it)
+    #: or "reset" (raised before, found lowered again)
     found_by: Counter[str] = field(default_factory=Counter)
     #: called with (pid, name, how) for every thread raised (the command logs them)
     on_raise: Callable[[int, str, str], None] = lambda pid, name, how: None
@@ -119,6 +122,8 @@ class Tuner:
         try:
             if is_raised(pid, self.priority):
                 return True
+            if pid in self.raised:
+                how = "reset"  # raised before, lowered since (by the kernel, or by hand)
             os.sched_setscheduler(pid, os.SCHED_FIFO, os.sched_param(self.priority))
         except ProcessLookupError:
             self.raised.discard(pid)
@@ -234,14 +239,17 @@ def keep_raised(
     """Raise the matching threads now and keep new ones raised until ``stop()`` is true:
     new workers are raised from ``events`` as soon as they are named, and ``/proc`` is
     rescanned every ``rescan_s`` (the only way when ``events`` is None)."""
-    naming: dict[int, float] = {}  # threads kthreadd forked, not yet named
+    # threads kthreadd forked lately: watched until their deadline, since the kernel names
+    # a new worker and sets its policy from the thread that asked for it, in an order
+    # this does not rely on (a raise before the kernel's reset would be undone)
+    watched: dict[int, float] = {}
     tuner.scan()
     next_scan = time.monotonic() + rescan_s
     while not stop():
         now = time.monotonic()
         wait = max(0.0, next_scan - now)
-        if naming:
-            wait = min(wait, 0.002)
+        if watched:
+            wait = min(wait, _WATCH_POLL_S)
         if events is not None:
             ready = select.select([events], [], [], wait)[0]
         else:
@@ -252,18 +260,15 @@ def keep_raised(
                 if kind == "lost":
                     next_scan = 0.0
                 elif kind == "fork" and detail == KTHREADD_PID:
-                    naming[pid] = time.monotonic() + _NAMING_S
+                    watched[pid] = time.monotonic() + _WATCH_S
                 elif kind == "comm" and isinstance(detail, str) and tuner.matches(detail):
-                    naming.pop(pid, None)
                     tuner.raise_thread(pid, detail, "event")
-        for pid, deadline in list(naming.items()):
+        now = time.monotonic()
+        for pid, deadline in list(watched.items()):
             name = thread_name(pid)
-            if name is None or (name == "kthreadd" and time.monotonic() < deadline):
-                if name is None:
-                    del naming[pid]
-                continue
-            del naming[pid]
-            if tuner.matches(name):
+            if name is None or now > deadline or (name != "kthreadd" and not tuner.matches(name)):
+                del watched[pid]  # gone, settled, or another kind of kernel thread
+            elif name != "kthreadd":
                 tuner.raise_thread(pid, name, "event")
         if time.monotonic() >= next_scan:
             tuner.scan()

@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
             events.close()
         _LOGGER.info(
             "new threads raised as they started: %d from the kernel's events, %d found by a "
-            "rescan", tuner.found_by["event"], tuner.found_by["scan"] - at_start,
+            "rescan; %d raised again after being lowered", tuner.found_by["event"],
+            tuner.found_by["scan"] - at_start, tuner.found_by["reset"],
         )  # fmt: skip
         restored = tuner.restore()
         _LOGGER.info("stopped: %d threads back to normal priority", restored)

@@ -159,6 +159,11 @@ def test_without_the_kernels_events_the_rescan_raises_it(
     try:
         _rename(probe)
         assert _wait_policy(probe, "fifo 21") == "fifo 21"
+        # lowered again behind its back (as the kernel does to a thread it just started):
+        # the next rescan raises it again, and says so
+        os.sched_setscheduler(probe.pid, os.SCHED_OTHER, os.sched_param(0))
+        assert _wait_policy(probe, "fifo 21") == "fifo 21"
+        assert tuner.found_by == {"scan": 1, "reset": 1}
     finally:
         stop.set()
         thread.join(5)
