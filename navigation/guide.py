@@ -17,8 +17,11 @@ map): by default, with a lidar, what its scans show that the map does not
 (:class:`navigation.perception.LidarObstacles`). When one is on the path ahead the robot
 stops; someone still there after ``make_way_after_s`` (standing, not walking past) is
 asked to make way; every ``make_way_wait_s`` it tries a path around; after
-``blocked_give_up_s`` still blocked it gives up politely. The lidar also feeds the
-supervisor's protective and warning fields (navigation.separation).
+``blocked_give_up_s`` still blocked it gives up politely. Someone *walking* towards the
+way ahead is let past: the robot stops while going on would bring it too close to where
+they will be (:class:`navigation.crossing.CrossingWatch`: the protective field alone
+cannot stop in time for a walker who steps in beside the robot's front). The lidar also
+feeds the supervisor's protective and warning fields (navigation.separation).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 
 from drivers.base import Clock, RobotBase
 from drivers.lidar import Lidar
+from navigation.crossing import CrossingWatch
 from navigation.errors import NoPathError, UnknownPoseError
 from navigation.follower import Odometry, PurePursuit
 from navigation.lobby import LobbyMap
@@ -110,6 +114,8 @@ class Guide:
         if obstacles is None and lidar is not None:
             obstacles = LidarObstacles(lidar, lobby, lambda: self.odometry.pose)
         self.obstacles: Callable[[], Sequence[Point]] = obstacles or (lambda: ())
+        #: follows the people who walk and says when to let one cross first
+        self.crossing = CrossingWatch(settings)
         #: corrects odometry from still scans (None without a lidar)
         self.matcher = ScanMatcher(lobby) if lidar is not None else None
         #: every accepted or refused match at a stop: (clock time, where, match)
@@ -324,6 +330,7 @@ class Guide:
                 _LOGGER.warning("trip took longer than %.0f s", self.settings.goal_timeout_s)
                 return GuideResult.GAVE_UP
             linear, angular = pursuit.command(x, y, theta, pace)
+            self.crossing.update(now, self.obstacles())
             blockers = self._blocking(pursuit)
             if blockers:
                 linear = angular = 0.0
@@ -349,6 +356,9 @@ class Guide:
             else:
                 blocked_since = None
                 self._activity = activity
+                ahead = pursuit.ahead(x, y, self.settings.obstacle_check_m)
+                if linear > 0 and self.crossing.conflict(now, ahead, linear):
+                    linear = angular = 0.0  # someone walks across the way: let them pass
             if self.tracker is not None:
                 self.tracker.step(now, linear, angular)
             await self.supervisor.drive(linear, angular, (x, y, theta), pace)
