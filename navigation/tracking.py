@@ -8,6 +8,14 @@ window, the scan's motion blur undone from the commanded speeds). The match runs
 worker thread so the control loop never waits for it; when it is done, the correction
 (the matched pose against odometry's pose at the scan's end, found in a short history)
 is applied to odometry's pose now, so the motion since the scan is kept.
+
+In virtual time (a simulation that runs as fast as the host allows) the worker's wall
+time means nothing: left to itself, the result would land on whichever tick the busy or
+idle host happened to finish it, and the same simulated trip would drive a different
+path on every run (the crowded-lobby test met its walkers only on some runs, under
+load). With ``apply_after_s`` the result is applied on the first tick at least that long
+(on the clock) after the match started, waiting for the worker if it is not done yet, so
+a simulation runs the same way every time.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import bisect
 import logging
 import math
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from drivers.lidar import Lidar, ScanBatch
 from navigation.follower import Odometry
@@ -38,6 +47,7 @@ class PoseTracker:
         window_m: float = 0.2,
         window_deg: float = 4.0,
         max_turn_radps: float = 0.3,
+        apply_after_s: float | None = None,
     ) -> None:
         self.matcher = matcher
         self.lidar = lidar
@@ -46,8 +56,10 @@ class PoseTracker:
         self.window_m = window_m
         self.window_deg = window_deg
         self.max_turn_radps = max_turn_radps
+        self.apply_after_s = apply_after_s
         self._history: deque[tuple[float, Pose]] = deque(maxlen=200)
-        self._task: asyncio.Future[Match] | None = None
+        self._task: Future[Match] | None = None
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="pose-tracker")
         self._prior: Pose | None = None
         self._last_scan: float | None = None
         self._last_start = -math.inf
@@ -67,8 +79,13 @@ class PoseTracker:
     def step(self, now: float, linear: float, angular: float) -> None:
         """Record the pose, apply a finished match, maybe start the next (each tick)."""
         self._history.append((now, self.odometry.pose))
-        if self._task is not None and self._task.done():
-            self._apply(self._task.result() if not self._task.exception() else None)
+        task = self._task
+        if task is not None and self.apply_after_s is not None:
+            if now - self._last_start >= self.apply_after_s:
+                self._apply(_result(task))  # virtual time: on this tick, done or not
+                self._task = None
+        elif task is not None and task.done():
+            self._apply(_result(task))
             self._task = None
         if self._task is not None or now - self._last_start < self.period_s:
             return
@@ -79,8 +96,7 @@ class PoseTracker:
         if prior is None:
             return
         self._last_scan, self._last_start, self._prior = scan.stamp, now, prior
-        self._task = asyncio.ensure_future(asyncio.to_thread(self._match, scan, prior,
-                                                             (linear, angular)))  # fmt: skip
+        self._task = self._executor.submit(self._match, scan, prior, (linear, angular))
 
     def _match(self, scan: ScanBatch, prior: Pose, motion: tuple[float, float]) -> Match:
         return self.matcher.match(scan, prior, window_m=self.window_m,
@@ -104,5 +120,15 @@ class PoseTracker:
     async def close(self) -> None:
         """Wait for a match still running (its result is dropped)."""
         if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+            await asyncio.gather(asyncio.wrap_future(self._task), return_exceptions=True)
             self._task = None
+        self._executor.shutdown(wait=False)
+
+
+def _result(task: Future[Match]) -> Match | None:
+    """The match, waiting for it if needed; None when it failed (logged)."""
+    try:
+        return task.result()
+    except Exception:  # noqa: BLE001 - a failed match only leaves odometry as it was
+        _LOGGER.exception("background scan match failed")
+        return None
