@@ -44,7 +44,13 @@ def populate(world: SimWorld, lobby: LobbyMap, start: float) -> list[Person]:
 
 
 def front_contacts(sim_base: SimulatedBase, people: list[Person]) -> list[tuple[float, float]]:
-    """(time, gap) whenever the moving robot's front touched someone ahead of it."""
+    """(time, gap) whenever the moving robot's front touched someone ahead of it.
+
+    This is what the robot answers for: moving (>= 0.05 m/s) towards someone ahead with
+    no gap left. Someone walking into a robot that stands still is not counted (no robot
+    can prevent it); a walker who steps in front of a robot still going is, whatever the
+    protective field did: the robot must let walkers pass (navigation/crossing.py).
+    """
     radius = NavigationSettings().robot_radius_m
     wheels = sim_base.sim.log.wheels
     found = []
