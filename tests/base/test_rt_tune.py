@@ -212,14 +212,17 @@ def _without_cap_sys_nice() -> None:
 
 
 @needs_root
-def test_the_command_says_why_it_cannot_and_exits_2_when_not_allowed() -> None:
+def test_the_command_says_why_it_cannot_and_exits_2_when_not_allowed(
+    probe: subprocess.Popen[str], probe_name: str
+) -> None:
+    _rename(probe)  # a thread of its own at normal priority, whatever the kworkers' state
     done = subprocess.run(
-        kiosk_command("rt-tune", "--once"), env=headless_env(), preexec_fn=_without_cap_sys_nice,
-        capture_output=True, text=True, timeout=60,
+        kiosk_command("rt-tune", "--once", "--match", probe_name), env=headless_env(),
+        preexec_fn=_without_cap_sys_nice, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
-    assert "needs root or CAP_SYS_NICE" in done.stderr
-    assert not any(_kworkers().values())
+    assert "needs root or CAP_SYS_NICE" in done.stderr and probe_name in done.stderr
+    assert _policy(probe) == "other"
 
 
 def test_bad_arguments_are_named() -> None:
