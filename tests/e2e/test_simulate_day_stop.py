@@ -47,6 +47,7 @@ def test_sigterm_stops_the_day_and_writes_the_part_that_ran(tmp_path: Path) -> N
         env=headless_env(),
     )
     lines: list[str] = []
+    out_lines: list[str] = []
     opened = threading.Event()
 
     def read_stderr() -> None:
@@ -56,8 +57,15 @@ def test_sigterm_stops_the_day_and_writes_the_part_that_ran(tmp_path: Path) -> N
             if OPENS in line:
                 opened.set()
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    def read_stdout() -> None:
+        assert child.stdout is not None
+        out_lines.extend(child.stdout)
+
+    # each pipe has one reader only: communicate() would read stderr too, racing the
+    # thread for its last lines (CI lost the final "stopped early" line to it once)
+    readers = [threading.Thread(target=f, daemon=True) for f in (read_stderr, read_stdout)]
+    for reader in readers:
+        reader.start()
     try:
         assert opened.wait(180), "".join(lines[-40:])
         # a few citizens have their numbers (central holds them): stop the day mid-way
@@ -67,13 +75,15 @@ def test_sigterm_stops_the_day_and_writes_the_part_that_ran(tmp_path: Path) -> N
             assert child.poll() is None, "".join(lines[-40:])
             time.sleep(0.5)
         child.send_signal(signal.SIGTERM)
-        stdout, _ = child.communicate(timeout=120)
+        child.wait(timeout=120)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
-    reader.join(10)
+    for reader in readers:
+        reader.join(10)
     stderr = "".join(lines)
+    stdout = "".join(out_lines)
     assert child.returncode == 128 + signal.SIGTERM, stderr[-3000:]
     assert "stopped early by SIGTERM" in stderr.splitlines()[-1], stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
