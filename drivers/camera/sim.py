@@ -9,6 +9,7 @@ makes every read fail the way a pulled USB camera does (``CameraDeviceError``).
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -22,7 +23,12 @@ class SimCamera(Camera):
     The scene is drawn again only when it changes (``person_present``, ``held_up``); each
     frame is the scene plus noise taken at a random offset from a bank drawn once, so a
     1280x720 frame costs a few milliseconds instead of tens (the presence watcher reads
-    one four times a second) and two frames are still never the same pixels."""
+    one four times a second) and two frames are still never the same pixels.
+
+    Reads may come from several threads at once (the kiosk's presence watcher and its QR
+    scanner): the scene is drawn from one snapshot of what is in front of the camera,
+    under a lock. (Reading ``held_up`` again after drawing once marked a scene drawn
+    without the receipt as showing it, and the receipt was never seen.)"""
 
     def __init__(self, width: int = 320, height: int = 240, *, seed: int = 0) -> None:
         self.width, self.height = width, height
@@ -42,37 +48,40 @@ class SimCamera(Camera):
         self._noise = self._rng.integers(0, 7, size=size * 2, dtype=np.uint8)
         self._scene: np.ndarray | None = None
         self._drawn_for: tuple[bool, np.ndarray | None] | None = None
+        self._lock = threading.Lock()
 
-    def _draw(self) -> np.ndarray:
+    def _draw(self, person_present: bool, held_up: np.ndarray | None) -> np.ndarray:
         frame = self._lobby.copy()
-        if self.person_present:
+        if person_present:
             w, h = self.width, self.height
             cx = w // 2
             frame[h // 4 : h, cx - w // 6 : cx + w // 6] = (40, 60, 140)  # body
             yy, xx = np.ogrid[:h, :w]
             head = (yy - h // 6) ** 2 + (xx - cx) ** 2 <= (h // 8) ** 2
             frame[head] = (224, 172, 140)
-        if self.held_up is not None:
-            ph, pw = self.held_up.shape[:2]
+        if held_up is not None:
+            ph, pw = held_up.shape[:2]
             top, left = max(0, (self.height - ph) // 2), max(0, (self.width - pw) // 2)
-            frame[top : top + ph, left : left + pw] = self.held_up[: self.height, : self.width]
+            frame[top : top + ph, left : left + pw] = held_up[: self.height, : self.width]
         return np.clip(frame, 3, 252) - np.uint8(3)
 
     def read(self, timeout_s: float = 1.0) -> Frame:
         """A frame of the lobby (with the person when present)."""
         if self.unplugged:
             raise CameraDeviceError("sim camera: no device (unplugged)")
-        self.frames_read += 1
-        drawn = self._drawn_for
-        if (
-            drawn is None
-            or self._scene is None
-            or drawn[0] != self.person_present
-            or drawn[1] is not self.held_up
-        ):
-            self._scene = self._draw()
-            self._drawn_for = (self.person_present, self.held_up)
-        scene = self._scene
-        offset = int(self._rng.integers(0, self._noise.size - scene.size))
+        wanted = (self.person_present, self.held_up)  # one snapshot, drawn and recorded
+        with self._lock:
+            self.frames_read += 1
+            drawn = self._drawn_for
+            if (
+                drawn is None
+                or self._scene is None
+                or drawn[0] != wanted[0]
+                or drawn[1] is not wanted[1]
+            ):
+                self._scene = self._draw(*wanted)
+                self._drawn_for = wanted
+            scene = self._scene
+            offset = int(self._rng.integers(0, self._noise.size - scene.size))
         noise = self._noise[offset : offset + scene.size].reshape(scene.shape)
         return Frame(scene + noise, time.monotonic())

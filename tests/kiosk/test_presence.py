@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -35,6 +37,38 @@ def test_a_person_is_greeted_once_per_visit() -> None:
     assert not any(detector.feed(camera.read()) for _ in range(3))
     camera.person_present = True
     assert [detector.feed(camera.read()) for _ in range(2)] == [False, True]
+
+
+def test_the_sim_camera_shows_what_is_held_up_while_another_thread_reads() -> None:
+    """The kiosk reads one camera from two threads (the presence watcher and the QR
+    scanner). A read that drew the old scene must not mark the new one as drawn: the
+    demo's receipt was once never seen for 11 s under load."""
+    camera = SimCamera(1280, 720, seed=3)
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            camera.read()
+
+    watchers = [threading.Thread(target=watch) for _ in range(2)]
+    for watcher in watchers:
+        watcher.start()
+    missed = []
+    try:
+        for i in range(150):
+            shade = 0 if i % 2 else 250
+            camera.person_present = not camera.person_present  # a watcher starts drawing
+            time.sleep(0.001 * (i % 4))
+            camera.held_up = np.full((220, 220, 3), shade, dtype=np.uint8)  # meanwhile
+            time.sleep(0.02)
+            centre = camera.read().pixels[360, 640]
+            if abs(int(centre[0]) - shade) > 6:  # sensor noise is within 3
+                missed.append((i, shade, centre.tolist()))
+    finally:
+        stop.set()
+        for watcher in watchers:
+            watcher.join()
+    assert not missed, missed[:5]
 
 
 def test_camera_urls_and_bad_files(tmp_path: Path) -> None:
