@@ -6,6 +6,8 @@ PostgreSQL unavailable: the postgres variants skip with the reason, but fail whe
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import os
 import pwd
@@ -19,6 +21,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from central.app import create_app
 from central.settings import CentralSettings, load_settings
@@ -59,7 +62,8 @@ def postgres_url() -> Iterator[str]:
     """A PostgreSQL server URL (SQLAlchemy form) for the whole session."""
     given = os.environ.get("KIOSK_TEST_POSTGRES_URL")
     if given:
-        yield given
+        worker = os.environ.get("PYTEST_XDIST_WORKER")  # parallel workers: one database each
+        yield given if worker is None else _worker_database(given, f"kiosk_test_{worker}")
         return
     bindir = _pg_bindir()
     if bindir is None:
@@ -126,6 +130,15 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _worker_database(url: str, name: str) -> str:
+    """A new, empty database ``name`` on the server of ``url``; its URL."""
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
@@ -152,3 +165,34 @@ def central_settings(tmp_path: Path) -> CentralSettings:
 def asgi_transport(central_settings: CentralSettings) -> httpx.ASGITransport:
     """The real central app, called in-process."""
     return httpx.ASGITransport(app=create_app(central_settings))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests marked ``slow`` run first: scripts/test.sh runs the suite on parallel
+    workers (pytest-xdist), which take tests from the front of this order in turns, so
+    the minutes-long ones start at once on different workers instead of one of them
+    finishing a three-minute demo alone at the end."""
+    del config
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # a stable sort
+
+
+@contextlib.contextmanager
+def machine_wide(name: str) -> Iterator[None]:
+    """Hold the machine-wide lock ``name`` (a file lock in the temporary directory):
+    parallel test workers, and other test runs on the machine, wait for each other on a
+    resource that is the machine's, not the test's."""
+    path = Path(tempfile.gettempdir()) / f"kiosk-tests-{name}.lock"
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def own_kworkers() -> Iterator[None]:
+    """The kernel's kworker threads to this test alone (it raises or checks their
+    priority, which another test's ``kiosk rt-tune`` would change under it)."""
+    with machine_wide("kworkers"):
+        yield

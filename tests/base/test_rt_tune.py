@@ -32,6 +32,9 @@ from drivers.kworkers import (
 from tests.cli import headless_env, kiosk_command
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="changing priorities needs root")
+# the kernel's kworkers are the machine's, not one test's: with parallel workers these
+# tests and the doctor's take turns
+pytestmark = pytest.mark.usefixtures("own_kworkers")
 
 # A child that renames itself when told ("name"; the kernel sends a comm event), and
 # reports its own policy when asked (any other line): "fifo N" or "other".

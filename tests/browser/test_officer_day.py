@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 
 from central.process import CentralProcess
 
@@ -41,6 +42,7 @@ def _announced(display: Any, expected: list[str]) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_officers_day(central: CentralProcess, browser: Any) -> None:
     http = httpx.Client(base_url=central.url, timeout=10)
     first = _issue(http, "day-0001-key", "tu-phap", "vi")

@@ -20,7 +20,8 @@ from central.app import create_app
 from central.settings import load_settings
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "central.sim.toml"
-_DB = Path(tempfile.mkdtemp(prefix="central-openapi-")) / "central.sqlite3"
+_TMP = tempfile.TemporaryDirectory(prefix="central-openapi-")  # removed at exit
+_DB = Path(_TMP.name) / "central.sqlite3"
 SETTINGS = load_settings(CONFIG).model_copy(update={"database_url": f"sqlite:///{_DB}"})
 APP = create_app(SETTINGS)
 KIOSK_TOKEN = SETTINGS.kiosks[0].token

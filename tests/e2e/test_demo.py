@@ -14,6 +14,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(720)  # the subprocess has 600 s: on a loaded machine the demo is slow
 def test_headless_demo_serves_twenty_citizens(tmp_path: Path) -> None:
     out = tmp_path / "demo"

@@ -25,6 +25,7 @@ EVERY_FAULT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_a_short_day_leaves_nobody_without_a_number(tmp_path: Path) -> None:
     out = tmp_path / "day"

@@ -33,6 +33,7 @@ def _tickets_in_central(out: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(420)
 def test_sigterm_stops_the_day_and_writes_the_part_that_ran(tmp_path: Path) -> None:
     out = tmp_path / "day"

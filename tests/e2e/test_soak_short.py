@@ -15,6 +15,7 @@ import pytest
 from tests.cli import ROOT, headless_env, kiosk_command
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_a_short_soak_reports_its_measure_and_no_stale_state(tmp_path: Path) -> None:
     out = tmp_path / "soak"

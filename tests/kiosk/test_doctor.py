@@ -161,6 +161,7 @@ def test_the_example_config_ends_without_a_traceback() -> None:
     assert {"printer", "microphone", "lobby map"} <= {line[5:].split(":")[0] for line in lines}
 
 
+@pytest.mark.usefixtures("own_kworkers")  # raises the machine's kworkers: see test_rt_tune
 @pytest.mark.skipif(os.geteuid() != 0, reason="changing kernel threads' priority needs root")
 def test_a_serial_robot_needs_the_kernels_tty_threads_raised(
     tmp_path: Path, loopback_central: EmbeddedCentral

@@ -67,6 +67,7 @@ def front_contacts(sim_base: SimulatedBase, people: list[Person]) -> list[tuple[
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1800 if FULL else 900)
 async def test_crowded_lobby_every_counter_reached_or_given_up_politely(
     sim_base: SimulatedBase, sim_lidar: SimulatedLidar, lobby: LobbyMap, said: Any

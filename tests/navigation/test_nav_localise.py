@@ -31,6 +31,7 @@ def error(guide: Guide, sim_base: SimulatedBase) -> float:
     return math.hypot(guide.odometry.x - x, guide.odometry.y - y)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 async def test_a_day_of_trips_stays_localised(
     sim_base: SimulatedBase, sim_lidar: SimulatedLidar, lobby: LobbyMap, said: Any
