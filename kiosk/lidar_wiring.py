@@ -61,6 +61,8 @@ def lidar_health(guide: Guide) -> dict[str, Any] | None:
         "field_held": guide.supervisor.field_held,
         "protective_stops": len(separation.stops),
         "last_stop_distance_m": round(separation.stops[-1][1], 2) if separation.stops else None,
+        "yields_to_walkers": len(guide.crossing.yields),  # let someone walking across pass
+        "yielding": guide.crossing.yielding,
         "localisation": _localisation(guide),
     }
 

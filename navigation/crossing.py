@@ -88,6 +88,11 @@ class CrossingWatch:
         self._yielding = False
 
     @property
+    def yielding(self) -> bool:
+        """True while the robot waits for a walker to pass (the last check found one)."""
+        return self._yielding
+
+    @property
     def clearance_m(self) -> float:
         """Closest a walker's predicted centre may come to the robot's centre, metres."""
         s = self.settings

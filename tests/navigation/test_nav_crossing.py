@@ -15,6 +15,7 @@ from typing import Any
 from drivers.base.sim_pty import SimulatedBase
 from drivers.lidar import Person
 from drivers.lidar.sim_pty import SimulatedLidar
+from kiosk.lidar_wiring import lidar_health
 from navigation.crossing import CrossingWatch
 from navigation.guide import Guide
 from navigation.lobby import LobbyMap
@@ -121,6 +122,10 @@ async def test_a_walker_crossing_the_way_is_let_past_untouched(
     guide.close()
     assert front_contacts(sim_base, [walker]) == []
     assert guide.crossing.yields, "never yielded to the walker"
+    # the technician sees it in /health (the robot's lidar part)
+    health = lidar_health(guide)
+    assert health is not None and health["yields_to_walkers"] == len(guide.crossing.yields)
+    assert health["yielding"] is False  # they have passed
     assert not guide.supervisor.tripped
     # it went on once they had passed
     assert max(w.t for w in sim.log.wheels) > t0 + meet_s
