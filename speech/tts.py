@@ -89,9 +89,12 @@ class Speaker:
                 proc.stdout.readline(), self._settings.worker_start_timeout_s
             )
             hello = json.loads(line)
-        except (TimeoutError, json.JSONDecodeError) as exc:
+        except BaseException as exc:  # not started, or the start was cancelled: no orphan
             proc.kill()
-            raise SpeakError(f"TTS worker did not start ({exc or 'timeout'})") from exc
+            await proc.wait()
+            if isinstance(exc, TimeoutError | json.JSONDecodeError):
+                raise SpeakError(f"TTS worker did not start ({exc or 'timeout'})") from exc
+            raise
         self.voices = list(hello.get("voices", []))
         self._proc = proc
         _LOGGER.info("TTS worker %d ready with %d voices", proc.pid, len(self.voices))

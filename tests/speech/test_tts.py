@@ -85,6 +85,39 @@ async def test_worker_killed_is_restarted(sim_speaker: tuple[Speaker, SimAudioOu
     assert len(out.clips) == 1
 
 
+def _tts_workers() -> set[int]:
+    """PIDs of this process's children running the TTS worker."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                ppid = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                running = b"tts_worker.py" in cmdline.read()
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+        if ppid == os.getpid() and running:
+            found.add(int(entry))
+    return found
+
+
+async def test_a_start_cut_short_leaves_no_worker_behind() -> None:
+    """The daemon stopping while the worker loads its voices (about a second) cancels the
+    start: the half-started worker is ended, not left to the garbage collector."""
+    speaker = Speaker(SpeechSettings(), SimAudioOut(speed=50))
+    before = _tts_workers()
+    start = asyncio.create_task(speaker.start())
+    await wait_until(lambda: _tts_workers() - before, 10, interval_s=0.005)
+    start.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await start
+    assert _tts_workers() - before == set()  # ended and reaped by the time start returns
+    assert speaker.worker_pid is None
+    await speaker.close()
+
+
 async def test_new_speech_cuts_off_the_old(sim_speaker: tuple[Speaker, SimAudioOut]) -> None:
     speaker, out = sim_speaker
     out_slow = open_audio_out("sim://?speed=1")
