@@ -168,8 +168,15 @@ class RobotGuide:
         }
 
     def stop(self) -> None:
-        """Stop now; the stop is latched until a person resets it."""
+        """Stop now; the stop is latched until a person resets it.
+
+        The trip under way is cancelled too: the flow is already in safe_stop, and the
+        trip's own outcome must not reach it later. Under load a trip that noticed the
+        stop only after staff had reset it posted its EmergencyStop while the robot was
+        on its way home, and sent it back into safe_stop."""
         self.guide.emergency_stop()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
     def reset(self) -> bool:
         """Staff cleared the cause; False while the e-stop or a bumper is still pressed."""
