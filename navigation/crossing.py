@@ -84,13 +84,9 @@ class CrossingWatch:
         self.tracks: list[Track] = []
         #: (clock time, person's x, y, vx, vy) of every yield that began
         self.yields: list[tuple[float, float, float, float, float]] = []
+        #: True while the robot waits for a walker to pass (the last check found one)
+        self.yielding = False
         self._last: Sequence[Point] | None = None
-        self._yielding = False
-
-    @property
-    def yielding(self) -> bool:
-        """True while the robot waits for a walker to pass (the last check found one)."""
-        return self._yielding
 
     @property
     def clearance_m(self) -> float:
@@ -137,13 +133,13 @@ class CrossingWatch:
         path = [point for i, point in enumerate(path_ahead) if i == 0 or point != path_ahead[i - 1]]
         walkers = self.walkers() if speed_mps > 0 and len(path) >= 2 else []
         hit = self._first_hit(path, speed_mps, walkers)
-        if hit is not None and not self._yielding:
+        if hit is not None and not self.yielding:
             (px, py), (vx, vy) = hit
             self.yields.append((now, px, py, vx, vy))
             _LOGGER.info("yielding to someone walking at %.1f m/s across the way at (%.2f, %.2f)",
                          math.hypot(vx, vy), px, py)  # fmt: skip
-        self._yielding = hit is not None
-        return self._yielding
+        self.yielding = hit is not None
+        return self.yielding
 
     def _first_hit(
         self, path: Sequence[Point], v: float, walkers: list[tuple[Point, Point]]

@@ -130,18 +130,22 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """An autocommit connection to the SQLAlchemy-style ``url``."""
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    return psycopg.connect(plain, autocommit=True, connect_timeout=5)
+
+
 def _worker_database(url: str, name: str) -> str:
     """A new, empty database ``name`` on the server of ``url``; its URL."""
-    plain = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
+    with _connect(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_postgres(url: str) -> None:
-    plain = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
+    with _connect(url) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
 
